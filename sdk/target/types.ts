@@ -1,0 +1,48 @@
+import type { Readable, Writable } from "node:stream";
+
+/** Options for running one command (an argv, never a shell line) on a target. */
+export interface ExecOptions {
+  /** Bytes or text written to the command's stdin, then stdin is closed. */
+  stdin?: string | Buffer;
+  /** Extra environment variables (names must match /^[A-Za-z_][A-Za-z0-9_]*$/). */
+  env?: Record<string, string>;
+  /** Working directory on the target. */
+  cwd?: string;
+  /** Kill the command (and everything it started) after this many milliseconds. */
+  timeoutMs?: number;
+  /** Abort kills the command like a timeout does. */
+  signal?: AbortSignal;
+}
+
+/** What a finished command produced. `exitCode` is null when it died by a signal or timed out. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/** A long-lived process on a target (a local child or one SSH channel). */
+export interface TargetProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Settles once when the process ends. */
+  readonly exited: Promise<{ exitCode: number | null; signal: string | null }>;
+  /** Ends the process (and its children on the target); resolves once it is gone. */
+  kill(): Promise<void>;
+}
+
+/** A machine commands run on: the local host or an SSH endpoint. */
+export interface Target {
+  /** Human-readable identity for messages, e.g. "local" or "ssh://user@host:22". No secrets. */
+  readonly description: string;
+  /** Stable key for per-target locks and caches (no secrets). */
+  readonly key: string;
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  spawn(argv: readonly string[], options?: Omit<ExecOptions, "stdin" | "timeoutMs">): Promise<TargetProcess>;
+  /** Writes a file on the target (creating parent directories is the caller's job). */
+  writeFile(path: string, content: string | Buffer, mode?: number): Promise<void>;
+}
