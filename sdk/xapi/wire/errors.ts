@@ -5,7 +5,7 @@ export class XmlRpcParseError extends Error {
   override readonly name = "XmlRpcParseError";
   /** @param detail what is wrong @param excerpt the first characters of the offending document */
   constructor(
-    detail: string,
+    readonly detail: string,
     readonly excerpt: string,
   ) {
     super(`malformed XML-RPC: ${detail}${excerpt ? ` (document starts: ${JSON.stringify(excerpt)})` : ""}`);

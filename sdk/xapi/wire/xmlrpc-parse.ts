@@ -45,6 +45,16 @@ function decodeMethodResponse(document: XmlNode): unknown {
 }
 
 /**
+ * Parses a lone `<value>…</value>` fragment, such as a XAPI task's `result` field.
+ * @param xml the fragment
+ * @returns the decoded value
+ * @throws XmlRpcParseError when it is not one well-formed `<value>` element
+ */
+export function parseValueXml(xml: string): unknown {
+  return withExcerpt(xml, () => decodeValue(expectElement(parseXmlDocument(xml), "value")));
+}
+
+/**
  * Decodes one `<value>` element.
  * @throws XmlRpcParseError on an unknown or malformed type
  */
@@ -133,7 +143,7 @@ function withExcerpt<T>(xml: string, decode: () => T): T {
     return decode();
   } catch (error) {
     if (error instanceof XmlRpcParseError && !error.excerpt) {
-      throw new XmlRpcParseError(error.message.replace(/^malformed XML-RPC: /, ""), excerptOf(xml));
+      throw new XmlRpcParseError(error.detail, excerptOf(xml));
     }
     throw error;
   }

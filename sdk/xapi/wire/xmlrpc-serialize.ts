@@ -40,7 +40,7 @@ function encodeInner(value: WireValue, style: Style): string {
   }
   if (typeof value === "number") return encodeNumber(value, style);
   if (typeof value === "boolean") return `<boolean>${value ? 1 : 0}</boolean>`;
-  if (value instanceof XmlRpcDouble) return `<double>${formatDoubleLikeC(value.value)}</double>`;
+  if (value instanceof XmlRpcDouble) return encodeDouble(value.value, style);
   if (value instanceof XmlRpcInt32) return `<i4>${Math.trunc(value.value)}</i4>`;
   if (value instanceof XmlRpcDateTime) return `<dateTime.iso8601>${escapeXmlText(value.value)}</dateTime.iso8601>`;
   if (Buffer.isBuffer(value)) return `<base64>${value.toString("base64")}</base64>`;
@@ -48,11 +48,16 @@ function encodeInner(value: WireValue, style: Style): string {
   return encodeStruct(value, style);
 }
 
-/** xapi's int64 is untyped on the wire; a client types it as `<int>` (or `<double>` when not an integer). */
+/** xapi's int64 is untyped on the wire; a client types it as `<int>` (or `<double>` when not a safe integer). */
 function encodeNumber(value: number, style: Style): string {
   if (Number.isSafeInteger(value)) return style === "client" ? `<int>${value}</int>` : String(value);
   if (style === "xapi" && Number.isInteger(value)) return value.toFixed(0);
-  return `<double>${formatDoubleLikeC(value)}</double>`;
+  return encodeDouble(value, style);
+}
+
+/** xapi writes `%.16g`; a client sends JS's shortest round-trip form so that nothing is lost. */
+function encodeDouble(value: number, style: Style): string {
+  return `<double>${style === "xapi" ? formatDoubleLikeC(value) : String(value)}</double>`;
 }
 
 function encodeStruct(value: { [key: string]: WireValue }, style: Style): string {

@@ -1,0 +1,18 @@
+export { LuaRocks, type LuaRocksOptions, type RockOperationOptions, type InstallOptions, type RemoveOptions } from "./luarocks";
+export { LuaRocksError, RockInputError, STDERR_TAIL_CHARS, type LuaRocksFailure } from "./errors";
+export type { RockTree } from "./tree";
+export type { InstalledRock, AvailableRock } from "./porcelain";
+export {
+  validateRockName,
+  validateRockVersion,
+  validateConstraint,
+  validateServer,
+  validateTreePath,
+  validateCommand,
+  validateLuaVersion,
+  LUA_VERSIONS,
+  CONSTRAINT_OPERATORS,
+  type LuaVersion,
+  type ConstraintTerm,
+} from "./validate";
+export { parseVersion, compareVersions, versionsEqual, satisfiesConstraint, highestVersion, type ParsedVersion } from "./versions";

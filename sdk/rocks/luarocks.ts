@@ -1,0 +1,286 @@
+import type { Target } from "../target/types";
+import { assertEnvNames } from "../target/env";
+import { LuaRocksError, RockInputError } from "./errors";
+import { runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from "./invocation";
+import { KeyedLock } from "./keyed-lock";
+import { parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
+import { resolveTreeRoot, type RockTree } from "./tree";
+import { compareVersions, highestVersion, satisfiesConstraint, versionsEqual } from "./versions";
+import {
+  validateCommand,
+  validateConstraint,
+  validateLuaVersion,
+  validateRockName,
+  validateRockVersion,
+  validateServer,
+  validateTreePath,
+  type ConstraintTerm,
+  type LuaVersion,
+} from "./validate";
+
+/** Options for {@link LuaRocks}. */
+export interface LuaRocksOptions {
+  /** Tree to manage (default "user": luarocks' home tree of the target user, `$HOME/.luarocks`). */
+  tree?: RockTree;
+  /** Lua version to install for (`--lua-version`); default: luarocks' configured one. */
+  luaVersion?: LuaVersion;
+  /**
+   * When given, ONLY these servers are consulted (http(s)/file URLs or absolute paths), in order.
+   * One server is passed as `--only-server`; several replace the user config file through
+   * `LUAROCKS_CONFIG` with one that lists just them. Default: luarocks' configured servers.
+   */
+  servers?: readonly string[];
+  /** The luarocks program (default "luarocks"). */
+  luarocksCommand?: string;
+  /** Deadline for each operation, lock waits included (default 300 000 ms). */
+  timeoutMs?: number;
+  /** Extra environment for every luarocks run (e.g. HOME). */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** Per-call options: a deadline overriding the instance's, and an abort signal. */
+export interface RockOperationOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Which version {@link LuaRocks.install} should install: at most one of `version` and `constraint`. */
+export interface InstallOptions extends RockOperationOptions {
+  /** Exact version, "1.2-1", or "1.2" for any revision of 1.2. */
+  version?: string;
+  /** Constraint such as ">= 1.0, < 2"; the servers' highest matching version is installed. */
+  constraint?: string;
+}
+
+/** Options for {@link LuaRocks.remove}. */
+export interface RemoveOptions extends RockOperationOptions {
+  /** Remove only this version ("1.2-1" or "1.2"); default: every installed version. */
+  version?: string;
+  /** Remove even if other installed rocks depend on it (`--force`). */
+  force?: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+
+/** Serializes operations on one tree of one target within this process (shared by all instances). */
+const treeLocks = new KeyedLock();
+
+/**
+ * LuaRocks on a {@link Target}. Every input is validated before any command runs; success is
+ * decided by exit codes and then checked against `luarocks list`. Operations on one tree are
+ * serialized twice: in this process, and on the target with `flock <tree>/.bioxen-luarocks.lock`
+ * (so other processes and other connections to the same machine cannot corrupt the manifest).
+ */
+export class LuaRocks {
+  private readonly setup: LuaRocksSetup;
+  private readonly tree: RockTree;
+  private readonly timeoutMs: number;
+  private root?: Promise<string>;
+
+  constructor(
+    readonly target: Target,
+    options: LuaRocksOptions = {},
+  ) {
+    this.tree = validateTree(options.tree ?? "user");
+    this.timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, "timeoutMs");
+    const env = { ...options.env };
+    assertEnvNames(env, "LuaRocks env");
+    this.setup = {
+      target,
+      command: validateCommand(options.luarocksCommand ?? "luarocks"),
+      luaVersion: options.luaVersion === undefined ? undefined : validateLuaVersion(options.luaVersion),
+      servers: options.servers?.map((server, i) => validateServer(server, `servers[${i}]`)),
+      env,
+    };
+  }
+
+  /** The tree's root directory on the target (asked of luarocks once, then cached). */
+  treeRoot(options: RockOperationOptions = {}): Promise<string> {
+    const deadline = this.deadline(options);
+    this.root ??= resolveTreeRoot(this.setup, this.tree, deadline, options.signal).catch((error: unknown) => {
+      this.root = undefined;
+      throw error;
+    });
+    return this.root;
+  }
+
+  /**
+   * Installs `name` (latest, an exact `version`, or the highest version matching `constraint`)
+   * with its dependencies into the tree, and returns the version that is then installed.
+   * luarocks removes the rock's other versions unless its config says keep_other_versions.
+   */
+  async install(name: string, options: InstallOptions = {}): Promise<InstalledRock> {
+    validateRockName(name);
+    const wanted = versionRequest(options);
+    return this.locked("install", options, async (call) => {
+      const version = wanted.terms ? await this.pick(name, wanted.terms, call) : wanted.exact;
+      await this.run(call, "install", name, ["install", "--deps-mode", "one", name, ...(version ? [version] : [])], true);
+      const versions = await this.versionsOf(name, call);
+      const installed = version ? versions.find((v) => versionsEqual(v, version)) : highestVersion(versions);
+      if (!installed) throw this.contradiction("install", name, `luarocks exited 0 but ${name} ${version ?? ""} is not listed in the tree`);
+      return { name, version: installed };
+    });
+  }
+
+  /**
+   * Moves `name` to a higher (or equal) version — the latest, or the one `version`/`constraint`
+   * picks on the servers — then removes every other installed version so exactly one remains.
+   * Refuses (before changing anything) when that version is lower than the installed one.
+   */
+  upgrade(name: string, options: InstallOptions = {}): Promise<InstalledRock> {
+    return this.move("upgrade", name, options);
+  }
+
+  /**
+   * Moves `name` to the lower (or equal) version that `version`/`constraint` picks on the servers,
+   * then removes every other installed version so exactly one remains. Refuses when that version
+   * is higher than the installed one; `version` or `constraint` is required.
+   */
+  downgrade(name: string, options: InstallOptions = {}): Promise<InstalledRock> {
+    return this.move("downgrade", name, options);
+  }
+
+  /** Removes `name` (every version, or just `version`); returns the versions removed ([] if none was installed). */
+  async remove(name: string, options: RemoveOptions = {}): Promise<string[]> {
+    validateRockName(name);
+    if (options.version !== undefined) validateRockVersion(options.version);
+    return this.locked("remove", options, async (call) => {
+      const installed = await this.versionsOf(name, call);
+      const doomed = options.version === undefined ? installed : installed.filter((v) => versionsEqual(v, options.version!));
+      const flags = options.force ? ["--force"] : [];
+      for (const version of doomed) await this.run(call, "remove", name, ["remove", ...flags, name, version], false);
+      const left = await this.versionsOf(name, call);
+      const stuck = doomed.filter((v) => left.includes(v));
+      if (stuck.length > 0) throw this.contradiction("remove", name, `luarocks exited 0 but ${stuck.join(", ")} still listed`);
+      return doomed;
+    });
+  }
+
+  /** Every rock version installed in the tree (`luarocks list --porcelain`). */
+  list(options: RockOperationOptions = {}): Promise<InstalledRock[]> {
+    return this.locked("list", options, (call) => this.listIn(call));
+  }
+
+  /** The highest installed version of `name`, or undefined when it is not installed. */
+  async installed(name: string, options: RockOperationOptions = {}): Promise<string | undefined> {
+    validateRockName(name);
+    return highestVersion(await this.locked("list", options, (call) => this.versionsOf(name, call)));
+  }
+
+  /** The versions of exactly `name` that the servers offer for this Lua version, highest first. */
+  async search(name: string, options: RockOperationOptions = {}): Promise<AvailableRock[]> {
+    validateRockName(name);
+    const call = this.call("search", name, options);
+    return this.searchIn(name, call);
+  }
+
+  /** The version the servers would give for `name` (the highest matching `constraint`), or undefined. */
+  async resolve(name: string, constraint?: string, options: RockOperationOptions = {}): Promise<string | undefined> {
+    validateRockName(name);
+    const terms = constraint === undefined ? [] : validateConstraint(constraint);
+    const offered = await this.searchIn(name, this.call("search", name, options));
+    return highestVersion(offered.map((rock) => rock.version).filter((v) => satisfiesConstraint(v, terms)));
+  }
+
+  private async move(direction: "upgrade" | "downgrade", name: string, options: InstallOptions): Promise<InstalledRock> {
+    validateRockName(name);
+    const wanted = versionRequest(options);
+    if (direction === "downgrade" && !wanted.exact && !wanted.terms) {
+      throw new RockInputError("version", undefined, "downgrade needs a version or a constraint");
+    }
+    const terms = wanted.terms ?? (wanted.exact ? [{ op: "==" as const, version: wanted.exact }] : []);
+    return this.locked(direction, options, async (call) => {
+      const version = await this.pick(name, terms, call);
+      const current = highestVersion(await this.versionsOf(name, call));
+      const wrongWay = current !== undefined && compareVersions(version, current) * (direction === "upgrade" ? 1 : -1) < 0;
+      if (wrongWay) {
+        throw new RockInputError("version", version, `${direction} of ${name} from ${current} would go the other way; use ${direction === "upgrade" ? "downgrade" : "upgrade"}`);
+      }
+      await this.run(call, direction, name, ["install", "--deps-mode", "one", name, version], true);
+      for (const other of (await this.versionsOf(name, call)).filter((v) => v !== version)) {
+        await this.run(call, direction, name, ["remove", name, other], false);
+      }
+      const left = await this.versionsOf(name, call);
+      if (left.length !== 1 || left[0] !== version) {
+        throw this.contradiction(direction, name, `expected only ${version} installed, found [${left.join(", ")}]`);
+      }
+      return { name, version };
+    });
+  }
+
+  /** The servers' highest version of `name` satisfying `terms`; a LuaRocksError when there is none. */
+  private async pick(name: string, terms: readonly ConstraintTerm[], call: LuaRocksCall): Promise<string> {
+    const offered = (await this.searchIn(name, call)).map((rock) => rock.version);
+    const version = highestVersion(offered.filter((v) => satisfiesConstraint(v, terms)));
+    if (version) return version;
+    const asked = terms.map((t) => `${t.op} ${t.version}`).join(", ") || "any version";
+    throw this.contradiction(
+      "search",
+      name,
+      `no version of ${name} matching ${asked} on ${this.setup.servers?.join(", ") ?? "the configured servers"} ` +
+        `(offered: ${offered.join(", ") || "none"})`,
+    );
+  }
+
+  private async searchIn(name: string, call: LuaRocksCall): Promise<AvailableRock[]> {
+    const { stdout } = await runLuaRocks(this.setup, { ...call, operation: "search", rock: name, args: ["search", "--porcelain", name], useServers: true });
+    const found = parseSearchPorcelain(stdout).filter((rock) => rock.name === name);
+    return found.sort((a, b) => compareVersions(b.version, a.version));
+  }
+
+  private async listIn(call: LuaRocksCall): Promise<InstalledRock[]> {
+    const { stdout } = await this.run(call, "list", "", ["list", "--porcelain"], false);
+    return parseListPorcelain(stdout);
+  }
+
+  private async versionsOf(name: string, call: LuaRocksCall): Promise<string[]> {
+    return (await this.listIn(call)).filter((rock) => rock.name === name).map((rock) => rock.version);
+  }
+
+  private run(call: LuaRocksCall, operation: string, rock: string, args: string[], useServers: boolean) {
+    return runLuaRocks(this.setup, { ...call, operation, rock, args, useServers });
+  }
+
+  /** Resolves the tree, then runs `work` holding this process's lock for (target, tree). */
+  private async locked<T>(operation: string, options: RockOperationOptions, work: (call: LuaRocksCall) => Promise<T>): Promise<T> {
+    const call = this.call(operation, "", options);
+    const tree = await this.treeRoot(options);
+    const key = `${this.target.key}\u0000${tree}`;
+    const context = `luarocks ${operation} on ${this.target.description} (tree ${tree})`;
+    const timeoutMs = Math.max(1, call.deadline - Date.now());
+    return treeLocks.run(key, { timeoutMs, signal: options.signal, context }, () => work({ ...call, tree }));
+  }
+
+  private call(operation: string, rock: string, options: RockOperationOptions): LuaRocksCall {
+    return { operation, rock, args: [], deadline: this.deadline(options), signal: options.signal };
+  }
+
+  private deadline(options: RockOperationOptions): number {
+    return Date.now() + (options.timeoutMs === undefined ? this.timeoutMs : validateTimeout(options.timeoutMs, "timeoutMs"));
+  }
+
+  private contradiction(operation: string, rock: string, problem: string): LuaRocksError {
+    return new LuaRocksError({ operation, rock, target: this.target.description, exitCode: 0, stderrTail: "", problem });
+  }
+}
+
+/** Validates `version`/`constraint` (at most one) into an exact version or constraint terms. */
+function versionRequest(options: InstallOptions): { exact?: string; terms?: ConstraintTerm[] } {
+  if (options.version !== undefined && options.constraint !== undefined) {
+    throw new RockInputError("version", options.version, "give either version or constraint, not both");
+  }
+  if (options.version !== undefined) return { exact: validateRockVersion(options.version) };
+  if (options.constraint !== undefined) return { terms: validateConstraint(options.constraint) };
+  return {};
+}
+
+function validateTree(tree: RockTree): RockTree {
+  if (tree === "system" || tree === "user") return tree;
+  if (typeof tree === "object" && tree !== null) return { path: validateTreePath(tree.path) };
+  throw new RockInputError("tree", tree, 'the tree is "system", "user" or { path: "/absolute/path" }');
+}
+
+function validateTimeout(timeoutMs: number, field: string): number {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RockInputError(field, timeoutMs, "a positive number of milliseconds");
+  return timeoutMs;
+}

@@ -1,0 +1,51 @@
+import { LuaRocksError } from "./errors";
+import { remainingMs, runLuaRocks, type LuaRocksSetup } from "./invocation";
+import { validateTreePath } from "./validate";
+
+/** Which rocks tree to work on: luarocks' system tree, the user's home tree, or a directory. */
+export type RockTree = "system" | "user" | { path: string };
+
+/**
+ * Finds the root directory of `tree` on the target and makes sure it exists. Named trees are
+ * asked of luarocks itself (`luarocks config …`, with the caller's env, so HOME is honoured);
+ * every later command then passes `--tree <root>` explicitly (`--local` refuses to run as root).
+ */
+export async function resolveTreeRoot(
+  setup: LuaRocksSetup,
+  tree: RockTree,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<string> {
+  const root = typeof tree === "object" ? tree.path.replace(/(.)\/+$/, "$1") : await askLuaRocks(setup, tree, deadline, signal);
+  const made = await setup.target.exec(["mkdir", "-p", "--", root], { timeoutMs: remainingMs(deadline), signal });
+  if (made.exitCode !== 0) {
+    throw new LuaRocksError({
+      operation: "prepare tree",
+      rock: "",
+      target: setup.target.description,
+      exitCode: made.exitCode,
+      stderrTail: made.stderr,
+      hint: `Could not create the rocks tree ${root}; check the path and permissions.`,
+    });
+  }
+  return root;
+}
+
+async function askLuaRocks(setup: LuaRocksSetup, tree: "system" | "user", deadline: number, signal?: AbortSignal): Promise<string> {
+  const query = (key: string, flags: string[]) =>
+    runLuaRocks(setup, { operation: "config", rock: "", flags, args: ["config", key], deadline, signal }).then((r) => r.stdout.trim());
+  if (tree === "user") return validateTreePath(await query("home_tree", []), "tree (luarocks home_tree)");
+  // The system tree's root is its rocks dir minus the per-version rocks subdir.
+  const [rocksDir, rocksSubdir] = await Promise.all([query("rocks_dir", ["--global"]), query("rocks_subdir", ["--global"])]);
+  if (!rocksSubdir || !rocksDir.endsWith(rocksSubdir)) {
+    throw new LuaRocksError({
+      operation: "config",
+      rock: "",
+      target: setup.target.description,
+      exitCode: 0,
+      stderrTail: "",
+      hint: `Cannot derive the system tree from rocks_dir ${JSON.stringify(rocksDir)} and rocks_subdir ${JSON.stringify(rocksSubdir)}; pass tree: { path } instead.`,
+    });
+  }
+  return validateTreePath(rocksDir.slice(0, -rocksSubdir.length) || "/", "tree (luarocks system tree)");
+}

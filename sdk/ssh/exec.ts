@@ -1,0 +1,55 @@
+import type { ExecOptions, ExecResult } from "../target/types";
+import { SshError } from "./errors";
+import type { PooledConnection } from "./pool";
+import { buildRemoteCommand } from "./remote-command";
+import { RemoteProcess } from "./remote-process";
+
+/** Runs one argv on a pooled connection and collects stdout and stderr in full. */
+export async function execOnConnection(connection: PooledConnection, argv: readonly string[], options: ExecOptions, target: string): Promise<ExecResult> {
+  const command = buildRemoteCommand(argv, options, target);
+  const started = performance.now();
+  const { signal } = options;
+  if (signal?.aborted) throw abortedError(target, argv, signal);
+  const { channel, lease } = await connection
+    .openExec(command, "an exec channel", { signal })
+    .catch((err: unknown) => {
+      throw signal?.aborted ? abortedError(target, argv, signal) : err;
+    });
+  const process = new RemoteProcess(connection, channel, lease);
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  process.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  channel.end(options.stdin ?? undefined);
+
+  let timedOut = false;
+  const timer = options.timeoutMs !== undefined
+    ? setTimeout(() => {
+        timedOut = true;
+        void process.terminate(0);
+      }, options.timeoutMs)
+    : undefined;
+  const onAbort = () => void process.terminate(0);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const exit = await process.exited.finally(() => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  });
+
+  if (signal?.aborted) throw abortedError(target, argv, signal);
+  if (exit.lostConnection && !timedOut) {
+    throw new SshError("CHANNEL", target, `the connection was lost while running ${argv[0]}; its outcome is unknown`);
+  }
+  return {
+    stdout: Buffer.concat(stdout).toString("utf8"),
+    stderr: Buffer.concat(stderr).toString("utf8"),
+    exitCode: timedOut ? null : exit.exitCode,
+    signal: exit.signal,
+    timedOut,
+    durationMs: performance.now() - started,
+  };
+}
+
+function abortedError(target: string, argv: readonly string[], signal: AbortSignal): SshError {
+  return new SshError("ABORTED", target, `running ${argv[0]} was aborted (the remote process group was killed)`, { cause: signal.reason });
+}

@@ -1,0 +1,203 @@
+import type { Socket } from "node:net";
+import type { Client, ClientChannel } from "ssh2";
+import { ChannelSlots, type ChannelLease } from "./channel-slots";
+import { dialWithRetry, type DialSpec } from "./dial";
+import { SshError } from "./errors";
+
+/** Pool tuning for one connection. */
+export interface PoolSettings {
+  /** Channels the server allows per connection (OpenSSH MaxSessions; default there is 10). */
+  maxSessions: number;
+  /** Close the connection after this long without open channels. */
+  idleCloseMs: number;
+}
+
+/** One pooled connection as seen by {@link sshPoolStats}. */
+export interface SshConnectionStats {
+  /** Secret-free pool key: target, credential hash, host-key policy. */
+  key: string;
+  target: string;
+  activeChannels: number;
+  queuedChannels: number;
+  /** Channels opened over this connection's life. */
+  channelsOpened: number;
+}
+
+/** Snapshot of the process-wide pool. */
+export interface SshPoolStats {
+  /** Successful dials since the process started (a shared connection counts once). */
+  dials: number;
+  connections: SshConnectionStats[];
+}
+
+/** One live, shared SSH connection with bounded channel use and idle close. */
+export class PooledConnection {
+  readonly slots: ChannelSlots;
+  channelsOpened = 0;
+  dead = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly target: string,
+    readonly client: Client,
+    private readonly socket: Socket,
+    readonly hostKeyFingerprint: string,
+    private readonly settings: PoolSettings,
+  ) {
+    this.slots = new ChannelSlots(settings.maxSessions, (busy) => this.onBusyChange(busy));
+    client.on("close", () => this.markDead());
+    this.onBusyChange(false);
+  }
+
+  /**
+   * Opens a channel once a slot is free. A refusal while other channels are open means the
+   * server's MaxSessions is lower than configured: adopt that and wait for a slot.
+   */
+  async openChannel<T>(
+    open: (client: Client, callback: (err: Error | undefined, channel: T) => void) => void,
+    what: string,
+    options: { priority?: boolean; signal?: AbortSignal } = {},
+  ): Promise<{ channel: T; lease: ChannelLease }> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.dead) throw new SshError("CLOSED", this.target, `cannot open ${what}: the connection is closed`);
+      const lease = await this.slots.acquire(options.priority, options.signal);
+      try {
+        const channel = await new Promise<T>((resolve, reject) => open(this.client, (err, ch) => (err ? reject(err) : resolve(ch))));
+        this.channelsOpened++;
+        return { channel, lease };
+      } catch (err) {
+        const busy = this.slots.inUse;
+        lease.release();
+        if (!this.dead && busy > 1 && attempt < 5) {
+          this.slots.lowerLimit(busy - 1);
+          continue;
+        }
+        throw new SshError("CHANNEL", this.target, `the server refused to open ${what}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+
+  /** Opens an exec channel running `command` (a line built by buildRemoteCommand). */
+  openExec(command: string, what: string, options: { priority?: boolean; signal?: AbortSignal } = {}): Promise<{ channel: ClientChannel; lease: ChannelLease }> {
+    return this.openChannel<ClientChannel>((client, cb) => client.exec(command, cb), what, options);
+  }
+
+  /** Closes the connection (open channels end with it). */
+  close(): Promise<void> {
+    if (this.dead) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.client.once("close", () => resolve());
+      this.client.end();
+      // A server that never answers the disconnect must not hold us: drop the socket soon after.
+      setTimeout(() => this.socket.destroy(), 2_000).unref();
+    });
+  }
+
+  private onBusyChange(busy: boolean): void {
+    clearTimeout(this.idleTimer);
+    if (busy) {
+      this.socket.ref();
+      return;
+    }
+    // An idle pooled connection must not keep the Node process alive.
+    this.socket.unref();
+    this.idleTimer = setTimeout(() => void this.close(), this.settings.idleCloseMs);
+    this.idleTimer.unref();
+  }
+
+  private markDead(): void {
+    if (this.dead) return;
+    this.dead = true;
+    clearTimeout(this.idleTimer);
+    forget(this);
+    this.slots.rejectAll(new SshError("CLOSED", this.target, "the connection closed while waiting for a channel"));
+  }
+}
+
+interface PoolEntry {
+  connection?: PooledConnection;
+  dialing?: Promise<PooledConnection>;
+  /** Stops the shared dial when every caller waiting on it gave up, or on close. */
+  dialAbort: AbortController;
+  waiters: number;
+}
+
+const pool = new Map<string, PoolEntry>();
+let dials = 0;
+
+/**
+ * Returns the live connection for `key`, dialling once for all concurrent callers. A caller's
+ * signal stops its own wait; the shared dial stops only when no caller is left waiting.
+ */
+export async function pooledConnection(key: string, spec: Omit<DialSpec, "signal">, settings: PoolSettings, signal?: AbortSignal): Promise<PooledConnection> {
+  const existing = pool.get(key);
+  if (existing?.connection && !existing.connection.dead) return existing.connection;
+  const entry = existing?.dialing ? existing : startDial(key, spec, settings);
+  return waitForDial(entry, signal, spec.target);
+}
+
+function startDial(key: string, spec: Omit<DialSpec, "signal">, settings: PoolSettings): PoolEntry {
+  const entry: PoolEntry = { dialAbort: new AbortController(), waiters: 0 };
+  entry.dialing = dialWithRetry({ ...spec, signal: entry.dialAbort.signal }).then(
+    (dialed) => {
+      dials++;
+      const connection = new PooledConnection(key, spec.target, dialed.client, dialed.socket, dialed.hostKeyFingerprint, settings);
+      entry.dialing = undefined;
+      if (pool.get(key) === entry) entry.connection = connection;
+      else void connection.close(); // closed while dialling: nobody may use it
+      return connection;
+    },
+    (err: unknown) => {
+      if (pool.get(key) === entry) pool.delete(key);
+      throw err;
+    },
+  );
+  pool.set(key, entry);
+  return entry;
+}
+
+function waitForDial(entry: PoolEntry, signal: AbortSignal | undefined, target: string): Promise<PooledConnection> {
+  const dialing = entry.dialing!;
+  entry.waiters++;
+  if (!signal) return dialing;
+  return new Promise<PooledConnection>((resolve, reject) => {
+    const onAbort = () => {
+      if (--entry.waiters === 0) entry.dialAbort.abort(signal.reason);
+      reject(new SshError("ABORTED", target, "aborted while connecting", { cause: signal.reason }));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    dialing.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function forget(connection: PooledConnection): void {
+  const entry = pool.get(connection.key);
+  if (entry?.connection === connection) pool.delete(connection.key);
+}
+
+/** Closes the pooled connection for one key, if any. */
+export async function closePooledConnection(key: string): Promise<void> {
+  const entry = pool.get(key);
+  pool.delete(key);
+  entry?.dialAbort.abort(new Error("the SSH connection pool was closed"));
+  await entry?.dialing?.catch(() => undefined);
+  await entry?.connection?.close();
+}
+
+/** Closes every pooled SSH connection (call on shutdown). */
+export async function closeAllSshConnections(): Promise<void> {
+  await Promise.all([...pool.keys()].map((key) => closePooledConnection(key)));
+}
+
+/** A snapshot of the connection pool, for tests and diagnostics. */
+export function sshPoolStats(): SshPoolStats {
+  const connections: SshConnectionStats[] = [];
+  for (const entry of pool.values()) {
+    const c = entry.connection;
+    if (!c || c.dead) continue;
+    connections.push({ key: c.key, target: c.target, activeChannels: c.slots.inUse, queuedChannels: c.slots.queued, channelsOpened: c.channelsOpened });
+  }
+  return { dials, connections };
+}

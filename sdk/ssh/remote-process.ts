@@ -1,0 +1,95 @@
+import { finished } from "node:stream/promises";
+import type { ClientChannel } from "ssh2";
+import type { ChannelLease } from "./channel-slots";
+import { SshError } from "./errors";
+import type { PooledConnection } from "./pool";
+import { buildKillCommand, PgidMarkerStripper } from "./remote-command";
+
+/** How a remote process ended. `lostConnection` is true when the channel closed without any exit report. */
+export interface RemoteExit {
+  exitCode: number | null;
+  signal: string | null;
+  lostConnection: boolean;
+}
+
+/** How long a killed process may take before we stop waiting and close its channel ourselves. */
+const KILL_SETTLE_MS = 10_000;
+const PGID_WAIT_MS = 5_000;
+
+/**
+ * One command running on an exec channel started by buildRemoteCommand(): strips the
+ * process-group marker from stdout and can signal the whole remote process group over a
+ * second (priority) channel, so nothing the command started survives a kill.
+ */
+export class RemoteProcess {
+  /** Stdout without the marker line. */
+  readonly stdout: PgidMarkerStripper;
+  /** Settles after the channel closed and stdout/stderr were fully read. */
+  readonly exited: Promise<RemoteExit>;
+  private readonly pgid: Promise<number | undefined>;
+  private closed = false;
+
+  constructor(
+    private readonly connection: PooledConnection,
+    readonly channel: ClientChannel,
+    lease: ChannelLease,
+  ) {
+    let resolvePgid!: (id: number | undefined) => void;
+    this.pgid = new Promise((resolve) => (resolvePgid = resolve));
+    this.stdout = new PgidMarkerStripper((id) => resolvePgid(id));
+    channel.pipe(this.stdout);
+    let status: { code: number | null; signal: string | null } | undefined;
+    channel.on("exit", (code: number | null, signalName?: string) => {
+      status = { code: code ?? null, signal: signalName ? (signalName.startsWith("SIG") ? signalName : `SIG${signalName}`) : null };
+    });
+    const closed = new Promise<void>((resolve) => channel.once("close", () => resolve()));
+    this.exited = closed
+      .then(() => Promise.all([finished(this.stdout).catch(() => undefined), finished(channel.stderr).catch(() => undefined)]))
+      .then(() => {
+        this.closed = true;
+        resolvePgid(undefined);
+        lease.release();
+        return { exitCode: status?.code ?? null, signal: status?.signal ?? null, lostConnection: status === undefined };
+      });
+  }
+
+  /** Sends a signal to the remote process group (no-op once it has ended). */
+  async signal(signal: "TERM" | "KILL"): Promise<void> {
+    const pgid = await Promise.race([this.pgid, delay(PGID_WAIT_MS)]);
+    if (this.closed) return;
+    if (pgid === undefined) {
+      // The marker never came (the command could not start): closing the channel is all we can do.
+      this.channel.close();
+      return;
+    }
+    try {
+      const { channel, lease } = await this.connection.openExec(buildKillCommand(pgid, signal), "a channel to kill a command", { priority: true });
+      channel.resume();
+      channel.stderr.resume();
+      await new Promise<void>((resolve) => channel.once("close", () => resolve()));
+      lease.release();
+    } catch (err) {
+      if (!(err instanceof SshError)) throw err;
+      this.channel.close();
+    }
+  }
+
+  /** TERM (when graceMs > 0) then KILL the group; resolves once the channel has closed. */
+  async terminate(graceMs: number): Promise<RemoteExit> {
+    if (graceMs > 0) {
+      await this.signal("TERM");
+      if (await settlesWithin(this.exited, graceMs)) return this.exited;
+    }
+    await this.signal("KILL");
+    if (!(await settlesWithin(this.exited, KILL_SETTLE_MS))) this.channel.close();
+    return this.exited;
+  }
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([promise.then(() => true), delay(ms).then(() => false)]);
+}

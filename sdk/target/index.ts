@@ -1,0 +1,3 @@
+export type { ExecOptions, ExecResult, Target, TargetProcess } from "./types";
+export { localTarget } from "./local";
+export { assertEnvNames, ENV_NAME_PATTERN } from "./env";

@@ -1,0 +1,85 @@
+import { chmod, writeFile } from "node:fs/promises";
+import { performance } from "node:perf_hooks";
+import type { ExecOptions, ExecResult, Target, TargetProcess } from "./types";
+import { abortError } from "./abort";
+import { collectOutput, describeLocalCommand, startLocalChild } from "./local-child";
+import { killProcessGroup } from "./process-group";
+
+/**
+ * The machine this code runs on as a {@link Target}: commands are spawned as argv (no shell) in
+ * their own process group; a timeout or abort kills the whole group. An aborted `exec` rejects
+ * with an error named "AbortError"; a timed-out one resolves with `timedOut: true`.
+ */
+export function localTarget(): Target {
+  return { description: "local", key: "local", exec: execLocal, spawn: spawnLocal, writeFile: writeLocalFile };
+}
+
+async function execLocal(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const context = describeLocalCommand(argv);
+  const { signal, timeoutMs } = options;
+  if (signal?.aborted) throw abortError(context, signal);
+  const started = performance.now();
+  const { child, closed } = await startLocalChild(argv, options, context);
+  const stdout = collectOutput(child.stdout);
+  const stderr = collectOutput(child.stderr);
+  child.stdin.end(options.stdin ?? "");
+
+  let timedOut = false;
+  let aborted = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          killProcessGroup(child.pid);
+        }, timeoutMs);
+  const onAbort = () => {
+    aborted = true;
+    killProcessGroup(child.pid);
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  try {
+    const ended = await closed;
+    if (aborted && !timedOut) throw abortError(context, signal!);
+    return {
+      stdout: stdout(),
+      stderr: stderr(),
+      exitCode: timedOut ? null : ended.exitCode,
+      signal: ended.signal,
+      timedOut,
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+async function spawnLocal(
+  argv: readonly string[],
+  options: Omit<ExecOptions, "stdin" | "timeoutMs"> = {},
+): Promise<TargetProcess> {
+  const context = describeLocalCommand(argv);
+  const { signal } = options;
+  if (signal?.aborted) throw abortError(context, signal);
+  const { child, closed } = await startLocalChild(argv, options, context);
+  const kill = async () => {
+    killProcessGroup(child.pid);
+    await closed;
+  };
+  const onAbort = () => void kill();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  void closed.then(() => signal?.removeEventListener("abort", onAbort));
+  return { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited: closed, kill };
+}
+
+async function writeLocalFile(path: string, content: string | Buffer, mode?: number): Promise<void> {
+  try {
+    await writeFile(path, content, mode === undefined ? undefined : { mode });
+    if (mode !== undefined) await chmod(path, mode); // writeFile's mode only applies to new files
+  } catch (error) {
+    throw new Error(`local: cannot write ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,226 @@
+/** XapiClient: a session-keeping XAPI client over JSON-RPC or XML-RPC. */
+import type { Agent } from "undici";
+import { Deadline, type WaitOptions } from "./deadline";
+import { XapiError } from "./errors";
+import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
+import { normalizeResult } from "./normalize";
+import { SessionKeeper, MAX_REDIRECTS } from "./session";
+import { waitForTask } from "./tasks";
+import { createXapiAgent, type XapiTlsOptions } from "./tls";
+import type { XapiTransportKind } from "./transport";
+import { chooseTransport, type XapiTransportChoice } from "./transport-detect";
+import type { WireValue } from "./wire/values";
+
+/** How to reach and log in to a XAPI host. */
+export interface XapiConnectOptions {
+  /** `https://host[:port]` or `http://…`; only scheme, host and port are used */
+  url: string;
+  /** XAPI user, e.g. `root` */
+  username: string;
+  /** its password; never appears in errors */
+  password: string;
+  /** protocol; `"auto"` (default) tries JSON-RPC on /jsonrpc and falls back to XML-RPC on / */
+  transport?: XapiTransportChoice;
+  /** certificate trust for https; verification is always on */
+  tls?: XapiTlsOptions;
+  /** names this client in the host's session list (default `bioxen-luavm`) */
+  originator?: string;
+  /** aborts connecting (not later calls) */
+  signal?: AbortSignal;
+  /** deadline for each call and for connecting, in ms (default 30 000) */
+  timeoutMs?: number;
+  /** default deadline for `callAsync` tasks, in ms (default 600 000) */
+  taskTimeoutMs?: number;
+}
+
+/** Per-call options: a deadline (same meaning as WaitOptions.deadlineMs) and a signal. */
+export interface XapiCallOptions {
+  /** milliseconds from now (or an absolute `Date.now()` value above 10^12); default: the client's timeoutMs */
+  deadlineMs?: number;
+  /** aborts the call */
+  signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TASK_TIMEOUT_MS = 600_000;
+const SESSIONLESS = new Set(["session.login_with_password", "session.slave_local_login_with_password"]);
+
+/** A connected XAPI client. Create it with {@link XapiClient.connect}; end it with {@link XapiClient.close}. */
+export class XapiClient {
+  private readonly closer = new AbortController();
+  private closing?: Promise<void>;
+  private readonly counts = new Map<string, number>();
+  private keeper!: SessionKeeper;
+
+  private constructor(
+    private readonly agent: Agent,
+    private readonly timeoutMs: number,
+    private readonly taskTimeoutMs: number,
+  ) {}
+
+  /**
+   * Connects and logs in (`session.login_with_password(user, pwd, "1.1", originator)`),
+   * following `HOST_IS_SLAVE` to the pool master.
+   * @throws XapiError (e.g. SESSION_AUTHENTICATION_FAILED), XapiTransportError, XapiWaitError
+   */
+  static async connect(options: XapiConnectOptions): Promise<XapiClient> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const client = new XapiClient(createXapiAgent(options.tls), timeoutMs, options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS);
+    try {
+      const baseUrl = checkedBaseUrl(options.url);
+      const deadline = new Deadline({ deadlineMs: timeoutMs, signal: options.signal }, `XAPI host ${baseUrl}`);
+      const transport = await chooseTransport(options.transport ?? "auto", baseUrl, client.agent, deadline);
+      client.keeper = new SessionKeeper({
+        agent: client.agent,
+        transport,
+        username: options.username,
+        password: options.password,
+        originator: options.originator ?? "bioxen-luavm",
+        loginTimeoutMs: timeoutMs,
+        closeSignal: client.closer.signal,
+        onSend: (method) => client.counts.set(method, (client.counts.get(method) ?? 0) + 1),
+      });
+      await client.keeper.session(deadline);
+      return client;
+    } catch (error) {
+      await client.agent.destroy().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The session ref in use (undefined between a refused session and the next login). */
+  get sessionRef(): string | undefined {
+    return this.keeper.sessionRef;
+  }
+
+  /** The protocol in use. */
+  get transport(): XapiTransportKind {
+    return this.keeper.transport.kind;
+  }
+
+  /** Origin of the host the client talks to: the pool master after any HOST_IS_SLAVE redirect. */
+  get poolMasterUrl(): string {
+    return new URL(this.keeper.transport.endpoint).origin;
+  }
+
+  /** Whether {@link close} has been called. */
+  get closed(): boolean {
+    return this.closer.signal.aborted;
+  }
+
+  /**
+   * Calls a XAPI method; the session ref is inserted as the first parameter (except for
+   * `system.*` and login methods). Records, `get_<field>` values and event snapshots come back
+   * with numeric fields converted by their declared type, so both transports give the same values.
+   * @throws XapiError with the XAPI code, params and method
+   */
+  call(method: string, ...params: WireValue[]): Promise<unknown> {
+    return this.callWith({}, method, ...params);
+  }
+
+  /** {@link call} with a per-call deadline and AbortSignal. */
+  async callWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
+    const deadline = this.deadlineFor(options, `response to ${method}`);
+    if (method.startsWith("system.") || SESSIONLESS.has(method)) return this.resultOf(method, await this.keeper.send(method, params, deadline));
+    let ref = await this.keeper.session(deadline);
+    for (let redirects = 0, renewed = false; ; ) {
+      const outcome = await this.keeper.send(method, [ref, ...params], deadline);
+      if (!outcome.ok && outcome.code === "SESSION_INVALID" && !renewed) {
+        renewed = true;
+        ref = await this.keeper.renew(ref, deadline);
+      } else if (!outcome.ok && outcome.code === "HOST_IS_SLAVE" && redirects < MAX_REDIRECTS) {
+        redirects++;
+        ref = await this.keeper.moveToMaster(String(outcome.params[0] ?? ""), ref, deadline);
+      } else {
+        return this.resultOf(method, outcome);
+      }
+    }
+  }
+
+  /**
+   * Calls `Async.<method>`, waits for the task through `event.from`, returns its decoded result
+   * and destroys the task. On deadline or abort the task is cancelled, then destroyed.
+   * @throws XapiError from the task's error_info (`TASK_CANCELLED` when cancelled), XapiWaitError
+   */
+  callAsync(method: string, ...params: WireValue[]): Promise<unknown> {
+    return this.callAsyncWith({}, method, ...params);
+  }
+
+  /** {@link callAsync} with a deadline for the whole task and an AbortSignal. */
+  async callAsyncWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
+    const wait = { deadlineMs: options.deadlineMs ?? this.taskTimeoutMs, signal: options.signal };
+    const taskRef = String(await this.callWith(wait, `Async.${method}`, ...params));
+    return waitForTask(this, taskRef, wait, method);
+  }
+
+  /**
+   * Waits for a task to finish (via `event.from`), destroys it and returns its decoded result.
+   * @param taskRef the task
+   * @param options deadline and signal; on either the task is cancelled and destroyed
+   */
+  waitForTask(taskRef: string, options: WaitOptions): Promise<unknown> {
+    return waitForTask(this, taskRef, options, "");
+  }
+
+  /**
+   * Streams events of `classes` (`"vm"`, `"vm/OpaqueRef:…"`, `"*"`) from `event.from`, starting
+   * with the current state of every matching object unless a token is given.
+   */
+  watchEvents(classes: readonly string[], options: WatchOptions): AsyncGenerator<XapiEvent> {
+    return watchEvents(this, classes, options);
+  }
+
+  /**
+   * Resolves with the first event (current state included) that satisfies `predicate`.
+   * @throws XapiWaitError at the deadline or on abort
+   */
+  waitFor(classes: readonly string[], predicate: (event: XapiEvent) => boolean, options: WaitOptions): Promise<XapiEvent> {
+    return waitForEvent(this, classes, predicate, options);
+  }
+
+  /**
+   * How many HTTP calls were sent (logins, retries and task/event calls included).
+   * @param method count only this method; all methods when omitted
+   */
+  callCount(method?: string): number {
+    if (method !== undefined) return this.counts.get(method) ?? 0;
+    let total = 0;
+    for (const count of this.counts.values()) total += count;
+    return total;
+  }
+
+  /** Ends pending waits, logs out and releases connections. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.closer.abort(new Error("XapiClient closed"));
+    await this.keeper.logout();
+    await this.agent.close().catch(() => this.agent.destroy());
+  }
+
+  private deadlineFor(options: XapiCallOptions, what: string): Deadline {
+    if (this.closed) throw new Error(`XapiClient is closed; cannot send ${what.replace(/^response to /, "")}`);
+    const signals = [this.closer.signal, ...(options.signal ? [options.signal] : [])];
+    return new Deadline({ deadlineMs: options.deadlineMs ?? this.timeoutMs, signal: AbortSignal.any(signals) }, what);
+  }
+
+  private resultOf(method: string, outcome: { ok: true; result: unknown } | { ok: false; code: string; params: unknown[] }): unknown {
+    if (outcome.ok) return normalizeResult(method, outcome.result);
+    throw this.keeper.redact(new XapiError(outcome.code, outcome.params, method));
+  }
+}
+
+function checkedBaseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`XAPI url ${JSON.stringify(url)} is not a URL; expected https://host[:port]`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error(`XAPI url must be http(s), got ${parsed.protocol}`);
+  if (parsed.username || parsed.password) throw new Error("XAPI url must not hold credentials; pass username and password");
+  return parsed.origin;
+}

@@ -1,0 +1,84 @@
+/** Watching XAPI objects through `event.from` with tokens — never by sleep-polling. */
+import type { XapiCaller } from "./caller";
+import { Deadline, type WaitOptions } from "./deadline";
+import { XapiError, XapiWaitError } from "./errors";
+import { XmlRpcDouble } from "./wire/values";
+
+/** One event from `event.from`. */
+export interface XapiEvent {
+  /** event id (a decimal string) */
+  id: string;
+  /** lower-case class name, e.g. `vm`, `task` */
+  class: string;
+  /** `add`, `mod` or `del` (unknown operations pass through) */
+  operation: string;
+  /** the object's ref */
+  ref: string;
+  /** the object's full record (numeric fields converted); absent on `del` */
+  snapshot?: Record<string, unknown>;
+}
+
+/** Options of {@link watchEvents}: a deadline and signal, and optionally where to start. */
+export interface WatchOptions extends WaitOptions {
+  /** an `event.from` token to resume from; default `""`, which first reports every matching object */
+  token?: string;
+}
+
+/** Longest single `event.from` wait, in seconds (Xen Orchestra uses 60.1). */
+const MAX_POLL_SECONDS = 60;
+/** Left for the HTTP round trip so that the server's timeout comes before ours. */
+const ROUND_TRIP_MARGIN_MS = 1_000;
+
+type EventBatch = { events?: unknown[]; token?: string };
+
+/**
+ * Streams events for `classes`, one `event.from` call after another with the returned token.
+ * On `EVENTS_LOST` it starts again from `""` (so current objects are reported again).
+ * @throws XapiWaitError when the deadline passes or the signal aborts
+ */
+export async function* watchEvents(caller: XapiCaller, classes: readonly string[], options: WatchOptions): AsyncGenerator<XapiEvent> {
+  const deadline = new Deadline(options, `events of ${classes.join(", ")}`);
+  let token = options.token ?? "";
+  for (;;) {
+    const batch = await nextBatch(caller, classes, token, deadline);
+    if (batch === "lost") {
+      token = "";
+      continue;
+    }
+    for (const event of batch.events ?? []) yield event as XapiEvent;
+    token = batch.token ?? token;
+  }
+}
+
+/**
+ * Resolves with the first event satisfying `predicate`, current state included.
+ * @throws XapiWaitError when the deadline passes or the signal aborts
+ */
+export async function waitForEvent(
+  caller: XapiCaller,
+  classes: readonly string[],
+  predicate: (event: XapiEvent) => boolean,
+  options: WaitOptions,
+): Promise<XapiEvent> {
+  for await (const event of watchEvents(caller, classes, options)) {
+    if (predicate(event)) return event;
+  }
+  throw new Error("event stream ended"); // watchEvents only ends by throwing
+}
+
+/**
+ * One `event.from` call bounded by the deadline; `"lost"` on EVENTS_LOST.
+ * @throws XapiWaitError (the wait's own, not the inner call's) on deadline or abort
+ */
+export async function nextBatch(caller: XapiCaller, classes: readonly string[], token: string, deadline: Deadline): Promise<EventBatch | "lost"> {
+  deadline.check();
+  const seconds = Math.max(0, Math.min(MAX_POLL_SECONDS, (deadline.remainingMs() - ROUND_TRIP_MARGIN_MS) / 1000));
+  try {
+    const options = { deadlineMs: deadline.endsAt, signal: deadline.signal };
+    return (await caller.callWith(options, "event.from", [...classes], token, new XmlRpcDouble(seconds))) as EventBatch;
+  } catch (error) {
+    if (error instanceof XapiError && error.code === "EVENTS_LOST") return "lost";
+    if (error instanceof XapiWaitError && deadline.expired()) throw deadline.error();
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+/** Cloning or copying a template into a new VM that is marked as ours before anything else happens. */
+import type { RecipeClient, XapiCallOptions } from "./client";
+import { NULL_REF } from "./client";
+import { XapiRecipeError, withContext } from "./errors";
+import { destroyHaltedVm } from "./destroy-vm";
+import { ownerMarkerKey, ownerTag, checkOwner } from "./ownership";
+import { list } from "./records";
+import { resolveRef } from "./refs";
+
+/** Options for {@link cloneFromTemplate}; deadline (default: the client's task timeout) and signal apply to the clone/copy task. */
+export interface CloneOptions extends XapiCallOptions {
+  /** name_label of the new VM. */
+  name: string;
+  /** "clone": copy-on-write, fast; "copy": full copy of the disks onto `sr`. */
+  mode: "clone" | "copy";
+  /** SR ref or uuid for "copy" (default: the SR each disk is on); not allowed with "clone". */
+  sr?: string;
+  /** Owner identity for the marker. */
+  owner: string;
+}
+
+/**
+ * `Async.VM.clone(tpl, name)` or `Async.VM.copy(tpl, name, sr)`, then marks the new VM at once
+ * (`other_config["bioxen:owner"]` and the `bioxen-luavm` tag). If marking fails the new VM and
+ * its disks are destroyed and the error rethrown. Returns the new VM's ref (still a template
+ * until {@link provisionVm}).
+ */
+export async function cloneFromTemplate(client: RecipeClient, template: string, options: CloneOptions): Promise<string> {
+  checkOwner(options.owner);
+  const step = `${options.mode} template`;
+  const object = `${template} → "${options.name}"`;
+  if (options.mode === "clone" && options.sr !== undefined) {
+    throw new XapiRecipeError({ step, object, hint: 'use mode "copy" to place the disks on a chosen SR' }, "a clone stays on the template's SR");
+  }
+  const vm = (await withContext({ step: `${step}: Async.VM.${options.mode}`, object }, async () => {
+    if (options.mode === "clone") return client.callAsyncWith(taskWait(options), "VM.clone", template, options.name);
+    const sr = options.sr === undefined ? NULL_REF : await resolveRef(client, "SR", options.sr);
+    return client.callAsyncWith(taskWait(options), "VM.copy", template, options.name, sr);
+  })) as string;
+  try {
+    await markVm(client, vm, options.owner);
+  } catch (error) {
+    const vbds = list({ VBDs: await client.call("VM.get_VBDs", vm).catch(() => []) }, "VBDs");
+    await destroyHaltedVm(client, vm, vbds, vm).catch(() => undefined);
+    throw new XapiRecipeError({ step: `${step}: mark ownership`, object, hint: "the new VM was destroyed again" }, "failed", error);
+  }
+  return vm;
+}
+
+/** Writes the owner marker (replacing one inherited from the template) and adds the tag. */
+async function markVm(client: RecipeClient, vm: string, owner: string): Promise<void> {
+  await client.call("VM.remove_from_other_config", vm, ownerMarkerKey);
+  await client.call("VM.add_to_other_config", vm, ownerMarkerKey, owner);
+  await client.call("VM.add_tags", vm, ownerTag);
+}
+
+/** The deadline and signal part of options that also hold other things. */
+export function taskWait(options: XapiCallOptions): XapiCallOptions {
+  return { deadlineMs: options.deadlineMs, signal: options.signal };
+}

@@ -1,0 +1,21 @@
+/** XAPI recipes: the steps that create, change and remove VMs, VIFs and networks on a pool. */
+export { NULL_REF, isRealRef, type RecipeClient, type WaitOptions } from "./client";
+export { XapiRecipeError, hasXapiCode, isGone, xapiErrorCode, xapiErrorParams, type RecipeErrorContext } from "./errors";
+export { ownerMarkerKey, ownerTag, findOwned, assertOwned, checkOwner, ownedOtherConfig } from "./ownership";
+export type { OwnedClass, OwnedObject, AssertOwnedOptions } from "./ownership";
+export { findTemplate, type FoundTemplate } from "./template";
+export { cloneFromTemplate, type CloneOptions } from "./clone";
+export { provisionVm, type ProvisionOptions } from "./provision";
+export { rewriteProvisionSr, listProvisionDisks, type ProvisionDisk } from "./provision-xml";
+export { installVm, type InstallOptions } from "./install";
+export { setVcpus, planVcpuSteps, type VcpuStep } from "./vcpus";
+export { setMemory, planMemoryLimits, MIN_MEMORY_BYTES, type MemoryLimits } from "./memory";
+export { growRootDisk, findRootDisk, type RootDisk, type DiskResize } from "./disk";
+export { createVif, destroyVif, type CreateVifOptions, type DestroyVifOptions } from "./vif";
+export { startVm, shutdownVm, type ShutdownOptions, type ShutdownOutcome } from "./power";
+export { destroyVm, type DestroyVmOptions, type DestroyVmResult } from "./destroy-vm";
+export { waitForGuestAddresses, type GuestAddressWait, type GuestAddresses } from "./guest-wait";
+export { pickGuestAddress, reportedAddresses, isLinkLocal, parseCidr, type Cidr } from "./guest-addresses";
+export { createPrivateNetwork, createVlanNetwork, destroyNetwork } from "./network";
+export type { PrivateNetworkOptions, VlanNetworkOptions, VlanNetwork, DestroyNetworkOptions } from "./network";
+export { resolveRef } from "./refs";

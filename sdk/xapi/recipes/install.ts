@@ -1,0 +1,33 @@
+/** The clone → provision sequence, rolled back as a whole when provisioning fails. */
+import type { RecipeClient } from "./client";
+import { cloneFromTemplate, type CloneOptions } from "./clone";
+import { destroyHaltedVm } from "./destroy-vm";
+import { XapiRecipeError } from "./errors";
+import { provisionVm } from "./provision";
+import { list } from "./records";
+
+/** Options for {@link installVm}. */
+export interface InstallOptions extends CloneOptions {
+  /** SR for the provisioned disks (copy mode: also the SR the copy lands on). */
+  sr?: string;
+}
+
+/**
+ * Clones (or copies) `template` and provisions the result, like `xe vm-install`. If provisioning
+ * fails, the new VM and its disks are destroyed and the error (saying so) is thrown, so no
+ * orphan is left. Returns the halted VM's ref.
+ */
+export async function installVm(client: RecipeClient, template: string, options: InstallOptions): Promise<string> {
+  const vm = await cloneFromTemplate(client, template, options.mode === "clone" ? { ...options, sr: undefined } : options);
+  try {
+    await provisionVm(client, vm, { sr: options.sr, deadlineMs: options.deadlineMs, signal: options.signal });
+    return vm;
+  } catch (error) {
+    const vbds = list({ VBDs: await client.call("VM.get_VBDs", vm).catch(() => []) }, "VBDs");
+    const cleanup = await destroyHaltedVm(client, vm, vbds, vm).then(
+      () => "the new VM was destroyed again",
+      (cleanupError: unknown) => `and destroying the new VM ${vm} failed too (${String(cleanupError)}): remove it by hand`,
+    );
+    throw new XapiRecipeError({ step: "install VM", object: `"${options.name}"`, hint: cleanup }, "provisioning failed", error);
+  }
+}

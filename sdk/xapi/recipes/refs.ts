@@ -1,0 +1,26 @@
+/** Accepting an object as a ref or a uuid. */
+import type { RecipeClient } from "./client";
+import { withContext } from "./errors";
+
+/** True for `OpaqueRef:…` strings. */
+export function isOpaqueRef(value: string): boolean {
+  return value.startsWith("OpaqueRef:");
+}
+
+/** Returns `refOrUuid` if it is a ref, else looks the uuid up with `<cls>.get_by_uuid`. */
+export async function resolveRef(client: RecipeClient, cls: string, refOrUuid: string): Promise<string> {
+  if (isOpaqueRef(refOrUuid)) return refOrUuid;
+  return (await withContext(
+    { step: `look up ${cls} by uuid`, object: refOrUuid, hint: `check that the ${cls} uuid exists in this pool` },
+    () => client.call(`${cls}.get_by_uuid`, refOrUuid),
+  )) as string;
+}
+
+/** The uuid of an object, for messages; falls back to the ref if it cannot be read. */
+export async function uuidOf(client: RecipeClient, cls: string, ref: string): Promise<string> {
+  try {
+    return String(await client.call(`${cls}.get_uuid`, ref));
+  } catch {
+    return ref;
+  }
+}

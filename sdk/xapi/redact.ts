@@ -1,0 +1,33 @@
+/** Keeps secrets (the XAPI password) out of error messages and parameters. */
+import { XapiError, XapiTransportError } from "./errors";
+
+const MASK = "***";
+
+/**
+ * Returns `error` with every occurrence of `secret` masked (message, XAPI params, transport cause).
+ * @param error any thrown value
+ * @param secret the text to hide; nothing is done when it is empty
+ */
+export function redactError(error: unknown, secret: string): unknown {
+  if (!secret || !(error instanceof Error) || !mentions(error, secret)) return error;
+  if (error instanceof XapiError) {
+    const params = error.params.map((p) => (typeof p === "string" ? maskText(p, secret) : p));
+    return new XapiError(error.code, params, maskText(error.method, secret));
+  }
+  if (error instanceof XapiTransportError) {
+    const cause = error.cause instanceof Error ? new Error(maskText(error.cause.message, secret)) : error.cause;
+    return new XapiTransportError(error.url, error.method, maskText(error.detail, secret), cause);
+  }
+  error.message = maskText(error.message, secret);
+  return error;
+}
+
+/** Masks every occurrence of `secret` in `text`. */
+export function maskText(text: string, secret: string): string {
+  return secret ? text.split(secret).join(MASK) : text;
+}
+
+function mentions(error: Error, secret: string): boolean {
+  const causeText = error.cause instanceof Error ? error.cause.message : "";
+  return error.message.includes(secret) || causeText.includes(secret);
+}

@@ -1,0 +1,92 @@
+/** Waiting for XAPI tasks: result decoding, errors, cancel on deadline, and always destroy. */
+import type { XapiCaller } from "./caller";
+import { Deadline, type WaitOptions } from "./deadline";
+import { XapiError, XapiTransportError } from "./errors";
+import { nextBatch } from "./events";
+import { normalizeResult } from "./normalize";
+import { parseValueXml } from "./wire/xmlrpc";
+
+type TaskRecord = { status?: unknown; result?: unknown; error_info?: unknown };
+
+const CLEANUP_DEADLINE_MS = 10_000;
+const CANCEL_SETTLE_MS = 5_000;
+
+/**
+ * Waits for `taskRef` to leave `pending`/`cancelling`, destroys it, and returns its decoded result.
+ * On deadline or abort the task is cancelled, then destroyed.
+ * @param caller the client
+ * @param taskRef the task
+ * @param options deadline and signal
+ * @param method the synchronous method the task runs (e.g. `VM.clone`), for errors and value conversion
+ * @throws XapiError from error_info (`TASK_CANCELLED` when cancelled), XapiWaitError
+ */
+export async function waitForTask(caller: XapiCaller, taskRef: string, options: WaitOptions, method: string): Promise<unknown> {
+  const label = method ? `Async.${method}` : "task";
+  const deadline = new Deadline(options, `task ${taskRef} of ${label}`);
+  let record: TaskRecord;
+  try {
+    record = await finishedRecord(caller, taskRef, deadline);
+  } catch (error) {
+    await cancelAndDestroy(caller, taskRef);
+    throw error;
+  }
+  await destroy(caller, taskRef);
+  return outcomeOf(record, taskRef, label, method);
+}
+
+async function finishedRecord(caller: XapiCaller, taskRef: string, deadline: Deadline): Promise<TaskRecord> {
+  const classes = [`task/${taskRef}`];
+  let token = "";
+  for (;;) {
+    const batch = await nextBatch(caller, classes, token, deadline);
+    if (batch === "lost") {
+      const record = (await caller.callWith({ deadlineMs: deadline.endsAt, signal: deadline.signal }, "task.get_record", taskRef)) as TaskRecord;
+      if (isFinished(record)) return record;
+      token = "";
+      continue;
+    }
+    for (const event of (batch.events ?? []) as { ref?: string; operation?: string; snapshot?: TaskRecord }[]) {
+      if (event.ref !== taskRef) continue;
+      if (event.operation === "del") throw new XapiError("HANDLE_INVALID", ["task", taskRef], "task (destroyed while awaited)");
+      if (event.snapshot && isFinished(event.snapshot)) return event.snapshot;
+    }
+    token = batch.token ?? token;
+  }
+}
+
+function isFinished(record: TaskRecord): boolean {
+  return record.status !== "pending" && record.status !== "cancelling";
+}
+
+function outcomeOf(record: TaskRecord, taskRef: string, label: string, method: string): unknown {
+  if (record.status === "success") return decodeResult(record.result, taskRef, label, method);
+  const info = Array.isArray(record.error_info) ? record.error_info.map(String) : [];
+  if (record.status === "cancelled" && info[0] !== "TASK_CANCELLED") throw new XapiError("TASK_CANCELLED", [taskRef], label);
+  if (info.length === 0) throw new XapiError("INTERNAL_ERROR", [`task ${taskRef} ended with status ${String(record.status)} and no error_info`], label);
+  throw new XapiError(info[0], info.slice(1), label);
+}
+
+/** A task's result is an XML-RPC value string, even over JSON-RPC; `""` means no result. */
+function decodeResult(result: unknown, taskRef: string, label: string, method: string): unknown {
+  if (typeof result !== "string" || result === "") return result ?? "";
+  try {
+    return normalizeResult(method, parseValueXml(result));
+  } catch (cause) {
+    throw new XapiTransportError(`task ${taskRef}`, label, `result is not an XML-RPC value: ${(cause as Error).message}`, cause);
+  }
+}
+
+/**
+ * Cancels the task, gives it a moment to reach `cancelled` (XAPI cancels asynchronously), then
+ * destroys it. Failures are ignored: the wait's own error is what the caller must see.
+ */
+async function cancelAndDestroy(caller: XapiCaller, taskRef: string): Promise<void> {
+  await caller.callWith({ deadlineMs: CLEANUP_DEADLINE_MS }, "task.cancel", taskRef).catch(() => undefined);
+  const settle = new Deadline({ deadlineMs: CANCEL_SETTLE_MS }, `cancellation of task ${taskRef}`);
+  await finishedRecord(caller, taskRef, settle).catch(() => undefined);
+  await destroy(caller, taskRef);
+}
+
+async function destroy(caller: XapiCaller, taskRef: string): Promise<void> {
+  await caller.callWith({ deadlineMs: CLEANUP_DEADLINE_MS }, "task.destroy", taskRef).catch(() => undefined);
+}

@@ -1,0 +1,89 @@
+/**
+ * `bioxen-luavm-sim`: runs the pool simulator until SIGINT/SIGTERM. Prints one JSON line
+ * `{"url","username","password",…}` on stdout once ready; logs go to stderr.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { startSimulator, type Simulator } from "./simulator";
+import type { SimulatorOptions } from "./options";
+
+const USAGE = `usage: bioxen-luavm-sim [--port N] [--host H] [--https] [--boot-delay MS] [--authorized-keys FILE]
+                        [--username U] [--password P] [--login-delay MS] [--no-jsonrpc] [--fake-guests]`;
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new Error(`--${name} needs a non-negative integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function keysFrom(file: string | undefined): string[] {
+  if (file === undefined) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/** Turns the command line into simulator options. */
+export function optionsFromArgv(argv: readonly string[]): SimulatorOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      https: { type: "boolean" },
+      "boot-delay": { type: "string" },
+      "authorized-keys": { type: "string" },
+      username: { type: "string" },
+      password: { type: "string" },
+      "login-delay": { type: "string" },
+      "no-jsonrpc": { type: "boolean" },
+      "fake-guests": { type: "boolean" },
+    },
+    strict: true,
+  });
+  return {
+    port: integer("port", values.port),
+    host: values.host,
+    https: values.https ?? false,
+    username: values.username,
+    password: values.password,
+    loginFailureDelayMs: integer("login-delay", values["login-delay"]),
+    jsonRpc: !values["no-jsonrpc"],
+    guests: values["fake-guests"] ? false : undefined,
+    guest: { authorizedKeys: keysFrom(values["authorized-keys"]), bootDelayMs: integer("boot-delay", values["boot-delay"]) },
+  };
+}
+
+/**
+ * Runs the simulator CLI.
+ * @param argv the arguments after the program name
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  let sim: Simulator;
+  try {
+    sim = await startSimulator(optionsFromArgv(argv));
+  } catch (error) {
+    process.stderr.write(`bioxen-luavm-sim: ${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const shutdown = (signal: string) => {
+    process.stderr.write(`bioxen-luavm-sim: ${signal}, stopping\n`);
+    sim.stop().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`bioxen-luavm-sim: stop failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  const ready: Record<string, string> = { url: sim.url, username: sim.username, password: sim.password };
+  if (sim.slaveUrl) ready.slaveUrl = sim.slaveUrl;
+  if (sim.certificateFingerprint256) ready.certificateFingerprint256 = sim.certificateFingerprint256;
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  process.stderr.write(`bioxen-luavm-sim: serving XAPI at ${sim.url}\n`);
+}
+
+if (require.main === module) void main(process.argv.slice(2));

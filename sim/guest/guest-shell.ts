@@ -1,0 +1,78 @@
+import { chmodSync, writeFileSync } from "node:fs";
+import { AREA_LAYOUT } from "./area-layout";
+
+/**
+ * Environment variable (set by sshd's SetEnv, which clients cannot override) naming a guest's
+ * area. Sessions keep it, so halting a guest can find every process it started, even daemons.
+ */
+export const GUEST_AREA_ENV = "BIOXEN_GUEST_AREA";
+
+/** Where sftp-server lives on the common distributions (Debian, RHEL/Fedora, BSD/Arch). */
+export const SFTP_SERVER_CANDIDATES = [
+  "/usr/lib/openssh/sftp-server",
+  "/usr/libexec/openssh/sftp-server",
+  "/usr/libexec/sftp-server",
+  "/usr/lib/ssh/sftp-server",
+] as const;
+
+/**
+ * The login wrapper every guest's sshd runs as its ForceCommand (POSIX sh). It confines a
+ * session to the guest's area — HOME, LuaRocks config and trees, Lua search paths, PATH — then
+ * does what sshd itself would: an sftp subsystem request runs sftp-server, a command runs with
+ * `sh -c` (clients send it already quoted), no command starts a shell. It evaluates nothing else.
+ */
+export const GUEST_SHELL_SCRIPT = `#!/bin/sh
+# bioxen-luavm simulated guest: confines one SSH session to its VM's area.
+set -u
+area=\${${GUEST_AREA_ENV}:?"${GUEST_AREA_ENV} is not set: this script is the ForceCommand of a simulated guest's sshd"}
+user_tree="$area/${AREA_LAYOUT.userTree}"
+system_tree="$area/${AREA_LAYOUT.systemTree}"
+
+# Search paths for Lua version $1: both trees first, then ";;" (Lua's own defaults).
+lua_path() {
+  printf '%s' "$user_tree/share/lua/$1/?.lua;$user_tree/share/lua/$1/?/init.lua;$system_tree/share/lua/$1/?.lua;$system_tree/share/lua/$1/?/init.lua;;"
+}
+lua_cpath() {
+  printf '%s' "$user_tree/lib/lua/$1/?.so;$system_tree/lib/lua/$1/?.so;;"
+}
+
+HOME="$area/${AREA_LAYOUT.home}"
+LUAROCKS_CONFIG="$area/${AREA_LAYOUT.luarocksConfig}"
+PATH="$user_tree/bin:$system_tree/bin:\${PATH:-/usr/local/bin:/usr/bin:/bin}"
+# Lua 5.1 reads only LUA_PATH/LUA_CPATH; 5.2+ read LUA_PATH_5_x first and fall back to them.
+LUA_PATH=$(lua_path 5.1)
+LUA_CPATH=$(lua_cpath 5.1)
+LUA_PATH_5_1=$LUA_PATH
+LUA_CPATH_5_1=$LUA_CPATH
+LUA_PATH_5_2=$(lua_path 5.2)
+LUA_CPATH_5_2=$(lua_cpath 5.2)
+LUA_PATH_5_3=$(lua_path 5.3)
+LUA_CPATH_5_3=$(lua_cpath 5.3)
+LUA_PATH_5_4=$(lua_path 5.4)
+LUA_CPATH_5_4=$(lua_cpath 5.4)
+export HOME LUAROCKS_CONFIG PATH LUA_PATH LUA_CPATH LUA_PATH_5_1 LUA_CPATH_5_1 LUA_PATH_5_2 \\
+  LUA_CPATH_5_2 LUA_PATH_5_3 LUA_CPATH_5_3 LUA_PATH_5_4 LUA_CPATH_5_4
+# A version-specific LuaRocks config would win over ours: no guest may have one.
+unset LUAROCKS_CONFIG_5_1 LUAROCKS_CONFIG_5_2 LUAROCKS_CONFIG_5_3 LUAROCKS_CONFIG_5_4 XDG_CONFIG_HOME
+cd "$HOME" || exit 1
+
+command=\${SSH_ORIGINAL_COMMAND-}
+unset SSH_ORIGINAL_COMMAND
+case $command in
+  internal-sftp | */sftp-server)
+    for server in ${SFTP_SERVER_CANDIDATES.join(" ")}; do
+      if [ -x "$server" ]; then exec "$server"; fi
+    done
+    echo "simulated guest: no sftp-server found" >&2
+    exit 1 ;;
+  "") exec /bin/sh ;;
+  *) exec /bin/sh -c "$command" ;;
+esac
+`;
+
+/** Writes the login wrapper to `file` (mode 0755, synchronously: done once per guest host) and returns its path. */
+export function writeGuestShell(file: string): string {
+  writeFileSync(file, GUEST_SHELL_SCRIPT, { mode: 0o755 });
+  chmodSync(file, 0o755);
+  return file;
+}

@@ -1,0 +1,135 @@
+/** The methods xapi generates for every class: getters, setters, map/set helpers, lookups. */
+import { CLASSES, T, fieldOf, type ClassDef, type FieldDef } from "../schema";
+import { compileQuery } from "../model/query";
+import { XapiError } from "../rpc/errors";
+import { recordToWire } from "../rpc/to-wire";
+import { method, type MethodDef } from "../rpc/method";
+import type { Store } from "../model/store";
+
+/** Generated methods of every served class. */
+export function genericMethods(): MethodDef[] {
+  // xapi generates no Async variants for accessors.
+  return CLASSES.flatMap((cls) => [...lookupMethods(cls), ...cls.fields.flatMap((f) => fieldMethods(cls, f))]).map((def) => ({ ...def, syncOnly: true }));
+}
+
+function recordsMap(store: Store, cls: ClassDef, keep: (rec: Record<string, unknown>) => boolean = () => true) {
+  return Object.fromEntries(store.all(cls.name).filter((o) => keep(o.record)).map((o) => [o.ref, recordToWire(cls.name, o.record)]));
+}
+
+function lookupMethods(cls: ClassDef): MethodDef[] {
+  const name = cls.name;
+  const self = { name: "self", type: T.ref(name) };
+  const defs: MethodDef[] = [
+    method({ name: `${name}.get_all`, params: [], result: T.set(T.ref(name)), handler: ({ core }) => core.store.all(name).map((o) => o.ref) }),
+    method({ name: `${name}.get_all_records`, params: [], result: T.raw, handler: ({ core }) => recordsMap(core.store, cls) }),
+    method({
+      name: `${name}.get_all_records_where`,
+      params: [{ name: "expr", type: T.string }],
+      result: T.raw,
+      handler: ({ core }, expr: string) => recordsMap(core.store, cls, compileQuery(expr)),
+    }),
+    method({ name: `${name}.get_record`, params: [self], result: T.record(name), handler: ({ core }, ref: string) => core.store.get(name, ref) }),
+    method({
+      name: `${name}.get_by_uuid`,
+      params: [{ name: "uuid", type: T.string }],
+      result: T.ref(name),
+      handler: ({ core }, uuid: string) => core.store.refByUuid(name, uuid),
+    }),
+  ];
+  if (fieldOf(cls, "name_label")) {
+    defs.push(
+      method({
+        name: `${name}.get_by_name_label`,
+        params: [{ name: "label", type: T.string }],
+        result: T.set(T.ref(name)),
+        handler: ({ core }, label: string) => core.store.all(name).filter((o) => o.record.name_label === label).map((o) => o.ref),
+      }),
+    );
+  }
+  if (fieldOf(cls, "tags")) defs.push(...tagMethods(cls));
+  return defs;
+}
+
+function fieldMethods(cls: ClassDef, field: FieldDef): MethodDef[] {
+  const name = cls.name;
+  const self = { name: "self", type: T.ref(name) };
+  const defs: MethodDef[] = [
+    method({
+      name: `${name}.get_${field.name}`,
+      params: [self],
+      result: field.type,
+      handler: ({ core }, ref: string) => core.store.get(name, ref)[field.name],
+    }),
+  ];
+  if (!field.rw) return defs;
+  defs.push(
+    method({
+      name: `${name}.set_${field.name}`,
+      params: [self, { name: "value", type: field.type }],
+      result: T.void,
+      handler: ({ core }, ref: string, value: unknown) => {
+        core.store.get(name, ref);
+        core.store.update(name, ref, { [field.name]: value });
+      },
+    }),
+  );
+  if (field.type.kind === "map") defs.push(...mapMethods(cls, field));
+  return defs;
+}
+
+function mapMethods(cls: ClassDef, field: FieldDef): MethodDef[] {
+  const name = cls.name;
+  const type = field.type as Extract<FieldDef["type"], { kind: "map" }>;
+  const self = { name: "self", type: T.ref(name) };
+  return [
+    method({
+      name: `${name}.add_to_${field.name}`,
+      params: [self, { name: "key", type: type.key }, { name: "value", type: type.value }],
+      result: T.void,
+      handler: ({ core }, ref: string, key: string, value: unknown) => {
+        const map = core.store.get(name, ref)[field.name] as Record<string, unknown>;
+        if (key in map) throw new XapiError("MAP_DUPLICATE_KEY", [name, field.name, ref, key]);
+        core.store.update(name, ref, { [field.name]: { ...map, [key]: value } });
+      },
+    }),
+    method({
+      name: `${name}.remove_from_${field.name}`,
+      params: [self, { name: "key", type: type.key }],
+      result: T.void,
+      handler: ({ core }, ref: string, key: string) => {
+        const map = { ...(core.store.get(name, ref)[field.name] as Record<string, unknown>) };
+        if (!(key in map)) return;
+        delete map[key];
+        core.store.update(name, ref, { [field.name]: map });
+      },
+    }),
+  ];
+}
+
+function tagMethods(cls: ClassDef): MethodDef[] {
+  const name = cls.name;
+  const params = [
+    { name: "self", type: T.ref(name) },
+    { name: "value", type: T.string },
+  ];
+  return [
+    method({
+      name: `${name}.add_tags`,
+      params,
+      result: T.void,
+      handler: ({ core }, ref: string, tag: string) => {
+        const tags: string[] = core.store.get(name, ref).tags;
+        if (!tags.includes(tag)) core.store.update(name, ref, { tags: [...tags, tag] });
+      },
+    }),
+    method({
+      name: `${name}.remove_tags`,
+      params,
+      result: T.void,
+      handler: ({ core }, ref: string, tag: string) => {
+        const tags: string[] = core.store.get(name, ref).tags;
+        if (tags.includes(tag)) core.store.update(name, ref, { tags: tags.filter((t) => t !== tag) });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,71 @@
+/** Fault injection: fail, drop or stall chosen calls. */
+import { XapiError } from "../rpc/errors";
+
+/** What to do to the chosen call. */
+export type FaultAction =
+  /** Answer with this xapi error (an Async call's task fails with it). */
+  | { kind: "fail"; code: string; params?: string[] }
+  /** Destroy the connection without answering. */
+  | { kind: "drop" }
+  /** Answer after `ms` milliseconds, or never (until the simulator stops) when `ms` is omitted. */
+  | { kind: "stall"; ms?: number };
+
+/** A fault rule: which calls of which method, and what happens to them. */
+export type FaultRule = FaultAction & {
+  /** Method name; `"VM.clone"` also matches `Async.VM.clone`. `"*"` matches every method. */
+  method: string;
+  /** The first call (1-based, counted from when the rule was added) it applies to. Default 1. */
+  nth?: number;
+  /** How many consecutive calls it applies to from the nth on. Default 1; Infinity = all. */
+  times?: number;
+};
+
+interface LiveRule {
+  rule: FaultRule;
+  seen: number;
+}
+
+/** The live set of fault rules. */
+export class Faults {
+  private rules: LiveRule[] = [];
+
+  constructor(rules: readonly FaultRule[] = []) {
+    for (const rule of rules) this.add(rule);
+  }
+
+  /** Adds a rule. */
+  add(rule: FaultRule): void {
+    this.rules.push({ rule, seen: 0 });
+  }
+
+  /** Removes every rule. */
+  clear(): void {
+    this.rules = [];
+  }
+
+  /**
+   * Counts a call against the rules for this stage and returns the action that applies, if any.
+   * Drop and stall are transport-level (taken before dispatch), fail is taken at execution.
+   * @param method the name as called (maybe `Async.` prefixed)
+   */
+  take(method: string, stage: "transport" | "execution"): FaultAction | undefined {
+    const base = method.startsWith("Async.") ? method.slice("Async.".length) : method;
+    let chosen: FaultAction | undefined;
+    for (const live of this.rules) {
+      const { rule } = live;
+      const isTransport = rule.kind !== "fail";
+      if (isTransport !== (stage === "transport")) continue;
+      if (rule.method !== "*" && rule.method !== method && rule.method !== base) continue;
+      live.seen += 1;
+      const first = rule.nth ?? 1;
+      const last = first + (rule.times ?? 1) - 1;
+      if (!chosen && live.seen >= first && live.seen <= last) chosen = rule;
+    }
+    return chosen;
+  }
+}
+
+/** The error a `fail` action raises. */
+export function faultError(action: Extract<FaultAction, { kind: "fail" }>): XapiError {
+  return new XapiError(action.code, action.params ?? []);
+}

@@ -1,0 +1,42 @@
+/** Options of `startSimulator`. */
+import type { GuestHost } from "./guest/types";
+import type { GuestHostOptions } from "./guest";
+import type { FaultRule } from "./ops/faults";
+import type { LatencyOptions } from "./ops/latency";
+
+/** How to start the simulated pool. Every field is optional. */
+export interface SimulatorOptions {
+  /** Address the master listens on. Default "127.0.0.1". */
+  host?: string;
+  /** Port; default 0 (a free one). */
+  port?: number;
+  /** Serve HTTPS with a fresh self-signed certificate instead of HTTP. Default false. */
+  https?: boolean;
+  /** Serve JSON-RPC on /jsonrpc. false makes /jsonrpc fall through to XML-RPC (old hosts). Default true. */
+  jsonRpc?: boolean;
+  /** Login user. Default "root". */
+  username?: string;
+  /** Login password. Default: random per run. */
+  password?: string;
+  /** Delay before SESSION_AUTHENTICATION_FAILED, ms. Default 5000 (as xapi). */
+  loginFailureDelayMs?: number;
+  /**
+   * The pool member that answers every call with HOST_IS_SLAVE: its address (same port when
+   * free). Default "127.0.0.2"; false = no member listener.
+   */
+  slaveHost?: string | false;
+  /**
+   * The guest layer. Default: real sshd guests (`createGuestHost(options.guest)`); `false`: no
+   * processes, metrics with fake 127.66.x.y addresses at once. An injected GuestHost is not
+   * disposed by `stop()`.
+   */
+  guests?: GuestHost | false;
+  /** Options of the default guest layer (authorized keys, boot delay, …). */
+  guest?: GuestHostOptions;
+  /** Latency model. */
+  latency?: LatencyOptions;
+  /** Fault rules active from the start. */
+  faults?: FaultRule[];
+  /** VLAN tags the simulated kernel already uses (VLAN.create → VLAN_IN_USE). Default [999]. */
+  kernelVlanTags?: number[];
+}

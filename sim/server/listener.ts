@@ -1,0 +1,81 @@
+/** An HTTP or HTTPS listener that routes XAPI requests and can be closed completely. */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { Socket } from "node:net";
+import type { SimCore } from "../core";
+import type { Caller } from "./call";
+import { handleJsonRpc } from "./jsonrpc-endpoint";
+import { sendHtmlError } from "./respond";
+import { handleXmlRpc } from "./xmlrpc-endpoint";
+
+/** How a listener serves. */
+export interface ListenerOptions {
+  host: string;
+  port: number;
+  /** PEM certificate and key: serve HTTPS. */
+  tls?: { cert: string; key: string };
+  /** false: `/jsonrpc` falls through to XML-RPC, as on a host without JSON-RPC. */
+  jsonRpc: boolean;
+}
+
+/** A running listener. */
+export interface Listener {
+  /** The port actually bound. */
+  port: number;
+  /** Stops accepting, destroys open connections, resolves once closed. */
+  close(): Promise<void>;
+}
+
+function route(core: SimCore, call: Caller, jsonRpc: boolean) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const work =
+      req.method !== "POST"
+        ? Promise.resolve(sendHtmlError(res, 404, "Not Found"))
+        : jsonRpc && path === "/jsonrpc"
+          ? handleJsonRpc(core, call, req, res)
+          : handleXmlRpc(core, call, req, res);
+    work.catch(() => {
+      if (!res.headersSent) sendHtmlError(res, 500, "Internal Server Error");
+      else res.destroy();
+    });
+  };
+}
+
+/**
+ * Starts listening.
+ * @throws the listen error (EADDRINUSE, EADDRNOTAVAIL…) when the address cannot be bound
+ */
+export async function startListener(core: SimCore, call: Caller, options: ListenerOptions): Promise<Listener> {
+  const handler = route(core, call, options.jsonRpc);
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  server.keepAliveTimeout = 60_000;
+  // event.from may legitimately block for a minute or more.
+  server.requestTimeout = 0;
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/** startSimulator: the XAPI pool simulator as a running object. */
+import { randomBytes } from "node:crypto";
+import type { SimCore } from "./core";
+import { createFakeGuestHost } from "./fake-guests";
+import { createGuestHost } from "./guest";
+import type { GuestHost } from "./guest/types";
+import { buildMethodTable } from "./methods";
+import type { XRecord } from "./model/record";
+import { Store } from "./model/store";
+import { Faults } from "./ops/faults";
+import { Latency } from "./ops/latency";
+import { dispatch } from "./rpc/dispatch";
+import { XapiError } from "./rpc/errors";
+import { seedPool } from "./seed";
+import type { SimulatorOptions } from "./options";
+import { startListener, type Listener } from "./server/listener";
+import { generateCertificate } from "./server/tls";
+
+/** A running simulated pool. */
+export interface Simulator {
+  /** The master's URL, e.g. "http://127.0.0.1:40123" (https:// with `https: true`). */
+  readonly url: string;
+  /** The pool member's URL (answers HOST_IS_SLAVE), when it listens. */
+  readonly slaveUrl?: string;
+  readonly username: string;
+  readonly password: string;
+  /** The served certificate (HTTPS only). */
+  readonly certificatePem?: string;
+  /** Its SHA-256 fingerprint, "AB:CD:…" (HTTPS only). */
+  readonly certificateFingerprint256?: string;
+  /** The latency model; `latency.set({...})` changes it while running. */
+  readonly latency: Latency;
+  /** Fault rules; `faults.add(rule)` / `faults.clear()` while running. */
+  readonly faults: Faults;
+  /** The guest layer in use. */
+  readonly guestHost: GuestHost;
+  /** Invalidates every session: the next call with one gets SESSION_INVALID. */
+  expireSessions(): void;
+  /** Number of live sessions (leak checks). */
+  sessionCount(): number;
+  /** Copies of every record of a class, with refs. */
+  objects(className: string): Array<{ ref: string; record: XRecord }>;
+  /** A copy of one record, or undefined. */
+  record(className: string, ref: string): XRecord | undefined;
+  /** The ref of the object with this uuid, or undefined. */
+  refOf(uuid: string): string | undefined;
+  /** Stops listeners, tasks and guests; removes what it made. Idempotent. */
+  stop(): Promise<void>;
+}
+
+function urlOf(scheme: string, host: string, port: number): string {
+  return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+async function startSlave(core: SimCore, host: string, preferredPort: number, tls: { cert: string; key: string } | undefined, jsonRpc: boolean): Promise<Listener | undefined> {
+  const call = async () => {
+    throw new XapiError("HOST_IS_SLAVE", [core.refs.masterAddress]);
+  };
+  for (const port of [preferredPort, 0]) {
+    try {
+      return await startListener(core, call, { host, port, tls, jsonRpc });
+    } catch {
+      // Same port taken on that address: fall back to any port; no such address: no member.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Starts a simulated XCP-ng pool: XML-RPC and JSON-RPC on one port, a seeded pool, a member
+ * answering HOST_IS_SLAVE, guests per the options.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? "127.0.0.1";
+  const slaveHost = options.slaveHost === undefined ? "127.0.0.2" : options.slaveHost;
+  const ownsGuests = options.guests === undefined;
+  const guests: GuestHost =
+    options.guests === false ? createFakeGuestHost() : (options.guests ?? createGuestHost(options.guest ?? { authorizedKeys: [] }));
+  const stopper = new AbortController();
+  const store = new Store();
+  const core: SimCore = {
+    store,
+    methods: buildMethodTable(),
+    username: options.username ?? "root",
+    password: options.password ?? randomBytes(18).toString("base64url"),
+    loginFailureDelayMs: options.loginFailureDelayMs ?? 5000,
+    guests,
+    latency: new Latency(options.latency),
+    faults: new Faults(options.faults),
+    refs: seedPool(store, { master: host, member: slaveHost || host }),
+    kernelVlanTags: options.kernelVlanTags ?? [999],
+    stopSignal: stopper.signal,
+  };
+  const certificate = options.https ? generateCertificate([host, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
+  const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };
+  const jsonRpc = options.jsonRpc ?? true;
+  const call = (method: string, params: readonly unknown[]) => dispatch(core, method, params);
+  const master = await startListener(core, call, { host, port: options.port ?? 0, tls, jsonRpc });
+  const slave = slaveHost ? await startSlave(core, slaveHost, master.port, tls, jsonRpc) : undefined;
+  const scheme = options.https ? "https" : "http";
+  let stopping: Promise<void> | undefined;
+  const copy = (record: XRecord) => structuredClone(record);
+
+  return {
+    url: urlOf(scheme, host, master.port),
+    slaveUrl: slave && slaveHost ? urlOf(scheme, slaveHost, slave.port) : undefined,
+    username: core.username,
+    password: core.password,
+    certificatePem: certificate?.certificatePem,
+    certificateFingerprint256: certificate?.fingerprint256,
+    latency: core.latency,
+    faults: core.faults,
+    guestHost: guests,
+    expireSessions: () => store.all("session").forEach((s) => store.destroy("session", s.ref)),
+    sessionCount: () => store.all("session").length,
+    objects: (className) => store.all(className).map((o) => ({ ref: o.ref, record: copy(o.record) })),
+    record: (className, ref) => (store.has(className, ref) ? copy(store.get(className, ref)) : undefined),
+    refOf: (uuid) => store.refOfUuid(uuid),
+    stop() {
+      stopping ??= (async () => {
+        stopper.abort();
+        await Promise.all([master.close(), slave?.close()]);
+        if (ownsGuests) await guests.dispose();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeAllSshConnections, sshPoolStats, sshTarget, SshError, type SshTarget, type SshTargetOptions } from "../../sdk/ssh";
+import { startTestSshd, type TestSshd } from "../support/sshd";
+
+let sshd: TestSshd;
+let dir: string;
+let target: SshTarget;
+
+const options = (extra: Partial<SshTargetOptions> = {}): SshTargetOptions => ({
+  host: sshd.host,
+  port: sshd.port,
+  username: sshd.username,
+  privateKey: sshd.privateKey,
+  hostKey: { fingerprint: sshd.hostKeyFingerprint },
+  dialDeadlineMs: 10_000,
+  ...extra,
+});
+
+beforeAll(async () => {
+  sshd = await startTestSshd({ maxSessions: 10 });
+  dir = mkdtempSync(join(tmpdir(), "bioxen-exec-"));
+  target = sshTarget(options());
+});
+afterAll(async () => {
+  await closeAllSshConnections();
+  await sshd?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Processes on this machine whose command line contains `marker`. */
+function processesMatching(marker: string): string {
+  try {
+    return execFileSync("pgrep", ["-af", marker]).toString();
+  } catch {
+    return ""; // pgrep exits 1 when nothing matches
+  }
+}
+
+describe("exec over SSH", () => {
+  it("delivers hostile argv byte-exact to the remote process", async () => {
+    const words = ["a;b", "$(id)", "`id`", "it's", "\"dq\"", "line1\nline2", "ünïcødé ✓ 𝄞", "", " lead", "*", "$HOME", "-n", "\\"];
+    const result = await target.exec(["printf", "%s\\0", ...words]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split("\0").slice(0, -1)).toEqual(words);
+  });
+
+  it("passes env, cwd and stdin", async () => {
+    const result = await target.exec(["sh", "-c", 'printf "%s|%s|" "$GREETING" "$(pwd)"; cat'], {
+      env: { GREETING: "it's $x" },
+      cwd: dir,
+      stdin: "from stdin\n",
+    });
+    expect(result.stdout).toBe(`it's $x|${dir}|from stdin\n`);
+  });
+
+  it("returns 10 MB of output whole, with '>' lines intact, and stderr separately", async () => {
+    const script = 'head -c 10485760 /dev/zero | tr "\\0" "x"; printf "\\n> quoted\\n>> twice\\n"; echo err-line >&2';
+    const result = await target.exec(["sh", "-c", script]);
+    expect(result.stdout.length).toBe(10 * 1024 * 1024 + 19);
+    expect(result.stdout.endsWith("x\n> quoted\n>> twice\n")).toBe(true);
+    expect(result.stderr).toBe("err-line\n");
+  });
+
+  it("reports exit codes and signals", async () => {
+    expect((await target.exec(["sh", "-c", "exit 7"])).exitCode).toBe(7);
+    const killed = await target.exec(["sh", "-c", "kill -TERM $$"]);
+    expect(killed.exitCode).toBeNull();
+    expect(killed.signal).toBe("SIGTERM");
+    expect((await target.exec(["/nonexistent/cmd"])).exitCode).toBe(127);
+  });
+
+  it("a timeout kills the whole remote process group", async () => {
+    const marker = `bioxen-timeout-marker-${process.pid}`;
+    const result = await target.exec(["sh", "-c", 'lua5.4 -e "while true do end" "$0" & sleep 600', marker], { timeoutMs: 500 });
+    expect(result.timedOut).toBe(true);
+    expect(result.exitCode).toBeNull();
+    expect(result.signal).toBe("SIGKILL");
+    expect(processesMatching(marker)).toBe("");
+  });
+
+  it("an abort kills the remote process and rejects with ABORTED", async () => {
+    const marker = `bioxen-abort-marker-${process.pid}`;
+    const controller = new AbortController();
+    const pending = target.exec(["sh", "-c", 'sleep 600 & sleep 601; : "$0"', marker], { signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 300);
+    expect(((await pending) as SshError).code).toBe("ABORTED");
+    expect(processesMatching(marker)).toBe("");
+  });
+
+  it("runs 20 concurrent commands over ONE connection (queued within MaxSessions)", async () => {
+    await closeAllSshConnections();
+    const shared = sshTarget(options({ privateKeyPath: sshd.privateKeyPath, privateKey: undefined }));
+    const dialsBefore = sshPoolStats().dials;
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => shared.exec(["sh", "-c", `sleep 0.2; echo ${i}`])));
+    expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}\n`));
+    expect(sshPoolStats().dials - dialsBefore).toBe(1);
+    const mine = sshPoolStats().connections.filter((c) => c.target === shared.description && c.channelsOpened >= 20);
+    expect(mine).toHaveLength(1);
+    await shared.close();
+  });
+
+  it("closes idle connections and re-dials on the next call", async () => {
+    await closeAllSshConnections();
+    const idle = sshTarget(options({ idleCloseMs: 200 }));
+    const pooled = () => sshPoolStats().connections.filter((c) => c.target === idle.description).length;
+    await idle.exec(["true"]);
+    expect(pooled()).toBe(1);
+    for (let i = 0; i < 200 && pooled() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(pooled()).toBe(0);
+    const dialsBefore = sshPoolStats().dials;
+    expect((await idle.exec(["echo", "again"])).stdout).toBe("again\n");
+    expect(sshPoolStats().dials - dialsBefore).toBe(1);
+  });
+
+  it("writes files over SFTP with the requested mode", async () => {
+    const path = join(dir, "written.lua");
+    await target.writeFile(path, "print('hi')\n", 0o640);
+    expect(readFileSync(path, "utf8")).toBe("print('hi')\n");
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    await target.writeFile(path, Buffer.from("again"), 0o600);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it("spawns a process with streams, and kill() ends its process group", async () => {
+    const marker = `bioxen-spawn-marker-${process.pid}`;
+    const child = await target.spawn(["sh", "-c", 'sleep 600 & cat; : "$0"', marker]);
+    const received = new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(d.toString())));
+    child.stdin.write("ping\n");
+    expect(await received).toBe("ping\n");
+    await child.kill();
+    const exit = await child.exited;
+    expect(exit.signal).toBe("SIGTERM");
+    expect(processesMatching(marker)).toBe("");
+  });
+});

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { dynamicProviderHostScript } from "./pulumi-modules";
+
+/** One line the host process wrote. */
+export interface HostLogLine {
+  /** Which stream it came from. */
+  stream: "stdout" | "stderr";
+  /** The line, without its newline. */
+  line: string;
+}
+
+/** How to start the dynamic-provider host process. */
+export interface HostProcessOptions {
+  /** Working directory = the Pulumi program folder; the provider's `require`s resolve from it. */
+  cwd: string;
+  /** Extra environment variables (added to this process's environment minus NODE_OPTIONS). */
+  env?: Record<string, string>;
+  /** Extra node flags placed before the script (e.g. a loader); empty = plain node, as the engine runs it. */
+  nodeArgs?: string[];
+  /** How long to wait for the port line. Default 30 s. */
+  startTimeoutMs?: number;
+  /** Aborts the start. */
+  signal?: AbortSignal;
+}
+
+/** A running `node …/cmd/dynamic-provider` process and the gRPC port it printed. */
+export interface HostProcess {
+  /** The child process. */
+  child: ChildProcess;
+  /** The gRPC port from its first stdout line. */
+  port: number;
+  /** Every later stdout line and every stderr line, in arrival order. */
+  logs: HostLogLine[];
+}
+
+/**
+ * Starts the dynamic-provider host the way the engine does: one (unused) engine-address argument,
+ * cwd = the program folder. Resolves once the first stdout line (the port) arrives; rejects with
+ * the captured output when the process exits first or the deadline passes.
+ */
+export function startHostProcess(options: HostProcessOptions): Promise<HostProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // Under vitest NODE_OPTIONS may carry test-runner flags; the engine's host runs plain node.
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), dynamicProviderHostScript, "127.0.0.1:0"], {
+    cwd: options.cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: HostLogLine[] = [];
+  createInterface({ input: child.stderr! }).on("line", (line) => logs.push({ stream: "stderr", line }));
+  const stdout = createInterface({ input: child.stdout! });
+  return new Promise<HostProcess>((resolve, reject) => {
+    let port: number | undefined;
+    const fail = (why: string) => {
+      cleanup();
+      child.kill("SIGKILL");
+      const output = logs.map((l) => `  ${l.stream}: ${l.line}`).join("\n");
+      reject(new Error(`dynamic-provider host (cwd ${options.cwd}) did not start: ${why}${output ? `\n${output}` : ""}`));
+    };
+    const onAbort = () => fail("aborted");
+    const onExit = (code: number | null, sig: string | null) => fail(`exited with ${code ?? sig} before printing its port`);
+    const timer = setTimeout(() => fail(`no port line within ${options.startTimeoutMs ?? 30_000} ms`), options.startTimeoutMs ?? 30_000);
+    const cleanup = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      child.off("exit", onExit);
+    };
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    child.once("exit", onExit);
+    child.once("error", (err) => fail(err.message));
+    stdout.on("line", (line) => {
+      if (port !== undefined) return void logs.push({ stream: "stdout", line });
+      port = Number(line.trim());
+      if (!Number.isInteger(port) || port <= 0) return fail(`first stdout line is not a port: ${JSON.stringify(line)}`);
+      cleanup();
+      resolve({ child, port, logs });
+    });
+  });
+}
+
+/** Kills the host (it never exits by itself) and waits until it is gone, at most `timeoutMs`. */
+export function stopHostProcess(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve();
+    }, timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
