@@ -51,6 +51,7 @@ export function optionsFromArgv(argv: readonly string[]): SimulatorOptions {
     loginFailureDelayMs: integer("login-delay", values["login-delay"]),
     jsonRpc: !values["no-jsonrpc"],
     guests: values["fake-guests"] ? false : undefined,
+    fakeGuests: { reportDelayMs: integer("boot-delay", values["boot-delay"]) },
     guest: { authorizedKeys: keysFrom(values["authorized-keys"]), bootDelayMs: integer("boot-delay", values["boot-delay"]) },
   };
 }

@@ -1,9 +1,9 @@
 /** The XCP-ng pool simulator: a real XAPI server (XML-RPC + JSON-RPC) with real sshd guests. */
 export { startSimulator, type Simulator } from "./simulator";
 export type { SimulatorOptions } from "./options";
-export type { FaultRule, FaultAction } from "./ops/faults";
+export type { FaultRule, FaultRuleInput, FaultAction } from "./ops/faults";
 export type { LatencyOptions } from "./ops/latency";
 export { DEFAULT_METHOD_LATENCY } from "./ops/latency";
 export { TEMPLATES, SEEDED } from "./seed";
 export { NO_GUEST_TOOLS_KEY } from "./methods/vm-state";
-export { createFakeGuestHost } from "./fake-guests";
+export { createFakeGuestHost, type FakeGuestOptions } from "./fake-guests";

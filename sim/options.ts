@@ -1,7 +1,8 @@
 /** Options of `startSimulator`. */
 import type { GuestHost } from "./guest/types";
 import type { GuestHostOptions } from "./guest";
-import type { FaultRule } from "./ops/faults";
+import type { FaultRuleInput } from "./ops/faults";
+import type { FakeGuestOptions } from "./fake-guests";
 import type { LatencyOptions } from "./ops/latency";
 
 /** How to start the simulated pool. Every field is optional. */
@@ -31,12 +32,14 @@ export interface SimulatorOptions {
    * disposed by `stop()`.
    */
   guests?: GuestHost | false;
+  /** Options of the fake guests used with `guests: false` (report delay, link-local first). */
+  fakeGuests?: FakeGuestOptions;
   /** Options of the default guest layer (authorized keys, boot delay, …). */
   guest?: GuestHostOptions;
   /** Latency model. */
   latency?: LatencyOptions;
   /** Fault rules active from the start. */
-  faults?: FaultRule[];
+  faults?: FaultRuleInput[];
   /** VLAN tags the simulated kernel already uses (VLAN.create → VLAN_IN_USE). Default [999]. */
   kernelVlanTags?: number[];
 }

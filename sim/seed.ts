@@ -26,11 +26,14 @@ export const TEMPLATES = {
 export const SEEDED = {
   localSr: "Local storage",
   sharedSr: "NFS shared storage",
+  /** A small SR for SR_FULL tests (smaller than the built-in templates' disks). */
+  smallSr: "Small test storage",
   managementNetwork: "Pool-wide network associated with eth0",
   internalNetwork: "Host internal management network",
   /** Capacities in bytes. */
   localSrBytes: 100 * GiB,
   sharedSrBytes: 500 * GiB,
+  smallSrBytes: 2 * GiB,
 } as const;
 
 /** Addresses of the two hosts. */
@@ -166,6 +169,13 @@ export function seedPool(store: Store, addresses: SeedAddresses): PoolRefs {
     content_type: "",
     physical_size: SEEDED.sharedSrBytes,
     shared: true,
+  });
+  store.create("SR", {
+    name_label: SEEDED.smallSr,
+    type: "ext",
+    content_type: "user",
+    physical_size: SEEDED.smallSrBytes,
+    shared: false,
   });
   const pool = store.create("pool", {
     name_label: "bioxen-sim-pool",

@@ -1,10 +1,12 @@
 /** startSimulator: the XAPI pool simulator as a running object. */
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { SimCore } from "./core";
 import { createFakeGuestHost } from "./fake-guests";
-import { createGuestHost } from "./guest";
+import { createGuestHost, type SimGuestHost } from "./guest";
 import type { GuestHost } from "./guest/types";
 import { buildMethodTable } from "./methods";
+import { recordGuestMetrics } from "./methods/guest-link";
 import type { XRecord } from "./model/record";
 import { Store } from "./model/store";
 import { Faults } from "./ops/faults";
@@ -34,6 +36,11 @@ export interface Simulator {
   readonly faults: Faults;
   /** The guest layer in use. */
   readonly guestHost: GuestHost;
+  /**
+   * The real sshd guest layer when the simulator made it (default `guests`): host keys
+   * (`hostKeyFingerprint(vmUuid)`, `knownHosts(vmUuid)`) for pinning, addresses, areas.
+   */
+  readonly sshGuests?: SimGuestHost;
   /** Invalidates every session: the next call with one gets SESSION_INVALID. */
   expireSessions(): void;
   /** Number of live sessions (leak checks). */
@@ -44,6 +51,11 @@ export interface Simulator {
   record(className: string, ref: string): XRecord | undefined;
   /** The ref of the object with this uuid, or undefined. */
   refOf(uuid: string): string | undefined;
+  /**
+   * Records guest-agent metrics for a running VM (ref or uuid) as if its agent reported them,
+   * e.g. a link-local address first. Throws when the VM does not exist or is not running.
+   */
+  reportGuestMetrics(vm: string, networks: Record<string, string>): void;
   /** Stops listeners, tasks and guests; removes what it made. Idempotent. */
   stop(): Promise<void>;
 }
@@ -72,11 +84,15 @@ async function startSlave(core: SimCore, host: string, preferredPort: number, tl
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? "127.0.0.1";
+  // A wildcard bind is reached (and advertised in HOST_IS_SLAVE) through loopback.
+  const advertised = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const slaveHost = options.slaveHost === undefined ? "127.0.0.2" : options.slaveHost;
-  const ownsGuests = options.guests === undefined;
-  const guests: GuestHost =
-    options.guests === false ? createFakeGuestHost() : (options.guests ?? createGuestHost(options.guest ?? { authorizedKeys: [] }));
+  const ownsGuests = options.guests === undefined || options.guests === false;
+  const sshGuests = options.guests === undefined ? createGuestHost(options.guest ?? { authorizedKeys: [] }) : undefined;
+  const guests: GuestHost = sshGuests ?? (options.guests === false ? createFakeGuestHost(options.fakeGuests) : options.guests!);
   const stopper = new AbortController();
+  // Every pending call (event.from, stalls, tasks) listens for the stop.
+  setMaxListeners(0, stopper.signal);
   const store = new Store();
   const core: SimCore = {
     store,
@@ -87,22 +103,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     guests,
     latency: new Latency(options.latency),
     faults: new Faults(options.faults),
-    refs: seedPool(store, { master: host, member: slaveHost || host }),
+    refs: seedPool(store, { master: advertised, member: slaveHost || advertised }),
     kernelVlanTags: options.kernelVlanTags ?? [999],
     stopSignal: stopper.signal,
   };
-  const certificate = options.https ? generateCertificate([host, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
+  const certificate = options.https ? generateCertificate([advertised, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
   const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };
   const jsonRpc = options.jsonRpc ?? true;
   const call = (method: string, params: readonly unknown[]) => dispatch(core, method, params);
-  const master = await startListener(core, call, { host, port: options.port ?? 0, tls, jsonRpc });
+  let master: Listener;
+  try {
+    master = await startListener(core, call, { host, port: options.port ?? 0, tls, jsonRpc });
+  } catch (error) {
+    stopper.abort();
+    if (ownsGuests) await guests.dispose();
+    throw new Error(`simulator: cannot listen on ${host}:${options.port ?? 0} (${(error as Error).message}); choose another --port/--host`);
+  }
   const slave = slaveHost ? await startSlave(core, slaveHost, master.port, tls, jsonRpc) : undefined;
   const scheme = options.https ? "https" : "http";
   let stopping: Promise<void> | undefined;
   const copy = (record: XRecord) => structuredClone(record);
 
   return {
-    url: urlOf(scheme, host, master.port),
+    url: urlOf(scheme, advertised, master.port),
     slaveUrl: slave && slaveHost ? urlOf(scheme, slaveHost, slave.port) : undefined,
     username: core.username,
     password: core.password,
@@ -111,11 +134,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     latency: core.latency,
     faults: core.faults,
     guestHost: guests,
+    sshGuests,
     expireSessions: () => store.all("session").forEach((s) => store.destroy("session", s.ref)),
     sessionCount: () => store.all("session").length,
     objects: (className) => store.all(className).map((o) => ({ ref: o.ref, record: copy(o.record) })),
     record: (className, ref) => (store.has(className, ref) ? copy(store.get(className, ref)) : undefined),
     refOf: (uuid) => store.refOfUuid(uuid),
+    reportGuestMetrics(vm, networks) {
+      const ref = vm.startsWith("OpaqueRef:") ? vm : store.refByUuid("VM", vm);
+      const record = store.get("VM", ref);
+      if (record.power_state !== "Running") throw new Error(`reportGuestMetrics: VM ${record.uuid} is ${record.power_state}, not Running`);
+      recordGuestMetrics(core, ref, networks);
+    },
     stop() {
       stopping ??= (async () => {
         stopper.abort();

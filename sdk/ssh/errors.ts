@@ -6,7 +6,6 @@ export type SshErrorCode =
   | "AUTH_FAILED"
   | "KEY_INVALID"
   | "UNREACHABLE"
-  | "TIMEOUT"
   | "ABORTED"
   | "CHANNEL"
   | "SFTP"

@@ -1,3 +1,4 @@
+import { finished } from "node:stream/promises";
 import type { ExecOptions, ExecResult } from "../target/types";
 import { SshError } from "./errors";
 import type { PooledConnection } from "./pool";
@@ -35,6 +36,7 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
   });
+  await Promise.all([finished(process.stdout).catch(() => undefined), finished(channel.stderr).catch(() => undefined)]);
 
   if (signal?.aborted) throw abortedError(target, argv, signal);
   if (exit.lostConnection && !timedOut) {

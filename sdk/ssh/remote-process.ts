@@ -1,4 +1,3 @@
-import { finished } from "node:stream/promises";
 import type { ClientChannel } from "ssh2";
 import type { ChannelLease } from "./channel-slots";
 import { SshError } from "./errors";
@@ -24,7 +23,7 @@ const PGID_WAIT_MS = 5_000;
 export class RemoteProcess {
   /** Stdout without the marker line. */
   readonly stdout: PgidMarkerStripper;
-  /** Settles after the channel closed and stdout/stderr were fully read. */
+  /** Settles once the channel has closed (the process ended or the connection was lost). */
   readonly exited: Promise<RemoteExit>;
   private readonly pgid: Promise<number | undefined>;
   private closed = false;
@@ -43,14 +42,14 @@ export class RemoteProcess {
       status = { code: code ?? null, signal: signalName ? (signalName.startsWith("SIG") ? signalName : `SIG${signalName}`) : null };
     });
     const closed = new Promise<void>((resolve) => channel.once("close", () => resolve()));
-    this.exited = closed
-      .then(() => Promise.all([finished(this.stdout).catch(() => undefined), finished(channel.stderr).catch(() => undefined)]))
-      .then(() => {
-        this.closed = true;
-        resolvePgid(undefined);
-        lease.release();
-        return { exitCode: status?.code ?? null, signal: status?.signal ?? null, lostConnection: status === undefined };
-      });
+    // ssh2 emits "close" only after the channel's stdout ended, so all output has reached the
+    // stripper; consumers that want every byte wait for the streams themselves (see exec).
+    this.exited = closed.then(() => {
+      this.closed = true;
+      resolvePgid(undefined);
+      lease.release();
+      return { exitCode: status?.code ?? null, signal: status?.signal ?? null, lostConnection: status === undefined };
+    });
   }
 
   /** Sends a signal to the remote process group (no-op once it has ended). */

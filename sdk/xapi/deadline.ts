@@ -30,6 +30,9 @@ export class Deadline {
     options: WaitOptions,
     readonly what: string,
   ) {
+    if (typeof options.deadlineMs !== "number" || Number.isNaN(options.deadlineMs)) {
+      throw new RangeError(`deadlineMs for ${what} must be a number of milliseconds, got ${String(options.deadlineMs)}`);
+    }
     this.endsAt = options.deadlineMs > ABSOLUTE_THRESHOLD ? options.deadlineMs : this.startedAt + options.deadlineMs;
     const span = Math.max(0, this.endsAt - this.startedAt);
     // Node timers cannot exceed 2^31-1 ms; longer deadlines (or Infinity) rely on the checks alone.
@@ -54,6 +57,15 @@ export class Deadline {
     const waited = Date.now() - this.startedAt;
     if (this.callerSignal?.aborted) return new XapiWaitError(this.what, "aborted", waited, this.callerSignal.reason);
     return new XapiWaitError(this.what, "deadline", waited);
+  }
+
+  /** This wait's error for an inner call that ended on this wait's deadline or signal. */
+  errorFrom(inner: XapiWaitError): XapiWaitError {
+    const waited = Date.now() - this.startedAt;
+    if (this.callerSignal?.aborted) return new XapiWaitError(this.what, "aborted", waited, this.callerSignal.reason);
+    // The inner call sees this wait's timer as its caller's abort; only a client close remains "aborted".
+    if (inner.reason === "deadline" || this.signal.aborted) return new XapiWaitError(this.what, "deadline", waited);
+    return new XapiWaitError(this.what, "aborted", waited, inner.cause);
   }
 
   /** Whether the wait has ended early (abort or deadline). */

@@ -72,13 +72,17 @@ export async function waitForEvent(
  */
 export async function nextBatch(caller: XapiCaller, classes: readonly string[], token: string, deadline: Deadline): Promise<EventBatch | "lost"> {
   deadline.check();
-  const seconds = Math.max(0, Math.min(MAX_POLL_SECONDS, (deadline.remainingMs() - ROUND_TRIP_MARGIN_MS) / 1000));
+  const remaining = deadline.remainingMs();
+  // Near the end the server may time out together with us: better than many zero-second polls.
+  const serverWaitMs = remaining > 2 * ROUND_TRIP_MARGIN_MS ? remaining - ROUND_TRIP_MARGIN_MS : remaining;
+  const seconds = Math.min(MAX_POLL_SECONDS, serverWaitMs / 1000);
   try {
     const options = { deadlineMs: deadline.endsAt, signal: deadline.signal };
     return (await caller.callWith(options, "event.from", [...classes], token, new XmlRpcDouble(seconds))) as EventBatch;
   } catch (error) {
     if (error instanceof XapiError && error.code === "EVENTS_LOST") return "lost";
-    if (error instanceof XapiWaitError && deadline.expired()) throw deadline.error();
+    // The inner call ran on this wait's deadline and signal: report it as this wait's end.
+    if (error instanceof XapiWaitError) throw deadline.errorFrom(error);
     throw error;
   }
 }

@@ -10,6 +10,7 @@ import type { WireValue } from "./wire/values";
 
 /** At most this many `HOST_IS_SLAVE` redirects are followed for one login or call. */
 export const MAX_REDIRECTS = 2;
+const LOGOUT_TIMEOUT_MS = 5_000;
 
 /** What the keeper needs to log in. */
 export interface SessionKeeperOptions {
@@ -87,7 +88,7 @@ export class SessionKeeper {
   moveToMaster(masterAddress: string, staleRef: string, deadline: Deadline): Promise<string> {
     if (!this.current || this.current.ref === staleRef) {
       this.switchHost(masterAddress);
-      this.current = this.startLogin();
+      this.current = this.startLogin(staleRef);
     }
     return raceDeadline(this.current.promise, deadline);
   }
@@ -97,8 +98,11 @@ export class SessionKeeper {
     const entry = this.current;
     this.current = undefined;
     const ref = await entry?.promise.catch(() => undefined);
-    if (!ref) return;
-    const deadline = new Deadline({ deadlineMs: 5_000 }, "session.logout");
+    if (ref) await this.endSession(ref);
+  }
+
+  private async endSession(ref: string): Promise<void> {
+    const deadline = new Deadline({ deadlineMs: LOGOUT_TIMEOUT_MS }, "session.logout");
     await this.send("session.logout", [ref], deadline).catch(() => undefined);
   }
 
@@ -107,8 +111,16 @@ export class SessionKeeper {
     return redactError(error, this.#password);
   }
 
-  private startLogin(): SessionEntry {
-    const entry: SessionEntry = { promise: this.login() };
+  /**
+   * Starts a login. `replacedRef` is a session that may still be alive (sessions are pool-wide,
+   * so one made before a master change survives it): it is logged out so that it does not leak.
+   */
+  private startLogin(replacedRef?: string): SessionEntry {
+    const promise = this.login().then(async (ref) => {
+      if (replacedRef) await this.endSession(replacedRef);
+      return ref;
+    });
+    const entry: SessionEntry = { promise };
     entry.promise.then(
       (ref) => (entry.ref = ref),
       () => {

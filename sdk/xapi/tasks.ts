@@ -1,7 +1,7 @@
 /** Waiting for XAPI tasks: result decoding, errors, cancel on deadline, and always destroy. */
 import type { XapiCaller } from "./caller";
 import { Deadline, type WaitOptions } from "./deadline";
-import { XapiError, XapiTransportError } from "./errors";
+import { XapiError, XapiTransportError, XapiWaitError } from "./errors";
 import { nextBatch } from "./events";
 import { normalizeResult } from "./normalize";
 import { parseValueXml } from "./wire/xmlrpc";
@@ -40,7 +40,7 @@ async function finishedRecord(caller: XapiCaller, taskRef: string, deadline: Dea
   for (;;) {
     const batch = await nextBatch(caller, classes, token, deadline);
     if (batch === "lost") {
-      const record = (await caller.callWith({ deadlineMs: deadline.endsAt, signal: deadline.signal }, "task.get_record", taskRef)) as TaskRecord;
+      const record = await readTask(caller, taskRef, deadline);
       if (isFinished(record)) return record;
       token = "";
       continue;
@@ -51,6 +51,14 @@ async function finishedRecord(caller: XapiCaller, taskRef: string, deadline: Dea
       if (event.snapshot && isFinished(event.snapshot)) return event.snapshot;
     }
     token = batch.token ?? token;
+  }
+}
+
+async function readTask(caller: XapiCaller, taskRef: string, deadline: Deadline): Promise<TaskRecord> {
+  try {
+    return (await caller.callWith({ deadlineMs: deadline.endsAt, signal: deadline.signal }, "task.get_record", taskRef)) as TaskRecord;
+  } catch (error) {
+    throw error instanceof XapiWaitError ? deadline.errorFrom(error) : error;
   }
 }
 

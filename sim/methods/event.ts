@@ -4,6 +4,9 @@ import { method, type MethodDef } from "../rpc/method";
 import { T, classNamed } from "../schema";
 import { XapiError } from "../rpc/errors";
 
+/** setTimeout's limit; longer event.from timeouts are capped (a client re-polls anyway). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** event.* methods. */
 export function eventMethods(): MethodDef[] {
   return [
@@ -19,7 +22,7 @@ export function eventMethods(): MethodDef[] {
         const sub = parseSubscription(classes);
         const since = parseToken(token);
         const deadline = new AbortController();
-        const timer = setTimeout(() => deadline.abort(), Math.max(0, timeout * 1000));
+        const timer = setTimeout(() => deadline.abort(), Math.min(MAX_TIMER_MS, Math.max(0, timeout * 1000)));
         const ended = AbortSignal.any([deadline.signal, signal]);
         try {
           for (;;) {

@@ -16,10 +16,25 @@ function recordsMap(store: Store, cls: ClassDef, keep: (rec: Record<string, unkn
   return Object.fromEntries(store.all(cls.name).filter((o) => keep(o.record)).map((o) => [o.ref, recordToWire(cls.name, o.record)]));
 }
 
-function lookupMethods(cls: ClassDef): MethodDef[] {
+/** Per-map key rules xapi enforces on every write (xenstore_data is guest-visible under vm-data/). */
+const MAP_KEY_RULES: Record<string, (key: string) => void> = {
+  "VM.xenstore_data": (key) => {
+    if (!key.startsWith("vm-data/")) throw new XapiError("INVALID_VALUE", ["xenstore_data", key]);
+  },
+};
+
+function checkKeys(cls: ClassDef, field: FieldDef, keys: string[]): void {
+  const rule = MAP_KEY_RULES[`${cls.name}.${field.name}`];
+  if (rule) keys.forEach(rule);
+}
+
+/** Classes xapi gives no get_all / get_all_records (clients must not list sessions). */
+const UNLISTED = new Set(["session"]);
+
+function listMethods(cls: ClassDef): MethodDef[] {
   const name = cls.name;
-  const self = { name: "self", type: T.ref(name) };
-  const defs: MethodDef[] = [
+  if (UNLISTED.has(name)) return [];
+  return [
     method({ name: `${name}.get_all`, params: [], result: T.set(T.ref(name)), handler: ({ core }) => core.store.all(name).map((o) => o.ref) }),
     method({ name: `${name}.get_all_records`, params: [], result: T.raw, handler: ({ core }) => recordsMap(core.store, cls) }),
     method({
@@ -28,6 +43,14 @@ function lookupMethods(cls: ClassDef): MethodDef[] {
       result: T.raw,
       handler: ({ core }, expr: string) => recordsMap(core.store, cls, compileQuery(expr)),
     }),
+  ];
+}
+
+function lookupMethods(cls: ClassDef): MethodDef[] {
+  const name = cls.name;
+  const self = { name: "self", type: T.ref(name) };
+  const defs: MethodDef[] = [
+    ...listMethods(cls),
     method({ name: `${name}.get_record`, params: [self], result: T.record(name), handler: ({ core }, ref: string) => core.store.get(name, ref) }),
     method({
       name: `${name}.get_by_uuid`,
@@ -69,6 +92,7 @@ function fieldMethods(cls: ClassDef, field: FieldDef): MethodDef[] {
       result: T.void,
       handler: ({ core }, ref: string, value: unknown) => {
         core.store.get(name, ref);
+        if (field.type.kind === "map") checkKeys(cls, field, Object.keys(value as object));
         core.store.update(name, ref, { [field.name]: value });
       },
     }),
@@ -89,6 +113,7 @@ function mapMethods(cls: ClassDef, field: FieldDef): MethodDef[] {
       handler: ({ core }, ref: string, key: string, value: unknown) => {
         const map = core.store.get(name, ref)[field.name] as Record<string, unknown>;
         if (key in map) throw new XapiError("MAP_DUPLICATE_KEY", [name, field.name, ref, key]);
+        checkKeys(cls, field, [key]);
         core.store.update(name, ref, { [field.name]: { ...map, [key]: value } });
       },
     }),

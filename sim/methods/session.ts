@@ -54,11 +54,5 @@ export function sessionMethods(): MethodDef[] {
       syncOnly: true,
       handler: ({ core, session }) => core.store.destroy("session", session),
     }),
-    method({
-      name: "session.get_this_host",
-      params: [{ name: "self", type: T.ref("session") }],
-      result: T.ref("host"),
-      handler: ({ core }, self: string) => core.store.get("session", self).this_host,
-    }),
   ];
 }

@@ -23,9 +23,25 @@ function setDevicesAttached(core: SimCore, vmRef: string, attached: boolean): vo
   for (const vif of vm.VIFs) core.store.update("VIF", vif, { currently_attached: attached });
 }
 
+/**
+ * Throws HOST_NOT_ENOUGH_FREE_MEMORY [needed, available] when the VM's static maximum does not
+ * fit beside the guests already resident on the host.
+ */
+function assertMemoryFits(core: SimCore, vmRef: string, host: string): void {
+  const store = core.store;
+  const free = store.get("host_metrics", store.get("host", host).metrics).memory_free;
+  const used = store
+    .all("VM")
+    .filter((o) => o.record.resident_on === host && !o.record.is_control_domain && o.ref !== vmRef)
+    .reduce((sum, o) => sum + o.record.memory_static_max, 0);
+  const needed = store.get("VM", vmRef).memory_static_max;
+  if (needed > free - used) throw new XapiError("HOST_NOT_ENOUGH_FREE_MEMORY", [needed, free - used]);
+}
+
 /** Makes the VM a running (or paused) domain on the master and boots its guest unless paused. */
 async function powerOn(core: SimCore, vmRef: string, paused: boolean): Promise<void> {
   const host = core.refs.master;
+  assertMemoryFits(core, vmRef, host);
   core.store.update("VM", vmRef, { power_state: paused ? "Paused" : "Running", resident_on: host, domid: nextDomid(core) });
   core.store.update("VM_metrics", core.store.get("VM", vmRef).metrics, { start_time: xapiDate(), state: [], last_updated: xapiDate() });
   addToSet(core.store, "host", host, "resident_VMs", vmRef);

@@ -98,6 +98,16 @@ export function vmSettingsMethods(): MethodDef[] {
       },
     }),
     method({
+      name: "VM.set_is_a_template",
+      params: [self, { name: "value", type: T.bool }],
+      result: T.void,
+      handler: ({ core }, ref: string, value: boolean) => {
+        const vm = core.store.get("VM", ref);
+        if (value) assertPowerState(ref, vm, ["Halted"]);
+        core.store.update("VM", ref, value ? { is_a_template: true } : { is_a_template: false, is_default_template: false });
+      },
+    }),
+    method({
       name: "VM.get_allowed_VIF_devices",
       params: [{ name: "vm", type: T.ref("VM") }],
       result: T.stringSet,

@@ -15,7 +15,8 @@ export interface Subscription {
 export function parseSubscription(entries: readonly string[]): Subscription {
   const sub: Subscription = { classes: new Set(), objects: new Set() };
   for (const entry of entries) {
-    if (entry === "*") CLASSES.forEach((c) => sub.classes.add(c.name));
+    // Session refs are credentials: never broadcast them to other clients.
+    if (entry === "*") CLASSES.filter((c) => c.name !== "session").forEach((c) => sub.classes.add(c.name));
     const slash = entry.indexOf("/");
     const cls = classNamed(slash < 0 ? entry : entry.slice(0, slash));
     if (!cls) continue;

@@ -3,7 +3,7 @@ import { XapiError } from "../rpc/errors";
 
 /** What to do to the chosen call. */
 export type FaultAction =
-  /** Answer with this xapi error (an Async call's task fails with it). */
+  /** Answer with this xapi error (an Async call's task fails with it). `kind` may be omitted. */
   | { kind: "fail"; code: string; params?: string[] }
   /** Destroy the connection without answering. */
   | { kind: "drop" }
@@ -20,6 +20,9 @@ export type FaultRule = FaultAction & {
   times?: number;
 };
 
+/** A rule as callers may write it: a rule with `code` and no `kind` is a `fail` rule. */
+export type FaultRuleInput = FaultRule | (Omit<Extract<FaultRule, { kind: "fail" }>, "kind"> & { kind?: undefined });
+
 interface LiveRule {
   rule: FaultRule;
   seen: number;
@@ -29,13 +32,24 @@ interface LiveRule {
 export class Faults {
   private rules: LiveRule[] = [];
 
-  constructor(rules: readonly FaultRule[] = []) {
+  constructor(rules: readonly FaultRuleInput[] = []) {
     for (const rule of rules) this.add(rule);
   }
 
   /** Adds a rule. */
-  add(rule: FaultRule): void {
-    this.rules.push({ rule, seen: 0 });
+  add(rule: FaultRuleInput): void {
+    const complete: FaultRule = rule.kind === undefined ? { ...rule, kind: "fail" } : rule;
+    this.rules.push({ rule: complete, seen: 0 });
+  }
+
+  /** Shorthand: destroy the connection of the nth call of `method`. */
+  dropConnection(method: string, nth = 1): void {
+    this.add({ method, nth, kind: "drop" });
+  }
+
+  /** Shorthand: answer the nth call of `method` after `ms`, or never when `ms` is omitted. */
+  stall(method: string, ms?: number, nth = 1): void {
+    this.add({ method, nth, kind: "stall", ms });
   }
 
   /** Removes every rule. */

@@ -34,7 +34,7 @@ function route(core: SimCore, call: Caller, jsonRpc: boolean) {
         ? Promise.resolve(sendHtmlError(res, 404, "Not Found"))
         : jsonRpc && path === "/jsonrpc"
           ? handleJsonRpc(core, call, req, res)
-          : handleXmlRpc(core, call, req, res);
+          : handleXmlRpc(core, call, req, res, path === "/jsonrpc" ? "xml-failure" : "http-500");
     work.catch(() => {
       if (!res.headersSent) sendHtmlError(res, 500, "Internal Server Error");
       else res.destroy();

@@ -7,13 +7,21 @@ import { readBody } from "./body";
 import { applyTransportFaults, type Caller } from "./call";
 import { send, sendHtmlError } from "./respond";
 
-/** Handles one XML-RPC request: 200 + one-line Status envelope, or 500 HTML when malformed. */
-export async function handleXmlRpc(core: SimCore, call: Caller, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * What a body that is not XML-RPC gets: xapi's HTTP 500 HTML page, or (for `/jsonrpc` on a host
+ * without JSON-RPC, where the XO client observes `text/xml`) a 200 XML-RPC Failure.
+ */
+export type MalformedReply = "http-500" | "xml-failure";
+
+/** Handles one XML-RPC request: 200 + one-line Status envelope, or the malformed reply. */
+export async function handleXmlRpc(core: SimCore, call: Caller, req: IncomingMessage, res: ServerResponse, malformed: MalformedReply = "http-500"): Promise<void> {
   let parsed: { method: string; params: unknown[] };
   try {
     parsed = parseMethodCall(await readBody(req));
   } catch {
-    sendHtmlError(res, 500, "Internal Server Error");
+    if (malformed === "http-500") sendHtmlError(res, 500, "Internal Server Error");
+    // Never echo the body: it may be a login carrying a password.
+    else send(res, 200, "text/xml", serializeMethodResponse({ Status: "Failure", ErrorDescription: ["XMLRPC_UNMARSHAL_FAILURE", "methodCall", "a body that is not XML-RPC"] }, "xapi"));
     return;
   }
   if (!(await applyTransportFaults(core, req, parsed.method))) return;

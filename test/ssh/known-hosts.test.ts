@@ -44,7 +44,7 @@ describe("findKnownHostKeys", () => {
   it("matches entries hashed by ssh-keygen -H (both port forms)", () => {
     const file = join(dir, "known_hosts");
     writeFileSync(file, `[127.0.0.1]:2222 ${keyA}\nvm1.example ${keyB}\n`);
-    execFileSync("ssh-keygen", ["-q", "-H", "-f", file]);
+    execFileSync("ssh-keygen", ["-q", "-H", "-f", file], { stdio: "ignore" });
     const text = readFileSync(file, "utf8");
     expect(text).not.toContain("127.0.0.1");
     expect(text).toMatch(/^\|1\|/);

@@ -173,6 +173,7 @@ describe("XML-RPC errors", () => {
     ["unknown type", "<methodResponse><params><param><value><float>1</float></value></param></params></methodResponse>"],
     ["bad int", "<methodResponse><params><param><value><int>1.5</int></value></param></params></methodResponse>"],
     ["empty body", ""],
+    ["a DOCTYPE with entities", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><methodResponse><params><param><value>&a;</value></param></params></methodResponse>'],
   ])("throws XmlRpcParseError on %s, quoting the document", (_label, xml) => {
     expect(() => parseMethodResponse(xml)).toThrow(XmlRpcParseError);
   });

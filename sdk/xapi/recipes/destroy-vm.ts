@@ -1,12 +1,13 @@
 /**
  * Destroying a VM with its own disks: shut it down if needed, collect its Disk VBDs' VDIs,
  * `VM.destroy` (which leaves VDIs behind), then destroy each VDI that nothing else uses. Objects
- * already gone are skipped, so a retried delete succeeds.
+ * already gone are skipped, so a retried delete succeeds. With an owner, the VDIs about to be
+ * destroyed get the owner marker first, so a retry after `VM.destroy` still finds them.
  */
 import type { RecipeClient, WaitOptions } from "./client";
 import { isRealRef } from "./client";
 import { XapiRecipeError, isGone, withContext } from "./errors";
-import { assertOwned } from "./ownership";
+import { assertOwned, findOwned, ownerMarkerKey } from "./ownership";
 import { shutdownVm } from "./power";
 import { bool, list, str, type XapiRecord } from "./records";
 
@@ -41,7 +42,7 @@ export async function destroyVm(client: RecipeClient, vm: string, options: Destr
       ? await assertOwned(client, "VM", vm, options.owner, { adopted: options.adopted })
       : ((await client.call("VM.get_record", vm)) as XapiRecord);
   } catch (error) {
-    if (isGone(error)) return { destroyed: false, vdisDestroyed: [], vdisKept: [] };
+    if (isGone(error)) return { destroyed: false, vdisDestroyed: options.owner ? await destroyOrphanVdis(client, options.owner) : [], vdisKept: [] };
     throw error instanceof XapiRecipeError ? error : new XapiRecipeError({ step, object: vm }, "failed", error);
   }
   const object = `${str(record, "uuid")} "${str(record, "name_label")}"`;
@@ -51,38 +52,62 @@ export async function destroyVm(client: RecipeClient, vm: string, options: Destr
   if (str(record, "power_state") !== "Halted") {
     await shutdownVm(client, vm, { ...options, cleanTimeoutMs: options.cleanTimeoutMs ?? DEFAULT_CLEAN_TIMEOUT_MS });
   }
-  return destroyHaltedVm(client, vm, list(record, "VBDs"), object);
+  return destroyHaltedVm(client, vm, list(record, "VBDs"), object, options.owner);
 }
 
 /**
  * Destroys a halted VM (or template) and its own VDIs. Used by {@link destroyVm} and to roll
  * back a clone whose later steps failed.
  */
-export async function destroyHaltedVm(client: RecipeClient, vm: string, vbds: string[], object: string): Promise<DestroyVmResult> {
-  const vdis = await diskVdisOf(client, vbds);
-  let destroyed = true;
+export async function destroyHaltedVm(
+  client: RecipeClient,
+  vm: string,
+  vbds: string[],
+  object: string,
+  owner?: string,
+): Promise<DestroyVmResult> {
+  const result: DestroyVmResult = { destroyed: true, vdisDestroyed: [], vdisKept: [] };
+  const doomed: string[] = [];
+  for (const vdi of await diskVdisOf(client, vbds)) {
+    const keep = await isKept(client, vdi, vm);
+    if (keep === true) result.vdisKept.push(vdi);
+    else if (keep === false) doomed.push(vdi);
+  }
+  if (owner) for (const vdi of doomed) await markVdi(client, vdi, owner);
   await withContext({ step: "destroy VM: VM.destroy", object }, async () => {
     await client.call("VM.destroy", vm).catch((error: unknown) => {
       if (!isGone(error)) throw error;
-      destroyed = false;
+      result.destroyed = false;
     });
   });
-  const result: DestroyVmResult = { destroyed, vdisDestroyed: [], vdisKept: [] };
-  for (const vdi of vdis) {
-    const keep = await isKept(client, vdi, vm);
-    if (keep === "gone") continue;
-    if (keep) {
-      result.vdisKept.push(vdi);
-      continue;
-    }
-    await withContext({ step: "destroy VM: VDI.destroy", object: `VDI ${vdi} of VM ${object}`, hint: "destroy the VDI by hand once it is free" }, async () => {
-      await client.call("VDI.destroy", vdi).catch((error: unknown) => {
-        if (!isGone(error)) throw error;
-      });
-    });
-    result.vdisDestroyed.push(vdi);
-  }
+  for (const vdi of doomed) await destroyVdi(client, vdi, object);
+  result.vdisDestroyed.push(...doomed);
   return result;
+}
+
+/** Destroys a VDI; already gone is fine. */
+async function destroyVdi(client: RecipeClient, vdi: string, object: string): Promise<void> {
+  const context = { step: "destroy VM: VDI.destroy", object: `VDI ${vdi} of VM ${object}`, hint: "retry the delete, or destroy the VDI by hand" };
+  await withContext(context, async () => {
+    await client.call("VDI.destroy", vdi).catch((error: unknown) => {
+      if (!isGone(error)) throw error;
+    });
+  });
+}
+
+/** Marks a VDI as ours to destroy, so a retried delete finds it after the VM is gone. */
+async function markVdi(client: RecipeClient, vdi: string, owner: string): Promise<void> {
+  await withContext({ step: "destroy VM: mark VDI for removal", object: vdi }, async () => {
+    await client.call("VDI.remove_from_other_config", vdi, ownerMarkerKey);
+    await client.call("VDI.add_to_other_config", vdi, ownerMarkerKey, owner);
+  });
+}
+
+/** VDIs marked with `owner` that no VBD uses any more: left by an interrupted earlier delete. */
+async function destroyOrphanVdis(client: RecipeClient, owner: string): Promise<string[]> {
+  const orphans = (await findOwned(client, "VDI", owner)).filter((o) => list(o.record, "VBDs").length === 0);
+  for (const orphan of orphans) await destroyVdi(client, orphan.ref, `(earlier delete of ${owner})`);
+  return orphans.map((o) => o.ref);
 }
 
 /** The VDIs behind the Disk VBDs (CD drives are never ours to destroy). */

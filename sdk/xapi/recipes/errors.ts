@@ -8,6 +8,8 @@ export interface RecipeErrorContext {
   object?: string;
   /** What the user can do about it. */
   hint?: string;
+  /** Leave the cause's message out of this message (when the detail already says it better). */
+  quietCause?: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export class XapiRecipeError extends Error {
    */
   constructor(context: RecipeErrorContext, detail: string, cause?: unknown) {
     const where = context.object ? `${context.step} (${context.object})` : context.step;
-    const causeText = cause === undefined ? "" : `: ${describeCause(cause)}`;
+    const causeText = cause === undefined || context.quietCause ? "" : `: ${describeCause(cause)}`;
     const hint = context.hint ? ` — ${context.hint}` : "";
     super(`${where}: ${detail}${causeText}${hint}`, cause === undefined ? undefined : { cause });
     this.step = context.step;

@@ -97,14 +97,19 @@ function explainTimeout(
   const object = `VM ${state.vmUuid ?? vm}`;
   if (!state.networks) {
     return new XapiRecipeError(
-      { step: "wait for guest addresses", object, hint: "are guest tools (xe-guest-utilities) installed in the template?" },
+      { step: "wait for guest addresses", object, hint: "are guest tools (xe-guest-utilities) installed in the template?", quietCause: true },
       `no guest metrics after ${seconds} s`,
       cause,
     );
   }
   const wanted = devices.map((d) => `${d}${expected[d] ? ` in ${expected[d]!.text}` : ""}`).join(", ");
   return new XapiRecipeError(
-    { step: "wait for guest addresses", object, hint: "check the VM's network (DHCP, VLAN) and the expected CIDR; link-local addresses are never used" },
+    {
+      step: "wait for guest addresses",
+      object,
+      hint: "check the VM's network (DHCP, VLAN) and the expected CIDR; link-local addresses are never used",
+      quietCause: true,
+    },
     `no usable address for device ${wanted} after ${seconds} s; the guest reported ${JSON.stringify(state.networks)}`,
     cause,
   );

@@ -15,12 +15,3 @@ export async function resolveRef(client: RecipeClient, cls: string, refOrUuid: s
     () => client.call(`${cls}.get_by_uuid`, refOrUuid),
   )) as string;
 }
-
-/** The uuid of an object, for messages; falls back to the ref if it cannot be read. */
-export async function uuidOf(client: RecipeClient, cls: string, ref: string): Promise<string> {
-  try {
-    return String(await client.call(`${cls}.get_uuid`, ref));
-  } catch {
-    return ref;
-  }
-}

@@ -33,6 +33,8 @@ const parser = new XMLParser({
  * @throws XmlRpcParseError when the document is not well-formed XML
  */
 export function parseXmlDocument(xml: string): XmlNode {
+  // XML-RPC has no DTDs; refusing them rules out entity tricks.
+  if (xml.includes("<!DOCTYPE")) throw new XmlRpcParseError("a DOCTYPE is not allowed in XML-RPC", excerptOf(xml));
   const verdict = XMLValidator.validate(xml);
   if (verdict !== true) {
     const { msg, line, col } = verdict.err;
