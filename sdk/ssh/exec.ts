@@ -11,12 +11,12 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
   const started = performance.now();
   const { signal } = options;
   if (signal?.aborted) throw abortedError(target, argv, signal);
-  const { channel, lease } = await connection
+  const { channel, lease, exitReport } = await connection
     .openExec(command, "an exec channel", { signal })
     .catch((err: unknown) => {
       throw signal?.aborted ? abortedError(target, argv, signal) : err;
     });
-  const process = new RemoteProcess(connection, channel, lease);
+  const process = new RemoteProcess(connection, channel, lease, exitReport);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   process.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));

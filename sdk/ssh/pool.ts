@@ -12,6 +12,18 @@ export interface PoolSettings {
   idleCloseMs: number;
 }
 
+/** A remote process's exit as the server reported it. */
+export interface ExitReport {
+  code: number | null;
+  /** Node-style name, e.g. "SIGKILL". */
+  signal: string | null;
+}
+
+/** ssh2 reports signals without the "SIG" prefix (OpenSSH sends "KILL"); Node style has it. */
+function normaliseSignal(name: string): string {
+  return name.startsWith("SIG") ? name : `SIG${name}`;
+}
+
 /** One pooled connection as seen by {@link sshPoolStats}. */
 export interface SshConnectionStats {
   /** Secret-free pool key: target, credential hash, host-key policy. */
@@ -78,9 +90,29 @@ export class PooledConnection {
     }
   }
 
-  /** Opens an exec channel running `command` (a line built by buildRemoteCommand). */
-  openExec(command: string, what: string, options: { priority?: boolean; signal?: AbortSignal } = {}): Promise<{ channel: ClientChannel; lease: ChannelLease }> {
-    return this.openChannel<ClientChannel>((client, cb) => client.exec(command, cb), what, options);
+  /**
+   * Opens an exec channel running `command` (a line built by buildRemoteCommand). The exit
+   * report is recorded from the first moment: ssh2 may deliver it in the same socket read as the
+   * channel confirmation, before any later listener could be attached.
+   */
+  async openExec(
+    command: string,
+    what: string,
+    options: { priority?: boolean; signal?: AbortSignal } = {},
+  ): Promise<{ channel: ClientChannel; lease: ChannelLease; exitReport: () => ExitReport | undefined }> {
+    let report: ExitReport | undefined;
+    const opened = await this.openChannel<ClientChannel>(
+      (client, cb) =>
+        client.exec(command, (err, channel) => {
+          channel?.on("exit", (code: number | null, signalName?: string) => {
+            report = { code: code ?? null, signal: signalName ? normaliseSignal(signalName) : null };
+          });
+          cb(err, channel);
+        }),
+      what,
+      options,
+    );
+    return { ...opened, exitReport: () => report };
   }
 
   /** Closes the connection (open channels end with it). */

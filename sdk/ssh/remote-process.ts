@@ -1,7 +1,7 @@
 import type { ClientChannel } from "ssh2";
 import type { ChannelLease } from "./channel-slots";
 import { SshError } from "./errors";
-import type { PooledConnection } from "./pool";
+import type { ExitReport, PooledConnection } from "./pool";
 import { buildKillCommand, PgidMarkerStripper } from "./remote-command";
 
 /** How a remote process ended. `lostConnection` is true when the channel closed without any exit report. */
@@ -32,15 +32,12 @@ export class RemoteProcess {
     private readonly connection: PooledConnection,
     readonly channel: ClientChannel,
     lease: ChannelLease,
+    exitReport: () => ExitReport | undefined,
   ) {
     let resolvePgid!: (id: number | undefined) => void;
     this.pgid = new Promise((resolve) => (resolvePgid = resolve));
     this.stdout = new PgidMarkerStripper((id) => resolvePgid(id));
     channel.pipe(this.stdout);
-    let status: { code: number | null; signal: string | null } | undefined;
-    channel.on("exit", (code: number | null, signalName?: string) => {
-      status = { code: code ?? null, signal: signalName ? (signalName.startsWith("SIG") ? signalName : `SIG${signalName}`) : null };
-    });
     const closed = new Promise<void>((resolve) => channel.once("close", () => resolve()));
     // ssh2 emits "close" only after the channel's stdout ended, so all output has reached the
     // stripper; consumers that want every byte wait for the streams themselves (see exec).
@@ -48,6 +45,7 @@ export class RemoteProcess {
       this.closed = true;
       resolvePgid(undefined);
       lease.release();
+      const status = exitReport();
       return { exitCode: status?.code ?? null, signal: status?.signal ?? null, lostConnection: status === undefined };
     });
   }

@@ -14,8 +14,8 @@ export async function spawnOnConnection(
   target: string,
 ): Promise<TargetProcess> {
   const command = buildRemoteCommand(argv, options, target);
-  const { channel, lease } = await connection.openExec(command, "an exec channel", { signal: options.signal });
-  const process = new RemoteProcess(connection, channel, lease);
+  const { channel, lease, exitReport } = await connection.openExec(command, "an exec channel", { signal: options.signal });
+  const process = new RemoteProcess(connection, channel, lease, exitReport);
   let killing: Promise<void> | undefined;
   const kill = () => (killing ??= process.terminate(TERM_GRACE_MS).then(() => undefined));
   options.signal?.addEventListener("abort", () => void kill(), { once: true });

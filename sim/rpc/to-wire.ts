@@ -1,5 +1,5 @@
 /** Types outgoing values by their datamodel type, so the codecs emit exactly what xapi emits. */
-import { XmlRpcDateTime, XmlRpcDouble, serializeMethodResponse, type WireValue } from "../../sdk/xapi/wire";
+import { XmlRpcDateTime, XmlRpcDouble, serializeValue, type WireValue } from "../../sdk/xapi/wire";
 import { classNamed, type FieldType } from "../schema";
 import type { XRecord } from "../model/record";
 
@@ -41,7 +41,5 @@ export function recordToWire(className: string, record: XRecord): { [field: stri
  * the XML-RPC rendering there even for JSON-RPC clients).
  */
 export function xmlValueText(value: WireValue): string {
-  const document = serializeMethodResponse(value, "xapi");
-  const start = document.indexOf("<param>") + "<param>".length;
-  return document.slice(start, document.lastIndexOf("</param>"));
+  return serializeValue(value, "xapi");
 }

@@ -48,6 +48,13 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
+/**
+ * bash sources ~/.bashrc for commands run by sshd unless it believes it is nested (SHLVL ≥ 1).
+ * A developer's rc file (pyenv init, …) makes every session slow and can hang on its own locks,
+ * so test sessions skip it; sessions still get a normal login environment otherwise.
+ */
+const SKIP_BASHRC = { SHLVL: "1" };
+
 /** Picks a port that is free right now on `host` (the kernel chooses it). */
 export function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -75,7 +82,7 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
       authorizedKeys,
       maxSessions: options.maxSessions,
       forceCommand: options.forceCommand,
-      setEnv: options.setEnv,
+      setEnv: { ...SKIP_BASHRC, ...options.setEnv },
       passwordAuthentication: options.passwordAuthentication,
     });
     const knownHostsPath = join(dir, "known_hosts");

@@ -25,7 +25,18 @@ export function serializeMethodCall(method: string, params: readonly WireValue[]
  * @returns the XML document
  */
 export function serializeMethodResponse(value: WireValue, style: "xapi"): string {
-  return `<?xml version="1.0"?><methodResponse><params><param>${encodeValue(value, style)}</param></params></methodResponse>`;
+  return `<?xml version="1.0"?><methodResponse><params><param>${serializeValue(value, style)}</param></params></methodResponse>`;
+}
+
+/**
+ * Serialises one value as a single xapi-style `<value>…</value>` element, the form xapi stores
+ * in `task.result` (even for JSON-RPC clients).
+ * @param value the value to encode
+ * @param style only `"xapi"` is supported
+ * @returns the `<value>` element as text, without an XML declaration
+ */
+export function serializeValue(value: WireValue, style: "xapi"): string {
+  return encodeValue(value, style);
 }
 
 function encodeValue(value: WireValue, style: Style): string {

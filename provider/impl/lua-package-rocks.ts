@@ -1,0 +1,58 @@
+/**
+ * LuaPackage's bridge to sdk/rocks: the LuaRocks instance for a package's state, the version
+ * request its inputs make, and bringing an installed rock to a version that satisfies it
+ * (install, upgrade or downgrade in place).
+ */
+import { LuaRocks, compareVersions, satisfiesConstraint, validateConstraint, type ConstraintTerm, type InstalledRock } from "../../sdk/rocks";
+import { reveal } from "../runtime/inputs";
+import { targetFor, type TargetSpec } from "../runtime/ssh-target";
+import type { LuaPackageInputs, LuaPackageTimeouts } from "./lua-package-inputs";
+
+/** Default deadline per operation when `timeouts` does not say (seconds). */
+export const DEFAULT_TIMEOUT_S = 300;
+
+/** The LuaRocks for a package's inputs, with the deadline of `operation`. */
+export function rocksFor(inputs: LuaPackageInputs, operation: keyof LuaPackageTimeouts): LuaRocks {
+  const plain = reveal<LuaPackageInputs>(inputs);
+  return new LuaRocks(targetFor(plain.target as TargetSpec), {
+    tree: plain.tree,
+    ...(plain.luaVersion !== undefined ? { luaVersion: plain.luaVersion } : {}),
+    ...(plain.servers !== undefined ? { servers: plain.servers } : {}),
+    timeoutMs: (plain.timeouts?.[operation] ?? DEFAULT_TIMEOUT_S) * 1000,
+  });
+}
+
+/** The constraint terms `version` (as `==`) or `constraint` stand for; [] = any version. */
+export function requestedTerms(inputs: Pick<LuaPackageInputs, "version" | "constraint">): ConstraintTerm[] {
+  if (inputs.version !== undefined) return [{ op: "==", version: inputs.version }];
+  if (inputs.constraint !== undefined) return validateConstraint(inputs.constraint);
+  return [];
+}
+
+/** True when `installed` is what the inputs ask for ("1.0" is satisfied by "1.0-1"). */
+export function satisfiesRequest(installed: string, inputs: Pick<LuaPackageInputs, "version" | "constraint">): boolean {
+  return satisfiesConstraint(installed, requestedTerms(inputs));
+}
+
+/** Human text of the request, for messages. */
+export function describeRequest(inputs: Pick<LuaPackageInputs, "version" | "constraint">): string {
+  return inputs.version ?? inputs.constraint ?? "any version";
+}
+
+/**
+ * Makes the tree hold a version of `inputs.name` that satisfies the inputs: nothing when the
+ * installed one already does, install when none is, otherwise an upgrade or a downgrade to the
+ * servers' highest matching version (luarocks is asked, under the tree lock, by sdk/rocks).
+ */
+export async function ensureVersion(rocks: LuaRocks, inputs: LuaPackageInputs): Promise<InstalledRock> {
+  const { name } = inputs;
+  const current = await rocks.installed(name);
+  if (current !== undefined && satisfiesRequest(current, inputs)) return { name, version: current };
+  const request = { ...(inputs.version !== undefined ? { version: inputs.version } : {}), ...(inputs.constraint !== undefined ? { constraint: inputs.constraint } : {}) };
+  if (current === undefined) return rocks.install(name, request);
+  const wanted = await rocks.resolve(name, inputs.version !== undefined ? `== ${inputs.version}` : inputs.constraint);
+  if (wanted === undefined) {
+    throw new Error(`LuaPackage ${name} on ${rocks.target.description}: no version matching ${describeRequest(inputs)} on the servers; ${current} stays installed`);
+  }
+  return compareVersions(wanted, current) >= 0 ? rocks.upgrade(name, { version: wanted }) : rocks.downgrade(name, { version: wanted });
+}

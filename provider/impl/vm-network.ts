@@ -1,0 +1,173 @@
+/**
+ * VmNetwork dynamic-provider implementation: a private network or a VLAN on a PIF, with the VMs
+ * attached to it (VIFs hot-plugged on running VMs) and each attached guest's address.
+ * Loaded in the provider host as `bioxen-luavm/provider/impl/vm-network`; uses sdk/ only.
+ * id = the network uuid.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { XapiClient } from "../../sdk/xapi";
+import { xapiFor, type ConnectionInput } from "../runtime/connections";
+import { compact, reveal } from "../runtime/inputs";
+import { withCreateSlot } from "../runtime/limiter";
+import { VM_NETWORK_DEFAULTS, type AttachSpec, type Attachment, type VmNetworkInputs, type VmNetworkOutputs } from "./vm-network-types";
+import { createNetwork, findNetwork, observeNetwork, renameNetwork, teardownNetwork, type ObservedNetwork } from "./vm-network-xapi";
+import { currentAttachments, ownedVifs, reconcileVifs, waitForAttachments } from "./vm-network-vifs";
+
+export { configure } from "../runtime/config";
+export { check } from "./vm-network-check";
+export { diff } from "./vm-network-diff";
+
+/** An error that tells the engine the network exists (partial state) so nothing is orphaned. */
+class PartialCreateError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = "PartialCreateError";
+  }
+  /** Shown by the engine as the initialisation failure. */
+  get reasons(): string[] {
+    return [this.message];
+  }
+}
+
+/** Deadlines of one operation, from the `timeouts` input (seconds). */
+function deadlines(inputs: VmNetworkInputs, kind: "create" | "delete"): { signal: AbortSignal; endsAt: number; readyEndsAt: number } {
+  const total = (kind === "create" ? inputs.timeouts?.create ?? VM_NETWORK_DEFAULTS.createSeconds : inputs.timeouts?.delete ?? VM_NETWORK_DEFAULTS.deleteSeconds) * 1000;
+  const ready = (inputs.timeouts?.ready ?? VM_NETWORK_DEFAULTS.readySeconds) * 1000;
+  const now = Date.now();
+  return { signal: AbortSignal.timeout(total), endsAt: now + total, readyEndsAt: Math.min(now + total, now + ready) };
+}
+
+/** Runs `fn` with the pool's shared client, naming the resource and step on failure. */
+async function withPool<T>(inputs: VmNetworkInputs, step: string, fn: (client: XapiClient, url: string) => Promise<T>): Promise<T> {
+  const lease = await xapiFor(inputs.connection as ConnectionInput | undefined);
+  try {
+    return await fn(lease.client, lease.url);
+  } catch (error) {
+    if (error instanceof PartialCreateError) throw error;
+    throw new Error(`VmNetwork "${inputs.name}": ${step} failed: ${(error as Error).message}`, { cause: error });
+  } finally {
+    lease.release();
+  }
+}
+
+/** Outputs: normalized inputs (no `__provider`, which the host adds) + what exists. */
+function outputsOf(inputs: VmNetworkInputs, network: ObservedNetwork, attachments: Attachment[]): VmNetworkOutputs {
+  const { __provider: _provider, ...rest } = inputs as VmNetworkInputs & { __provider?: unknown };
+  return compact({ ...rest, networkUuid: network.uuid, bridge: network.bridge, attachments }) as VmNetworkOutputs;
+}
+
+/**
+ * Creates the network (and VLAN), attaches the VMs, waits for the running ones' addresses.
+ * Any failure removes what this attempt made; if that removal fails too, the error carries the
+ * id and properties so the engine keeps the network in the state.
+ */
+export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = reveal<VmNetworkInputs>(raw);
+  const { signal, readyEndsAt } = deadlines(inputs, "create");
+  return withPool(inputs, "create", async (client, url) => {
+    const { ref, vifs } = await withCreateSlot(url, async () => {
+      const network = await createNetwork(client, { ...inputs, owner: inputs.__owner });
+      try {
+        return { ref: network, vifs: await reconcileVifs(client, network, inputs.attach, { owner: inputs.__owner, mtu: inputs.mtu }) };
+      } catch (error) {
+        throw await rolledBack(client, network, inputs, raw, error);
+      }
+    }, signal);
+    try {
+      const attachments = await waitForAttachments(client, vifs, inputs.attach, { deadline: readyEndsAt, signal });
+      const observed = await observeNetwork(client, ref);
+      return { id: observed.uuid, outs: outputsOf(inputs, observed, attachments) };
+    } catch (error) {
+      throw await rolledBack(client, ref, inputs, raw, error);
+    }
+  });
+}
+
+/** Tears down a half-made network; returns the error to throw (partial state if teardown failed). */
+async function rolledBack(client: XapiClient, network: string, inputs: VmNetworkInputs, raw: Record<string, unknown>, error: unknown): Promise<Error> {
+  const reason = (error as Error).message;
+  try {
+    await teardownNetwork(client, network, inputs.__owner);
+    return new Error(`${reason} (the network and VIFs made by this attempt were removed again)`, { cause: error });
+  } catch (cleanupError) {
+    const uuid = String(await client.call("network.get_uuid", network).catch(() => network));
+    const properties = { ...raw, __provider: raw.__provider, networkUuid: uuid, bridge: "", attachments: [] };
+    return new PartialCreateError(`${reason}; removing the new network ${uuid} also failed: ${(cleanupError as Error).message}`, uuid, properties, error);
+  }
+}
+
+/**
+ * Reads the network back: gone → no id; otherwise name, description, MTU, VLAN and our VIFs
+ * as they are now (VIFs removed outside show up as drift in `attach` and `attachments`).
+ */
+export async function read(id: string, raw: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  const props = reveal<VmNetworkOutputs>(raw);
+  return withPool(props, "read", async (client) => {
+    const ref = await findNetwork(client, id);
+    if (!ref) return {};
+    const observed = await observeNetwork(client, ref);
+    const vifs = await ownedVifs(client, ref, props.__owner);
+    const oldSpecs = props.attach ?? [];
+    const attach: AttachSpec[] = vifs.map((vif) => {
+      const spec = oldSpecs.find((s) => s.vmUuid.toLowerCase() === vif.vmUuid);
+      return compact({ vmUuid: spec?.vmUuid ?? vif.vmUuid, expectedCidr: spec?.expectedCidr });
+    });
+    const inputs: VmNetworkInputs = compact({
+      ...props,
+      name: observed.name,
+      description: observed.description,
+      mtu: observed.mtu,
+      vlan: observed.vlan,
+      attach,
+    });
+    const outs = outputsOf(inputs, observed, await currentAttachments(client, vifs, attach));
+    const { networkUuid: _u, bridge: _b, attachments: _a, ...inputsOnly } = outs;
+    return { id, props: outs, inputs: inputsOnly };
+  });
+}
+
+/**
+ * Applies in-place changes: name/description, and the attach list (new VIFs plugged live on
+ * running VMs, removed ones unplugged and destroyed). Returns the full outputs.
+ */
+export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+  const old = reveal<VmNetworkOutputs>(olds);
+  // The objects keep the identity they were created with (owner.ts).
+  const inputs: VmNetworkInputs = { ...reveal<VmNetworkInputs>(news), __owner: old.__owner };
+  const { signal, readyEndsAt } = deadlines(inputs, "create");
+  return withPool(inputs, "update", async (client) => {
+    const ref = await findNetwork(client, id);
+    if (!ref) throw new Error(`network ${id} no longer exists; run \`pulumi refresh\` so it is created again`);
+    await renameNetwork(client, ref, inputs.__owner, inputs.name, inputs.description);
+    const vifs = await reconcileVifs(client, ref, inputs.attach, { owner: inputs.__owner, mtu: inputs.mtu });
+    const attachments = await waitForAttachments(client, vifs, inputs.attach, { deadline: readyEndsAt, signal });
+    return { outs: outputsOf(inputs, await observeNetwork(client, ref), attachments) };
+  });
+}
+
+/** Detaches our VIFs, destroys the VLAN, then the network; only objects carrying our marker. */
+export async function deleteNetwork(id: string, raw: Record<string, unknown>): Promise<void> {
+  const props = reveal<VmNetworkOutputs>(raw);
+  const { signal } = deadlines(props, "delete");
+  await withPool(props, "delete", async (client) => {
+    const ref = await findNetwork(client, id);
+    if (!ref) return;
+    await abortable(teardownNetwork(client, ref, props.__owner), signal, `delete of network ${id}`);
+  });
+}
+export { deleteNetwork as delete };
+
+/** Rejects when `signal` fires first (the teardown's own XAPI calls each have a deadline too). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error(`${what} did not finish within timeouts.delete; run destroy again to continue`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,20 @@
+/** Declarative environment files: parse and validate (with file:line:column messages), then plan resources. */
+export type {
+  EnvironmentSpec,
+  ConnectionSpec,
+  NetworkSpec,
+  VmSpec,
+  VmNetworkSpec,
+  SshSpec,
+  LocalLuaSpec,
+  PackageSpec,
+  PackageRule,
+  SecretRef,
+  ValueOrRef,
+} from "./types";
+export { EnvironmentError, formatIssue, type EnvironmentIssue, type SourcePosition } from "./errors";
+export { checkEnvironment, type EnvironmentCheck } from "./validate";
+export { parseEnvironment, loadEnvironmentFile, MAX_ENVIRONMENT_FILE_BYTES, type LoadedEnvironment } from "./load";
+export { environmentSchema } from "./schema-check";
+export { planEnvironment, vmResourceName, type ResourcePlan, type ResourceKind, type OutputRef, type ConnectionArgs } from "./plan";
+export { expandVms, selectInstances, type VmInstance } from "./instances";

@@ -1,0 +1,44 @@
+import type { LuaVM, VmExecResult } from "../types";
+import type { LuaProgram } from "./programs";
+
+/** Extra time the interpreter gets past the program's own deadline, so the program reports its failure itself. */
+const GRACE_MS = 5_000;
+
+/**
+ * Runs a {@link LuaProgram} on a VM and returns its result when it succeeded; a failure (Lua
+ * error, timeout) throws with the VM, the program and the end of its stderr.
+ */
+export async function runLuaProgram(vm: LuaVM, program: LuaProgram, options: { signal?: AbortSignal } = {}): Promise<VmExecResult> {
+  const result = await vm.execute(program.code, {
+    args: program.args,
+    chunkName: program.chunkName,
+    timeoutMs: program.timeoutMs + GRACE_MS,
+    signal: options.signal,
+  });
+  if (result.success) return result;
+  const why = result.timedOut ? `timed out after ${program.timeoutMs + GRACE_MS} ms` : `exit ${result.exitCode ?? result.signal}`;
+  throw new Error(`${program.chunkName} on VM ${vm.id} (${vm.target.description}) failed (${why}): ${result.stderr.trim().slice(-500) || "no stderr"}`);
+}
+
+/**
+ * Runs programs on several VMs at once and waits for all of them. When one fails, the others
+ * are aborted (they would only wait for it until their deadline) and the first failure is thrown.
+ */
+export async function runTogether(runs: ReadonlyArray<{ vm: LuaVM; program: LuaProgram }>, signal?: AbortSignal): Promise<VmExecResult[]> {
+  const together = new AbortController();
+  const combined = signal ? AbortSignal.any([signal, together.signal]) : together.signal;
+  let firstFailure: unknown;
+  const outcomes = await Promise.allSettled(
+    runs.map(({ vm, program }) =>
+      runLuaProgram(vm, program, { signal: combined }).catch((error: unknown) => {
+        if (!together.signal.aborted) {
+          firstFailure = error;
+          together.abort(error);
+        }
+        throw error;
+      }),
+    ),
+  );
+  if (firstFailure !== undefined) throw firstFailure;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<VmExecResult>).value);
+}

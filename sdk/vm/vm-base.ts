@@ -1,0 +1,127 @@
+import type { LuaRunner, LuaSession, LuaSessionOptions, LuaVersionInfo } from "../lua";
+import type { LuaResult } from "../lua";
+import type { LuaRocks } from "../rocks";
+import type { Target } from "../target/types";
+import type { LuaVM, LuaVmPackages, VmDescription, VmExecOptions, VmExecResult, VmState, VmType } from "./types";
+
+/** Everything a {@link RunnerVm} is made of; the VM type supplies the parts that differ. */
+export interface RunnerVmParts {
+  id: string;
+  type: VmType;
+  /** The machine (exposed as `LuaVM.target`). */
+  target: Target;
+  /** Runs Lua through the VM's scoped target (its tree on the Lua path). */
+  runner: LuaRunner;
+  /** LuaRocks on the VM's tree. */
+  rocks: LuaRocks;
+  /** The interpreter found on the VM. */
+  lua: LuaVersionInfo;
+  address: string;
+  tree: string;
+  details: Record<string, string>;
+  /** Releases connections after executions and sessions ended. */
+  release?: () => Promise<void>;
+  /** Removes what the VM made (after release). */
+  remove?: () => Promise<void>;
+}
+
+/**
+ * The behaviour every {@link LuaVM} shares: executions and sessions tied to the VM's lifetime
+ * (closing aborts what still runs), packages in its tree, state and description.
+ */
+export class RunnerVm implements LuaVM {
+  readonly id: string;
+  readonly type: VmType;
+  readonly target: Target;
+  readonly packages: LuaVmPackages;
+  private state: VmState = "open";
+  private readonly lifetime = new AbortController();
+  private readonly sessions = new Set<LuaSession>();
+  private closing?: Promise<void>;
+  private destroying?: Promise<void>;
+
+  /** @param parts the VM's runner, rocks, facts and type-specific release/remove steps */
+  constructor(private readonly parts: RunnerVmParts) {
+    this.id = parts.id;
+    this.type = parts.type;
+    this.target = parts.target;
+    const rocks = parts.rocks;
+    this.packages = {
+      rocks,
+      install: (name, options) => this.whileOpen("install a package").then(() => rocks.install(name, this.bound(options))),
+      remove: (name, options) => this.whileOpen("remove a package").then(() => rocks.remove(name, this.bound(options))),
+      list: (options) => this.whileOpen("list packages").then(() => rocks.list(this.bound(options))),
+    };
+  }
+
+  async execute(code: string, options: VmExecOptions = {}): Promise<VmExecResult> {
+    await this.whileOpen("execute");
+    return withSuccess(await this.parts.runner.runChunk(code, this.bound(options)));
+  }
+
+  async executeFile(path: string, options: Omit<VmExecOptions, "chunkName"> = {}): Promise<VmExecResult> {
+    await this.whileOpen(`execute ${path}`);
+    return withSuccess(await this.parts.runner.runFile(path, this.bound(options)));
+  }
+
+  async openSession(options: LuaSessionOptions = {}): Promise<LuaSession> {
+    await this.whileOpen("open a session");
+    const session = await this.parts.runner.openSession(options);
+    this.sessions.add(session);
+    return session;
+  }
+
+  describe(): VmDescription {
+    const { lua, address, tree, details } = this.parts;
+    return {
+      id: this.id,
+      type: this.type,
+      state: this.state,
+      target: this.target.description,
+      interpreter: lua.interpreter,
+      luaVersion: lua.version,
+      languageVersion: lua.languageVersion,
+      address,
+      tree,
+      details: { ...details },
+    };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  destroy(): Promise<void> {
+    this.destroying ??= (async () => {
+      await this.close();
+      await this.parts.remove?.();
+      this.state = "destroyed";
+    })();
+    return this.destroying;
+  }
+
+  private async shutDown(): Promise<void> {
+    if (this.state === "open") this.state = "closed";
+    this.lifetime.abort(new Error(`VM ${this.id} was closed`));
+    const sessions = [...this.sessions];
+    this.sessions.clear();
+    await Promise.allSettled(sessions.map((session) => session.close()));
+    await this.parts.release?.();
+  }
+
+  /** Rejects once the VM is closed, naming the operation that came too late. */
+  private async whileOpen(operation: string): Promise<void> {
+    if (this.state !== "open") throw new Error(`VM ${this.id} (${this.type}, ${this.target.description}): cannot ${operation}: the VM is ${this.state}`);
+  }
+
+  /** Adds the VM's lifetime to a call's own abort signal, so close() ends it. */
+  private bound<T extends { signal?: AbortSignal }>(options: T | undefined): T {
+    const own = options?.signal;
+    return { ...(options ?? ({} as T)), signal: own ? AbortSignal.any([own, this.lifetime.signal]) : this.lifetime.signal };
+  }
+}
+
+function withSuccess(result: LuaResult): VmExecResult {
+  return { ...result, success: result.exitCode === 0 && !result.timedOut };
+}

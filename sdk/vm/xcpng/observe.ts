@@ -1,0 +1,77 @@
+/** Reading what a VM is now: power, resources, tags, VIFs and the addresses its guest reports. */
+import type { XapiClient } from "../../xapi";
+import { findRootDisk, isRealRef, ownerTag, parseCidr, pickGuestAddress } from "../../xapi/recipes";
+import { withContext } from "../../xapi/recipes/errors";
+import type { XcpngLuaVmState, XcpngNicSpec } from "./types";
+
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+
+/** Facts that XAPI does not hold and the caller carries over from earlier observations. */
+export interface CarriedFacts {
+  hostKeyFingerprint?: string;
+  lua?: XcpngLuaVmState["lua"];
+  adopted: boolean;
+  /** expected CIDRs by device, so the same address rule applies as when waiting */
+  networks?: XcpngNicSpec[];
+}
+
+/** A VIF of the VM. */
+export interface VmNic {
+  ref: string;
+  device: string;
+  network: string;
+  networkUuid: string;
+  otherConfig: Record<string, string>;
+}
+
+/** The VM's VIFs by device. */
+export async function vmNics(client: XapiClient, vm: string): Promise<Map<string, VmNic>> {
+  const refs = (await withContext({ step: "list VIFs", object: vm }, () => client.call("VM.get_VIFs", vm))) as string[];
+  const nics = new Map<string, VmNic>();
+  for (const ref of refs) {
+    const record = (await withContext({ step: "read VIF", object: ref }, () => client.call("VIF.get_record", ref))) as Record<string, unknown>;
+    const network = String(record.network);
+    const networkUuid = String(await withContext({ step: "read network uuid", object: network }, () => client.call("network.get_uuid", network)));
+    nics.set(String(record.device), { ref, device: String(record.device), network, networkUuid, otherConfig: (record.other_config ?? {}) as Record<string, string> });
+  }
+  return nics;
+}
+
+/** The current state of the VM `vm`. */
+export async function observeVm(client: XapiClient, vm: string, carried: CarriedFacts): Promise<XcpngLuaVmState> {
+  const record = (await withContext({ step: "read VM", object: vm }, () => client.call("VM.get_record", vm))) as Record<string, unknown>;
+  const nics = await vmNics(client, vm);
+  const networkUuids = Object.fromEntries([...nics.values()].map((n) => [n.device, n.networkUuid]));
+  const addresses = await guestAddresses(client, record, [...nics.keys()], carried.networks ?? []);
+  const disk = await findRootDisk(client, vm).catch(() => undefined);
+  const powerState = String(record.power_state).toLowerCase();
+  return {
+    vmUuid: String(record.uuid),
+    name: String(record.name_label),
+    powerState,
+    vcpus: Number(record.VCPUs_at_startup),
+    memoryMiB: Math.round(Number(record.memory_static_max) / MiB),
+    diskGiB: disk ? Number(disk.vdiRecord.virtual_size) / GiB : 0,
+    tags: [...new Set(((record.tags ?? []) as string[]).filter((t) => t !== ownerTag))].sort(),
+    ...(powerState === "running" && addresses["0"] ? { ipAddress: addresses["0"] } : {}),
+    addresses: powerState === "running" ? addresses : {},
+    networkUuids,
+    ...(carried.hostKeyFingerprint ? { hostKeyFingerprint: carried.hostKeyFingerprint } : {}),
+    ...(carried.lua ? { lua: carried.lua } : {}),
+    adopted: carried.adopted,
+  };
+}
+
+async function guestAddresses(client: XapiClient, record: Record<string, unknown>, devices: string[], nics: XcpngNicSpec[]): Promise<Record<string, string>> {
+  if (!isRealRef(record.guest_metrics)) return {};
+  const metrics = String(record.guest_metrics);
+  const networks = (await client.call("VM_guest_metrics.get_networks", metrics).catch(() => ({}))) as Record<string, string>;
+  const found: Record<string, string> = {};
+  for (const device of devices.sort()) {
+    const cidr = nics[Number(device)]?.expectedCidr;
+    const address = pickGuestAddress(networks, device, cidr ? parseCidr(cidr) : undefined);
+    if (address) found[device] = address;
+  }
+  return found;
+}

@@ -1,0 +1,89 @@
+/**
+ * Waiting until a started VM is usable: every VIF has a guest address (event.from), SSH answers
+ * with the expected host key, and the Lua interpreter runs. Host key trust: the pinned input
+ * fingerprint, else the fingerprint recorded earlier, else trust-on-first-use — allowed only for
+ * a VM this owner cloned — and the accepted key is recorded on the VM
+ * (`other_config["bioxen:ssh-host-key"]`) so every later connection pins it.
+ */
+import type { XapiClient } from "../../xapi";
+import { LuaRunner, type LuaVersionInfo } from "../../lua";
+import { sshTarget, type HostKeyPolicy, type SshTarget } from "../../ssh";
+import { XapiRecipeError, waitForGuestAddresses } from "../../xapi/recipes";
+import type { XcpngLuaVmSpec } from "./types";
+
+/** `other_config` key recording the SSH host key accepted on first use. */
+export const HOST_KEY_MARKER = "bioxen:ssh-host-key";
+
+/** What a ready VM offers. */
+export interface ReadyVm {
+  addresses: Record<string, string>;
+  hostKeyFingerprint: string;
+  lua: LuaVersionInfo;
+}
+
+/** Options of {@link waitUntilReady}. */
+export interface ReadyOptions {
+  /** absolute `Date.now()` deadline */
+  deadline: number;
+  signal?: AbortSignal;
+  /** fingerprint recorded earlier (state or VM marker) */
+  recordedHostKey?: string;
+  /** this owner cloned the VM: trust-on-first-use is allowed when nothing is pinned or recorded */
+  mayTrustOnFirstUse: boolean;
+  onProgress?: (message: string) => void;
+}
+
+/** Waits for addresses, SSH and Lua (see the file comment). */
+export async function waitUntilReady(client: XapiClient, vm: string, vmUuid: string, spec: XcpngLuaVmSpec, options: ReadyOptions): Promise<ReadyVm> {
+  const devices = spec.networks.map((_, i) => String(i));
+  const expectedCidr = Object.fromEntries(spec.networks.flatMap((n, i) => (n.expectedCidr ? [[String(i), n.expectedCidr]] : [])));
+  options.onProgress?.(`VM ${vmUuid}: waiting for guest addresses on device ${devices.join(", ")}`);
+  const addresses = await waitForGuestAddresses(client, vm, { devices, expectedCidr, deadlineMs: options.deadline, signal: options.signal });
+  const target = guestTarget(vmUuid, addresses["0"]!, spec, options);
+  options.onProgress?.(`VM ${vmUuid}: waiting for SSH on ${addresses["0"]}:${spec.ssh.port}`);
+  const hostKeyFingerprint = await withDeadline(target.hostKeyFingerprint(), options, `SSH on ${target.description}`);
+  if (!options.recordedHostKey && !spec.ssh.hostKeyFingerprint) {
+    await client.call("VM.remove_from_other_config", vm, HOST_KEY_MARKER);
+    await client.call("VM.add_to_other_config", vm, HOST_KEY_MARKER, hostKeyFingerprint);
+  }
+  const signal = AbortSignal.any([AbortSignal.timeout(Math.max(1, options.deadline - Date.now())), ...(options.signal ? [options.signal] : [])]);
+  const lua = await new LuaRunner(target, spec.luaInterpreter ? { interpreter: spec.luaInterpreter } : {}).version({ signal });
+  options.onProgress?.(`VM ${vmUuid}: ${lua.interpreter} ${lua.version} ready`);
+  return { addresses, hostKeyFingerprint, lua };
+}
+
+/** The host key policy for a VM (see the file comment). */
+export function hostKeyPolicy(vmUuid: string, spec: XcpngLuaVmSpec, recorded: string | undefined, mayTrustOnFirstUse: boolean): HostKeyPolicy {
+  const pinned = spec.ssh.hostKeyFingerprint ?? recorded;
+  if (pinned) return { fingerprint: pinned };
+  if (mayTrustOnFirstUse) return { trustOnFirstUse: true };
+  throw new XapiRecipeError(
+    { step: "choose SSH host key trust", object: vmUuid, hint: "give ssh.hostKeyFingerprint (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the VM)" },
+    "the VM was not created by this resource and no host key is pinned or recorded, so its key cannot be trusted",
+  );
+}
+
+function guestTarget(vmUuid: string, address: string, spec: XcpngLuaVmSpec, options: ReadyOptions): SshTarget {
+  return sshTarget({
+    host: address,
+    port: spec.ssh.port,
+    username: spec.ssh.user,
+    privateKey: spec.ssh.privateKey,
+    hostKey: hostKeyPolicy(vmUuid, spec, options.recordedHostKey, options.mayTrustOnFirstUse),
+    dialDeadlineMs: Math.max(1, options.deadline - Date.now()),
+  });
+}
+
+function withDeadline<T>(promise: Promise<T>, options: ReadyOptions, what: string): Promise<T> {
+  const remaining = Math.max(1, options.deadline - Date.now());
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within the ready timeout`)), remaining);
+    timer.unref();
+    const onAbort = () => reject(options.signal?.reason ?? new Error(`${what}: aborted`));
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+    });
+  });
+}

@@ -1,0 +1,90 @@
+/** The typed spec, options and state of an XCP-ng Lua VM (shared by the provider and `createVm`). */
+import type { LuaVersionInfo } from "../../lua";
+
+/** One VIF: the network it joins and, optionally, the CIDR its guest address must fall in. */
+export interface XcpngNicSpec {
+  /** network uuid or unique name_label */
+  network: string;
+  /** e.g. "10.0.0.0/24"; an address outside it is not accepted as the VIF's address */
+  expectedCidr?: string;
+}
+
+/** How to log in to the guest. */
+export interface XcpngSshSpec {
+  user: string;
+  /** guest sshd port (22 on real guests; the simulator's guest port in tests) */
+  port: number;
+  /** private key text (secret; never logged) */
+  privateKey: string;
+  /** `SHA256:…` pin; without it a freshly created VM's key is trusted on first use and recorded */
+  hostKeyFingerprint?: string;
+}
+
+/** The desired VM. */
+export interface XcpngLuaVmSpec {
+  /** ownership identity written to `other_config["bioxen:owner"]` */
+  owner: string;
+  /** VM name_label (updatable) */
+  name: string;
+  /** template uuid or unique name_label (replace) */
+  template: string;
+  /** "clone": fast copy-on-write; "copy": full copy to `sr` (replace) */
+  cloneMode: "clone" | "copy";
+  /** SR uuid or name_label for copy and provisioning (replace); default the pool's default SR */
+  sr?: string;
+  vcpus: number;
+  memoryMiB: number;
+  /** root disk size; grows only; undefined keeps the template's */
+  diskGiB?: number;
+  /** VIFs, device 0, 1, … in order; device 0's address is the SSH address */
+  networks: XcpngNicSpec[];
+  ssh: XcpngSshSpec;
+  /** Lua interpreter name or path; default: the first of lua5.4, lua, lua5.3, lua5.1, luajit */
+  luaInterpreter?: string;
+  /** user tags (the owner tag `bioxen-luavm` is added on top) */
+  tags: string[];
+  powerState: "running" | "halted";
+  /** halting a running VM is allowed to apply vCPU, memory or disk changes */
+  allowRestart: boolean;
+  /** uuid of an existing VM to take over instead of cloning */
+  adopt?: string;
+}
+
+/** Deadlines (ms) and cancellation for one lifecycle call. */
+export interface XcpngLifecycleOptions {
+  /** clone/copy, provision, resources, VIFs, start (default 600 000) */
+  createMs?: number;
+  /** guest address + SSH + Lua after start (default 300 000) */
+  readyMs?: number;
+  /** shutdown + destroy (default 300 000) */
+  deleteMs?: number;
+  signal?: AbortSignal;
+  /** progress lines (no secrets), e.g. for logs */
+  onProgress?: (message: string) => void;
+}
+
+/** What the VM is, as observed. */
+export interface XcpngLuaVmState {
+  vmUuid: string;
+  name: string;
+  /** Running → "running", Halted → "halted"; Paused/Suspended reported lower-cased */
+  powerState: string;
+  vcpus: number;
+  memoryMiB: number;
+  /** root disk size in GiB (fractional when not a whole number) */
+  diskGiB: number;
+  /** user tags, sorted */
+  tags: string[];
+  /** device 0's address (the SSH address), when known */
+  ipAddress?: string;
+  /** addresses by VIF device */
+  addresses: Record<string, string>;
+  /** network uuid per VIF device */
+  networkUuids: Record<string, string>;
+  /** the verified SSH host key (recorded at first use) */
+  hostKeyFingerprint?: string;
+  /** the Lua found on the guest */
+  lua?: LuaVersionInfo;
+  /** the VM was taken over with `adopt` */
+  adopted: boolean;
+}

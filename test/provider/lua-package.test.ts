@@ -1,0 +1,221 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as impl from "../../provider/impl/lua-package";
+import { UNKNOWN } from "../../provider/runtime/inputs";
+import { setConfiguredValues } from "../../provider/runtime/config";
+import { LuaRocks } from "../../sdk/rocks";
+import { closeAllSshConnections } from "../../sdk/ssh";
+import { localTarget } from "../../sdk/target";
+import { startRocksServer, type RocksServer } from "../support/rocks-server";
+import { startTestSshd, type TestSshd } from "../support/sshd";
+
+let server: RocksServer;
+let sshd: TestSshd;
+let temp: string;
+let savedHome: string | undefined;
+let treeCount = 0;
+
+beforeAll(async () => {
+  temp = mkdtempSync(join(tmpdir(), "bioxen-lua-package-"));
+  const home = join(temp, "home");
+  mkdirSync(home);
+  // luarocks keeps its download cache under $HOME: keep it inside this test's temp folder.
+  savedHome = process.env.HOME;
+  process.env.HOME = home;
+  [server, sshd] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta", "broken"] }), startTestSshd({ setEnv: { HOME: home } })]);
+});
+afterAll(async () => {
+  await closeAllSshConnections();
+  await Promise.all([server?.stop(), sshd?.stop()]);
+  process.env.HOME = savedHome;
+  rmSync(temp, { recursive: true, force: true });
+});
+
+/** A local target as a LocalLua outputs it, on a fresh tree. */
+function localTree(): { target: Record<string, unknown>; tree: string } {
+  const tree = join(temp, `tree-${++treeCount}`);
+  return { target: { kind: "local", tree, luaVersion: "5.4" }, tree };
+}
+
+function sshSpec(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { kind: "ssh", host: sshd.host, port: sshd.port, username: sshd.username, hostKeyFingerprint: sshd.hostKeyFingerprint, privateKey: sshd.privateKey, ...overrides };
+}
+
+async function checked(news: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const result = await impl.check({}, news);
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs as Record<string, unknown>;
+}
+
+async function failuresOf(news: Record<string, unknown>): Promise<Record<string, string>> {
+  const result = await impl.check({}, news);
+  return Object.fromEntries((result.failures ?? []).map((f) => [f.property, f.reason]));
+}
+
+function listOf(tree: string) {
+  return new LuaRocks(localTarget(), { tree: { path: tree }, luaVersion: "5.4" }).list();
+}
+
+describe("LuaPackage check", () => {
+  it("takes tree and Lua version from a LocalLua target, and the user tree for SSH", async () => {
+    const { target, tree } = localTree();
+    expect(await checked({ target, name: "alpha", version: "1.0" })).toEqual({ target, name: "alpha", version: "1.0", tree: { path: tree }, luaVersion: "5.4" });
+    expect(await checked({ target, name: "alpha", tree: "system", luaVersion: "5.1" })).toMatchObject({ tree: "system", luaVersion: "5.1" });
+    expect(await checked({ target: { kind: "local" }, name: "alpha" })).toEqual({ target: { kind: "local" }, name: "alpha", tree: "user" });
+    expect(await checked({ target: sshSpec(), name: "alpha", constraint: ">= 1.0, < 2", servers: [server.url], timeouts: { create: 30 } })).toMatchObject({ tree: "user" });
+  });
+
+  it("reports every invalid input with its property, never echoing the private key", async () => {
+    expect(Object.keys(await failuresOf({}))).toEqual(["target", "name"]);
+    const bad = await failuresOf({
+      target: sshSpec({ hostKeyFingerprint: "", port: 0, privateKey: "not a key" }),
+      name: "Bad Name",
+      version: "1 .0",
+      constraint: "about 2",
+      servers: ["ftp://example.org", server.url],
+      tree: { path: "relative" },
+      luaVersion: "6.0",
+      timeouts: { create: -1, ready: 5 },
+      colour: "red",
+    });
+    expect(Object.keys(bad).sort()).toEqual(
+      ["colour", "constraint", "luaVersion", "name", "servers[0]", "target.hostKeyFingerprint", "target.port", "target.privateKey", "timeouts.create", "timeouts.ready", "tree.path", "version"].sort(),
+    );
+    expect(bad.name).toContain('"Bad Name"');
+    expect(bad.constraint).toContain("give either version");
+    expect(JSON.stringify(bad)).not.toContain("not a key");
+    expect(await failuresOf({ target: { kind: "ftp" }, name: "alpha" })).toEqual({ "target.kind": 'must be "local" or "ssh", got "ftp"' });
+    expect(Object.keys(await failuresOf({ target: { kind: "local", tree: "x/y", luaVersion: 5.4 }, name: "alpha", servers: "http://x" }))).toEqual(["target.tree", "target.luaVersion", "servers"]);
+    expect(Object.keys(await failuresOf({ target: { kind: "local" }, name: "alpha", tree: "home", servers: [] }))).toEqual(["servers", "tree"]);
+  });
+
+  it("lets unknown values through during preview without defaults derived from them", async () => {
+    expect(await checked({ target: UNKNOWN, name: UNKNOWN, version: UNKNOWN, servers: UNKNOWN })).toEqual({ target: UNKNOWN, name: UNKNOWN, version: UNKNOWN, servers: UNKNOWN });
+    expect(await checked({ target: { kind: "local", tree: UNKNOWN, luaVersion: UNKNOWN }, name: "alpha" })).toMatchObject({ tree: { path: UNKNOWN }, luaVersion: UNKNOWN });
+  });
+});
+
+describe("LuaPackage diff", () => {
+  const { target } = { target: { kind: "local", tree: "/t", luaVersion: "5.4" } };
+  const olds = { target, name: "alpha", version: "1.0", tree: { path: "/t" }, luaVersion: "5.4", installedVersion: "1.0-1", treePath: "/t" };
+  const news = (changes: Record<string, unknown>) => ({ target, name: "alpha", version: "1.0", tree: { path: "/t" }, luaVersion: "5.4", ...changes });
+  const none = { changes: false, replaces: [], deleteBeforeReplace: false };
+
+  it("compares resolved versions: a request the installed version satisfies is no change", async () => {
+    expect(await impl.diff("id", olds, news({}))).toEqual(none);
+    expect(await impl.diff("id", olds, news({ version: "1.0-1" }))).toEqual(none);
+    expect(await impl.diff("id", olds, news({ version: undefined, constraint: ">= 1.0, < 2" }))).toEqual(none);
+    expect(await impl.diff("id", olds, news({ version: undefined }))).toEqual(none);
+    expect(await impl.diff("id", olds, news({ version: "2.0" }))).toEqual({ ...none, changes: true });
+    expect(await impl.diff("id", olds, news({ version: undefined, constraint: ">= 2" }))).toEqual({ ...none, changes: true });
+    expect(await impl.diff("id", olds, news({ version: UNKNOWN }))).toEqual({ ...none, changes: true });
+  });
+
+  it("replaces on another machine, name, tree or Lua version, and updates credentials in place", async () => {
+    expect(await impl.diff("id", olds, news({ name: "beta" }))).toEqual({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
+    expect((await impl.diff("id", olds, news({ tree: "user" }))).replaces).toEqual(["tree"]);
+    expect((await impl.diff("id", olds, news({ luaVersion: "5.3" }))).replaces).toEqual(["luaVersion"]);
+    expect((await impl.diff("id", olds, news({ target: UNKNOWN }))).replaces).toEqual(["target"]);
+    expect(await impl.diff("id", olds, news({ servers: ["http://127.0.0.1:1/x"] }))).toEqual({ ...none, changes: true });
+    const ssh = { ...olds, target: { kind: "ssh", host: "h", port: 22, username: "u", hostKeyFingerprint: "SHA256:a", privateKey: "k1" } };
+    const sshNews = (t: Record<string, unknown>) => news({ target: { ...ssh.target, ...t } });
+    expect(await impl.diff("id", ssh, sshNews({}))).toEqual(none);
+    expect(await impl.diff("id", ssh, sshNews({ privateKey: "k2", hostKeyFingerprint: "SHA256:b" }))).toEqual({ ...none, changes: true });
+    expect((await impl.diff("id", ssh, sshNews({ host: "other" }))).replaces).toEqual(["target"]);
+    expect((await impl.diff("id", ssh, sshNews({ privateKey: UNKNOWN }))).replaces).toEqual([]);
+  });
+});
+
+describe("LuaPackage on a local tree", () => {
+  it("installs, upgrades, downgrades in place, notices outside changes, and removes", async () => {
+    const { target, tree } = localTree();
+    const inputs = await checked({ target, name: "alpha", version: "1.0", servers: [server.url] });
+    const created = await impl.create(inputs);
+    expect(created.id).toBe(`local:${tree}/alpha`);
+    expect(created.outs).toEqual({ ...inputs, installedVersion: "1.0-1", treePath: tree });
+    expect(await listOf(tree)).toEqual([{ name: "alpha", version: "1.0-1" }]);
+
+    const up = await checked({ target, name: "alpha", version: "2.0", servers: [server.url] });
+    expect((await impl.diff(created.id, created.outs!, up)).changes).toBe(true);
+    const upgraded = await impl.update(created.id, created.outs!, up);
+    expect(upgraded.outs).toEqual({ ...up, installedVersion: "2.0-1", treePath: tree });
+    expect(await listOf(tree)).toEqual([{ name: "alpha", version: "2.0-1" }]);
+
+    const down = await checked({ target, name: "alpha", constraint: "< 2", servers: [server.url] });
+    const downgraded = await impl.update(created.id, upgraded.outs!, down);
+    expect(downgraded.outs).toMatchObject({ constraint: "< 2", installedVersion: "1.0-1" });
+    expect(await impl.diff(created.id, downgraded.outs!, down)).toMatchObject({ changes: false });
+
+    // Changed outside: refresh reports the installed version, and the next diff wants an update.
+    await new LuaRocks(localTarget(), { tree: { path: tree }, luaVersion: "5.4", servers: [server.url] }).upgrade("alpha");
+    const read = await impl.read(created.id, downgraded.outs!);
+    expect(read).toEqual({ id: created.id, props: { ...downgraded.outs, installedVersion: "2.0-1" }, inputs: down });
+    expect(await impl.diff(created.id, read.props!, down)).toMatchObject({ changes: true, replaces: [] });
+
+    await impl.delete(created.id, read.props!);
+    expect(await listOf(tree)).toEqual([]);
+    expect(await impl.read(created.id, read.props!)).toEqual({});
+    await impl.delete(created.id, read.props!); // already gone: nothing to do
+  });
+
+  it("installs dependencies with the rock, and an update is a no-op when the installed version still satisfies", async () => {
+    const { target, tree } = localTree();
+    const inputs = await checked({ target, name: "beta", constraint: ">= 1", servers: [server.url] });
+    const created = await impl.create(inputs);
+    expect(created.outs).toMatchObject({ installedVersion: "1.0-1" });
+    expect(await listOf(tree)).toEqual([
+      { name: "alpha", version: "2.0-1" },
+      { name: "beta", version: "1.0-1" },
+    ]);
+    const again = await impl.update(created.id, created.outs!, { ...inputs, timeouts: { update: 60 } });
+    expect(again.outs).toMatchObject({ installedVersion: "1.0-1", timeouts: { update: 60 } });
+    await impl.delete(created.id, again.outs!);
+    expect(await listOf(tree)).toEqual([{ name: "alpha", version: "2.0-1" }]);
+  });
+
+  it("leaves nothing behind when the install fails, with luarocks' reason in the error", async () => {
+    const { target, tree } = localTree();
+    const broken = impl.create(await checked({ target, name: "broken", servers: [server.url] }));
+    await expect(broken).rejects.toThrow(/luarocks install "broken" on local failed[\s\S]*missing\.lua/);
+    const missing = impl.create(await checked({ target, name: "alpha", version: "9.0", servers: [server.url] }));
+    await expect(missing).rejects.toThrow(/alpha/);
+    expect(await listOf(tree)).toEqual([]);
+  });
+});
+
+describe("LuaPackage over SSH", () => {
+  it("installs, reads and removes on an SSH host with a pinned host key", async () => {
+    const tree = join(temp, "ssh-tree");
+    const inputs = await checked({ target: sshSpec(), name: "alpha", constraint: "~> 1", servers: [server.url], tree: { path: tree }, luaVersion: "5.4" });
+    const created = await impl.create(inputs);
+    expect(created.id).toBe(`ssh://${sshd.username}@${sshd.host}:${sshd.port}:${tree}/alpha`);
+    expect(created.outs).toMatchObject({ installedVersion: "1.0-1", treePath: tree });
+    expect(await listOf(tree)).toEqual([{ name: "alpha", version: "1.0-1" }]);
+    expect((await impl.read(created.id, created.outs!)).props).toMatchObject({ installedVersion: "1.0-1" });
+    await impl.delete(created.id, created.outs!);
+    expect(await listOf(tree)).toEqual([]);
+  });
+
+  it("falls back to bioxen:sshPrivateKey, and refuses a wrong host key without showing the key", async () => {
+    const tree = join(temp, "ssh-tree-2");
+    const withoutKey = sshSpec({ privateKey: undefined });
+    setConfiguredValues({ sshPrivateKey: sshd.privateKey });
+    try {
+      const created = await impl.create(await checked({ target: withoutKey, name: "alpha", servers: [server.url], tree: { path: tree }, luaVersion: "5.4" }));
+      expect(created.outs).toMatchObject({ installedVersion: "2.0-1" });
+      await impl.delete(created.id, created.outs!);
+    } finally {
+      setConfiguredValues({});
+    }
+    await expect(impl.create(await checked({ target: withoutKey, name: "alpha", tree: { path: tree } }))).rejects.toThrow(/no SSH private key .* bioxen:sshPrivateKey/);
+
+    const wrongPin = sshSpec({ hostKeyFingerprint: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" });
+    const error = (await impl.create(await checked({ target: wrongPin, name: "alpha", servers: [server.url], tree: { path: tree }, timeouts: { create: 15 } })).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/host key/i);
+    expect(`${error.message}\n${error.stack}`).not.toContain(sshd.privateKey.split("\n")[1]);
+    expect(await listOf(tree)).toEqual([]);
+  });
+});
