@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LocalTargetSpec } from "./impl/local-lua-target";
 import { dynamicProvider, implSpecifier } from "./shim";
 
+export type { LocalTargetSpec } from "./impl/local-lua-target";
+
 /** The one provider instance for every LocalLua (serialized once per program). */
 const provider = dynamicProvider(implSpecifier("local-lua"));
 

@@ -8,6 +8,9 @@ import type { PackageTargetSpec } from "./impl/local-lua-target";
 import type { LuaPackageTimeouts } from "./impl/lua-package-inputs";
 import { dynamicProvider, implSpecifier } from "./shim";
 
+export type { PackageTargetSpec } from "./impl/local-lua-target";
+export type { LuaPackageTimeouts } from "./impl/lua-package-inputs";
+
 /** The one provider instance for every LuaPackage (serialized once per program). */
 const provider = dynamicProvider(implSpecifier("lua-package"));
 

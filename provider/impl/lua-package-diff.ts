@@ -27,7 +27,7 @@ export function diffLuaPackage(olds: Record<string, unknown>, news: Record<strin
 
 /** What names the machine (not how we log in or trust it): kind, and host/port/user for SSH. */
 function targetIdentity(target: unknown): unknown {
-  if (isUnknown(target)) return UNKNOWN;
+  if (target === UNKNOWN) return UNKNOWN;
   const spec = target as Record<string, unknown> | undefined;
   if (spec === null || typeof spec !== "object") return spec;
   if (spec.kind !== "ssh") return { kind: spec.kind };

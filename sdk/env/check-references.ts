@@ -40,7 +40,8 @@ export function checkReferences(spec: EnvironmentSpec, report: Report): void {
     if (!selectorMatchesAnything(value, spec, instances)) {
       const keys = Object.keys(spec.vms ?? {});
       const names = keys.length === 0 ? "none are defined under vms" : keys.join(", ");
-      report(path, `"${value}" matches no VM; expected a VM name (${names}), an instance name such as web-0, or a glob matching one`);
+      const example = `${keys[0] ?? "web"}-0`;
+      report(path, `"${value}" matches no VM; expected a VM name (${names}), an instance name such as ${example}, or a glob matching one`);
     }
   };
   for (const [group, members] of Object.entries(spec.groups ?? {})) members.forEach((member, i) => selector(["groups", group, i], member));

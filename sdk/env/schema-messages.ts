@@ -40,13 +40,17 @@ export function describeSchemaError(error: ErrorObject, root: SchemaNode): Schem
     // Never echo the value: it may be the secret itself.
     return value(error.data === null ? `expected a secret reference, got nothing; ${SECRET_HINT}` : `an inline secret is not allowed; ${SECRET_HINT}`);
   }
+  if (parent === definitions.url && typeof error.data === "string" && error.data.includes("@")) {
+    // Never echo a URL carrying credentials.
+    return value(`credentials in the URL are not allowed; expected https://host[:port] with the user in username and the password as {config: …} or {env: …}`);
+  }
   switch (error.keyword) {
     case "type":
       return value(`expected ${typeWords(params.type)}, got ${got}`);
     case "required": {
       const name = String(params.missingProperty);
       const about = firstSentence(propertyDescription(parent.properties?.[name], root));
-      return value(`missing required property "${name}"${about ? ` (${about})` : ""}`);
+      return { path, focus: "key", message: `missing required property "${name}"${about ? ` (${about})` : ""}` };
     }
     case "additionalProperties": {
       const name = String(params.additionalProperty);

@@ -38,7 +38,10 @@ export function parseSource(text: string, file: string): SourceDocument {
     issues.push({ ...at(0), path: "", message: "the file is empty; expected a mapping that starts with `version: 1`" });
   }
   for (const doc of docs) {
-    for (const error of doc.errors) issues.push({ ...at(error.pos[0]), path: "", message: syntaxMessage(error.message) });
+    for (const error of doc.errors) {
+      const message = error.code === "DUPLICATE_KEY" ? duplicateKeyMessage(keyAt(text, error.pos[0])) : syntaxMessage(error.message);
+      issues.push({ ...at(error.pos[0]), path: "", message });
+    }
   }
   if (docs.length > 1) {
     const second = docs[1].contents?.range?.[0] ?? text.length;
@@ -74,6 +77,17 @@ export function dotted(path: readonly PathSegment[]): string {
 function syntaxMessage(message: string): string {
   const text = message.replace(/ at line \d+, column \d+:[\s\S]*$/, "").trim();
   return `YAML syntax error: ${text}`;
+}
+
+function duplicateKeyMessage(key: string): string {
+  return `duplicate key ${key}; each key may appear only once in a mapping`;
+}
+
+/** The key token starting at `offset` (quoted as written, or a plain scalar up to ':'), for messages. */
+function keyAt(text: string, offset: number): string {
+  const token = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:,{}\[\]\n]+)/.exec(text.slice(offset, offset + 200));
+  const key = token ? token[1].trim() : "";
+  return key.startsWith('"') || key.startsWith("'") ? key : JSON.stringify(key);
 }
 
 /** Offset of the key or value at `path`, falling back to the deepest ancestor that exists in the tree. */

@@ -1,8 +1,9 @@
 import { createLocalVm, type LocalVmSpec } from "./local-vm";
 import type { LuaVM } from "./types";
+import { createXcpngVm, type XcpngVmSpec } from "./xcpng-vm";
 
 /** What {@link createVm} makes: `{ type: "local" }` (the default) or `{ type: "xcpng", … }`. */
-export type VmSpec = LocalVmSpec;
+export type VmSpec = LocalVmSpec | XcpngVmSpec;
 
 /**
  * The VM factory. `createVm("worker", {})` gives a local VM (Lua on this machine in its own
@@ -13,7 +14,9 @@ export function createVm(id: string, spec: VmSpec = {}): Promise<LuaVM> {
   const type = (spec as { type?: string }).type ?? "local";
   switch (type) {
     case "local":
-      return createLocalVm(id, spec);
+      return createLocalVm(id, spec as LocalVmSpec);
+    case "xcpng":
+      return createXcpngVm(id, spec as XcpngVmSpec);
     default:
       return Promise.reject(new Error(`createVm ${id}: unknown VM type ${JSON.stringify(type)}; use "local" or "xcpng"`));
   }

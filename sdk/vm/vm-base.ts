@@ -21,7 +21,7 @@ export interface RunnerVmParts {
   details: Record<string, string>;
   /** Releases connections after executions and sessions ended. */
   release?: () => Promise<void>;
-  /** Removes what the VM made (after release). */
+  /** Removes what the VM made (after executions and sessions ended, before release). */
   remove?: () => Promise<void>;
 }
 
@@ -88,26 +88,33 @@ export class RunnerVm implements LuaVM {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.shutDown();
+    this.closing ??= (async () => {
+      await this.endActivity();
+      await this.parts.release?.();
+    })();
     return this.closing;
   }
 
   destroy(): Promise<void> {
+    // Removal may still need the connections close() releases, so they are released last.
     this.destroying ??= (async () => {
-      await this.close();
+      if (this.closing) await this.closing;
+      else await this.endActivity();
       await this.parts.remove?.();
       this.state = "destroyed";
+      this.closing ??= this.parts.release?.() ?? Promise.resolve();
+      await this.closing;
     })();
     return this.destroying;
   }
 
-  private async shutDown(): Promise<void> {
+  /** Aborts running executions and closes sessions; later calls are refused. */
+  private async endActivity(): Promise<void> {
     if (this.state === "open") this.state = "closed";
     this.lifetime.abort(new Error(`VM ${this.id} was closed`));
     const sessions = [...this.sessions];
     this.sessions.clear();
     await Promise.allSettled(sessions.map((session) => session.close()));
-    await this.parts.release?.();
   }
 
   /** Rejects once the VM is closed, naming the operation that came too late. */

@@ -13,7 +13,7 @@ export const AREA_LAYOUT = {
   systemTree: "usr/local",
   /** The LuaRocks config file named by LUAROCKS_CONFIG in every session. */
   luarocksConfig: "luarocks-config.lua",
-  /** The guest's host key and sshd launcher, outside HOME like a real /etc/ssh. */
+  /** The guest's host key, outside HOME like a real /etc/ssh. */
   sshDir: "etc/ssh",
 } as const;
 

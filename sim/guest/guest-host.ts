@@ -219,8 +219,7 @@ class LoopbackGuestHost implements SimGuestHost {
           port: this.options.sshPort,
           authorizedKeys: this.options.authorizedKeys,
           areaRoot: guest.area.root,
-          sshDir: guest.area.sshDir,
-          hostKey: guest.hostKey!,
+          hostKeyPath: guest.hostKey!.privateKeyPath,
           guestShell: this.guestShell,
           runDir: this.runDir,
         });

@@ -35,6 +35,25 @@ export async function generateEd25519KeyFiles(
   return { privateKeyPath, publicKey, fingerprint: publicKeyFingerprint(publicKey) };
 }
 
+/**
+ * Describes an existing unencrypted private key: `ssh-keygen -y` derives its public key, so the
+ * result describes the key sshd will actually load, whatever a neighbouring `.pub` file says.
+ */
+export async function readKeyFiles(privateKeyPath: string): Promise<GeneratedKeyFiles> {
+  let publicKey: string;
+  try {
+    // -P "": fail on a passphrase-protected key instead of prompting (sshd cannot load one either).
+    publicKey = (await execFileAsync("ssh-keygen", ["-y", "-P", "", "-f", privateKeyPath])).stdout.trim();
+  } catch (err) {
+    throw new Error(
+      `ssh-keygen could not read the private key ${privateKeyPath} (it must exist, be unencrypted and mode 0600): ` +
+        `${((err as { stderr?: string }).stderr || (err as Error).message).trim()}`,
+      { cause: err },
+    );
+  }
+  return { privateKeyPath, publicKey, fingerprint: publicKeyFingerprint(publicKey) };
+}
+
 /** SHA-256 fingerprint of a public key line ("type base64 [comment]"), formatted like ssh-keygen -l. */
 export function publicKeyFingerprint(publicKeyLine: string): string {
   const blob = publicKeyLine.trim().split(/\s+/)[1];

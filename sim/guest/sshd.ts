@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { renderSshdConfig } from "./sshd-config";
-import { generateEd25519KeyFiles } from "./sshd-keys";
+import { generateEd25519KeyFiles, readKeyFiles, type GeneratedKeyFiles } from "./sshd-keys";
 import { descendantPids, signalQuietly } from "./sshd-process-tree";
 import { probeSshBanner } from "./sshd-ready";
 
@@ -20,8 +20,13 @@ export interface SshdOptions {
   passwordAuthentication?: boolean;
   /** Absolute path of a wrapper run for every session (sshd ForceCommand); it sees SSH_ORIGINAL_COMMAND. */
   forceCommand?: string;
-  /** Variables sshd sets in every session (sshd SetEnv). */
+  /** Variables sshd sets in every session (sshd SetEnv), on top of (and overriding) {@link SSHD_DEFAULT_ENV}. */
   setEnv?: Readonly<Record<string, string>>;
+  /**
+   * An existing unencrypted private host key (mode 0600) to serve instead of a freshly generated
+   * one, e.g. to keep one identity across restarts. The handle describes this key; stop() leaves it.
+   */
+  hostKeyPath?: string;
   /** Channels per connection (default 64; OpenSSH's own default is 10). */
   maxSessions?: number;
   /** How long to wait for the banner on every address (default 20 s). */
@@ -44,7 +49,7 @@ export interface SshdHandle {
   readonly hostPublicKey: string;
   /** One known_hosts line per address ("[addr]:port ssh-ed25519 AAAA…", or "addr …" for port 22). */
   readonly knownHostsLines: readonly string[];
-  /** The server's temp dir (config, keys, pid file). Removed by stop(). */
+  /** The server's temp dir (config, generated host key, pid file). Removed by stop(). */
   readonly dir: string;
   /** The sshd master process id. */
   readonly pid: number;
@@ -55,6 +60,15 @@ export interface SshdHandle {
   /** Kills sshd and every session process it started, then removes its files. Idempotent. */
   stop(): Promise<void>;
 }
+
+/**
+ * SetEnv every server gets unless the caller overrides it. Sessions log in as the user running
+ * this process, and bash sources that user's ~/.bashrc for commands run by sshd unless it believes
+ * it is nested (SHLVL ≥ 1). A developer's rc file (pyenv init, …) makes every session slow and a
+ * killed session can leave a lock that stalls later logins, and a simulated guest should behave
+ * like a fresh VM, not like this machine's user — so no session sources it.
+ */
+export const SSHD_DEFAULT_ENV: Readonly<Record<string, string>> = { SHLVL: "1" };
 
 const PRIVSEP_DIR = "/run/sshd";
 const LOG_TAIL_BYTES = 64 * 1024;
@@ -67,7 +81,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdHandle> {
   const createdPrivsepDir = ensurePrivsepDir();
   const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), "bioxen-sshd-"));
   try {
-    const hostKey = await generateEd25519KeyFiles(join(dir, "ssh_host_ed25519_key"), "bioxen-sim-host");
+    const hostKey = await hostKeyFor(options, dir);
     const authorizedKeysPath = join(dir, "authorized_keys");
     await writeFile(authorizedKeysPath, options.authorizedKeys.map((k) => `${k.trim()}\n`).join(""), { mode: 0o600 });
     const configPath = join(dir, "sshd_config");
@@ -80,7 +94,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdHandle> {
       passwordAuthentication: options.passwordAuthentication ?? false,
       maxSessions: options.maxSessions ?? 64,
       forceCommand: options.forceCommand,
-      setEnv: options.setEnv,
+      setEnv: { ...SSHD_DEFAULT_ENV, ...options.setEnv },
     });
     await writeFile(configPath, config, { mode: 0o600 });
     const child = spawnSshd(options.sshdPath ?? "/usr/sbin/sshd", configPath);
@@ -108,6 +122,13 @@ export async function startSshd(options: SshdOptions): Promise<SshdHandle> {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** The caller's key when given (it stays the caller's: it lives outside `dir`), else a fresh one in `dir`. */
+function hostKeyFor(options: SshdOptions, dir: string): Promise<GeneratedKeyFiles> {
+  // Absolute: sshd_config paths must not depend on the directory sshd happens to run in.
+  if (options.hostKeyPath !== undefined) return readKeyFiles(resolve(options.hostKeyPath));
+  return generateEd25519KeyFiles(join(dir, "ssh_host_ed25519_key"), "bioxen-sim-host");
 }
 
 /** The host name as known_hosts spells it: "addr" on port 22, "[addr]:port" otherwise. */

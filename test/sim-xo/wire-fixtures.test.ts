@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseMethodResponse } from "../../sdk/xapi/wire";
 import type { Simulator } from "../../sim";
 import { post, xmlCall } from "../sim/raw";
-import { startXoSimulator } from "./xo-support";
+import { useXoSimulator } from "./xo-support";
 
 /** A fixture with its `{{name}}` placeholders filled (values XML-escaped for .xml fixtures). */
 function fixture(name: string, fill: Record<string, string>): string {
@@ -40,12 +40,13 @@ const success = (value: unknown) => ({ Status: "Success", Value: value });
 const REF = expect.stringMatching(/^OpaqueRef:[0-9a-f-]{36}$/);
 
 describe("the simulator answering captured-style client requests", () => {
+  const suite = useXoSimulator();
   let sim: Simulator;
   let session: string;
   let network: string;
 
-  beforeAll(async () => {
-    sim = await startXoSimulator();
+  beforeAll(() => {
+    sim = suite.sim;
   });
 
   it("logs in from a pretty-printed Python xmlrpc.client request with <string> params", async () => {

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Xapi, XapiError } from "xen-api";
 import type { Simulator } from "../../sim";
-import { cacheReaches, cachedOf, disconnectXo, sessionsDrained, startXoSimulator, xoClient } from "./xo-support";
+import { cacheReaches, cachedOf, disconnectXo, sessionsDrained, useXoSimulator, xoClient } from "./xo-support";
 
 const TRANSPORTS = [
   { name: "JSON-RPC (auto transport, as XO connects to XCP-ng 8.x)", jsonRpc: true },
@@ -19,15 +19,19 @@ const TRANSPORTS = [
 ];
 
 describe.each(TRANSPORTS)("XO xen-api client over $name", ({ jsonRpc }) => {
+  const suite = useXoSimulator({ jsonRpc });
   let sim: Simulator;
   let xo: Xapi;
 
   beforeAll(async () => {
-    sim = await startXoSimulator({ jsonRpc });
+    sim = suite.sim;
     xo = xoClient(sim, sim.url);
-    afterAll(() => disconnectXo(sim, xo));
     await xo.connect();
     await xo.objectsFetched;
+  });
+  // Registered after useXoSimulator's afterAll, so it runs before the simulator stops.
+  afterAll(async () => {
+    if (xo) await disconnectXo(sim, xo);
   });
 
   const labels = (type: string) => cachedOf(xo, type).map((o) => o.name_label as string).sort();
@@ -106,10 +110,11 @@ describe.each(TRANSPORTS)("XO xen-api client over $name", ({ jsonRpc }) => {
 });
 
 describe("XO xen-api client given a pool member's address", () => {
+  const suite = useXoSimulator();
   let sim: Simulator;
 
-  beforeAll(async () => {
-    sim = await startXoSimulator();
+  beforeAll(() => {
+    sim = suite.sim;
   });
 
   it("follows HOST_IS_SLAVE from sim.slaveUrl to the master and works there", async () => {
@@ -130,13 +135,16 @@ describe("XO xen-api client given a pool member's address", () => {
 });
 
 describe("XO xen-api client over HTTPS (verification on)", () => {
+  const suite = useXoSimulator({ https: true });
   let sim: Simulator;
   let caDir: string;
 
   beforeAll(async () => {
-    sim = await startXoSimulator({ https: true });
+    sim = suite.sim;
     caDir = await mkdtemp(join(tmpdir(), "bioxen-xo-ca-"));
-    afterAll(() => rm(caDir, { recursive: true, force: true }));
+  });
+  afterAll(async () => {
+    if (caDir) await rm(caDir, { recursive: true, force: true });
   });
 
   it("refuses the simulator's self-signed certificate when nothing trusts it", async () => {

@@ -2,7 +2,7 @@
  * Running Xen Orchestra's `xen-api` client against the simulator: starting both and tearing
  * both down so that no session, socket or event loop outlives a suite.
  */
-import { afterAll, vi } from "vitest";
+import { afterAll, beforeAll, vi } from "vitest";
 import { createClient, type Xapi, type XoClientOptions, type XoRecord } from "xen-api";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../sim";
 import { disconnectAndWake } from "./xo-disconnect";
@@ -10,11 +10,29 @@ import { disconnectAndWake } from "./xo-disconnect";
 /** How long a teardown or cache update may take before the test fails. */
 export const XO_DEADLINE_MS = 15_000;
 
-/** Starts a guest-less simulator (XAPI only) that is stopped after the suite. */
-export async function startXoSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ guests: false, loginFailureDelayMs: 50, latency: { scale: 0.2 }, ...options });
-  afterAll(() => sim.stop());
-  return sim;
+/** A simulator that exists between the suite's beforeAll and afterAll. */
+export interface SuiteSimulator {
+  /** The running simulator (throws outside the suite's lifetime). */
+  readonly sim: Simulator;
+}
+
+/**
+ * Registers, at collection time, a guest-less simulator (XAPI only) started before the suite's
+ * tests and stopped after them. (vitest ignores hooks registered from inside another hook, so
+ * this must be called in the describe body, not in a beforeAll.)
+ */
+export function useXoSimulator(options: SimulatorOptions = {}): SuiteSimulator {
+  let running: Simulator | undefined;
+  beforeAll(async () => {
+    running = await startSimulator({ guests: false, loginFailureDelayMs: 50, latency: { scale: 0.2 }, ...options });
+  });
+  afterAll(() => running?.stop());
+  return {
+    get sim() {
+      if (!running) throw new Error("the suite's simulator is not running (used outside beforeAll…afterAll?)");
+      return running;
+    },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections, sshTarget, type SshTargetOptions } from "../../sdk/ssh";
 import { startSshd } from "../../sim/guest/sshd";
+import { generateEd25519KeyFiles } from "../../sim/guest/sshd-keys";
 import { probeSshBanner } from "../../sim/guest/sshd-ready";
 import { freePort, startTestSshd, type TestSshd } from "../support/sshd";
 
@@ -95,5 +96,48 @@ describe("startSshd", () => {
     const file = join(dir, "via-sftp.txt");
     await target.writeFile(file, "through the wrapper");
     expect(readFileSync(file, "utf8")).toBe("through the wrapper");
+  });
+});
+
+describe("startSshd with a caller's host key", () => {
+  it("serves that key, describes it in the handle, and leaves it in place on stop", async () => {
+    const client = await fixture();
+    const key = await generateEd25519KeyFiles(join(dir, "own_host_key"), "caller-owned");
+    const port = await freePort();
+    const handle = await startSshd({ addresses: ["127.0.0.1"], port, authorizedKeys: [client.publicKey], hostKeyPath: key.privateKeyPath });
+    stoppers.push(() => handle.stop());
+    expect(handle.hostKeyFingerprint).toBe(key.fingerprint);
+    expect(handle.hostPublicKey.split(" ").slice(0, 2)).toEqual(key.publicKey.split(" ").slice(0, 2));
+    expect(handle.knownHostsLines).toEqual([`[127.0.0.1]:${port} ${handle.hostPublicKey}`]);
+    const pinned = sshTarget({ host: "127.0.0.1", port, username: client.username, privateKey: client.privateKey, hostKey: { fingerprint: key.fingerprint } });
+    expect((await pinned.exec(["echo", "pinned"])).stdout).toBe("pinned\n");
+    await handle.stop();
+    expect(existsSync(key.privateKeyPath)).toBe(true);
+    expect(existsSync(handle.dir)).toBe(false);
+  });
+
+  it("refuses a key it cannot read, naming the path", async () => {
+    const missing = join(dir, "no-such-key");
+    await expect(startSshd({ addresses: ["127.0.0.1"], port: await freePort(), authorizedKeys: [], hostKeyPath: missing })).rejects.toThrow(missing);
+  });
+});
+
+describe("startSshd sessions and ~/.bashrc", () => {
+  // HOME (set through SetEnv) points bash at an rc file that leaves a mark when sourced.
+  async function bashrcSourced(setEnv: Record<string, string>): Promise<boolean> {
+    const home = mkdtempSync(join(dir, "home-"));
+    const mark = join(home, "sourced");
+    writeFileSync(join(home, ".bashrc"), `touch '${mark}'\n`);
+    const sshd = await fixture({ setEnv: { HOME: home, ...setEnv } });
+    await targetFor(sshd).exec(["true"]);
+    return existsSync(mark);
+  }
+
+  it("keeps sessions from sourcing the login user's ~/.bashrc by default", async () => {
+    expect(await bashrcSourced({})).toBe(false);
+  });
+
+  it("lets the caller's SetEnv override that default (which shows the check above can fail)", async () => {
+    expect(await bashrcSourced({ SHLVL: "0" })).toBe(true);
   });
 });

@@ -16,7 +16,7 @@ export interface TestSshdOptions {
   encryptedKey?: boolean;
   /** Extra public key lines to authorize. */
   extraAuthorizedKeys?: readonly string[];
-  /** Passed through to startSshd. */
+  /** Passed through to startSshd (which already keeps sessions from sourcing ~/.bashrc). */
   maxSessions?: number;
   forceCommand?: string;
   setEnv?: Readonly<Record<string, string>>;
@@ -48,13 +48,6 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-/**
- * bash sources ~/.bashrc for commands run by sshd unless it believes it is nested (SHLVL ≥ 1).
- * A developer's rc file (pyenv init, …) makes every session slow and can hang on its own locks,
- * so test sessions skip it; sessions still get a normal login environment otherwise.
- */
-const SKIP_BASHRC = { SHLVL: "1" };
-
 /** Picks a port that is free right now on `host` (the kernel chooses it). */
 export function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,7 +75,7 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
       authorizedKeys,
       maxSessions: options.maxSessions,
       forceCommand: options.forceCommand,
-      setEnv: { ...SKIP_BASHRC, ...options.setEnv },
+      setEnv: options.setEnv,
       passwordAuthentication: options.passwordAuthentication,
     });
     const knownHostsPath = join(dir, "known_hosts");

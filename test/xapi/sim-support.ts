@@ -8,9 +8,16 @@ import { startSimulator, type Simulator, type SimulatorOptions } from "../../sim
  */
 export async function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const sim = await startSimulator({ guests: false, loginFailureDelayMs: 50, latency: { scale: 0.2 }, ...options });
-  afterAll(() => sim.stop());
+  started.push(sim);
   return sim;
 }
+
+// Registered at import time, i.e. at the test file's top level: an afterAll registered inside a
+// beforeAll (where suites call startTestSimulator) would be silently ignored by vitest.
+const started: Simulator[] = [];
+afterAll(async () => {
+  await Promise.all(started.splice(0).map((sim) => sim.stop()));
+});
 
 /** Login options for a client of `sim`. */
 export function credentials(sim: Simulator): { url: string; username: string; password: string } {

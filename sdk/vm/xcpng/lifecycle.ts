@@ -104,7 +104,7 @@ interface ConvergeOptions {
 
 async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, options: ConvergeOptions): Promise<void> {
   const wait = { deadlineMs: options.deadline, signal: options.signal };
-  await applyHardware(client, vm, spec, { allowHalt: options.allowHalt, ...wait });
+  await applyHardware(client, vm, spec, { allowHalt: options.allowHalt || spec.powerState === "halted", ...wait });
   await syncNics(client, vm, spec);
   await applyPowerState(client, vm, spec.powerState, wait);
 }

@@ -7,7 +7,7 @@ export { findTemplate, type FoundTemplate } from "./template";
 export { cloneFromTemplate, type CloneOptions } from "./clone";
 export { provisionVm, type ProvisionOptions } from "./provision";
 export { rewriteProvisionSr, listProvisionDisks, type ProvisionDisk } from "./provision-xml";
-export { installVm, type InstallOptions } from "./install";
+export { installVm, type InstallVmOptions } from "./install";
 export { setVcpus, planVcpuSteps, type VcpuStep } from "./vcpus";
 export { setMemory, planMemoryLimits, MIN_MEMORY_BYTES, type MemoryLimits } from "./memory";
 export { growRootDisk, findRootDisk, type RootDisk, type DiskResize } from "./disk";

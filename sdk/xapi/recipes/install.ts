@@ -7,7 +7,7 @@ import { provisionVm } from "./provision";
 import { list } from "./records";
 
 /** Options for {@link installVm}. */
-export interface InstallOptions extends CloneOptions {
+export interface InstallVmOptions extends CloneOptions {
   /** SR for the provisioned disks (copy mode: also the SR the copy lands on). */
   sr?: string;
 }
@@ -17,7 +17,7 @@ export interface InstallOptions extends CloneOptions {
  * fails, the new VM and its disks are destroyed and the error (saying so) is thrown, so no
  * orphan is left. Returns the halted VM's ref.
  */
-export async function installVm(client: RecipeClient, template: string, options: InstallOptions): Promise<string> {
+export async function installVm(client: RecipeClient, template: string, options: InstallVmOptions): Promise<string> {
   const vm = await cloneFromTemplate(client, template, options.mode === "clone" ? { ...options, sr: undefined } : options);
   try {
     await provisionVm(client, vm, { sr: options.sr, deadlineMs: options.deadlineMs, signal: options.signal });

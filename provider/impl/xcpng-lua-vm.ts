@@ -1,0 +1,76 @@
+/**
+ * XcpngLuaVM provider implementation: validates and maps inputs, then calls the sdk lifecycle
+ * (sdk/vm/xcpng) through the shared XAPI session and the per-pool create limit. A create that
+ * kept a VM after a failure throws with `id` and `properties` so the engine records it.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm } from "../../sdk/vm/xcpng";
+import { withXapi, type ConnectionInput } from "../runtime/connections";
+import { reveal } from "../runtime/inputs";
+import { withCreateSlot } from "../runtime/limiter";
+import { OWNER_INPUT } from "../runtime/owner";
+import { diffXcpngLuaVm } from "./xcpng-lua-vm-diff";
+import { checkXcpngLuaVm } from "./xcpng-lua-vm-inputs";
+import { inputsOfOutputs, lifecycleOptions, outputsOf, priorOf, specOf } from "./xcpng-lua-vm-map";
+
+export { configure } from "../runtime/config";
+
+/** check: validate every input, apply defaults (no network). */
+export const check = checkXcpngLuaVm;
+
+/** diff: replaces / in-place updates / refusals (no network). */
+export const diff = diffXcpngLuaVm;
+
+/** create: find-or-clone, configure, start, wait for address, SSH and Lua. */
+export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  const spec = specOf(inputs);
+  return withXapi(connectionOf(inputs), (client, url) =>
+    withCreateSlot(url, async () => {
+      try {
+        const state = await ensureXcpngLuaVm(client, spec, lifecycleOptions(inputs));
+        return { id: state.vmUuid, outs: outputsOf(inputs, state, spec) };
+      } catch (error) {
+        throw keptVmError(error, inputs, spec);
+      }
+    }),
+  );
+}
+
+/** read (refresh): the VM as it is now, or no id when it is gone; inputs derived from the outputs. */
+export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  const state = await withXapi(connectionOf(props), (client) => readXcpngLuaVm(client, id, priorOf(props)));
+  if (!state) return {};
+  const outs = outputsOf(props, state);
+  return { id, props: outs, inputs: inputsOfOutputs(outs) };
+}
+
+/** update: in-place changes (halting only with allowRestart); returns the full outputs. */
+export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+  const inputs = { ...news, [OWNER_INPUT]: olds[OWNER_INPUT] ?? news[OWNER_INPUT] };
+  const spec = specOf(inputs);
+  return withXapi(connectionOf(inputs), async (client) => {
+    try {
+      const state = await updateXcpngLuaVm(client, id, spec, priorOf(olds), lifecycleOptions(inputs));
+      return { outs: outputsOf(inputs, state, spec) };
+    } catch (error) {
+      throw keptVmError(error, inputs, spec);
+    }
+  });
+}
+
+/** delete: clean then hard shutdown, destroy with disks; refuses a VM not ours unless adopted; gone is fine. */
+async function deleteVm(id: string, props: Record<string, unknown>): Promise<void> {
+  await withXapi(connectionOf(props), (client) => destroyXcpngLuaVm(client, id, String(props[OWNER_INPUT]), { adopted: props.adopted === true }, lifecycleOptions(props)));
+}
+export { deleteVm as delete };
+
+function connectionOf(props: Record<string, unknown>): ConnectionInput | undefined {
+  return reveal<ConnectionInput | undefined>(props.connection);
+}
+
+/** An error the engine turns into a partial state (id + properties) when a VM was kept. */
+function keptVmError(error: unknown, inputs: Record<string, unknown>, spec: ReturnType<typeof specOf>): unknown {
+  if (!(error instanceof XcpngLuaVmError)) return error;
+  const properties = { ...outputsOf(inputs, error.state, spec), __provider: inputs.__provider };
+  return Object.assign(new Error(error.message, { cause: error }), { id: error.vmUuid, properties });
+}

@@ -1,0 +1,3 @@
+export { LuaPackage, type LuaPackageArgs, type LuaPackageTree, type LuaPackageTimeouts, type PackageTargetSpec } from "./lua-package";
+export { LocalLua, type LocalLuaArgs, type LocalTargetSpec } from "./local-lua";
+export { VmNetwork, type VmNetworkArgs, type VmNetworkAttachArgs, type VmNetworkVlanArgs, type VmNetworkTimeoutsArgs, type VmNetworkAttachment } from "./vm-network";
