@@ -10,3 +10,5 @@ export * from "./sdk/ssh";
 export * from "./sdk/lua";
 export * from "./sdk/rocks";
 export { startSimulator, type Simulator, type SimulatorOptions } from "./sim";
+export * from "./sdk/vm";
+export * from "./sdk/env";

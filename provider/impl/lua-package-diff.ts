@@ -1,7 +1,8 @@
 /**
  * LuaPackage diff: where the rock lives (target machine, name, tree, Lua version) is identity
  * and a change replaces; a version request is a change only when the INSTALLED version no longer
- * satisfies it, so a constraint or a revision-less pin never makes a perpetual diff.
+ * satisfies it, so a constraint or a revision-less pin never makes a perpetual diff. A replace
+ * that keeps the rock's name deletes the old one first: both may be the same files.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN, isUnknown, reveal, sameValue } from "../runtime/inputs";
@@ -22,7 +23,10 @@ export function diffLuaPackage(olds: Record<string, unknown>, news: Record<strin
   });
   const updates: string[] = UPDATE_KEYS.filter((key) => !replaces.includes(key as never) && (isUnknown(next[key]) || !sameValue(old[key], next[key])));
   if (versionChanged(old, next)) updates.push(next.version !== undefined ? "version" : "constraint");
-  return { changes: replaces.length + updates.length > 0, replaces: [...replaces], deleteBeforeReplace: false };
+  // The same rock under another spelling of its place ("user" vs its path, a host name vs its
+  // address) may be the very files the new resource installs: delete first, then install.
+  const deleteBeforeReplace = replaces.length > 0 && !replaces.includes("name");
+  return { changes: replaces.length + updates.length > 0, replaces: [...replaces], deleteBeforeReplace };
 }
 
 /** What names the machine (not how we log in or trust it): kind, and host/port/user for SSH. */

@@ -1,8 +1,9 @@
 /**
  * Shared XAPI clients for one provider host: one logged-in client per (url, username, password,
  * TLS trust), created lazily, used by every resource of the run, and logged out after
- * `bioxen:sessionIdleMs` (default 3000 ms) without a lease, so no session outlives a host the
- * engine kills. Timers are unref'd and never keep the process alive.
+ * `bioxen:sessionIdleMs` (default 3000 ms) without a lease, and on SIGTERM/SIGINT (how the engine
+ * stops a provider host) before the signal is re-raised — so no session outlives the host.
+ * Timers are unref'd and never keep the process alive.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { XapiClient, type XapiTlsOptions } from "../../sdk/xapi";
@@ -78,6 +79,7 @@ export async function xapiFor(connection: ConnectionInput | undefined): Promise<
   const key = cacheKey(resolved);
   let entry = shared.get(key);
   if (!entry || (await isClosed(entry))) {
+    logOutOnTermination();
     const fresh: Shared = { client: XapiClient.connect({ url: resolved.url, username: resolved.username, password: resolved.password, tls: resolved.tls }), leases: 0 };
     shared.set(key, fresh);
     fresh.client.catch(() => shared.get(key) === fresh && shared.delete(key));
@@ -133,6 +135,32 @@ export async function closeAllXapiClients(): Promise<void> {
 /** How many shared clients exist (for tests). */
 export function sharedXapiClientCount(): number {
   return shared.size;
+}
+
+const TERMINATION_SIGNALS = ["SIGTERM", "SIGINT"] as const;
+const TERMINATION_LOGOUT_MS = 2_000;
+let terminationHandled = false;
+
+/**
+ * Once per process: on SIGTERM/SIGINT log every shared session out (at most 2 s); then, when no
+ * other listener handles the signal, re-raise it so the process ends as it would have.
+ */
+function logOutOnTermination(): void {
+  if (terminationHandled) return;
+  terminationHandled = true;
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  for (const signal of TERMINATION_SIGNALS) {
+    const handler = () => {
+      for (const [s, h] of handlers) process.removeListener(s, h);
+      const othersListen = process.listenerCount(signal) > 0;
+      const cap = new Promise((resolve) => setTimeout(resolve, TERMINATION_LOGOUT_MS).unref());
+      void Promise.race([closeAllXapiClients(), cap]).finally(() => {
+        if (!othersListen) process.kill(process.pid, signal);
+      });
+    };
+    handlers.set(signal, handler);
+    process.once(signal, handler);
+  }
 }
 
 function scheduleIdleClose(key: string, entry: Shared): void {

@@ -46,9 +46,11 @@ export function describeSchemaError(error: ErrorObject, root: SchemaNode): Schem
   }
   switch (error.keyword) {
     case "type":
+      if (path.length === 0) return value(`expected a mapping that starts with \`version: 1\`, got ${got}`);
       return value(`expected ${typeWords(params.type)}, got ${got}`);
     case "required": {
       const name = String(params.missingProperty);
+      if (path.length === 0 && name === "version") return value("missing `version: 1` (the format version); add it as the first line");
       const about = firstSentence(propertyDescription(parent.properties?.[name], root));
       return { path, focus: "key", message: `missing required property "${name}"${about ? ` (${about})` : ""}` };
     }

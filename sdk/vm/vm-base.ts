@@ -97,13 +97,20 @@ export class RunnerVm implements LuaVM {
 
   destroy(): Promise<void> {
     // Removal may still need the connections close() releases, so they are released last.
+    // A failed removal releases the connections anyway and may be retried (xcpng logs in again).
     this.destroying ??= (async () => {
       if (this.closing) await this.closing;
       else await this.endActivity();
-      await this.parts.remove?.();
-      this.state = "destroyed";
-      this.closing ??= this.parts.release?.() ?? Promise.resolve();
-      await this.closing;
+      try {
+        await this.parts.remove?.();
+        this.state = "destroyed";
+      } catch (error) {
+        this.destroying = undefined;
+        throw error;
+      } finally {
+        this.closing ??= this.parts.release?.() ?? Promise.resolve();
+        await this.closing;
+      }
     })();
     return this.destroying;
   }

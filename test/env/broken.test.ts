@@ -128,6 +128,13 @@ describe("broken environment files", () => {
     );
   });
 
+  it("says how a file must start when it is not a mapping or lacks its version", () => {
+    expect(checkEnvironment("- web\n", "list.yaml").issues.map(formatIssue)).toEqual(["list.yaml:1:1: expected a mapping that starts with `version: 1`, got a list"]);
+    expect(checkEnvironment("local:\n  dev: {}\n", "noversion.yaml").issues.map(formatIssue)).toEqual([
+      "noversion.yaml:1:1: missing `version: 1` (the format version); add it as the first line",
+    ]);
+  });
+
   it("reports a second YAML document and an alias bomb instead of reading them", () => {
     expect(checkEnvironment("version: 1\n---\nversion: 1\n", "two.yaml").issues.map(formatIssue)).toEqual([
       "two.yaml:3:1: expected one YAML document, found a second one (remove the `---` separator)",

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVm, exchangeMessages, luaSocketClient, luaSocketServer, peerExchange, peerToPeer, type LuaVM } from "../../sdk/vm";
-import { freePort } from "./free-port";
+import { freePort } from "../support/sshd";
 
 let parentDir: string;
 let alice: LuaVM;

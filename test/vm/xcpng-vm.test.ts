@@ -1,17 +1,15 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XapiClient } from "../../sdk/xapi";
 import { createPrivateNetwork, destroyNetwork, ownerMarkerKey } from "../../sdk/xapi/recipes";
 import { VmManager, exchangeMessages, peerExchange, type XcpngVmSpec } from "../../sdk/vm";
 import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../sim";
+import { generateEd25519KeyFiles } from "../../sim/guest/sshd-keys";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
-import { freePort } from "./free-port";
+import { freePort } from "../support/sshd";
 
-const run = promisify(execFile);
 let sim: Simulator;
 let client: XapiClient;
 let rocksServer: RocksServer;
@@ -23,11 +21,10 @@ const networkOwner = `test-vm/lab-${process.pid}`;
 
 beforeAll(async () => {
   keyDir = await mkdtemp(join(tmpdir(), "bioxen-vm-xcpng-"));
-  const key = join(keyDir, "id_ed25519");
-  await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "vm-test", "-f", key]);
-  const [publicKey, privateKey, sshPort] = await Promise.all([readFile(`${key}.pub`, "utf8"), readFile(key, "utf8"), freePort()]);
+  const key = await generateEd25519KeyFiles(join(keyDir, "id_ed25519"), "vm-test");
+  const [privateKey, sshPort] = await Promise.all([readFile(key.privateKeyPath, "utf8"), freePort()]);
   [sim, rocksServer] = await Promise.all([
-    startSimulator({ slaveHost: false, latency: { scale: 0 }, guest: { authorizedKeys: [publicKey.trim()], sshPort, bootDelayMs: 100, addressBase: "127.79" } }),
+    startSimulator({ slaveHost: false, latency: { scale: 0 }, guest: { authorizedKeys: [key.publicKey], sshPort, bootDelayMs: 100, addressBase: "127.79" } }),
     startRocksServer({ rocks: ["alpha"] }),
   ]);
   client = await XapiClient.connect({ url: sim.url, username: sim.username, password: sim.password, timeoutMs: 20_000 });
@@ -84,6 +81,8 @@ describe("createVm (xcpng) on the simulator with real guests", () => {
         { vm: b!, host: hostB, port: await freePort(hostB), message: "ping from lab-1" },
       );
       expect([pa.received.text, pa.ack, pb.received.text, pb.ack]).toEqual(["ping from lab-1", "ack ping from lab-0", "ping from lab-0", "ack ping from lab-1"]);
+      await b!.close(); // its own XAPI client is closed now: destroying it later must log in again
+      await expect(b!.execute("return 1")).rejects.toThrow(/VM lab-1 .*closed/);
     } finally {
       await manager.destroyAll();
     }
@@ -106,8 +105,8 @@ describe("createVm (xcpng) on the simulator with real guests", () => {
   }, 120_000);
 
   it("destroys the VM again when the guest cannot be logged in to, and says so", async () => {
-    await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(keyDir, "stranger")]);
-    const privateKey = await readFile(join(keyDir, "stranger"), "utf8"); // not in the guests' authorized keys
+    const stranger = await generateEd25519KeyFiles(join(keyDir, "stranger"), "not in the guests' authorized keys");
+    const privateKey = await readFile(stranger.privateKeyPath, "utf8");
     const error = (await new VmManager()
       .create("stranger", { ...spec, connection: { client }, networks: [{ network: SEEDED.managementNetwork }], ssh: { ...spec.ssh, privateKey }, timeouts: { readyMs: 5_000 } })
       .catch((e: unknown) => e)) as Error;

@@ -1,0 +1,127 @@
+/**
+ * XcpngLuaVM: an XCP-ng VM cloned from a template (or adopted), running, reachable over SSH with
+ * a pinned host key, with Lua checked. The lifecycle lives in sdk/vm/xcpng; this file is only
+ * the Pulumi resource class and its one shared provider instance.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionInput } from "./runtime/connections";
+import { ownerOf } from "./runtime/owner";
+import type { TargetSpec } from "./runtime/ssh-target";
+import { dynamicProvider, implSpecifier } from "./shim";
+
+/** One VIF of the VM. */
+export interface XcpngLuaVmNetworkArgs {
+  /** network uuid or unique name_label */
+  network: pulumi.Input<string>;
+  /** CIDR the guest address of this VIF must fall in (e.g. "10.0.0.0/24") */
+  expectedCidr?: pulumi.Input<string>;
+}
+
+/** How to log in to the VM. Wrap it in `pulumi.secret` or pass privateKey as a secret; the class marks it secret anyway. */
+export interface XcpngLuaVmSshArgs {
+  /** login user (default `bioxen:sshUser`) */
+  user?: pulumi.Input<string>;
+  /** sshd port (default `bioxen:sshPort`, else 22) */
+  port?: pulumi.Input<number>;
+  /** private key text (secret; default `bioxen:sshPrivateKey`) */
+  privateKey?: pulumi.Input<string>;
+  /** `SHA256:…` host key pin; without it the key of a VM this resource created is trusted on first use and recorded (required with adopt) */
+  hostKeyFingerprint?: pulumi.Input<string>;
+}
+
+/** Timeouts in seconds (Pulumi's customTimeouts do not reach dynamic providers). */
+export interface XcpngLuaVmTimeoutsArgs {
+  /** clone, provision, resources, VIFs, start (default 600) */
+  create?: pulumi.Input<number>;
+  /** address + SSH + Lua after start (default 300) */
+  ready?: pulumi.Input<number>;
+  /** shutdown + destroy; the clean shutdown gets half (default 300) */
+  delete?: pulumi.Input<number>;
+}
+
+/** Inputs of {@link XcpngLuaVM}. */
+export interface XcpngLuaVmArgs {
+  /** per-resource XAPI connection; missing fields come from `bioxen:xapi*` config (a change of url replaces) */
+  connection?: pulumi.Input<{ [K in keyof ConnectionInput]?: pulumi.Input<ConnectionInput[K]> }>;
+  /** template name or uuid (replace); required unless `adopt` */
+  template?: pulumi.Input<string>;
+  /** "clone" (default, fast copy-on-write) or "copy" (full copy to `sr`) (replace) */
+  cloneMode?: pulumi.Input<"clone" | "copy">;
+  /** SR name or uuid for copy and provisioning (replace); default the pool's default SR */
+  sr?: pulumi.Input<string>;
+  /** VM name_label (updated in place); default the resource name */
+  name?: pulumi.Input<string>;
+  /** vCPUs (default 1; needs a halt: see allowRestart) */
+  vcpus?: pulumi.Input<number>;
+  /** memory in MiB (default 1024; needs a halt: see allowRestart) */
+  memoryMiB?: pulumi.Input<number>;
+  /** root disk size in GiB; grows only (needs a halt) */
+  diskGiB?: pulumi.Input<number>;
+  /** VIFs in device order; device 0 carries SSH */
+  networks: pulumi.Input<pulumi.Input<XcpngLuaVmNetworkArgs>[]>;
+  /** SSH login settings */
+  ssh?: pulumi.Input<XcpngLuaVmSshArgs>;
+  /** Lua interpreter name or path (default: first of lua5.4, lua, lua5.3, lua5.1, luajit) */
+  luaInterpreter?: pulumi.Input<string>;
+  /** tags (order and duplicates do not matter) */
+  tags?: pulumi.Input<pulumi.Input<string>[]>;
+  /** "running" (default) or "halted" */
+  powerState?: pulumi.Input<"running" | "halted">;
+  /** let an update shut a running VM down to change vCPUs, memory or disk (default false: such changes are refused) */
+  allowRestart?: pulumi.Input<boolean>;
+  /** timeouts in seconds */
+  timeouts?: pulumi.Input<XcpngLuaVmTimeoutsArgs>;
+  /** uuid of an existing VM to take over instead of cloning (replace); it is destroyed on delete like any other */
+  adopt?: pulumi.Input<string>;
+}
+
+/** The one provider instance of XcpngLuaVM (serialized once per program). */
+const provider = dynamicProvider(implSpecifier("xcpng-lua-vm"));
+
+/** An XCP-ng VM running Lua, reachable over SSH. Type token `pulumi-nodejs:dynamic/bioxen:XcpngLuaVM`. */
+export class XcpngLuaVM extends pulumi.dynamic.Resource {
+  /** the VM's uuid (= id) */
+  declare readonly vmUuid: pulumi.Output<string>;
+  /** device 0's guest address (SSH address) */
+  declare readonly ipAddress: pulumi.Output<string | undefined>;
+  /** guest addresses by VIF device */
+  declare readonly addresses: pulumi.Output<Record<string, string>>;
+  /** the verified SSH host key, `SHA256:…` */
+  declare readonly hostKeyFingerprint: pulumi.Output<string | undefined>;
+  /** Lua release found, e.g. "5.4.6" */
+  declare readonly luaVersion: pulumi.Output<string | undefined>;
+  /** Lua language version, e.g. "5.4" */
+  declare readonly luaLanguageVersion: pulumi.Output<string | undefined>;
+  /** the interpreter command in use */
+  declare readonly luaCommand: pulumi.Output<string | undefined>;
+  /** observed power state: "running", "halted", … */
+  declare readonly powerState: pulumi.Output<string>;
+  /** observed vCPUs */
+  declare readonly vcpus: pulumi.Output<number>;
+  /** observed memory, MiB */
+  declare readonly memoryMiB: pulumi.Output<number>;
+  /** observed root disk size, GiB */
+  declare readonly rootDiskGiB: pulumi.Output<number>;
+  /** where Lua runs, for LuaPackage & co (secret when it carries the private key) */
+  declare readonly sshTarget: pulumi.Output<TargetSpec | undefined>;
+  /** the VM was taken over with `adopt` */
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  /**
+   * @param name resource name (also the default VM name)
+   * @param args inputs
+   * @param opts resource options (customTimeouts have no effect: use `timeouts`)
+   */
+  constructor(name: string, args: XcpngLuaVmArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const owner = ownerOf(pulumi.getProject(), pulumi.getStack(), "XcpngLuaVM", name);
+    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined };
+    const inputs = {
+      ...args,
+      name: args.name ?? name,
+      ...(args.connection !== undefined ? { connection: pulumi.secret(args.connection) } : {}),
+      ...(args.ssh !== undefined ? { ssh: pulumi.secret(args.ssh) } : {}),
+      __owner: owner,
+    };
+    super(provider, name, { ...inputs, ...outputs }, { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection", "ssh", "sshTarget"] }, "bioxen", "XcpngLuaVM");
+  }
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as impl from "../../provider/impl/xcpng-lua-vm";
+import { setConfiguredValues } from "../../provider/runtime/config";
+import { closeAllXapiClients } from "../../provider/runtime/connections";
+import { UNKNOWN } from "../../provider/runtime/inputs";
+import { closeAllSshConnections } from "../../sdk/ssh";
+import { SEEDED, TEMPLATES } from "../../sim";
+import { expectNoLeftovers, startXcpngSim, testOwner, type XcpngSim } from "./support/xcpng-sim";
+
+let env: XcpngSim;
+
+beforeAll(async () => {
+  env = await startXcpngSim({}, "127.80");
+  setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
+});
+
+afterAll(async () => {
+  setConfiguredValues({});
+  await closeAllSshConnections();
+  await closeAllXapiClients();
+  if (!env) return;
+  try {
+    expectNoLeftovers(env);
+  } finally {
+    await env.stop();
+  }
+});
+
+function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    __owner: testOwner("vm"),
+    name: "vm",
+    template: TEMPLATES.cloneReady,
+    networks: [{ network: SEEDED.managementNetwork }],
+    ssh: { port: env.sshPort, privateKey: env.keys.private },
+    luaInterpreter: "lua5.4",
+    memoryMiB: 512,
+    timeouts: { create: 30, ready: 30, delete: 20 },
+    ...overrides,
+  };
+}
+
+async function failuresOf(news: Record<string, unknown>): Promise<string[]> {
+  const { failures } = await impl.check({}, news);
+  return failures.map((f) => `${f.property}: ${f.reason}`);
+}
+
+describe("XcpngLuaVM check", () => {
+  it("applies defaults and normalizes tags", async () => {
+    const { inputs: checked, failures } = await impl.check({}, inputs({ tags: ["b", "a", "b"] }));
+    expect(failures).toEqual([]);
+    expect(checked).toMatchObject({ cloneMode: "clone", vcpus: 1, memoryMiB: 512, powerState: "running", allowRestart: false, tags: ["a", "b"] });
+  });
+
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ["memory too small", { memoryMiB: -5 }, /^memoryMiB: must be an integer ≥ 128 and ≤ 1048576, got -5$/],
+    ["fractional vCPUs", { vcpus: 1.5 }, /^vcpus: must be an integer/],
+    ["bad clone mode", { cloneMode: "fork" }, /^cloneMode: must be "clone"/],
+    ["no template", { template: undefined }, /^template: is required/],
+    ["no networks", { networks: [] }, /^networks: must list 1 to 7/],
+    ["bad CIDR", { networks: [{ network: "x", expectedCidr: "10.0.0.0/99" }] }, /^networks\[0\]\.expectedCidr: must be a CIDR/],
+    ["unknown network field", { networks: [{ network: "x", mtu: 9000 }] }, /^networks\[0\]\.mtu: is not a network field/],
+    ["bad fingerprint", { ssh: { hostKeyFingerprint: "MD5:ab" } }, /^ssh\.hostKeyFingerprint: must be a SHA256/],
+    ["bad port", { ssh: { port: 70000 } }, /^ssh\.port: must be an integer ≥ 1 and ≤ 65535/],
+    ["bad private key", { ssh: { privateKey: "hunter2" } }, /^ssh\.privateKey: must be private key text.*value not shown$/],
+    ["bad interpreter", { luaInterpreter: "lua -e x" }, /^luaInterpreter: .*not a valid command name/],
+    ["empty tag", { tags: ["ok", ""] }, /^tags\[1\]: must be a non-empty string/],
+    ["bad power state", { powerState: "paused" }, /^powerState: must be "running" or "halted"/],
+    ["bad timeout", { timeouts: { create: -1 } }, /^timeouts\.create: must be a number of seconds/],
+    ["unknown timeout", { timeouts: { boot: 5 } }, /^timeouts\.boot: is not a timeout/],
+    ["bad adopt", { adopt: "vm-1" }, /^adopt: must be the uuid/],
+    ["adopt without pin", { adopt: "0f0e0d0c-0b0a-4908-8706-050403020100" }, /^ssh\.hostKeyFingerprint: is required with adopt/],
+    ["bad connection url", { connection: { url: "ftp://x" } }, /^connection\.url: must be an http\(s\) URL/],
+    ["unknown input", { colour: "red" }, /^colour: is not an input of XcpngLuaVM/],
+    ["missing owner", { __owner: undefined }, /^__owner: must be set/],
+  ];
+  for (const [what, overrides, message] of cases) {
+    it(`rejects ${what}`, async () => {
+      const failures = await failuresOf(inputs(overrides));
+      expect(failures.some((f) => message.test(f)), failures.join("\n")).toBe(true);
+    });
+  }
+
+  it("never echoes a secret in a failure", async () => {
+    const failures = await failuresOf(inputs({ ssh: { privateKey: "hunter2-secret" }, connection: { password: 42 } }));
+    expect(failures.join("\n")).not.toContain("hunter2-secret");
+  });
+
+  it("accepts unknown values during preview", async () => {
+    expect(await failuresOf(inputs({ template: UNKNOWN, networks: [{ network: UNKNOWN }], ssh: UNKNOWN, memoryMiB: UNKNOWN }))).toEqual([]);
+  });
+});
+
+describe("XcpngLuaVM diff", () => {
+  let olds: Record<string, unknown>;
+  beforeAll(() => {
+    olds = { ...inputs({ tags: ["a", "b"] }), cloneMode: "clone", vcpus: 1, powerState: "running", allowRestart: false, rootDiskGiB: 4, vmUuid: "u" };
+  });
+
+  it("reports no change for reordered tags, defaults and secret envelopes", async () => {
+    const secretSsh = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: olds.ssh };
+    const result = await impl.diff("u", olds, { ...inputs({ tags: ["b", "a", "a"] }), __owner: olds.__owner, ssh: secretSsh });
+    expect(result).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("replaces on template, clone mode and adopt; updates name, tags and power in place", async () => {
+    const same = { __owner: olds.__owner, tags: ["a", "b"] };
+    expect((await impl.diff("u", olds, inputs({ ...same, template: "other" }))).replaces).toEqual(["template"]);
+    expect((await impl.diff("u", olds, inputs({ ...same, cloneMode: "copy" }))).replaces).toEqual(["cloneMode"]);
+    expect((await impl.diff("u", olds, inputs({ ...same, template: UNKNOWN }))).replaces).toEqual(["template"]);
+    for (const change of [{ name: "new" }, { tags: ["c"] }, { powerState: "halted" }]) {
+      expect(await impl.diff("u", olds, inputs({ ...same, ...change }))).toMatchObject({ changes: true, replaces: [] });
+    }
+  });
+
+  it("refuses memory changes on a running VM without allowRestart, and disk shrinks", async () => {
+    const same = { __owner: olds.__owner, tags: ["a", "b"] };
+    await expect(impl.diff("u", olds, inputs({ ...same, memoryMiB: 1024 }))).rejects.toThrow(/memoryMiB needs the VM halted.*allowRestart: true/);
+    expect(await impl.diff("u", olds, inputs({ ...same, memoryMiB: 1024, allowRestart: true }))).toMatchObject({ changes: true, replaces: [] });
+    await expect(impl.diff("u", olds, inputs({ ...same, diskGiB: 2 }))).rejects.toThrow(/disks only grow/);
+  });
+});
+
+describe("XcpngLuaVM create / read / update / delete against the simulator", () => {
+  it("runs the whole lifecycle and returns full outputs", async () => {
+    const { inputs: checked } = await impl.check({}, inputs({ tags: ["lab"] }));
+    const created = await impl.create(checked);
+    try {
+      expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(created.outs).toMatchObject({ vmUuid: created.id, powerState: "running", memoryMiB: 512, tags: ["lab"], luaLanguageVersion: "5.4", adopted: false });
+      expect(created.outs.sshTarget).toMatchObject({ kind: "ssh", host: created.outs.ipAddress, port: env.sshPort, username: env.user, hostKeyFingerprint: env.sim.sshGuests!.hostKeyFingerprint(created.id) });
+
+      const none = await impl.diff(created.id, created.outs, checked);
+      expect(none.changes).toBe(false);
+
+      const news = (await impl.check(checked, { ...checked, memoryMiB: 768, allowRestart: true })).inputs;
+      const updated = await impl.update(created.id, created.outs, news);
+      expect(updated.outs).toMatchObject({ vmUuid: created.id, memoryMiB: 768, powerState: "running", luaVersion: created.outs.luaVersion, __owner: checked.__owner });
+
+      await env.client.callAsync("VM.hard_shutdown", env.sim.refOf(created.id)!);
+      const refreshed = await impl.read(created.id, updated.outs!);
+      expect(refreshed.props).toMatchObject({ powerState: "halted", memoryMiB: 768 });
+      expect(refreshed.inputs).toMatchObject({ powerState: "halted", template: TEMPLATES.cloneReady });
+      expect(refreshed.inputs).not.toHaveProperty("vmUuid");
+      expect((await impl.diff(created.id, refreshed.props!, news)).changes).toBe(true);
+    } finally {
+      await impl.delete(created.id, created.outs);
+    }
+    expect(await impl.read(created.id, created.outs)).toEqual({});
+    await impl.delete(created.id, created.outs);
+    expectNoLeftovers(env);
+  });
+
+  it("throws with the id and properties when the VM was kept (Lua missing), so the engine records it", async () => {
+    const { inputs: checked } = await impl.check({}, inputs({ luaInterpreter: "/nonexistent/lua", timeouts: { ready: 5 } }));
+    const error = (await impl.create({ ...checked, __provider: "provider-text" }).catch((e: unknown) => e)) as Error & { id?: string; properties?: Record<string, unknown> };
+    expect(error.message).toMatch(/lua/i);
+    expect(error.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(error.properties).toMatchObject({ vmUuid: error.id, __provider: "provider-text", luaInterpreter: "/nonexistent/lua" });
+    expect(error.message).not.toContain(env.keys.private);
+    await impl.delete(error.id!, error.properties!);
+    expectNoLeftovers(env);
+  });
+
+  it("names the config key to set when no XAPI connection is configured", async () => {
+    setConfiguredValues({ sshUser: env.user });
+    try {
+      await expect(impl.create((await impl.check({}, inputs())).inputs)).rejects.toThrow(/bioxen:xapiUrl.*BIOXEN_XAPI_URL/);
+    } finally {
+      setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeAllSshConnections } from "../../sdk/ssh";
+import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm } from "../../sdk/vm/xcpng";
+import { TEMPLATES } from "../../sim";
+import { expectNoLeftovers, startXcpngSim, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+
+let env: XcpngSim;
+const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
+
+beforeAll(async () => {
+  env = await startXcpngSim();
+});
+
+afterAll(async () => {
+  await closeAllSshConnections();
+  if (!env) return;
+  try {
+    expectNoLeftovers(env);
+  } finally {
+    await env.stop();
+  }
+});
+
+describe("XCP-ng Lua VM lifecycle (sdk/vm/xcpng)", () => {
+  it("creates a reachable VM, resumes it on a retried ensure, updates it only with allowRestart, reads drift and destroys it", async () => {
+    const spec = vmSpec(env, "life", { tags: ["b", "a"] });
+    const state = await ensureXcpngLuaVm(env.client, spec, fast);
+    try {
+      expect(state.powerState).toBe("running");
+      expect(state.ipAddress).toMatch(/^127\.79\.\d+\.\d+$/);
+      expect(state.hostKeyFingerprint).toBe(env.sim.sshGuests!.hostKeyFingerprint(state.vmUuid));
+      expect(state.lua?.languageVersion).toBe("5.4");
+      expect(state.memoryMiB).toBe(512);
+      expect(state.tags).toEqual(["a", "b"]);
+
+      const vmsBefore = env.sim.objects("VM").length;
+      const again = await ensureXcpngLuaVm(env.client, spec, fast);
+      expect(again.vmUuid).toBe(state.vmUuid);
+      expect(env.sim.objects("VM").length).toBe(vmsBefore);
+
+      const prior = { hostKeyFingerprint: state.hostKeyFingerprint, lua: state.lua, adopted: false };
+      const bigger = { ...spec, memoryMiB: 768 };
+      await expect(updateXcpngLuaVm(env.client, state.vmUuid, bigger, prior, fast)).rejects.toThrow(/allowRestart: true/);
+      const updated = await updateXcpngLuaVm(env.client, state.vmUuid, { ...bigger, allowRestart: true, name: "life-renamed" }, prior, fast);
+      expect(updated.memoryMiB).toBe(768);
+      expect(updated.name).toBe("life-renamed");
+      expect(updated.powerState).toBe("running");
+      expect(updated.hostKeyFingerprint).toBe(state.hostKeyFingerprint);
+
+      await env.client.callAsync("VM.hard_shutdown", env.sim.refOf(state.vmUuid)!);
+      const drifted = await readXcpngLuaVm(env.client, state.vmUuid, prior);
+      expect(drifted?.powerState).toBe("halted");
+      expect(drifted?.ipAddress).toBeUndefined();
+    } finally {
+      expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false }, fast)).toBe(true);
+    }
+    expect(await readXcpngLuaVm(env.client, state.vmUuid, { adopted: false })).toBeUndefined();
+    expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false }, fast)).toBe(false);
+    expectNoLeftovers(env);
+  });
+
+  it("refuses to destroy a VM that does not carry its owner marker", async () => {
+    const spec = vmSpec(env, "foreign", { powerState: "halted" });
+    const state = await ensureXcpngLuaVm(env.client, spec, fast);
+    try {
+      await expect(destroyXcpngLuaVm(env.client, state.vmUuid, "someone/else/XcpngLuaVM/x", { adopted: false }, fast)).rejects.toThrow(/owned by/);
+    } finally {
+      await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false }, fast);
+    }
+    expectNoLeftovers(env);
+  });
+
+  it("adopts an existing VM with a pinned host key and destroys it on delete", async () => {
+    const made = await ensureXcpngLuaVm(env.client, vmSpec(env, "to-adopt"), fast);
+    const ref = env.sim.refOf(made.vmUuid)!;
+    await env.client.call("VM.remove_from_other_config", ref, "bioxen:owner");
+    const spec = vmSpec(env, "adopter", { adopt: made.vmUuid, ssh: { user: env.user, port: env.sshPort, privateKey: env.keys.private, hostKeyFingerprint: made.hostKeyFingerprint } });
+    const adopted = await ensureXcpngLuaVm(env.client, spec, fast);
+    expect(adopted.vmUuid).toBe(made.vmUuid);
+    expect(adopted.adopted).toBe(true);
+    expect(env.sim.record("VM", ref)!.other_config["bioxen:owner"]).toBe(spec.owner);
+    expect(await destroyXcpngLuaVm(env.client, made.vmUuid, spec.owner, { adopted: true }, fast)).toBe(true);
+    expectNoLeftovers(env);
+  });
+
+  describe("a create failing at each step leaves nothing, or keeps the VM and says so", () => {
+    const rolledBack: Array<[string, string, string?]> = [
+      ["clone", "VM.clone"],
+      ["provision", "VM.provision", TEMPLATES.builtin],
+      ["set memory", "VM.set_memory_limits"],
+      ["create VIF", "VIF.create"],
+      ["start", "VM.start"],
+    ];
+    for (const [step, method, template] of rolledBack) {
+      it(`rolls back when ${step} fails`, async () => {
+        env.sim.faults.add({ method, code: "INTERNAL_ERROR", params: [`injected ${step} failure`] });
+        try {
+          const failing = ensureXcpngLuaVm(env.client, vmSpec(env, `fail-${step.replace(" ", "-")}`, { memoryMiB: 640, ...(template ? { template } : {}) }), fast);
+          await expect(failing).rejects.toThrow(/injected/);
+          await expect(failing).rejects.not.toBeInstanceOf(XcpngLuaVmError);
+        } finally {
+          env.sim.faults.clear();
+        }
+        expectNoLeftovers(env);
+      });
+    }
+
+    const kept: Array<[string, Parameters<typeof vmSpec>[2], RegExp]> = [
+      ["no guest address (no guest tools)", { template: TEMPLATES.noGuestTools }, /guest/i],
+      ["SSH unreachable", { ssh: { user: "root", port: 2299, privateKey: "" } }, /SSH|ECONNREFUSED|connect/i],
+      ["Lua missing", { luaInterpreter: "/nonexistent/lua5.4" }, /lua/i],
+    ];
+    for (const [what, overrides, message] of kept) {
+      it(`keeps the VM with its id when ${what}`, async () => {
+        const spec = vmSpec(env, "kept", overrides);
+        if (spec.ssh.privateKey === "") spec.ssh = { ...spec.ssh, user: env.user, privateKey: env.keys.private };
+        const error = await ensureXcpngLuaVm(env.client, spec, { ...fast, readyMs: 3_000 }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(XcpngLuaVmError);
+        const kept = error as XcpngLuaVmError;
+        expect(kept.message).toMatch(message);
+        expect(env.sim.refOf(kept.vmUuid)).toBeDefined();
+        expect(kept.state.vmUuid).toBe(kept.vmUuid);
+        expect(await destroyXcpngLuaVm(env.client, kept.vmUuid, spec.owner, { adopted: false }, fast)).toBe(true);
+        expectNoLeftovers(env);
+      });
+    }
+  });
+});
