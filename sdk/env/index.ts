@@ -3,7 +3,7 @@ export type {
   EnvironmentSpec,
   ConnectionSpec,
   NetworkSpec,
-  VmSpec,
+  EnvVmSpec,
   VmNetworkSpec,
   SshSpec,
   LocalLuaSpec,

@@ -53,7 +53,7 @@ export interface PackageRule extends PackageSpec {
 }
 
 /** A Lua VM on XCP-ng, or `count` of them. */
-export interface VmSpec {
+export interface EnvVmSpec {
   connection: string;
   template: string;
   count?: number;
@@ -81,7 +81,7 @@ export interface EnvironmentSpec {
   connections?: Record<string, ConnectionSpec>;
   networks?: Record<string, NetworkSpec>;
   groups?: Record<string, string[]>;
-  vms?: Record<string, VmSpec>;
+  vms?: Record<string, EnvVmSpec>;
   local?: Record<string, LocalLuaSpec>;
   packages?: PackageRule[];
 }
