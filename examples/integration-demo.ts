@@ -51,9 +51,9 @@ async function main(): Promise<void> {
     step("running Lua over SSH");
     console.log(`  chunk: ${(await vm.execute("return 6 * 7, _VERSION", { signal })).stdout.trim()}`);
     const session = await vm.openSession();
-    await session.eval("local bases = 0");
-    await session.eval("bases = bases + 3523");
-    console.log(`  session: bases = ${(await session.eval("return bases")).values.join("")}`);
+    await session.eval("local bases = 0", { signal });
+    await session.eval("bases = bases + 3523", { signal });
+    console.log(`  session: bases = ${(await session.eval("return bases", { signal })).values.join("")}`);
     await session.close();
 
     step(`installing ${WORKLOAD_ROCK} from the rocks server`);
@@ -66,6 +66,10 @@ async function main(): Promise<void> {
     const { report } = await runWorkload(vm, fasta, { k: 3, top: 3, signal });
     const richest = [...report.records].sort((a, b) => b.gc - a.gc)[0]!;
     console.log(`  ${report.records.length} records, ${report.records.reduce((sum, r) => sum + r.length, 0)} bases; GC-richest: ${richest.id} (${(richest.gc * 100).toFixed(2)}% GC)`);
+  } catch (error) {
+    // Name the interruption (Ctrl-C or the deadline) and the step, not just the aborted call.
+    if (signal.aborted) throw new Error(`${(signal.reason as Error).message} while ${currentStep}: ${(error as Error).message}`, { cause: error });
+    throw error;
   } finally {
     step("cleaning up");
     await vm?.destroy().then(() => console.log("  VM destroyed"));
@@ -96,7 +100,10 @@ async function runCommandOnUploadedFile(vm: LuaVM, fasta: string, signal: AbortS
   }
 }
 
+let currentStep = "starting";
+
 function step(title: string): void {
+  currentStep = title;
   console.log(`==> ${title}`);
 }
 

@@ -2,3 +2,4 @@ export { LuaPackage, type LuaPackageArgs, type LuaPackageTree, type LuaPackageTi
 export { LocalLua, type LocalLuaArgs, type LocalTargetSpec } from "./local-lua";
 export { VmNetwork, type VmNetworkArgs, type VmNetworkAttachArgs, type VmNetworkVlanArgs, type VmNetworkTimeoutsArgs, type VmNetworkAttachment } from "./vm-network";
 export { XcpngLuaVM, type XcpngLuaVmArgs, type XcpngLuaVmNetworkArgs, type XcpngLuaVmSshArgs, type XcpngLuaVmTimeoutsArgs } from "./xcpng-lua-vm";
+export { deployEnvironment, runEnvironmentProgram, MissingReferenceError, ENVIRONMENT_CONFIG_KEY, type DeployEnvironmentOptions, type EnvironmentProgramOptions, type EnvironmentOutputs, type EnvironmentResource } from "./environment";

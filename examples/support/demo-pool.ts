@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { XcpngVmSpec } from "../../sdk/vm";
 import { ownerMarkerKey } from "../../sdk/xapi/recipes";
-import { SEEDED, TEMPLATES, startSimulator } from "../../sim";
+import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../sim";
 import { freePort } from "./free-port";
 
 const run = promisify(execFile);
@@ -22,6 +22,8 @@ export interface DemoPool {
   ssh: XcpngVmSpec["ssh"];
   /** Address this machine serves rocks on so that the VMs reach it. */
   rocksHost: string;
+  /** The simulator, when this is one (tests inspect its objects). */
+  simulator?: Simulator;
   /** Names of the VMs in the pool that carry an ownership marker (simulator only; undefined for a real pool). */
   markedVms(): string[] | undefined;
   /** Stops what {@link openDemoPool} started (the simulator, its guests, the key pair). */
@@ -71,6 +73,7 @@ async function simulatedPool(): Promise<DemoPool> {
       network: SEEDED.managementNetwork,
       ssh: { username: userInfo().username, privateKey, port: sshPort },
       rocksHost: "127.0.0.1",
+      simulator: sim,
       markedVms: () => sim.objects("VM").filter((vm) => ownerMarkerKey in ((vm.record.other_config as Record<string, string>) ?? {})).map((vm) => String(vm.record.name_label)),
       close: async () => {
         await sim.stop();
@@ -84,7 +87,7 @@ async function simulatedPool(): Promise<DemoPool> {
 }
 
 async function realPool(env: NodeJS.ProcessEnv): Promise<DemoPool> {
-  const missing = [POOL_ENV.username, POOL_ENV.password].filter((name) => !env[name]);
+  const missing: string[] = [POOL_ENV.username, POOL_ENV.password].filter((name) => !env[name]);
   if (!env[POOL_ENV.sshPrivateKey] && !env[POOL_ENV.sshPrivateKeyFile]) missing.push(`${POOL_ENV.sshPrivateKey} or ${POOL_ENV.sshPrivateKeyFile}`);
   if (missing.length > 0) throw new Error(`${POOL_ENV.url} is set, so the demo uses a real pool; also set ${missing.join(", ")}`);
   const privateKey = env[POOL_ENV.sshPrivateKey] ?? (await readFile(env[POOL_ENV.sshPrivateKeyFile]!, "utf8"));

@@ -27,7 +27,10 @@ export interface PackRocksOptions {
  */
 export async function packRocks(rockDirs: readonly string[], repo: string, options: PackRocksOptions): Promise<void> {
   await mkdir(repo, { recursive: true });
-  await Promise.all(rockDirs.map((dir) => packRock(dir, repo, options)));
+  // allSettled: on a failure, no pack is still writing when the caller removes the work folder.
+  const packed = await Promise.allSettled(rockDirs.map((dir) => packRock(dir, repo, options)));
+  const failed = packed.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
   await run("luarocks-admin", ["make-manifest", repo], { cwd: repo, timeout: PACK_TIMEOUT_MS, signal: options.signal });
 }
 

@@ -7,7 +7,7 @@
 import { networkName } from "./check-references";
 import { expandVms, type VmInstance } from "./instances";
 import { packageResourceName, placePackages, type PackagePlacement } from "./placements";
-import type { ConnectionSpec, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
+import type { EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
 
 /** The provider resource types a plan uses. */
 export type ResourceKind = "VmNetwork" | "LocalLua" | "XcpngLuaVM" | "LuaPackage";
@@ -18,12 +18,17 @@ export interface OutputRef {
   output: string;
 }
 
-/** Connection inputs: plain values or references ({config}/{env}) the program resolves; the password is always a reference. */
+/**
+ * Connection inputs, named as the resources' `connection` input: plain values or references
+ * ({config}/{env}) the program resolves; the password is always a reference. `tls` of the file
+ * becomes `tlsFingerprint` or `caFile` (a relative `caFile` is resolved by the program).
+ */
 export interface ConnectionArgs {
   url: ValueOrRef;
   username: ValueOrRef;
   password: SecretRef;
-  tls?: ConnectionSpec["tls"];
+  tlsFingerprint?: string;
+  caFile?: string;
 }
 
 /** One resource to create: its kind, its stable name, its inputs and the resources it needs first. */
@@ -95,7 +100,7 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan {
       diskGiB: vm.diskGiB,
       networks: vm.networks && networks,
       ssh: compact({ user: vm.ssh.user, privateKey: { ...vm.ssh.privateKey }, port: vm.ssh.port }),
-      interpreter: vm.lua,
+      luaInterpreter: vm.lua,
       tags: vm.tags && [...vm.tags].sort(compare),
       powerState: vm.powerState,
     }),
@@ -133,7 +138,8 @@ function connectionArgs(spec: EnvironmentSpec, name: string): ConnectionArgs {
     url: copy(connection.url),
     username: copy(connection.username),
     password: { ...connection.password },
-    tls: connection.tls && { ...connection.tls },
+    tlsFingerprint: connection.tls && "fingerprint256" in connection.tls ? connection.tls.fingerprint256 : undefined,
+    caFile: connection.tls && "caFile" in connection.tls ? connection.tls.caFile : undefined,
   }) as unknown as ConnectionArgs;
 }
 

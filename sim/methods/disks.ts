@@ -1,6 +1,6 @@
 /** Creating and removing VDIs and VBDs, with SR accounting (shared by VDI.*, VBD.*, VM.clone/copy/provision). */
 import { XapiError } from "../rpc/errors";
-import { addToSet, removeFromSet } from "../model/links";
+import { createChild, destroyChild, type ChildLinks } from "../model/links";
 import type { XRecord } from "../model/record";
 import type { Store } from "../model/store";
 
@@ -56,18 +56,14 @@ export function destroyVdi(store: Store, vdi: string): void {
   recountSr(store, sr);
 }
 
+const VBD_LINKS: ChildLinks = { className: "VBD", parents: ["VM", "VDI"], set: "VBDs" };
+
 /** Creates a VBD and links it to its VM and VDI. */
 export function createVbd(store: Store, fields: XRecord): string {
-  const ref = store.create("VBD", fields);
-  addToSet(store, "VM", fields.VM, "VBDs", ref);
-  addToSet(store, "VDI", fields.VDI, "VBDs", ref);
-  return ref;
+  return createChild(store, VBD_LINKS, fields);
 }
 
 /** Destroys a VBD and unlinks it. */
 export function destroyVbd(store: Store, vbd: string): void {
-  const rec = store.get("VBD", vbd);
-  store.destroy("VBD", vbd);
-  removeFromSet(store, "VM", rec.VM, "VBDs", vbd);
-  removeFromSet(store, "VDI", rec.VDI, "VBDs", vbd);
+  destroyChild(store, VBD_LINKS, vbd);
 }

@@ -3,6 +3,7 @@ import { XapiError } from "../rpc/errors";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
+import { assertDetached, setAttached } from "./attachment";
 import { createVbd, destroyVbd } from "./disks";
 import { assertPowerState } from "./vm-state";
 
@@ -32,7 +33,7 @@ export function vbdMethods(): MethodDef[] {
       params: [vbdSelf],
       result: T.void,
       handler: ({ core }, ref: string) => {
-        if (core.store.get("VBD", ref).currently_attached) throw new XapiError("OPERATION_NOT_ALLOWED", [`VBD ${ref} is attached; unplug it first`]);
+        assertDetached(core.store, "VBD", ref);
         destroyVbd(core.store, ref);
       },
     }),
@@ -43,19 +44,14 @@ export function vbdMethods(): MethodDef[] {
       handler: ({ core }, ref: string) => {
         const vbd = core.store.get("VBD", ref);
         assertPowerState(vbd.VM, core.store.get("VM", vbd.VM), ["Running"]);
-        if (vbd.currently_attached) throw new XapiError("DEVICE_ALREADY_ATTACHED", [ref]);
-        core.store.update("VBD", ref, { currently_attached: true });
+        setAttached(core.store, "VBD", ref, true);
       },
     }),
     method({
       name: "VBD.unplug",
       params: [vbdSelf],
       result: T.void,
-      handler: ({ core }, ref: string) => {
-        const vbd = core.store.get("VBD", ref);
-        if (!vbd.currently_attached) throw new XapiError("DEVICE_ALREADY_DETACHED", [ref]);
-        core.store.update("VBD", ref, { currently_attached: false });
-      },
+      handler: ({ core }, ref: string) => setAttached(core.store, "VBD", ref, false),
     }),
   ];
 }

@@ -4,6 +4,7 @@ import { XapiError } from "../rpc/errors";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
+import { assertDetached, setAttached } from "./attachment";
 import { metricsListener, nicOf } from "./guest-link";
 import { createVif, destroyVif } from "./nics";
 import { assertPowerState } from "./vm-state";
@@ -42,7 +43,7 @@ export function vifMethods(): MethodDef[] {
       params: [self],
       result: T.void,
       handler: ({ core }, ref: string) => {
-        if (core.store.get("VIF", ref).currently_attached) throw new XapiError("OPERATION_NOT_ALLOWED", [`VIF ${ref} is attached; unplug it first`]);
+        assertDetached(core.store, "VIF", ref);
         destroyVif(core.store, ref);
       },
     }),
@@ -54,8 +55,7 @@ export function vifMethods(): MethodDef[] {
         const vif = core.store.get("VIF", ref);
         const vm = core.store.get("VM", vif.VM);
         assertPowerState(vif.VM, vm, ["Running"]);
-        if (vif.currently_attached) throw new XapiError("DEVICE_ALREADY_ATTACHED", [ref]);
-        core.store.update("VIF", ref, { currently_attached: true });
+        setAttached(core.store, "VIF", ref, true);
         await core.guests.plugNic(vm.uuid, nicOf(core, vif), metricsListener(core, vif.VM));
       },
     }),
@@ -66,8 +66,7 @@ export function vifMethods(): MethodDef[] {
       handler: async ({ core }, ref: string) => {
         const vif = core.store.get("VIF", ref);
         const vm = core.store.get("VM", vif.VM);
-        if (!vif.currently_attached) throw new XapiError("DEVICE_ALREADY_DETACHED", [ref]);
-        core.store.update("VIF", ref, { currently_attached: false });
+        setAttached(core.store, "VIF", ref, false);
         if (vm.power_state === "Running") await core.guests.unplugNic(vm.uuid, vif.device);
       },
     }),

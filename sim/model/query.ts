@@ -79,7 +79,7 @@ class Parser {
 
   orExpr(): Predicate {
     let left = this.andExpr();
-    while (this.acceptWord("or")) {
+    while (this.accept("word", "or")) {
       const [l, r] = [left, this.andExpr()];
       left = (rec) => l(rec) || r(rec);
     }
@@ -92,7 +92,7 @@ class Parser {
 
   private andExpr(): Predicate {
     let left = this.unary();
-    while (this.acceptWord("and")) {
+    while (this.accept("word", "and")) {
       const [l, r] = [left, this.unary()];
       left = (rec) => l(rec) && r(rec);
     }
@@ -100,15 +100,15 @@ class Parser {
   }
 
   private unary(): Predicate {
-    if (this.acceptWord("not")) {
+    if (this.accept("word", "not")) {
       const inner = this.unary();
       return (rec) => !inner(rec);
     }
-    if (this.acceptWord("true")) return () => true;
-    if (this.acceptWord("false")) return () => false;
-    if (this.acceptOp("(")) {
+    if (this.accept("word", "true")) return () => true;
+    if (this.accept("word", "false")) return () => false;
+    if (this.accept("op", "(")) {
       const inner = this.orExpr();
-      if (!this.acceptOp(")")) throw invalid(this.expr);
+      if (!this.accept("op", ")")) throw invalid(this.expr);
       return inner;
     }
     return this.comparison();
@@ -116,14 +116,14 @@ class Parser {
 
   private comparison(): Predicate {
     const left = this.operand();
-    const equal = this.acceptOp("=") ? true : this.acceptOp("<>") ? false : undefined;
+    const equal = this.accept("op", "=") ? true : this.accept("op", "<>") ? false : undefined;
     if (equal === undefined) throw invalid(this.expr);
     const right = this.operand();
     return (rec) => (left(rec) === right(rec)) === equal;
   }
 
   private operand(): Operand {
-    if (this.acceptWord("field")) {
+    if (this.accept("word", "field")) {
       const name = this.next();
       if (name?.kind !== "string") throw invalid(this.expr);
       return (rec) => dbText(rec[name.text]);
@@ -139,21 +139,11 @@ class Parser {
     return token;
   }
 
-  private acceptWord(word: string): boolean {
+  /** Consumes the next token if it is the keyword or operator `text`. */
+  private accept(kind: "word" | "op", text: string): boolean {
     const token = this.tokens[this.at];
-    if (token?.kind === "word" && token.text === word) {
-      this.at += 1;
-      return true;
-    }
-    return false;
-  }
-
-  private acceptOp(op: string): boolean {
-    const token = this.tokens[this.at];
-    if (token?.kind === "op" && token.text === op) {
-      this.at += 1;
-      return true;
-    }
-    return false;
+    if (token?.kind !== kind || token.text !== text) return false;
+    this.at += 1;
+    return true;
   }
 }

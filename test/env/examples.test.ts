@@ -65,7 +65,7 @@ describe("example environment files", () => {
       url: "https://xcp-lab.example.org",
       username: "root",
       password: { config: "bioxen:poolPassword" },
-      tls: { fingerprint256: "5E:9A:21:7C:0B:44:D1:83:6F:2E:90:17:AA:C3:58:E6:12:7D:4B:F0:39:86:C5:0E:A1:D7:64:2B:9F:38:E0:5C" },
+      tlsFingerprint: "5E:9A:21:7C:0B:44:D1:83:6F:2E:90:17:AA:C3:58:E6:12:7D:4B:F0:39:86:C5:0E:A1:D7:64:2B:9F:38:E0:5C",
     };
     expect(plan.find((p) => p.name === "net:storage")?.args).toEqual({ connection, name: "storage", vlan: { pifDevice: "eth1", tag: 42 } });
     expect(plan.find((p) => p.name === "vm:worker-1")?.args).toEqual({
@@ -80,7 +80,7 @@ describe("example environment files", () => {
         { network: { ref: "net:storage", output: "networkUuid" } },
       ],
       ssh: { user: "lua", privateKey: { config: "bioxen:sshPrivateKey" }, port: 22 },
-      interpreter: "lua5.4",
+      luaInterpreter: "lua5.4",
       tags: ["bioxen", "worker"],
     });
     expect(plan.find((p) => p.name === "pkg:worker-2/lpeg")?.args).toEqual({
@@ -105,7 +105,7 @@ describe("example environment files", () => {
       url: "https://xcp-lab.example.org",
       username: { env: "POOL_USERNAME" },
       password: { env: "POOL_PASSWORD" },
-      tls: { caFile: "certs/lab-ca.pem" },
+      caFile: "certs/lab-ca.pem",
     });
     expect(vm.ssh.privateKey).toEqual({ env: "SSH_PRIVATE_KEY" });
   });

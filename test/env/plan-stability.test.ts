@@ -122,7 +122,7 @@ describe("plan stability", () => {
       url: { env: "BIOXEN_XAPI_URL" },
       username: { config: "bioxen:xapiUsername" },
       password: { config: "bioxen:poolPassword" },
-      tls: { caFile: "certs/lab-ca.pem" },
+      caFile: "certs/lab-ca.pem",
     });
     expect(head.ssh).toEqual({ user: "lua", privateKey: { config: "bioxen:sshPrivateKey" }, port: 2222 });
     expect(head.tags).toEqual(["alpha", "zeta"]);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { closeAllSshConnections, sshTarget, type SshTarget } from "../../sdk/ssh";
+import { sshTargetOptions } from "../support/ssh-target";
 import { startTestSshd, type TestSshd } from "../support/sshd";
 import { defineRunnerCases } from "./runner-cases";
 import { defineSessionCases } from "./session-cases";
@@ -10,13 +11,7 @@ let target: SshTarget;
 
 beforeAll(async () => {
   sshd = await startTestSshd();
-  target = sshTarget({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKey: sshd.privateKey,
-    hostKey: { fingerprint: sshd.hostKeyFingerprint },
-  });
+  target = sshTarget(sshTargetOptions(sshd));
 });
 
 afterAll(async () => {

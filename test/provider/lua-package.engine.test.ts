@@ -8,12 +8,12 @@ import { LuaPackage } from "../../provider/lua-package";
 import { LuaRocks } from "../../sdk/rocks";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { localTarget } from "../../sdk/target";
-import { Engine, createProgramDir, isSecret, type OperationResult, type ProgramDir } from "../support/engine";
+import { Engine, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
+import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { startTestSshd, type TestSshd } from "../support/sshd";
 
 const XAPI_PASSWORD = "xapi-password-never-stored-5d1e";
-const MUTATING = ["create", "update", "delete"];
 
 let server: RocksServer;
 let sshd: TestSshd;
@@ -55,10 +55,6 @@ function stack(alphaVersion: string) {
     const remote = { kind: "ssh" as const, host: sshd.host, port: sshd.port, username: sshd.username, hostKeyFingerprint: sshd.hostKeyFingerprint, privateKey: sshd.privateKey };
     new LuaPackage("remote", { target: pulumi.secret(remote), name: "alpha", constraint: "< 2", servers: [server.url], tree: { path: join(temp, "remote-tree") }, luaVersion: "5.4" });
   };
-}
-
-function mutations(result: OperationResult): string[] {
-  return result.calls.filter((c) => MUTATING.includes(c.method)).map((c) => `${c.method} ${c.urn.split("::").pop()}`);
 }
 
 function outputsOf(engine: Engine, name: string): Record<string, unknown> {
@@ -135,15 +131,7 @@ function assertNoPlaintextSecrets(engine: Engine): void {
   for (const name of ["alpha", "beta", "remote"]) expect(isSecret(outputsOf(engine, name).target)).toBe(true);
   const remote = engine.state.find((r) => r.urn.endsWith("::remote"))!;
   expect(isSecret(remote.inputs.target)).toBe(true);
-  const keyLines = sshd.privateKey.split("\n").filter((line) => line.length > 20 && !line.includes("PRIVATE KEY"));
-  const serialized = engine.serializedState();
-  const logs = engine.hostLogs.map((l) => l.line).join("\n");
+  expectNoSecretLeaks(engine, [XAPI_PASSWORD, ...privateKeyLines(sshd.privateKey)]);
   const providers = engine.state.map((r) => String(r.inputs.__provider)).join("\n");
-  expect(keyLines.length).toBeGreaterThan(0);
-  for (const secretText of [XAPI_PASSWORD, ...keyLines]) {
-    expect(serialized).not.toContain(secretText);
-    expect(logs).not.toContain(secretText);
-    expect(providers).not.toContain(secretText);
-  }
   expect(providers).toContain('"bioxen-luavm/provider/impl/lua-package"');
 }

@@ -2,12 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { Engine, createProgramDir, isSecret, type OperationResult, type ProgramDir } from "../support/engine";
+import { Engine, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
+import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
 import { expectNoLeftovers, startXcpngSim, type XcpngSim } from "./support/xcpng-sim";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/xcpng-lua-vm from dist/.
 const PASSWORD = "xcpng-engine-secret-8c41e7";
-const MUTATING = ["create", "update", "delete"];
 let env: XcpngSim;
 let program: ProgramDir;
 let engine: Engine | undefined;
@@ -26,10 +26,6 @@ afterAll(async () => {
     await env?.stop();
   }
 });
-
-function mutations(result: OperationResult): string[] {
-  return result.calls.filter((c) => MUTATING.includes(c.method)).map((c) => c.method);
-}
 
 /** Waits (deadline 15 s) until the simulator holds no session other than the test's own client. */
 async function sessionsDrainTo(count: number): Promise<number> {
@@ -62,7 +58,7 @@ describe("XcpngLuaVM through the real dynamic-provider host", () => {
     const baseSessions = env.sim.sessionCount();
 
     const first = await engine.up(program_(512));
-    expect(mutations(first)).toEqual(["create"]);
+    expect(mutations(first)).toEqual(["create lua1"]);
     const vm = () => engine!.state[0]!;
     const id = vm().id;
     expect(vm().urn).toContain("pulumi-nodejs:dynamic/bioxen:XcpngLuaVM");
@@ -75,7 +71,7 @@ describe("XcpngLuaVM through the real dynamic-provider host", () => {
     expect(mutations(await engine.up(program_(512)))).toEqual([]);
 
     const changed = await engine.up(program_(768));
-    expect(mutations(changed)).toEqual(["update"]);
+    expect(mutations(changed)).toEqual(["update lua1"]);
     expect(vm().id).toBe(id);
     expect(vm().outputs.memoryMiB).toBe(768);
     expect(vm().outputs.powerState).toBe("running");
@@ -86,17 +82,10 @@ describe("XcpngLuaVM through the real dynamic-provider host", () => {
     expect(vm().outputs.powerState).toBe("halted");
     expect(vm().inputs.powerState).toBe("halted");
     const repaired = await engine.up(program_(768));
-    expect(mutations(repaired)).toEqual(["update"]);
+    expect(mutations(repaired)).toEqual(["update lua1"]);
     expect(vm().outputs.powerState).toBe("running");
 
-    const serialized = engine.serializedState();
-    const logs = engine.hostLogs.map((l) => l.line).join("\n");
-    const provider = String(vm().inputs.__provider);
-    for (const secret of [PASSWORD, env.keys.private, env.keys.private.split("\n")[1]!]) {
-      expect(serialized).not.toContain(secret);
-      expect(logs).not.toContain(secret);
-      expect(provider).not.toContain(secret);
-    }
+    expectNoSecretLeaks(engine, [PASSWORD, env.keys.private, ...privateKeyLines(env.keys.private)], [first, changed, repaired]);
 
     await engine.destroy();
     expect(engine.state).toEqual([]);

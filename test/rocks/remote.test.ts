@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LuaRocks, LuaRocksError } from "../../sdk/rocks";
 import { closeAllSshConnections, sshTarget, type SshTarget } from "../../sdk/ssh";
+import { sshTargetOptions } from "../support/ssh-target";
 import { startTestSshd, type TestSshd } from "../support/sshd";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { makeTempDir } from "./helpers";
@@ -14,14 +15,7 @@ let target: SshTarget;
 
 beforeAll(async () => {
   [sshd, server, temp] = await Promise.all([startTestSshd(), startRocksServer({ rocks: ["alpha", "beta", "broken"] }), makeTempDir("remote")]);
-  target = sshTarget({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.username,
-    privateKey: sshd.privateKey,
-    hostKey: { fingerprint: sshd.hostKeyFingerprint },
-    dialDeadlineMs: 10_000,
-  });
+  target = sshTarget(sshTargetOptions(sshd, { dialDeadlineMs: 10_000 }));
 });
 afterAll(async () => {
   await closeAllSshConnections();

@@ -4,21 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections, sshPoolStats, sshTarget, SshError, type SshTarget, type SshTargetOptions } from "../../sdk/ssh";
+import { sshTargetOptions } from "../support/ssh-target";
 import { startTestSshd, type TestSshd } from "../support/sshd";
 
 let sshd: TestSshd;
 let dir: string;
 let target: SshTarget;
 
-const options = (extra: Partial<SshTargetOptions> = {}): SshTargetOptions => ({
-  host: sshd.host,
-  port: sshd.port,
-  username: sshd.username,
-  privateKey: sshd.privateKey,
-  hostKey: { fingerprint: sshd.hostKeyFingerprint },
-  dialDeadlineMs: 10_000,
-  ...extra,
-});
+const options = (extra: Partial<SshTargetOptions> = {}): SshTargetOptions => sshTargetOptions(sshd, { dialDeadlineMs: 10_000, ...extra });
 
 beforeAll(async () => {
   sshd = await startTestSshd({ maxSessions: 10 });

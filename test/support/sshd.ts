@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../examples/support/free-port";
 import { startSshd, type SshdHandle, type SshdOptions } from "../../sim/guest/sshd";
 import { generateEd25519KeyFiles } from "../../sim/guest/sshd-keys";
 
@@ -48,17 +48,8 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-/** Picks a port that is free right now on `host` (the kernel chooses it). */
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
+/** Picks a port that is free right now on `host` (the kernel chooses it); the examples' helper, re-exported for the suites. */
+export { freePort };
 
 /** Starts a real OpenSSH sshd on loopback that accepts freshly generated client keys. */
 export async function startTestSshd(options: TestSshdOptions = {}): Promise<TestSshd> {

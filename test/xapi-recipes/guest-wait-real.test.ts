@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createPrivateNetwork,
   createVif,
@@ -11,24 +11,11 @@ import {
   waitForGuestAddresses,
 } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { expectNoLeftovers, ownerFor, startRecipeSim, type RecipeSim } from "./support";
+import { ownerFor, useRecipeSim } from "./support";
 
 const SSH_PORT = 2222;
 const wait = { deadlineMs: 30_000 };
-let env: RecipeSim;
-
-beforeAll(async () => {
-  env = await startRecipeSim({ guests: undefined, guest: { authorizedKeys: [], sshPort: SSH_PORT, bootDelayMs: 300 } });
-});
-
-afterAll(async () => {
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+const env = useRecipeSim({ options: { guests: undefined, guest: { authorizedKeys: [], sshPort: SSH_PORT, bootDelayMs: 300 } } });
 
 /** The first line a TCP server at address:port sends (an sshd sends its version banner). */
 function bannerOf(address: string, port: number): Promise<string> {

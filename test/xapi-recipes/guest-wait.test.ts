@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createVif,
   destroyVm,
@@ -9,27 +9,12 @@ import {
   XapiRecipeError,
 } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { createScriptedGuests, type ScriptedGuests } from "./scripted-guests";
-import { expectNoLeftovers, ownerFor, startRecipeSim, type RecipeSim } from "./support";
+import { createScriptedGuests } from "./scripted-guests";
+import { ownerFor, useRecipeSim } from "./support";
 
 const wait = { deadlineMs: 20_000 };
-let env: RecipeSim;
-let guests: ScriptedGuests;
-
-beforeAll(async () => {
-  guests = createScriptedGuests();
-  env = await startRecipeSim({ guests });
-});
-
-afterAll(async () => {
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-    await guests.dispose();
-  }
-});
+const guests = createScriptedGuests();
+const env = useRecipeSim({ options: { guests }, afterStop: () => guests.dispose() });
 
 /** Runs `body` with a running VM (one VIF on the management network), destroyed afterwards. */
 async function withRunningVm(name: string, body: (vm: string, uuid: string) => Promise<void>, template: string = TEMPLATES.cloneReady) {

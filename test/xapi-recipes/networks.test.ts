@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createPrivateNetwork,
   createVif,
@@ -14,23 +14,10 @@ import {
   XapiRecipeError,
 } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { expectNoLeftovers, ownerFor, startRecipeSim, type RecipeSim } from "./support";
+import { ownerFor, useRecipeSim } from "./support";
 
 const wait = { deadlineMs: 20_000 };
-let env: RecipeSim;
-
-beforeAll(async () => {
-  env = await startRecipeSim();
-});
-
-afterAll(async () => {
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+const env = useRecipeSim();
 
 const networkCount = () => env.sim.objects("network").length;
 

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { destroyVm, findTemplate, installVm, shutdownVm, startVm, XapiRecipeError } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { expectNoLeftovers, ownerFor, startRecipeSim, type RecipeSim } from "./support";
+import { ownerFor, useRecipeSim } from "./support";
 
 const GiB = 1024 ** 3;
 const wait = { deadlineMs: 20_000 };
-let env: RecipeSim;
-
-beforeAll(async () => {
-  env = await startRecipeSim();
-});
-
-afterAll(async () => {
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+const env = useRecipeSim();
 
 async function newVm(name: string, template: string = TEMPLATES.cloneReady): Promise<{ vm: string; owner: string }> {
   const owner = ownerFor(name);

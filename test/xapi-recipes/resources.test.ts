@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createPrivateNetwork,
   createVif,
@@ -16,25 +16,12 @@ import {
   XapiRecipeError,
 } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { expectNoLeftovers, ownerFor, startRecipeSim, type RecipeSim } from "./support";
+import { ownerFor, useRecipeSim } from "./support";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const wait = { deadlineMs: 20_000 };
-let env: RecipeSim;
-
-beforeAll(async () => {
-  env = await startRecipeSim();
-});
-
-afterAll(async () => {
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+const env = useRecipeSim();
 
 /** Runs `body` with a fresh halted VM from the clone-ready template, destroyed afterwards. */
 async function withVm(name: string, body: (vm: string, owner: string) => Promise<void>): Promise<void> {

@@ -1,18 +1,26 @@
 /** Shared set-up for the recipe suites: one simulator and one client per file, and leak checks. */
-import { expect } from "vitest";
-import { XapiClient, type XapiTransportChoice } from "../../sdk/xapi";
-import { ownerMarkerKey, ownerTag } from "../../sdk/xapi/recipes";
-import { startSimulator, type Simulator, type SimulatorOptions } from "../../sim";
+import { afterAll, beforeAll } from "vitest";
+import type { XapiTransportChoice } from "../../sdk/xapi";
+import type { SimulatorOptions } from "../../sim";
+import { expectNoLeftovers, startSimSession, type SimSession } from "../support/sim";
 
 /** A running simulator with a logged-in client. */
-export interface RecipeSim {
-  sim: Simulator;
-  client: XapiClient;
-  /** The pool's object counts when the file started, for the leak check. */
-  baseline: Record<string, number>;
+export interface RecipeSim extends SimSession {
   /** Ref of an SR by name_label. */
   sr(name: string): string;
-  stop(): Promise<void>;
+}
+
+/** What a recipe test uses of its file's simulator (the hooks own start, stop and the leak check). */
+export type RecipeEnv = Pick<RecipeSim, "sim" | "client" | "sr">;
+
+/** How {@link useRecipeSim} starts the file's simulator. */
+export interface RecipeSimSetup {
+  /** Simulator options on top of the fast defaults of {@link startRecipeSim}. */
+  options?: SimulatorOptions;
+  /** XAPI transport of the client (default "auto": JSON-RPC). */
+  transport?: XapiTransportChoice;
+  /** Runs after the simulator stopped (or failed to start), e.g. to dispose a guest layer. */
+  afterStop?: () => Promise<void>;
 }
 
 /** Classes whose count must be back to the start value when a file ends. */
@@ -22,41 +30,56 @@ const COUNTED = ["VM", "VDI", "VBD", "VIF", "network", "VLAN", "PIF"] as const;
  * Starts a fast simulator (no latency, no pool member; fake guests unless `guests` is given) and
  * connects a client (JSON-RPC unless `transport` says otherwise).
  */
-export async function startRecipeSim(options: SimulatorOptions = {}, transport: XapiTransportChoice = "auto"): Promise<RecipeSim> {
-  const sim = await startSimulator({ guests: false, slaveHost: false, latency: { scale: 0 }, ...options });
-  try {
-    const client = await XapiClient.connect({ url: sim.url, username: sim.username, password: sim.password, timeoutMs: 20_000, transport });
-    const baseline = Object.fromEntries(COUNTED.map((cls) => [cls, sim.objects(cls).length]));
-    return {
-      sim,
-      client,
-      baseline,
-      sr: (name) => {
-        const found = sim.objects("SR").find((o) => o.record.name_label === name);
-        if (!found) throw new Error(`test set-up: no SR named ${name}`);
-        return found.ref;
-      },
-      async stop() {
-        await client.close();
-        await sim.stop();
-      },
-    };
-  } catch (error) {
-    await sim.stop();
-    throw error;
-  }
+async function startRecipeSim(options: SimulatorOptions = {}, transport: XapiTransportChoice = "auto"): Promise<RecipeSim> {
+  const session = await startSimSession({ guests: false, ...options }, { counted: COUNTED, transport });
+  return {
+    ...session,
+    sr: (name) => {
+      const found = session.sim.objects("SR").find((o) => o.record.name_label === name);
+      if (!found) throw new Error(`test set-up: no SR named ${name}`);
+      return found.ref;
+    },
+  };
 }
 
-/** Asserts nothing of ours is left: no marked or tagged object, and every count as at the start. */
-export function expectNoLeftovers(env: RecipeSim): void {
-  for (const cls of ["VM", "VIF", "network"]) {
-    const ours = env.sim
-      .objects(cls)
-      .filter((o) => ownerMarkerKey in (o.record.other_config ?? {}) || (o.record.tags ?? []).includes(ownerTag));
-    expect(ours.map((o) => `${cls} ${o.record.name_label ?? o.ref}`)).toEqual([]);
+/**
+ * Registers this file's hooks (call it at file level): `beforeAll` starts the simulator,
+ * `afterAll` checks for leftovers, then stops it and runs `afterStop`. Returns a handle whose
+ * members reach the running simulator once `beforeAll` has run.
+ */
+export function useRecipeSim(setup: RecipeSimSetup = {}): RecipeEnv {
+  let current: RecipeSim | undefined;
+  const running = (): RecipeSim => {
+    if (!current) throw new Error("test set-up: the recipe simulator is not running (beforeAll failed or has not run yet)");
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startRecipeSim(setup.options, setup.transport);
+  });
+  afterAll(async () => {
+    try {
+      if (current) await checkThenStop(current);
+    } finally {
+      await setup.afterStop?.();
+    }
+  });
+  return {
+    get sim() {
+      return running().sim;
+    },
+    get client() {
+      return running().client;
+    },
+    sr: (name) => running().sr(name),
+  };
+}
+
+async function checkThenStop(env: RecipeSim): Promise<void> {
+  try {
+    expectNoLeftovers(env);
+  } finally {
+    await env.stop();
   }
-  const counts = Object.fromEntries(COUNTED.map((cls) => [cls, env.sim.objects(cls).length]));
-  expect(counts).toEqual(env.baseline);
 }
 
 /** A fresh owner identity per test, so tests cannot see each other's objects. */

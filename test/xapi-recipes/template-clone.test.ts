@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   assertOwned,
   cloneFromTemplate,
@@ -13,24 +13,11 @@ import {
   XapiRecipeError,
 } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { expectNoLeftovers, ownerFor, startRecipeSim, type RecipeSim } from "./support";
+import { ownerFor, useRecipeSim } from "./support";
 
 const GiB = 1024 ** 3;
-let env: RecipeSim;
+const env = useRecipeSim();
 const wait = { deadlineMs: 20_000 };
-
-beforeAll(async () => {
-  env = await startRecipeSim();
-});
-
-afterAll(async () => {
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
 
 /** The SR each disk of a VM sits on. */
 function diskSrs(vm: string): string[] {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createVif,
   createVlanNetwork,
@@ -14,25 +14,12 @@ import {
   waitForGuestAddresses,
 } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { expectNoLeftovers, ownerFor, startRecipeSim, type RecipeSim } from "./support";
+import { ownerFor, useRecipeSim } from "./support";
 
 const GiB = 1024 ** 3;
 const wait = { deadlineMs: 20_000 };
-let env: RecipeSim;
-
-beforeAll(async () => {
-  // An old host without /jsonrpc: every value travels as XML-RPC, int64 as untyped strings.
-  env = await startRecipeSim({ jsonRpc: false }, "xml-rpc");
-});
-
-afterAll(async () => {
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+// An old host without /jsonrpc: every value travels as XML-RPC, int64 as untyped strings.
+const env = useRecipeSim({ options: { jsonRpc: false }, transport: "xml-rpc" });
 
 describe("the recipes over XML-RPC", () => {
   it("install, size, network, start, wait for the address, shut down and remove", async () => {

@@ -1,9 +1,10 @@
 /**
  * Matching the VM's VIFs to the spec's networks: device i joins networks[i]; a VIF on the wrong
- * network is replaced, extra VIFs are removed (hot-plugged when the VM runs).
+ * network is replaced, extra VIFs are removed (hot-plugged when the VM runs) — except extra VIFs
+ * another owner marked (a VmNetwork's attachments), which belong to that owner.
  */
 import type { XapiClient } from "../../xapi";
-import { createVif, destroyVif } from "../../xapi/recipes";
+import { createVif, destroyVif, ownerMarkerKey } from "../../xapi/recipes";
 import { refByUuidOrName } from "./lookup";
 import { vmNics } from "./observe";
 import type { XcpngLuaVmSpec } from "./types";
@@ -16,6 +17,7 @@ export async function syncNics(client: XapiClient, vm: string, spec: XcpngLuaVmS
   for (const [device, nic] of nics) {
     const network = wanted.get(device);
     if (network === nic.network) continue;
+    if (network === undefined && isOtherOwners(nic.otherConfig, spec.owner)) continue;
     // The VM itself is ours (checked by the caller), so every VIF on it is ours to change,
     // including those a clone inherited from the template (without our marker).
     await destroyVif(client, nic.ref);
@@ -24,4 +26,10 @@ export async function syncNics(client: XapiClient, vm: string, spec: XcpngLuaVmS
     if (nics.get(device)?.network === network) continue;
     await createVif(client, vm, network, { owner: spec.owner, device });
   }
+}
+
+/** True when the VIF carries an ownership marker naming someone else (e.g. a VmNetwork attachment). */
+function isOtherOwners(otherConfig: Record<string, string>, owner: string): boolean {
+  const marker = otherConfig[ownerMarkerKey];
+  return marker !== undefined && marker !== owner;
 }

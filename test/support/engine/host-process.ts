@@ -81,18 +81,24 @@ export function startHostProcess(options: HostProcessOptions): Promise<HostProce
   });
 }
 
-/** Kills the host (it never exits by itself) and waits until it is gone, at most `timeoutMs`. */
-export function stopHostProcess(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+/** How long a provider host gets to exit after SIGINT before it is killed, like the engine's plugin cooldown. */
+export const HOST_STOP_GRACE_MS = 1_000;
+
+/**
+ * Stops the host as the Pulumi engine stops a provider plugin (pulumi/pulumi
+ * sdk/go/common/util/cmdutil/term.go `TerminateProcess`): SIGINT first, so the provider can
+ * clean up (provider/runtime/connections.ts logs its XAPI sessions out on it), then SIGKILL
+ * when it has not exited after `graceMs`. Resolves once the process is gone; the host never
+ * exits by itself, so this is the only way it ends.
+ */
+export function stopHostProcess(child: ChildProcess, graceMs = HOST_STOP_GRACE_MS): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve();
-    }, timeoutMs);
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {
       clearTimeout(timer);
       resolve();
     });
-    child.kill("SIGTERM");
+    child.kill("SIGINT");
   });
 }

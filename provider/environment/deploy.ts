@@ -1,0 +1,70 @@
+/**
+ * Deploying an environment file: one resource per plan entry, named by the entry (so names come
+ * from the file's keys, never positions), with references resolved and `dependsOn` from the plan.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { planEnvironment, type EnvironmentSpec, type ResourcePlan } from "../../sdk/env";
+import { LocalLua, type LocalLuaArgs } from "../local-lua";
+import { LuaPackage, type LuaPackageArgs } from "../lua-package";
+import { VmNetwork, type VmNetworkArgs } from "../vm-network";
+import { XcpngLuaVM, type XcpngLuaVmArgs } from "../xcpng-lua-vm";
+import { missingReferences, type ReferenceSources } from "./references";
+import { resolveArgs } from "./resolve-args";
+
+/** Options of {@link deployEnvironment}. */
+export interface DeployEnvironmentOptions extends ReferenceSources {
+  /** The file's name for messages (default "environment file"). */
+  file?: string;
+  /** Folder relative paths (LocalLua trees, CA files) are relative to; default: the provider host's working folder. */
+  projectDir?: string;
+  /** Resource options given to every resource (e.g. a parent); `dependsOn` is added from the plan. */
+  resourceOptions?: pulumi.CustomResourceOptions;
+}
+
+/** A resource of a deployed environment. */
+export type EnvironmentResource = VmNetwork | LocalLua | XcpngLuaVM | LuaPackage;
+
+/** Thrown before any resource is declared when references of the file have no value; lists them all. */
+export class MissingReferenceError extends Error {
+  override readonly name = "MissingReferenceError";
+}
+
+/**
+ * Declares the resources of a VALIDATED environment (Pulumi program code). References
+ * (`{config}`, `{env}`) are checked first: when any has no value, nothing is declared and a
+ * {@link MissingReferenceError} names every one by its file key.
+ * @returns the resources by plan name (`vm:worker-0`, `pkg:worker-0/luasocket`, …)
+ */
+export function deployEnvironment(spec: EnvironmentSpec, options: DeployEnvironmentOptions = {}): Map<string, EnvironmentResource> {
+  const file = options.file ?? "environment file";
+  const missing = missingReferences(spec, options);
+  if (missing.length > 0) {
+    throw new MissingReferenceError(`${file}: ${missing.length} reference(s) without a value:\n${missing.map((m) => `${file}: ${m.path}: ${m.message}`).join("\n")}`);
+  }
+  const resources = new Map<string, EnvironmentResource>();
+  for (const plan of planEnvironment(spec)) {
+    const args = resolveArgs(plan, { ...options, resources });
+    const dependsOn = plan.dependsOn.map((name) => planned(resources, name, plan.name));
+    resources.set(plan.name, declare(plan, args, { ...options.resourceOptions, dependsOn }, options.projectDir));
+  }
+  return resources;
+}
+
+function planned(resources: ReadonlyMap<string, EnvironmentResource>, name: string, dependent: string): EnvironmentResource {
+  const resource = resources.get(name);
+  if (!resource) throw new Error(`${dependent}: depends on ${name}, which is not planned before it`);
+  return resource;
+}
+
+function declare(plan: ResourcePlan, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions, projectDir: string | undefined): EnvironmentResource {
+  switch (plan.kind) {
+    case "VmNetwork":
+      return new VmNetwork(plan.name, args as unknown as VmNetworkArgs, opts);
+    case "LocalLua":
+      return new LocalLua(plan.name, { ...(args as LocalLuaArgs), ...(projectDir ? { projectDir } : {}) }, opts);
+    case "XcpngLuaVM":
+      return new XcpngLuaVM(plan.name, args as unknown as XcpngLuaVmArgs, opts);
+    case "LuaPackage":
+      return new LuaPackage(plan.name, args as unknown as LuaPackageArgs, opts);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Turns a plan entry's `args` (pure data) into resource inputs: `{ref, output}` becomes the named
+ * resource's output, `{config}`/`{env}` the referenced value (a secret at secret positions), and a
+ * relative `connection.caFile` an absolute path under the project folder.
+ */
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import type { OutputRef, ResourcePlan } from "../../sdk/env";
+import { isSecretRef, referenceValue, type ReferenceSources } from "./references";
+
+/** Argument paths whose references are secrets. */
+const SECRET_PATHS = new Set(["connection.password", "ssh.privateKey"]);
+
+/** What the resolver needs besides the plan entry. */
+export interface ResolveContext extends ReferenceSources {
+  /** Resources created so far, by plan name (dependencies come first in a plan). */
+  resources: ReadonlyMap<string, pulumi.Resource>;
+  /** Folder relative paths are resolved against (no resolution when absent). */
+  projectDir?: string;
+}
+
+/** True for `{ref: "<plan name>", output: "<output>"}`. */
+export function isOutputRef(value: unknown): value is OutputRef {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const keys = Object.keys(value).sort();
+  const v = value as Record<string, unknown>;
+  return keys.length === 2 && keys[0] === "output" && keys[1] === "ref" && typeof v.ref === "string" && typeof v.output === "string";
+}
+
+/**
+ * The resource inputs of one plan entry.
+ * @throws Error naming the plan entry and argument when a reference cannot be resolved
+ */
+export function resolveArgs(plan: ResourcePlan, context: ResolveContext): Record<string, unknown> {
+  const args = resolveValue(plan.args, "", plan.name, context) as Record<string, unknown>;
+  const connection = args.connection as Record<string, unknown> | undefined;
+  if (context.projectDir && typeof connection?.caFile === "string") {
+    args.connection = { ...connection, caFile: path.resolve(context.projectDir, connection.caFile) };
+  }
+  return args;
+}
+
+function resolveValue(value: unknown, at: string, owner: string, context: ResolveContext): unknown {
+  if (isOutputRef(value)) return outputOf(value, `${owner}: ${at}`, context);
+  if (isSecretRef(value)) return referenceValue(value, SECRET_PATHS.has(at), `${owner}: ${at}`, context);
+  if (Array.isArray(value)) return value.map((item, i) => resolveValue(item, `${at}[${i}]`, owner, context));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveValue(item, at ? `${at}.${key}` : key, owner, context)]));
+  }
+  return value;
+}
+
+function outputOf(ref: OutputRef, where: string, context: ResolveContext): pulumi.Output<unknown> {
+  const resource = context.resources.get(ref.ref);
+  if (!resource) {
+    throw new Error(`${where}: refers to resource ${ref.ref}, which is not planned before it; planned so far: ${[...context.resources.keys()].join(", ") || "none"}`);
+  }
+  const output = (resource as unknown as Record<string, unknown>)[ref.output];
+  if (output === undefined) throw new Error(`${where}: resource ${ref.ref} has no output "${ref.output}"`);
+  return output as pulumi.Output<unknown>;
+}

@@ -1,0 +1,165 @@
+/**
+ * Issue 4's acceptance test: one stack — 3 XcpngLuaVMs, a VmNetwork, a LocalLua, 5 LuaPackages —
+ * driven through the REAL dynamic-provider host by the engine harness: preview, up, a no-op up,
+ * a change, refresh after outside changes, a repairing up and destroy; no secret leaks, no
+ * object or XAPI session left behind.
+ *
+ * Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/* from dist/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LuaRocks } from "../../sdk/rocks";
+import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
+import { Engine, UNKNOWN, createProgramDir, isSecret, type OperationResult, type ProgramDir } from "../support/engine";
+import { startRocksServer, type RocksServer } from "../support/rocks-server";
+import { expectNoSecretLeaks, mutations, privateKeyLines } from "../provider/support/engine-checks";
+import { startXcpngSim, type XcpngSim } from "../provider/support/xcpng-sim";
+import { countObjects, ownedObjects, snapshotObjects } from "./sim-checks";
+import { VMS, stackProgram, type StackShape } from "./stack-program";
+
+const PASSWORD = "stack-xapi-secret-3f9a27";
+const FIRST: StackShape = { vmCMemoryMiB: 256, alphaOnVmA: "1.0" };
+const CHANGED: StackShape = { vmCMemoryMiB: 512, alphaOnVmA: "2.0" };
+
+let env: XcpngSim;
+let rocks: RocksServer;
+let program: ProgramDir;
+let temp: string;
+let engine: Engine | undefined;
+let baseline: { sessions: number; objects: Record<string, number> };
+
+beforeAll(async () => {
+  temp = mkdtempSync(join(tmpdir(), "bioxen-stack-engine-"));
+  mkdirSync(join(temp, "home"));
+  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  [env, rocks] = await Promise.all([
+    startXcpngSim({ password: PASSWORD }, "127.85"),
+    startRocksServer({ rocks: ["alpha", "beta", "bx-pool-01", "bx-pool-02"] }),
+  ]);
+  baseline = { sessions: env.sim.sessionCount(), objects: countObjects(env.sim) };
+});
+
+afterAll(async () => {
+  try {
+    if (engine?.state.length) await engine.destroy();
+  } finally {
+    await closeAllSshConnections();
+    program?.remove();
+    await Promise.all([env?.stop(), rocks?.stop()]);
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  }
+});
+
+function outputsOf(name: string): Record<string, unknown> {
+  const res = engine!.state.find((r) => r.urn.endsWith(`::${name}`));
+  if (!res) throw new Error(`no ${name} in state`);
+  return res.outputs as Record<string, unknown>;
+}
+
+/** Runs one engine operation and asserts the host logged every XAPI session out when it stopped. */
+async function step(operation: () => Promise<OperationResult>): Promise<OperationResult> {
+  const result = await operation();
+  expect(env.sim.sessionCount(), `sessions open after ${result.operation}`).toBe(baseline.sessions);
+  return result;
+}
+
+/** The rocks in vm-b's user tree, read over SSH as an operator would. */
+function rocksOnVmB(): LuaRocks {
+  const vm = outputsOf("vm-b");
+  const target = sshTarget({ host: String(vm.ipAddress), port: env.sshPort, username: env.user, privateKey: env.keys.private, hostKey: { fingerprint: String(vm.hostKeyFingerprint) } });
+  return new LuaRocks(target, { luaVersion: "5.4", servers: [rocks.url] });
+}
+
+describe("a whole stack through the real dynamic-provider host", () => {
+  it("previews, ups, no-ops, changes, refreshes drift, repairs and destroys, leaking no secret and no object", async () => {
+    engine = new Engine({
+      project: "stackproj",
+      stack: "dev",
+      config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": PASSWORD },
+      secretConfigKeys: ["bioxen:xapiPassword"],
+      programDir: program.dir,
+      // luarocks keeps its download cache under $HOME: keep the local packages' in the test's folder.
+      host: { env: { HOME: join(temp, "home") }, callTimeoutMs: 120_000 },
+    });
+    const env_ = { rocksServer: rocks.url, sshUser: env.user, sshPort: env.sshPort, privateKey: env.keys.private };
+    const results: OperationResult[] = [];
+    const run = async (operation: () => Promise<OperationResult>) => {
+      const result = await step(operation);
+      results.push(result);
+      return result;
+    };
+
+    // preview: only Check (nothing exists yet), unknown VM uuids reach the network and packages.
+    const preview = await run(() => engine!.preview(stackProgram(env_, FIRST)));
+    expect([...new Set(preview.calls.map((c) => c.method))]).toEqual(["getPluginInfo", "configure", "check"]);
+    expect(engine.state).toEqual([]);
+    const plannedLab = [...preview.resources].find(([urn]) => urn.endsWith("::lab"))![1];
+    expect(plannedLab.outputs.attach).toEqual([{ vmUuid: UNKNOWN }, { vmUuid: UNKNOWN }, { vmUuid: UNKNOWN }]);
+    expect(env.sim.objects("VM").length).toBe(baseline.objects.VM);
+
+    // up: everything created, VMs before what needs them.
+    const first = await run(() => engine!.up(stackProgram(env_, FIRST)));
+    expect(mutations(first).sort()).toEqual(["create a-alpha", "create a-pool", "create b-pool", "create lab", "create local-alpha", "create local-beta", "create lua", "create vm-a", "create vm-b", "create vm-c"]);
+    const vmIds = VMS.map((name) => engine!.state.find((r) => r.urn.endsWith(`::${name}`))!.id);
+    for (const [i, name] of VMS.entries()) {
+      expect(env.sim.record("VM", env.sim.refOf(vmIds[i]!)!)!.other_config["bioxen:owner"]).toBe(`stackproj/dev/XcpngLuaVM/${name}`);
+      expect(outputsOf(name)).toMatchObject({ powerState: "running", luaLanguageVersion: "5.4" });
+      expect(isSecret(outputsOf(name).sshTarget)).toBe(true);
+    }
+    const attachments = () => outputsOf("lab").attachments as Array<{ vmUuid: string; vifUuid: string; device: string }>;
+    expect(attachments().map((a) => [a.vmUuid, a.device])).toEqual(vmIds.map((id) => [id, "1"]));
+    expect(outputsOf("a-alpha")).toMatchObject({ installedVersion: "1.0-1" });
+    expect(outputsOf("b-pool")).toMatchObject({ installedVersion: "0.1-1" });
+    expect(outputsOf("local-beta")).toMatchObject({ installedVersion: "1.0-1", treePath: join(program.dir, "lua_modules") });
+    for (const name of ["a-alpha", "a-pool", "b-pool", "local-alpha", "local-beta"]) expect(isSecret(outputsOf(name).target)).toBe(true);
+
+    // up again: no provider call and no XAPI call changes anything.
+    const before = snapshotObjects(env.sim);
+    const again = await run(() => engine!.up(stackProgram(env_, FIRST)));
+    expect(mutations(again)).toEqual([]);
+    expect(again.calls.filter((c) => c.method === "diff")).toHaveLength(10);
+    expect(snapshotObjects(env.sim)).toEqual(before);
+
+    // change: vm-c's memory (halt + start, allowed) and alpha's version on vm-a; nothing else.
+    const labVifs = attachments().map((a) => a.vifUuid);
+    const changed = await run(() => engine!.up(stackProgram(env_, CHANGED)));
+    expect(mutations(changed).sort()).toEqual(["update a-alpha", "update vm-c"]);
+    expect(outputsOf("vm-c")).toMatchObject({ memoryMiB: 512, powerState: "running" });
+    expect(engine.state.find((r) => r.urn.endsWith("::vm-c"))!.id).toBe(vmIds[2]);
+    expect(outputsOf("a-alpha")).toMatchObject({ version: "2.0", installedVersion: "2.0-1" });
+    // The VM update left the network's VIF on vm-c in place.
+    for (const vif of labVifs) expect(env.sim.refOf(vif)).toBeDefined();
+
+    // outside changes: vm-c powered off through XAPI, b-pool removed over SSH.
+    await env.client.callAsync("VM.hard_shutdown", env.sim.refOf(vmIds[2]!)!);
+    await rocksOnVmB().remove("bx-pool-02");
+    const refreshed = await run(() => engine!.refresh());
+    expect(mutations(refreshed)).toEqual([]);
+    expect(outputsOf("vm-c")).toMatchObject({ powerState: "halted" });
+    expect(engine.state.find((r) => r.urn.endsWith("::vm-c"))!.inputs.powerState).toBe("halted");
+    expect(engine.state.some((r) => r.urn.endsWith("::b-pool"))).toBe(false);
+
+    // up repairs exactly the drift.
+    const repaired = await run(() => engine!.up(stackProgram(env_, CHANGED)));
+    expect(mutations(repaired).sort()).toEqual(["create b-pool", "update vm-c"]);
+    expect(outputsOf("vm-c")).toMatchObject({ powerState: "running" });
+    expect(await rocksOnVmB().installed("bx-pool-02")).toBe("0.1-1");
+
+    expectNoSecretLeaks(engine, [PASSWORD, ...privateKeyLines(env.keys.private)], results);
+
+    // destroy: dependents first; nothing of ours left, no session open.
+    const destroyed = await run(() => engine!.destroy());
+    const order = mutations(destroyed);
+    expect(order).toHaveLength(10);
+    for (const name of ["lab", "a-alpha", "a-pool"]) expect(order.indexOf(`delete ${name}`)).toBeLessThan(order.indexOf("delete vm-a"));
+    expect(order.indexOf("delete local-beta")).toBeLessThan(order.indexOf("delete local-alpha"));
+    expect(order.indexOf("delete local-alpha")).toBeLessThan(order.indexOf("delete lua"));
+    expect(engine.state).toEqual([]);
+    expect(ownedObjects(env.sim)).toEqual([]);
+    expect(countObjects(env.sim)).toEqual(baseline.objects);
+
+    expectNoSecretLeaks(engine, [PASSWORD, ...privateKeyLines(env.keys.private)], results);
+  });
+});
