@@ -23,8 +23,10 @@ export interface LuaPackageArgs {
    * Where to install (replace on change of machine): an XcpngLuaVM's `sshTarget`, a LocalLua's
    * `target`, or `{ kind: "ssh", host, port, username, hostKeyFingerprint, privateKey? }`
    * (`privateKey` defaults to `bioxen:sshPrivateKey`; wrap it in `pulumi.secret`).
+   * `undefined` is accepted by the type so `vm.sshTarget` can be passed as it is; check then
+   * refuses it with a clear message (a halted XcpngLuaVM has no SSH target).
    */
-  target: pulumi.Input<PackageTargetSpec>;
+  target: pulumi.Input<PackageTargetSpec | undefined>;
   /** The rock's name, lower case, e.g. "luasocket" (replace on change). */
   name: pulumi.Input<string>;
   /** Exact version, "1.2-1", or "1.2" for any revision of 1.2. Not with `constraint`. */

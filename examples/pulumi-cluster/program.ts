@@ -17,15 +17,19 @@ export interface ClusterStackSettings {
   labNetworkName?: pulumi.Input<string>;
   /** Guest login; default the `bioxen:sshUser` / `bioxen:sshPrivateKey` / `bioxen:sshPort` config. */
   ssh?: pulumi.Input<XcpngLuaVmSshArgs>;
-  /** Per worker (default 1 vCPU, 1024 MiB). */
+  /** vCPUs per worker (default 1). */
   vcpus?: pulumi.Input<number>;
+  /** Memory per worker in MiB (default 1024). */
   memoryMiB?: pulumi.Input<number>;
 }
 
 /** The resources of the cluster stack. */
 export interface ClusterStack {
+  /** `worker-0` … in order. */
   workers: XcpngLuaVM[];
+  /** The private network attaching every worker. */
   lab: VmNetwork;
+  /** bioxen-seq on each worker, same order. */
   packages: LuaPackage[];
 }
 

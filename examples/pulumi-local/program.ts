@@ -14,7 +14,9 @@ export interface LocalStackSettings {
 
 /** The resources of the local stack. */
 export interface LocalStack {
+  /** Lua on this machine with the project-local tree. */
   lua: LocalLua;
+  /** bioxen-seq in that tree. */
   workload: LuaPackage;
 }
 

@@ -16,9 +16,13 @@ export interface DemoPool {
   kind: "simulator" | "pool";
   /** One line saying which pool this is (no secrets). */
   summary: string;
+  /** XAPI login for createVm (secret: holds the password; never print it). */
   connection: XcpngVmSpec["connection"];
+  /** Template uuid or name_label to clone. */
   template: string;
+  /** Network of the VM's first VIF (its SSH address). */
   network: string;
+  /** Guest login (secret: holds the private key). */
   ssh: XcpngVmSpec["ssh"];
   /** Address this machine serves rocks on so that the VMs reach it. */
   rocksHost: string;

@@ -12,7 +12,9 @@ export const SAMPLE_FASTA = resolve(__dirname, "../data/sample.fasta");
 
 /** One FASTA record's figures as the rock reports them. */
 export interface WorkloadRecord {
+  /** Header word after `>`. */
   id: string;
+  /** Rest of the header line. */
   description: string;
   /** Bases including N and other ambiguity codes. */
   length: number;
@@ -30,13 +32,17 @@ export interface WorkloadRecord {
 
 /** The whole report: k and one entry per record. */
 export interface WorkloadReport {
+  /** k-mer length. */
   k: number;
+  /** One entry per FASTA record, in file order. */
   records: WorkloadRecord[];
 }
 
 /** What {@link runWorkload} returns: the parsed report and the rock's own text table. */
 export interface WorkloadRun {
+  /** The parsed JSON report. */
   report: WorkloadReport;
+  /** The rock's `format_report` text table. */
   table: string;
 }
 

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { EnvironmentError, formatIssue, loadEnvironmentFile, type LoadedEnvironment } from "../../sdk/env";
+import { EnvironmentError, formatIssue, loadEnvironmentFile, type EnvironmentIssue, type LoadedEnvironment } from "../../sdk/env";
 import { deployEnvironment, MissingReferenceError, type DeployEnvironmentOptions, type EnvironmentResource } from "./deploy";
 import { LocalLua } from "../local-lua";
 import { XcpngLuaVM } from "../xcpng-lua-vm";
@@ -53,12 +53,15 @@ export async function runEnvironmentProgram(options: EnvironmentProgramOptions):
 
 /** Loads the file; issues are reported with the path as configured, not as resolved. */
 async function load(file: string, projectDir: string): Promise<LoadedEnvironment> {
+  const resolved = path.resolve(projectDir, file);
   try {
-    return await loadEnvironmentFile(path.resolve(projectDir, file));
+    return await loadEnvironmentFile(resolved);
   } catch (error) {
     if (error instanceof EnvironmentError) {
       const count = error.issues.length === 1 ? "1 problem" : `${error.issues.length} problems`;
-      throw new pulumi.RunError(`environment file ${file} has ${count}:\n${error.issues.map((issue) => formatIssue({ ...issue, file })).join("\n")}`);
+      // Messages may cite other places of the file ("declared by … (file:11:9)"): name it as configured there too.
+      const asConfigured = (issue: EnvironmentIssue) => formatIssue({ ...issue, file, message: issue.message.split(resolved).join(file) });
+      throw new pulumi.RunError(`environment file ${file} has ${count}:\n${error.issues.map(asConfigured).join("\n")}`);
     }
     throw new pulumi.RunError((error as Error).message);
   }

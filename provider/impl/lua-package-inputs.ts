@@ -59,7 +59,7 @@ export function checkLuaPackageInputs(raw: Record<string, unknown>): { inputs: R
   const inputs: Record<string, unknown> = { ...raw };
   const failures: CheckFailure[] = unexpectedKeys(news, LUA_PACKAGE_INPUT_KEYS);
 
-  if (news.target === undefined) failures.push(failure("target", 'is required: an XcpngLuaVM\'s sshTarget, a LocalLua\'s target, or { kind: "ssh", host, port, username, hostKeyFingerprint }'));
+  if (news.target === undefined) failures.push(failure("target", 'is required: an XcpngLuaVM\'s sshTarget (undefined while that VM is halted), a LocalLua\'s target, or { kind: "ssh", host, port, username, hostKeyFingerprint }'));
   else failures.push(...checkTargetSpec("target", news.target), ...checkLocalTargetExtras("target", news.target));
 
   if (news.name === undefined) failures.push(failure("name", "is required: the rock's name, e.g. \"luasocket\""));
