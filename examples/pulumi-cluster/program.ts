@@ -58,10 +58,7 @@ export function clusterStack(settings: ClusterStackSettings): ClusterStack {
   const packages = workers.map(
     (worker, i) =>
       new LuaPackage(`bioxen-seq-${i}`, {
-        target: worker.sshTarget.apply((target) => {
-          if (!target) throw new Error(`worker-${i} has no SSH target (is it halted?)`);
-          return target;
-        }),
+        target: worker.sshTarget,
         ...WORKLOAD_PACKAGE,
         servers: [settings.rocksServer],
       }),

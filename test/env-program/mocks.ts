@@ -8,8 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegistrationQueue, type Registration } from "../support/engine/registrations";
 import type { PropertyMap } from "../support/engine";
 
-/** Project and stack the mocks run under. */
+/** Project the mocks run under. */
 export const PROJECT = "envproj";
+/** Stack the mocks run under. */
 export const STACK = "test";
 
 /** One declared resource: its kind (the bioxen type), name, inputs and the names it depends on. */
