@@ -80,7 +80,7 @@ describe("the environment program's other failures", () => {
         "  unused: { url: https://other.example.org, username: root, password: { env: UNUSED_PASSWORD } }",
         "vms:",
         "  web: { connection: lab, template: t, networks: [{ poolNetwork: eth0 }], ssh: { user: lua, privateKey: { env: WEB_KEY } } }",
-        "  idle: { connection: unused, template: t, count: 0, ssh: { user: lua, privateKey: { env: IDLE_KEY } } }",
+        "  idle: { connection: unused, template: t, count: 0, networks: [{ poolNetwork: eth0 }], ssh: { user: lua, privateKey: { env: IDLE_KEY } } }",
         "",
       ].join("\n"),
     );

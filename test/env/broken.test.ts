@@ -34,13 +34,13 @@ const EXPECTED: Record<string, string[]> = {
     "broken/count-out-of-range.yaml:8:12: vms.worker.count: expected an integer from 0 to 100, got 500",
   ],
   "duplicate-instance.yaml": [
-    "broken/duplicate-instance.yaml:10:3: vms.web-1: VM name \"web-1\" clashes with instance 1 of vms.web (count: 2), which is also named \"web-1\"; rename one of them",
+    "broken/duplicate-instance.yaml:11:3: vms.web-1: VM name \"web-1\" clashes with instance 1 of vms.web (count: 2), which is also named \"web-1\"; rename one of them",
   ],
   "duplicate-key.yaml": [
     "broken/duplicate-key.yaml:4:3: duplicate key \"dev\"; each key may appear only once in a mapping",
   ],
   "duplicate-package.yaml": [
-    "broken/duplicate-package.yaml:13:5: packages[0]: package \"luasocket\" is already declared for worker-0, worker-1 by vms.worker.packages[0] (broken/duplicate-package.yaml:11:9); declare each package once per VM or local installation",
+    "broken/duplicate-package.yaml:14:5: packages[0]: package \"luasocket\" is already declared for worker-0, worker-1 by vms.worker.packages[0] (broken/duplicate-package.yaml:11:9); declare each package once per VM or local installation",
   ],
   "empty.yaml": [
     "broken/empty.yaml:1:1: the file is empty; expected a mapping that starts with `version: 1`",
@@ -58,7 +58,7 @@ const EXPECTED: Record<string, string[]> = {
     "broken/network-other-pool.yaml:12:20: vms.web.networks[0].network: network \"backend\" is on connection \"prod\" but this VM is on \"lab\"; a VM can only use networks of its own pool",
   ],
   "selector-matches-nothing.yaml": [
-    "broken/selector-matches-nothing.yaml:12:11: packages[0].vms[0]: \"web-*\" matches no VM; expected a VM name (worker), an instance name such as worker-0, or a glob matching one",
+    "broken/selector-matches-nothing.yaml:13:11: packages[0].vms[0]: \"web-*\" matches no VM; expected a VM name (worker), an instance name such as worker-0, or a glob matching one",
   ],
   "syntax-error.yaml": [
     "broken/syntax-error.yaml:5:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]",
@@ -74,6 +74,9 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "url-with-credentials.yaml": [
     "broken/url-with-credentials.yaml:4:10: connections.lab.url: credentials in the URL are not allowed; expected https://host[:port] with the user in username and the password as {config: …} or {env: …}",
+  ],
+  "vm-without-networks.yaml": [
+    "broken/vm-without-networks.yaml:5:3: vms.web: missing required property \"networks\" (networks the VM gets a VIF on, in device order (1-7; the first carries the SSH address))",
   ],
   "version-and-constraint.yaml": [
     "broken/version-and-constraint.yaml:7:21: local.dev.packages[0].constraint: give either version (an exact pin) or constraint (a range), not both",
@@ -126,6 +129,15 @@ describe("broken environment files", () => {
     await expect(loadEnvironmentFile(join(BROKEN, "missing.yaml"))).rejects.toThrow(
       /^cannot read environment file .*missing\.yaml: ENOENT.*; set stack config bioxen:environment to the path of a YAML or JSON environment file$/,
     );
+  });
+
+  it("a VM needs 1 to 7 networks, as XcpngLuaVM does", () => {
+    const vm = (networks: string) =>
+      `version: 1\nconnections:\n  lab: { url: https://pool.example.org, username: root, password: { env: P } }\nvms:\n  web: { connection: lab, template: t, networks: ${networks}, ssh: { user: lua, privateKey: { env: K } } }\n`;
+    const pool = (n: number) => `[${Array(n).fill("{ poolNetwork: eth0 }").join(", ")}]`;
+    expect(checkEnvironment(vm("[]"), "n.yaml").issues.map(formatIssue)).toEqual(["n.yaml:5:50: vms.web.networks: expected a list of at least 1 item, got an empty list"]);
+    expect(checkEnvironment(vm(pool(8)), "n.yaml").issues.map(formatIssue)).toEqual(["n.yaml:5:50: vms.web.networks: expected at most 7 items, got 8"]);
+    expect(checkEnvironment(vm(pool(7)), "n.yaml").issues).toEqual([]);
   });
 
   it("says how a file must start when it is not a mapping or lacks its version", () => {
