@@ -50,7 +50,7 @@ afterAll(async () => {
     await Promise.all([env?.stop(), rocks?.stop()]);
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
-});
+}, 120_000);
 
 function outputsOf(name: string): Record<string, unknown> {
   const res = engine!.state.find((r) => r.urn.endsWith(`::${name}`));
@@ -58,9 +58,13 @@ function outputsOf(name: string): Record<string, unknown> {
   return res.outputs as Record<string, unknown>;
 }
 
-/** Runs one engine operation and asserts the host logged every XAPI session out when it stopped. */
+/** Every operation's result, for the plaintext-output check. */
+const results: OperationResult[] = [];
+
+/** Runs one engine operation, keeps its result, and asserts the host logged every XAPI session out when it stopped. */
 async function step(operation: () => Promise<OperationResult>): Promise<OperationResult> {
   const result = await operation();
+  results.push(result);
   expect(env.sim.sessionCount(), `sessions open after ${result.operation}`).toBe(baseline.sessions);
   return result;
 }
@@ -72,6 +76,7 @@ function rocksOnVmB(): LuaRocks {
   return new LuaRocks(target, { luaVersion: "5.4", servers: [rocks.url] });
 }
 
+// The hook and test timeouts are ceilings for a loaded machine, not expectations: alone, the test takes about 15 s.
 describe("a whole stack through the real dynamic-provider host", () => {
   it("previews, ups, no-ops, changes, refreshes drift, repairs and destroys, leaking no secret and no object", async () => {
     engine = new Engine({
@@ -83,16 +88,10 @@ describe("a whole stack through the real dynamic-provider host", () => {
       // luarocks keeps its download cache under $HOME: keep the local packages' in the test's folder.
       host: { env: { HOME: join(temp, "home") }, callTimeoutMs: 120_000 },
     });
-    const env_ = { rocksServer: rocks.url, sshUser: env.user, sshPort: env.sshPort, privateKey: env.keys.private };
-    const results: OperationResult[] = [];
-    const run = async (operation: () => Promise<OperationResult>) => {
-      const result = await step(operation);
-      results.push(result);
-      return result;
-    };
+    const stackEnv = { rocksServer: rocks.url, sshUser: env.user, sshPort: env.sshPort, privateKey: env.keys.private };
 
     // preview: only Check (nothing exists yet), unknown VM uuids reach the network and packages.
-    const preview = await run(() => engine!.preview(stackProgram(env_, FIRST)));
+    const preview = await step(() => engine!.preview(stackProgram(stackEnv, FIRST)));
     expect([...new Set(preview.calls.map((c) => c.method))]).toEqual(["getPluginInfo", "configure", "check"]);
     expect(engine.state).toEqual([]);
     const plannedLab = [...preview.resources].find(([urn]) => urn.endsWith("::lab"))![1];
@@ -100,7 +99,7 @@ describe("a whole stack through the real dynamic-provider host", () => {
     expect(env.sim.objects("VM").length).toBe(baseline.objects.VM);
 
     // up: everything created, VMs before what needs them.
-    const first = await run(() => engine!.up(stackProgram(env_, FIRST)));
+    const first = await step(() => engine!.up(stackProgram(stackEnv, FIRST)));
     expect(mutations(first).sort()).toEqual(["create a-alpha", "create a-pool", "create b-pool", "create lab", "create local-alpha", "create local-beta", "create lua", "create vm-a", "create vm-b", "create vm-c"]);
     const vmIds = VMS.map((name) => engine!.state.find((r) => r.urn.endsWith(`::${name}`))!.id);
     for (const [i, name] of VMS.entries()) {
@@ -117,14 +116,21 @@ describe("a whole stack through the real dynamic-provider host", () => {
 
     // up again: no provider call and no XAPI call changes anything.
     const before = snapshotObjects(env.sim);
-    const again = await run(() => engine!.up(stackProgram(env_, FIRST)));
+    const again = await step(() => engine!.up(stackProgram(stackEnv, FIRST)));
     expect(mutations(again)).toEqual([]);
     expect(again.calls.filter((c) => c.method === "diff")).toHaveLength(10);
     expect(snapshotObjects(env.sim)).toEqual(before);
 
+    // preview of the change: Check and Diff only, state and pool untouched.
+    const stateBefore = engine.serializedState();
+    const previewChange = await step(() => engine!.preview(stackProgram(stackEnv, CHANGED)));
+    expect([...new Set(previewChange.calls.map((c) => c.method))].sort()).toEqual(["check", "configure", "diff", "getPluginInfo"]);
+    expect(engine.serializedState()).toBe(stateBefore);
+    expect(snapshotObjects(env.sim)).toEqual(before);
+
     // change: vm-c's memory (halt + start, allowed) and alpha's version on vm-a; nothing else.
     const labVifs = attachments().map((a) => a.vifUuid);
-    const changed = await run(() => engine!.up(stackProgram(env_, CHANGED)));
+    const changed = await step(() => engine!.up(stackProgram(stackEnv, CHANGED)));
     expect(mutations(changed).sort()).toEqual(["update a-alpha", "update vm-c"]);
     expect(outputsOf("vm-c")).toMatchObject({ memoryMiB: 512, powerState: "running" });
     expect(engine.state.find((r) => r.urn.endsWith("::vm-c"))!.id).toBe(vmIds[2]);
@@ -135,14 +141,14 @@ describe("a whole stack through the real dynamic-provider host", () => {
     // outside changes: vm-c powered off through XAPI, b-pool removed over SSH.
     await env.client.callAsync("VM.hard_shutdown", env.sim.refOf(vmIds[2]!)!);
     await rocksOnVmB().remove("bx-pool-02");
-    const refreshed = await run(() => engine!.refresh());
+    const refreshed = await step(() => engine!.refresh());
     expect(mutations(refreshed)).toEqual([]);
     expect(outputsOf("vm-c")).toMatchObject({ powerState: "halted" });
     expect(engine.state.find((r) => r.urn.endsWith("::vm-c"))!.inputs.powerState).toBe("halted");
     expect(engine.state.some((r) => r.urn.endsWith("::b-pool"))).toBe(false);
 
     // up repairs exactly the drift.
-    const repaired = await run(() => engine!.up(stackProgram(env_, CHANGED)));
+    const repaired = await step(() => engine!.up(stackProgram(stackEnv, CHANGED)));
     expect(mutations(repaired).sort()).toEqual(["create b-pool", "update vm-c"]);
     expect(outputsOf("vm-c")).toMatchObject({ powerState: "running" });
     expect(await rocksOnVmB().installed("bx-pool-02")).toBe("0.1-1");
@@ -150,7 +156,7 @@ describe("a whole stack through the real dynamic-provider host", () => {
     expectNoSecretLeaks(engine, [PASSWORD, ...privateKeyLines(env.keys.private)], results);
 
     // destroy: dependents first; nothing of ours left, no session open.
-    const destroyed = await run(() => engine!.destroy());
+    const destroyed = await step(() => engine!.destroy());
     const order = mutations(destroyed);
     expect(order).toHaveLength(10);
     for (const name of ["lab", "a-alpha", "a-pool"]) expect(order.indexOf(`delete ${name}`)).toBeLessThan(order.indexOf("delete vm-a"));
@@ -161,5 +167,5 @@ describe("a whole stack through the real dynamic-provider host", () => {
     expect(countObjects(env.sim)).toEqual(baseline.objects);
 
     expectNoSecretLeaks(engine, [PASSWORD, ...privateKeyLines(env.keys.private)], results);
-  });
+  }, 180_000);
 });
