@@ -3,6 +3,12 @@
  * and a change replaces; a version request is a change only when the INSTALLED version no longer
  * satisfies it, so a constraint or a revision-less pin never makes a perpetual diff. A replace
  * that keeps the rock's name deletes the old one first: both may be the same files.
+ *
+ * The machine is not its address: a restarted VM may come back with another DHCP lease. An SSH
+ * target is the same machine while its `machineId` (XcpngLuaVM: `xcpng:<vm uuid>`) is unchanged,
+ * or — when either side has none — while its port, user and host key (or address) are; a new
+ * address is then an in-place update whose outputs record the new target, so a later delete
+ * (which gets the outputs) goes to where the VM is now.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN, isUnknown, reveal, sameValue } from "../runtime/inputs";
@@ -18,24 +24,35 @@ export function diffLuaPackage(olds: Record<string, unknown>, news: Record<strin
   const old = reveal<Record<string, unknown>>(olds);
   const next = reveal<Record<string, unknown>>(news);
   const replaces = LUA_PACKAGE_REPLACE_KEYS.filter((key) => {
-    const [before, after] = key === "target" ? [targetIdentity(old.target), targetIdentity(next.target)] : [old[key], next[key]];
-    return isUnknown(after) || !sameValue(before, after);
+    if (key === "target") return !sameMachine(old.target, next.target);
+    return isUnknown(next[key]) || !sameValue(old[key], next[key]);
   });
   const updates: string[] = UPDATE_KEYS.filter((key) => !replaces.includes(key as never) && (isUnknown(next[key]) || !sameValue(old[key], next[key])));
   if (versionChanged(old, next)) updates.push(next.version !== undefined ? "version" : "constraint");
-  // The same rock under another spelling of its place ("user" vs its path, a host name vs its
-  // address) may be the very files the new resource installs: delete first, then install.
+  // The same rock under another spelling of its place ("user" vs its path) may be the very
+  // files the new resource installs: delete first, then install.
   const deleteBeforeReplace = replaces.length > 0 && !replaces.includes("name");
   return { changes: replaces.length + updates.length > 0, replaces: [...replaces], deleteBeforeReplace };
 }
 
-/** What names the machine (not how we log in or trust it): kind, and host/port/user for SSH. */
-function targetIdentity(target: unknown): unknown {
-  if (target === UNKNOWN) return UNKNOWN;
-  const spec = target as Record<string, unknown> | undefined;
-  if (spec === null || typeof spec !== "object") return spec;
-  if (spec.kind !== "ssh") return { kind: spec.kind };
-  return { kind: spec.kind, host: spec.host, port: spec.port, username: spec.username };
+/** The SSH fields that say which machine a target is; an unknown one (preview) may be another machine. */
+const MACHINE_FIELDS = ["kind", "host", "port", "username", "hostKeyFingerprint", "machineId"] as const;
+
+/**
+ * Whether two targets name the same machine (not how we log in): same kind; for SSH the same
+ * `machineId` when both carry one, else the same port and user and either the same address or
+ * the same host key (a re-keyed host at its address, or a known key at a new address). Clones
+ * sharing a host key behind hand-written targets look alike: give them machineIds.
+ */
+function sameMachine(before: unknown, after: unknown): boolean {
+  if (after === UNKNOWN) return false;
+  const [a, b] = [before, after].map((t) => (t !== null && typeof t === "object" ? (t as Record<string, unknown>) : undefined));
+  if (!a || !b) return sameValue(before, after);
+  if (MACHINE_FIELDS.some((key) => isUnknown(b[key]))) return false;
+  if (a.kind !== b.kind) return false;
+  if (a.kind !== "ssh") return true;
+  if (typeof a.machineId === "string" && typeof b.machineId === "string") return a.machineId === b.machineId;
+  return a.port === b.port && a.username === b.username && (a.host === b.host || a.hostKeyFingerprint === b.hostKeyFingerprint);
 }
 
 /** True when the new version/constraint is unknown or the installed version does not satisfy it. */

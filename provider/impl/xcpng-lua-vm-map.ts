@@ -55,7 +55,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
   const user = spec?.ssh.user ?? ssh.user ?? settings().sshUser;
   const sshTarget: TargetSpec | undefined =
     state.ipAddress && state.hostKeyFingerprint && user
-      ? compact({ kind: "ssh" as const, host: state.ipAddress, port, username: user, hostKeyFingerprint: state.hostKeyFingerprint, privateKey: ssh.privateKey })
+      ? compact({ kind: "ssh" as const, host: state.ipAddress, port, username: user, hostKeyFingerprint: state.hostKeyFingerprint, privateKey: ssh.privateKey, machineId: machineIdOf(state.vmUuid) })
       : undefined;
   return compact({
     ...base,
@@ -96,4 +96,9 @@ export function priorOf(outputs: Record<string, unknown>): { hostKeyFingerprint?
     adopted: outputs.adopted === true,
     networks: Array.isArray(outputs.networks) ? (outputs.networks as XcpngLuaVmSpec["networks"]) : undefined,
   }) as ReturnType<typeof priorOf>;
+}
+
+/** The `machineId` of a VM's sshTarget: stays the same when a restart gives the VM another address. */
+function machineIdOf(vmUuid: string): string {
+  return `xcpng:${vmUuid}`;
 }

@@ -19,11 +19,18 @@ function loopbackBase(base: string): string {
  * Hands out loopback addresses `<base>.x.y` (Linux routes all of 127.0.0.0/8 to lo), each
  * unique while held and each checked free on `port` before it is handed out. The walk starts at
  * an offset derived from the process id, so simulators in parallel test workers rarely meet, and
- * moves on, so a released address is not reused soon.
+ * moves on, so a released address is not reused soon by someone else.
+ *
+ * Like a DHCP server's leases, an allocation may name a lease (the guest host uses
+ * `<vm uuid>/<VIF device>`): the pool remembers the lease's last address and hands it back when
+ * it is free again, so a guest that halts and starts keeps its address; when that address is
+ * held or busy the lease moves to a fresh one. `forget` ends a lease (VM destroyed, lease expired).
  */
 export class AddressPool {
   private readonly base: string;
   private readonly held = new Set<string>();
+  /** Last address per lease name. */
+  private readonly leases = new Map<string, string>();
   private next: number;
 
   /** A pool over `<base>.0.1` … `<base>.255.254`, probing `port` on each candidate. */
@@ -32,8 +39,39 @@ export class AddressPool {
     this.next = startIndex % POOL_SIZE;
   }
 
-  /** Reserves the next address whose port is free; throws after MAX_PROBES busy candidates. */
-  async allocate(): Promise<string> {
+  /**
+   * Reserves an address whose port is free: the lease's last address when it is free again,
+   * else the next free one on the walk (remembered for the lease). Throws after MAX_PROBES busy
+   * candidates.
+   */
+  async allocate(lease?: string): Promise<string> {
+    const address = (await this.renew(lease)) ?? (await this.walk());
+    if (lease !== undefined) this.leases.set(lease, address);
+    return address;
+  }
+
+  /** Ends a lease: its address may still be held, but the next allocation for it starts afresh. */
+  forget(lease: string): void {
+    this.leases.delete(lease);
+  }
+
+  /** The address a lease last had, if any. */
+  leased(lease: string): string | undefined {
+    return this.leases.get(lease);
+  }
+
+  /** The lease's last address, reserved, when nobody holds it and its port is free; else undefined. */
+  private async renew(lease: string | undefined): Promise<string | undefined> {
+    const last = lease === undefined ? undefined : this.leases.get(lease);
+    if (last === undefined || this.held.has(last)) return undefined;
+    this.held.add(last); // reserve before the await, as in walk()
+    if (await isPortFree(last, this.port)) return last;
+    this.held.delete(last);
+    return undefined;
+  }
+
+  /** Reserves the next address on the walk whose port is free; throws after MAX_PROBES busy candidates. */
+  private async walk(): Promise<string> {
     const busy: string[] = [];
     for (let probes = 0; probes < MAX_PROBES; ) {
       const candidate = this.addressAt(this.next);

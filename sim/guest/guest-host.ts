@@ -26,6 +26,12 @@ export interface SimGuestHost extends GuestHost {
   knownHosts(vmUuid: string): string;
   /** The address of VIF `device` of a running guest, or undefined. */
   address(vmUuid: string, device: string): string | undefined;
+  /**
+   * Ends the guest's address leases, as when a DHCP lease expires: its NICs keep their addresses
+   * while plugged, but the next start or plug gets fresh ones. Without it a guest that halts and
+   * starts again gets its last address back per VIF device, when that address is free.
+   */
+  expireLeases(vmUuid: string): void;
   /** The guest's area (`<rootDir>/<vmUuid>`), which holds its HOME and rocks trees. */
   areaDir(vmUuid: string): string;
 }
@@ -68,6 +74,8 @@ class LoopbackGuestHost implements SimGuestHost {
   private readonly guestShell: string;
   private readonly pool: AddressPool;
   private readonly guests = new Map<string, Guest>();
+  /** VIF devices that hold an address lease, per VM (so expireLeases knows what to forget). */
+  private readonly leasedDevices = new Map<string, Set<string>>();
   private disposed?: Promise<void>;
 
   constructor(private readonly options: ResolvedGuestHostOptions) {
@@ -142,6 +150,7 @@ class LoopbackGuestHost implements SimGuestHost {
     return this.serialize(guest, async () => {
       await this.halt(guest);
       await fs.rm(guest.area.root, { recursive: true, force: true });
+      this.expireLeases(vmUuid);
       this.guests.delete(vmUuid);
     });
   }
@@ -180,6 +189,11 @@ class LoopbackGuestHost implements SimGuestHost {
     return this.guests.get(vmUuid)?.nics.get(device)?.address;
   }
 
+  expireLeases(vmUuid: string): void {
+    for (const device of this.leasedDevices.get(vmUuid) ?? []) this.pool.forget(leaseOf(vmUuid, device));
+    this.leasedDevices.delete(vmUuid);
+  }
+
   areaDir(vmUuid: string): string {
     return guestArea(this.rootDir, vmUuid).root;
   }
@@ -212,7 +226,8 @@ class LoopbackGuestHost implements SimGuestHost {
   /** Allocates an address for `nic` and starts an sshd on it, retrying when another process wins the bind. */
   private async plugAddress(guest: Guest, nic: GuestNic): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
-      const address = await this.pool.allocate();
+      const address = await this.pool.allocate(leaseOf(guest.vmUuid, nic.device));
+      this.leasedDevices.set(guest.vmUuid, (this.leasedDevices.get(guest.vmUuid) ?? new Set()).add(nic.device));
       try {
         const sshd = await startGuestSshd({
           address,
@@ -227,6 +242,7 @@ class LoopbackGuestHost implements SimGuestHost {
         return;
       } catch (error) {
         this.pool.release(address);
+        this.pool.forget(leaseOf(guest.vmUuid, nic.device)); // someone else took it: the retry walks on
         const message = (error as Error).message;
         if (attempt < BIND_ATTEMPTS && /Address already in use|Cannot bind/i.test(message)) continue;
         throw new Error(
@@ -273,6 +289,11 @@ function assertLoginShell(): void {
         `run the simulator as a user with a real shell`,
     );
   }
+}
+
+/** The address-pool lease of one VIF: a DHCP server's client id, per VM and device. */
+function leaseOf(vmUuid: string, device: string): string {
+  return `${vmUuid}/${device}`;
 }
 
 function checkDevice(device: string): void {

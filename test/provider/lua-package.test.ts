@@ -88,6 +88,8 @@ describe("LuaPackage check", () => {
     expect(bad.name).toContain('"Bad Name"');
     expect(bad.constraint).toContain("give either version");
     expect(JSON.stringify(bad)).not.toContain("not a key");
+    expect(await failuresOf({ target: sshSpec({ machineId: "two words" }), name: "alpha" })).toEqual({ "target.machineId": expect.stringContaining('"two words"') });
+    expect(await checked({ target: sshSpec({ machineId: "xcpng:0b6e2c1a-9f1d-4e8a-b1c2-3d4e5f607182" }), name: "alpha" })).toMatchObject({ tree: "user" });
     expect(await failuresOf({ target: { kind: "ftp" }, name: "alpha" })).toEqual({ "target.kind": 'must be "local" or "ssh", got "ftp"' });
     expect(Object.keys(await failuresOf({ target: { kind: "local", tree: "x/y", luaVersion: 5.4 }, name: "alpha", servers: "http://x" }))).toEqual(["target.tree", "target.luaVersion", "servers"]);
     expect(Object.keys(await failuresOf({ target: { kind: "local" }, name: "alpha", tree: "home", servers: [] }))).toEqual(["servers", "tree"]);
@@ -127,8 +129,29 @@ describe("LuaPackage diff", () => {
     const sshNews = (t: Record<string, unknown>) => news({ target: { ...ssh.target, ...t } });
     expect(await impl.diff("id", ssh, sshNews({}))).toEqual(none);
     expect(await impl.diff("id", ssh, sshNews({ privateKey: "k2", hostKeyFingerprint: "SHA256:b" }))).toEqual({ ...none, changes: true });
-    expect((await impl.diff("id", ssh, sshNews({ host: "other" }))).replaces).toEqual(["target"]);
+    expect((await impl.diff("id", ssh, sshNews({ host: "other", hostKeyFingerprint: "SHA256:b" }))).replaces).toEqual(["target"]);
+    expect((await impl.diff("id", ssh, sshNews({ port: 2222 }))).replaces).toEqual(["target"]);
+    expect((await impl.diff("id", ssh, sshNews({ username: "v" }))).replaces).toEqual(["target"]);
     expect((await impl.diff("id", ssh, sshNews({ privateKey: UNKNOWN }))).replaces).toEqual([]);
+    expect((await impl.diff("id", ssh, sshNews({ host: UNKNOWN }))).replaces).toEqual(["target"]);
+  });
+
+  it("treats a new address of the same machine as an in-place update, never a replace", async () => {
+    const vm = { kind: "ssh", host: "10.0.0.5", port: 22, username: "u", hostKeyFingerprint: "SHA256:a", machineId: "xcpng:vm-1" };
+    const onVm = { ...olds, target: vm };
+    const moved = (t: Record<string, unknown>) => news({ target: { ...vm, ...t } });
+    // Same VM uuid: a new address (restart, new lease), even a new host key, is the same machine.
+    expect(await impl.diff("id", onVm, moved({ host: "10.0.0.9" }))).toEqual({ ...none, changes: true });
+    expect(await impl.diff("id", onVm, moved({ host: "10.0.0.9", hostKeyFingerprint: "SHA256:b" }))).toEqual({ ...none, changes: true });
+    // Another VM at the very same address and key is another machine.
+    expect(await impl.diff("id", onVm, moved({ machineId: "xcpng:vm-2" }))).toEqual({ changes: true, replaces: ["target"], deleteBeforeReplace: true });
+    expect((await impl.diff("id", onVm, moved({ machineId: UNKNOWN }))).replaces).toEqual(["target"]);
+    // State written before machineId existed: judged by host key, port and user, then recorded.
+    const legacy = { ...olds, target: { ...vm, machineId: undefined } };
+    expect(await impl.diff("id", legacy, moved({ host: "10.0.0.9" }))).toEqual({ ...none, changes: true });
+    expect((await impl.diff("id", legacy, moved({ host: "10.0.0.9", hostKeyFingerprint: "SHA256:b" }))).replaces).toEqual(["target"]);
+    // Unchanged: no diff at all.
+    expect(await impl.diff("id", onVm, moved({}))).toEqual(none);
   });
 });
 
