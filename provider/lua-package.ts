@@ -20,7 +20,8 @@ export type LuaPackageTree = "system" | "user" | { path: pulumi.Input<string> };
 /** Inputs of {@link LuaPackage}. */
 export interface LuaPackageArgs {
   /**
-   * Where to install (replace on change of machine): an XcpngLuaVM's `sshTarget`, a LocalLua's
+   * Where to install (replace on change of machine; a new address of the same machine — same
+   * `machineId`, or same host key — updates in place): an XcpngLuaVM's `sshTarget`, a LocalLua's
    * `target`, or `{ kind: "ssh", host, port, username, hostKeyFingerprint, privateKey? }`
    * (`privateKey` defaults to `bioxen:sshPrivateKey`; wrap it in `pulumi.secret`).
    * `undefined` is accepted by the type so `vm.sshTarget` can be passed as it is; check then

@@ -17,7 +17,7 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
   return checkLuaPackageInputs(news);
 }
 
-/** Target/name/tree/luaVersion change → replace; a version request the installed version misses → update. */
+/** Another machine/name/tree/luaVersion → replace; the same machine at a new address, or a version request the installed version misses → update. */
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   return diffLuaPackage(olds, news);
 }
@@ -41,7 +41,11 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
   return { id, props: outs, inputs: inputsOf(outs) };
 }
 
-/** Upgrades or downgrades in place when the installed version misses the request; returns full outputs. */
+/**
+ * Upgrades or downgrades in place when the installed version misses the request, and follows the
+ * same machine to a new address (checks the rock there); returns full outputs, whose `target` is
+ * the new one, so a later delete (given these outputs) reaches the machine where it is now.
+ */
 export async function update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = reveal<LuaPackageInputs>(news);
   const rocks = rocksFor(inputs, "update");

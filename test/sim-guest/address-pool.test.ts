@@ -44,6 +44,31 @@ describe("AddressPool", () => {
     expect(await pool.allocate()).toBe("127.91.0.2");
   });
 
+  it("hands a lease its last address back when that is free, else a fresh one it then keeps", async () => {
+    const pool = new AddressPool("127.91", PORT, 10 * 254);
+    const first = await pool.allocate("vm-1/0");
+    expect(first).toBe("127.91.10.1");
+    expect(await pool.allocate("vm-2/0")).toBe("127.91.10.2");
+    pool.release(first);
+    expect(await pool.allocate("vm-1/0")).toBe(first); // halted and started again: same address
+    expect(await pool.allocate("vm-1/0")).toBe("127.91.10.3"); // still held (a second VIF of the lease): walk on
+    pool.release(first);
+    pool.release("127.91.10.3");
+    expect(pool.leased("vm-1/0")).toBe("127.91.10.3");
+
+    const squatter = await listen("127.91.10.3", PORT); // someone else took it while released
+    expect(await pool.allocate("vm-1/0")).toBe("127.91.10.4");
+    await new Promise((r) => squatter.close(r));
+    pool.release("127.91.10.4");
+    expect(await pool.allocate("vm-1/0")).toBe("127.91.10.4"); // the lease moved with it
+
+    pool.release("127.91.10.4");
+    pool.forget("vm-1/0");
+    expect(pool.leased("vm-1/0")).toBeUndefined();
+    expect(await pool.allocate("vm-1/0")).toBe("127.91.10.5"); // an expired lease starts afresh
+    expect(await pool.allocate()).toBe("127.91.10.6"); // no lease: the walk, remembered for nobody
+  });
+
   it("gives up with a hint when the port is taken on every address", async () => {
     await listen("0.0.0.0", PORT + 1);
     const pool = new AddressPool("127.91", PORT + 1, 0);

@@ -203,8 +203,36 @@ describe("simulated guests", () => {
     const again = recorder();
     await host.start({ vmUuid: "vm-a", nics: [{ device: "0", networkUuid: "net-0" }], hasGuestTools: true }, again.listener);
     expect(host.hostKeyFingerprint("vm-a")).toBe(fingerprint);
+    expect(host.address("vm-a", "0")).toBe(address); // its lease: the same address when it is free
     const after = await ssh("vm-a", `cat note.txt; lua5.4 -e 'print(require("tinyguest").hello)'`);
     expect(after.stdout).toBe("secret\nhello from guest A\n");
+  });
+
+  it("a restarted guest gets a new address when its old one is taken or its lease expired, and keeps that one", async () => {
+    const restart = async () => {
+      await host.stop("vm-a");
+      await host.start({ vmUuid: "vm-a", nics: [{ device: "0", networkUuid: "net-0" }], hasGuestTools: true }, () => {});
+      return host.address("vm-a", "0")!;
+    };
+    const first = host.address("vm-a", "0")!;
+    await host.stop("vm-a");
+    const squatter = net.createServer();
+    await new Promise<void>((resolve, reject) => squatter.once("error", reject).listen({ host: first, port: PORT }, resolve));
+    try {
+      await host.start({ vmUuid: "vm-a", nics: [{ device: "0", networkUuid: "net-0" }], hasGuestTools: true }, () => {});
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+    const moved = host.address("vm-a", "0")!;
+    expect(moved).not.toBe(first);
+    expect((await ssh("vm-a", "cat note.txt")).stdout).toBe("secret\n");
+    expect(await restart()).toBe(moved); // the lease moved with it
+
+    host.expireLeases("vm-a");
+    expect(host.address("vm-a", "0")).toBe(moved); // running NICs keep their address
+    const fresh = await restart();
+    expect([first, moved]).not.toContain(fresh);
+    expect((await ssh("vm-a", "cat note.txt")).stdout).toBe("secret\n");
   });
 
   it("destroy removes the area; dispose stops every guest and removes every file", async () => {

@@ -1,14 +1,16 @@
 /**
  * The whole-stack Pulumi program of the acceptance test: three XcpngLuaVMs, one VmNetwork
- * attaching them, one LocalLua and five LuaPackages (three on VMs, two local).
+ * attaching them, one LocalLua and six LuaPackages (four on VMs, two local; c-pool on the
+ * restarting vm-c only while the shape asks for it).
  *
  * The VMs keep device 0 (SSH) on the management network and the VmNetwork attaches them through
  * its `attach` input rather than the VMs' `networks`: the data then flows VM → network, so a
  * preview shows the network checked with unknown VM uuids, and the test exercises the resource
  * whose job is hot-plugging VIFs into running VMs (and that a VM update leaves them alone).
  *
- * Packages sit on vm-a and vm-b only: a VM whose memory changes is halted and started again, and
- * a started guest gets a new address, which would replace every package aimed at the old one.
+ * vm-c, whose memory change halts and starts it, carries a package while `packageOnVmC` is set:
+ * the restart may give it a new address (the test expires its lease so it does), and the package
+ * must follow its VM (update in place, delete at the new address) rather than be replaced.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LocalLua } from "../../provider/local-lua";
@@ -24,6 +26,8 @@ export interface StackShape {
   vmCMemoryMiB: number;
   /** Exact version of alpha on vm-a. */
   alphaOnVmA: string;
+  /** Whether c-pool (bx-pool-02) is on vm-c. */
+  packageOnVmC: boolean;
 }
 
 /** What the program needs from the test's environment. */
@@ -62,6 +66,7 @@ export function stackProgram(env: StackEnvironment, shape: StackShape): Program 
     new LuaPackage("a-alpha", { target: onVm(vmA), name: "alpha", version: shape.alphaOnVmA, servers, luaVersion: "5.4" });
     new LuaPackage("a-pool", { target: onVm(vmA), name: "bx-pool-01", servers, luaVersion: "5.4" });
     new LuaPackage("b-pool", { target: onVm(vmB), name: "bx-pool-02", servers, luaVersion: "5.4" });
+    if (shape.packageOnVmC) new LuaPackage("c-pool", { target: onVm(vmC), name: "bx-pool-02", servers, luaVersion: "5.4" });
 
     const local = new LocalLua("lua", { interpreter: "lua5.4" });
     const localAlpha = new LuaPackage("local-alpha", { target: local.target, name: "alpha", constraint: "< 2", servers });

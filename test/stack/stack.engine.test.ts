@@ -1,8 +1,9 @@
 /**
- * Issue 4's acceptance test: one stack — 3 XcpngLuaVMs, a VmNetwork, a LocalLua, 5 LuaPackages —
+ * Issue 4's acceptance test: one stack — 3 XcpngLuaVMs, a VmNetwork, a LocalLua, 6 LuaPackages —
  * driven through the REAL dynamic-provider host by the engine harness: preview, up, a no-op up,
- * a change, refresh after outside changes, a repairing up and destroy; no secret leaks, no
- * object or XAPI session left behind.
+ * a change that restarts vm-c at a new address (its package follows in place), removing that
+ * package at the new address, refresh after outside changes, a repairing up and destroy; no
+ * secret leaks, no object or XAPI session left behind.
  *
  * Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/* from dist/.
  */
@@ -20,8 +21,10 @@ import { countObjects, ownedObjects, snapshotObjects } from "./sim-checks";
 import { VMS, stackProgram, type StackShape } from "./stack-program";
 
 const PASSWORD = "stack-xapi-secret-3f9a27";
-const FIRST: StackShape = { vmCMemoryMiB: 256, alphaOnVmA: "1.0" };
-const CHANGED: StackShape = { vmCMemoryMiB: 512, alphaOnVmA: "2.0" };
+const FIRST: StackShape = { vmCMemoryMiB: 256, alphaOnVmA: "1.0", packageOnVmC: true };
+const CHANGED: StackShape = { vmCMemoryMiB: 512, alphaOnVmA: "2.0", packageOnVmC: true };
+/** CHANGED without vm-c's package, before vm-c is powered off outside: a refresh cannot reach a package on a halted VM. */
+const TRIMMED: StackShape = { ...CHANGED, packageOnVmC: false };
 
 let env: XcpngSim;
 let rocks: RocksServer;
@@ -69,9 +72,9 @@ async function step(operation: () => Promise<OperationResult>): Promise<Operatio
   return result;
 }
 
-/** The rocks in vm-b's user tree, read over SSH as an operator would. */
-function rocksOnVmB(): LuaRocks {
-  const vm = outputsOf("vm-b");
+/** The rocks in a VM's user tree, read over SSH (at the VM's current address) as an operator would. */
+function rocksOn(vmName: string): LuaRocks {
+  const vm = outputsOf(vmName);
   const target = sshTarget({ host: String(vm.ipAddress), port: env.sshPort, username: env.user, privateKey: env.keys.private, hostKey: { fingerprint: String(vm.hostKeyFingerprint) } });
   return new LuaRocks(target, { luaVersion: "5.4", servers: [rocks.url] });
 }
@@ -100,7 +103,7 @@ describe("a whole stack through the real dynamic-provider host", () => {
 
     // up: everything created, VMs before what needs them.
     const first = await step(() => engine!.up(stackProgram(stackEnv, FIRST)));
-    expect(mutations(first).sort()).toEqual(["create a-alpha", "create a-pool", "create b-pool", "create lab", "create local-alpha", "create local-beta", "create lua", "create vm-a", "create vm-b", "create vm-c"]);
+    expect(mutations(first).sort()).toEqual(["create a-alpha", "create a-pool", "create b-pool", "create c-pool", "create lab", "create local-alpha", "create local-beta", "create lua", "create vm-a", "create vm-b", "create vm-c"]);
     const vmIds = VMS.map((name) => engine!.state.find((r) => r.urn.endsWith(`::${name}`))!.id);
     for (const [i, name] of VMS.entries()) {
       expect(env.sim.record("VM", env.sim.refOf(vmIds[i]!)!)!.other_config["bioxen:owner"]).toBe(`stackproj/dev/XcpngLuaVM/${name}`);
@@ -112,13 +115,14 @@ describe("a whole stack through the real dynamic-provider host", () => {
     expect(outputsOf("a-alpha")).toMatchObject({ installedVersion: "1.0-1" });
     expect(outputsOf("b-pool")).toMatchObject({ installedVersion: "0.1-1" });
     expect(outputsOf("local-beta")).toMatchObject({ installedVersion: "1.0-1", treePath: join(program.dir, "lua_modules") });
-    for (const name of ["a-alpha", "a-pool", "b-pool", "local-alpha", "local-beta"]) expect(isSecret(outputsOf(name).target)).toBe(true);
+    expect(outputsOf("c-pool")).toMatchObject({ installedVersion: "0.1-1" });
+    for (const name of ["a-alpha", "a-pool", "b-pool", "c-pool", "local-alpha", "local-beta"]) expect(isSecret(outputsOf(name).target)).toBe(true);
 
     // up again: no provider call and no XAPI call changes anything.
     const before = snapshotObjects(env.sim);
     const again = await step(() => engine!.up(stackProgram(stackEnv, FIRST)));
     expect(mutations(again)).toEqual([]);
-    expect(again.calls.filter((c) => c.method === "diff")).toHaveLength(10);
+    expect(again.calls.filter((c) => c.method === "diff")).toHaveLength(11);
     expect(snapshotObjects(env.sim)).toEqual(before);
 
     // preview of the change: Check and Diff only, state and pool untouched.
@@ -128,19 +132,31 @@ describe("a whole stack through the real dynamic-provider host", () => {
     expect(engine.serializedState()).toBe(stateBefore);
     expect(snapshotObjects(env.sim)).toEqual(before);
 
-    // change: vm-c's memory (halt + start, allowed) and alpha's version on vm-a; nothing else.
+    // change: vm-c's memory (halt + start, allowed) and alpha's version on vm-a. vm-c's lease
+    // expires first, so it comes back at a new address (as real DHCP may do): its package follows
+    // in place, checked at the new address, and is not replaced.
     const labVifs = attachments().map((a) => a.vifUuid);
+    const oldVmCAddress = String(outputsOf("vm-c").ipAddress);
+    env.sim.sshGuests!.expireLeases(vmIds[2]!);
     const changed = await step(() => engine!.up(stackProgram(stackEnv, CHANGED)));
-    expect(mutations(changed).sort()).toEqual(["update a-alpha", "update vm-c"]);
+    expect(mutations(changed).sort()).toEqual(["update a-alpha", "update c-pool", "update vm-c"]);
+    const newVmCAddress = String(outputsOf("vm-c").ipAddress);
+    expect(newVmCAddress).not.toBe(oldVmCAddress);
+    expect(outputsOf("c-pool")).toMatchObject({ installedVersion: "0.1-1", target: { value: { host: newVmCAddress, machineId: `xcpng:${vmIds[2]}` } } });
     expect(outputsOf("vm-c")).toMatchObject({ memoryMiB: 512, powerState: "running" });
     expect(engine.state.find((r) => r.urn.endsWith("::vm-c"))!.id).toBe(vmIds[2]);
     expect(outputsOf("a-alpha")).toMatchObject({ version: "2.0", installedVersion: "2.0-1" });
     // The VM update left the network's VIF on vm-c in place.
     for (const vif of labVifs) expect(env.sim.refOf(vif)).toBeDefined();
 
+    // c-pool removed: its delete reaches vm-c at the new address.
+    const trimmed = await step(() => engine!.up(stackProgram(stackEnv, TRIMMED)));
+    expect(mutations(trimmed)).toEqual(["delete c-pool"]);
+    expect(await rocksOn("vm-c").installed("bx-pool-02")).toBeUndefined();
+
     // outside changes: vm-c powered off through XAPI, b-pool removed over SSH.
     await env.client.callAsync("VM.hard_shutdown", env.sim.refOf(vmIds[2]!)!);
-    await rocksOnVmB().remove("bx-pool-02");
+    await rocksOn("vm-b").remove("bx-pool-02");
     const refreshed = await step(() => engine!.refresh());
     expect(mutations(refreshed)).toEqual([]);
     expect(outputsOf("vm-c")).toMatchObject({ powerState: "halted" });
@@ -148,10 +164,10 @@ describe("a whole stack through the real dynamic-provider host", () => {
     expect(engine.state.some((r) => r.urn.endsWith("::b-pool"))).toBe(false);
 
     // up repairs exactly the drift.
-    const repaired = await step(() => engine!.up(stackProgram(stackEnv, CHANGED)));
+    const repaired = await step(() => engine!.up(stackProgram(stackEnv, TRIMMED)));
     expect(mutations(repaired).sort()).toEqual(["create b-pool", "update vm-c"]);
     expect(outputsOf("vm-c")).toMatchObject({ powerState: "running" });
-    expect(await rocksOnVmB().installed("bx-pool-02")).toBe("0.1-1");
+    expect(await rocksOn("vm-b").installed("bx-pool-02")).toBe("0.1-1");
 
     expectNoSecretLeaks(engine, [PASSWORD, ...privateKeyLines(env.keys.private)], results);
 

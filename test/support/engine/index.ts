@@ -13,7 +13,7 @@
  *   await host.read(id, urn, outputs, inputs?);       // { id ("" = gone), properties, inputs? }
  *   await host.update(id, urn, oldOutputs, news, { oldInputs? });  // new outputs
  *   await host.delete(id, urn, outputs, { oldInputs? });
- *   host.calls / host.logs; await host.stop();        // the host never exits by itself
+ *   host.calls / host.logs; await host.stop();        // SIGINT, then SIGKILL after 1 s
  * Values are JSON with `secret(v)` envelopes and the `UNKNOWN` string (property-values.ts).
  * Failures reject with `ProviderCallError` { method, urn, code, details, initFailure? }, where
  * initFailure = { id, properties, reasons } decodes pulumirpc.ErrorResourceInitFailed.
@@ -28,6 +28,12 @@
  * Each operation returns { operation, calls, resources } and starts a fresh host (GetPluginInfo,
  * Configure once with the whole stack config). A failed operation rejects with
  * EngineOperationError; the state keeps partial resources (initErrors).
+ *
+ * Shutdown: a host never exits by itself. `host.stop()` (and every Engine operation, when it
+ * ends) stops it as the engine stops a plugin: SIGINT so the provider can clean up (log XAPI
+ * sessions out), SIGKILL after 1 s. Call `stop()` in afterAll/afterEach for hosts you start. If
+ * the test process dies mid-operation (a killed vitest worker), each host's orphan guard sees
+ * its stdin pipe close and exits, so no host outlives its parent (host-process.ts).
  *
  * Provider pattern the host can load (see test/fixtures/engine/file-resource.ts): the provider
  * object's methods capture only a module specifier string and `require()` the implementation

@@ -172,7 +172,12 @@ export class ProviderHost {
     await this.unary<Empty>("delete", urn, (m, o, cb) => this.client.delete(req, m, o, cb));
   }
 
-  /** Closes the channel and kills the host process (it never exits by itself). */
+  /**
+   * Closes the channel and stops the host as the engine does: SIGINT, so the provider can clean
+   * up (log its XAPI sessions out), then SIGKILL when it has not exited after 1 s
+   * (`HOST_STOP_GRACE_MS`). Resolves once it is gone. The host never exits by itself while this
+   * process lives; if this process dies first, the host's orphan guard ends it (host-process.ts).
+   */
   async stop(): Promise<void> {
     this.client.close();
     await stopHostProcess(this.child);
