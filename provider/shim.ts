@@ -8,32 +8,34 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * Builds a dynamic provider whose methods delegate to the module `implSpecifier`
- * (which exports `configure`, `check`, `diff`, `create`, `read`, `update`, `delete`).
- * Build ONE per resource kind and share it, so Pulumi serializes it once.
+ * Builds a dynamic provider whose methods delegate to the module `implementation` (which exports
+ * `configure`, `check`, `diff`, `create`, `read`, `update`, `delete`): a package subpath, or an
+ * absolute path. Build ONE per resource kind and share it, so Pulumi serializes it once.
+ * (The parameter is not called `implSpecifier`: that would shadow the export below, and Pulumi
+ * would serialize it under a renamed variable.)
  */
-export function dynamicProvider(implSpecifier: string): pulumi.dynamic.ResourceProvider {
+export function dynamicProvider(implementation: string): pulumi.dynamic.ResourceProvider {
   return {
     async configure(req) {
-      return require(implSpecifier).configure(req);
+      return require(implementation).configure(req);
     },
     async check(olds, news) {
-      return require(implSpecifier).check(olds, news);
+      return require(implementation).check(olds, news);
     },
     async diff(id, olds, news) {
-      return require(implSpecifier).diff(id, olds, news);
+      return require(implementation).diff(id, olds, news);
     },
     async create(inputs) {
-      return require(implSpecifier).create(inputs);
+      return require(implementation).create(inputs);
     },
     async read(id, props) {
-      return require(implSpecifier).read(id, props);
+      return require(implementation).read(id, props);
     },
     async update(id, olds, news) {
-      return require(implSpecifier).update(id, olds, news);
+      return require(implementation).update(id, olds, news);
     },
     async delete(id, props) {
-      return require(implSpecifier).delete(id, props);
+      return require(implementation).delete(id, props);
     },
   };
 }

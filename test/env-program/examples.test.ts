@@ -1,8 +1,8 @@
-import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runEnvironmentProgram } from "../../provider/environment";
 import { isSecret, revealSecrets, type PropertyValue } from "../support/engine";
+import { EXAMPLE_FILES, LAB_GRAPH, LOCAL_DEV_GRAPH, SMALL_CLUSTER_GRAPH, SMALL_CLUSTER_POOL } from "../env/example-expectations";
 import { graphOf, named, runUnderMocks, type Declared } from "./mocks";
 
 const ROOT = resolve(__dirname, "../..");
@@ -10,11 +10,6 @@ const POOL_PASSWORD = "pool-password-in-config-3e1";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nmock-key-a91f\n-----END OPENSSH PRIVATE KEY-----\n";
 const CONFIG = { "bioxen:poolPassword": POOL_PASSWORD, "bioxen:sshPrivateKey": SSH_KEY };
 const CI_ENV = { POOL_USERNAME: "ci-user", POOL_PASSWORD: "pool-password-in-env-77c", SSH_PRIVATE_KEY: SSH_KEY };
-
-const EXAMPLES = [
-  ...readdirSync(join(ROOT, "examples/environments")).map((f) => `examples/environments/${f}`),
-  ...readdirSync(join(ROOT, "examples/gitops/environments")).map((f) => `examples/gitops/environments/${f}`),
-].filter((f) => /\.(ya?ml|json)$/.test(f));
 
 /** The environment program on `file` (relative to the repository root, as stack config names it). */
 function deploy(file: string) {
@@ -24,7 +19,7 @@ function deploy(file: string) {
 const plain = (d: Declared, key: string) => revealSecrets(d.inputs[key] as PropertyValue) as Record<string, any>;
 
 describe("the environment program on every example file", () => {
-  it.each(EXAMPLES)("%s validates and declares one resource per planned entry, named by the file's keys", async (file) => {
+  it.each(EXAMPLE_FILES)("%s validates and declares one resource per planned entry, named by the file's keys", async (file) => {
     const { result, declared } = await deploy(file);
     expect(declared.length).toBeGreaterThan(0);
     expect(graphOf(declared).map(([, name]) => name)).toEqual(result.resources);
@@ -34,14 +29,7 @@ describe("the environment program on every example file", () => {
 
   it("local-dev: two LocalLua installations (trees under the project folder) and their packages", async () => {
     const { declared, result } = await deploy("examples/environments/local-dev.yaml");
-    expect(graphOf(declared)).toEqual([
-      ["LocalLua", "local:compat", []],
-      ["LocalLua", "local:dev", []],
-      ["LuaPackage", "pkg:local:compat/busted", ["local:compat"]],
-      ["LuaPackage", "pkg:local:dev/busted", ["local:dev"]],
-      ["LuaPackage", "pkg:local:dev/lpeg", ["local:dev"]],
-      ["LuaPackage", "pkg:local:dev/lua-cjson", ["local:dev"]],
-    ]);
+    expect(graphOf(declared)).toEqual(LOCAL_DEV_GRAPH);
     expect(named(declared, "local:dev").inputs).toMatchObject({ interpreter: "lua5.4", tree: "lua_modules", projectDir: ROOT });
     expect(named(declared, "local:compat").inputs).toMatchObject({ interpreter: "lua5.1", tree: "lua_modules_51", projectDir: ROOT });
     const cjson = named(declared, "pkg:local:dev/lua-cjson");
@@ -55,25 +43,8 @@ describe("the environment program on every example file", () => {
 
   it("small-cluster: networks, a head and three workers attached through their own networks input, packages on each", async () => {
     const { declared } = await deploy("examples/environments/small-cluster.yaml");
-    const workers = [0, 1, 2].map((i) => `worker-${i}`);
-    expect(graphOf(declared)).toEqual([
-      ["VmNetwork", "net:backend", []],
-      ["VmNetwork", "net:storage", []],
-      ["XcpngLuaVM", "vm:head", ["net:backend"]],
-      ...workers.map((w) => ["XcpngLuaVM", `vm:${w}`, ["net:backend", "net:storage"]]),
-      ["LuaPackage", "pkg:head/lua-cjson", ["vm:head"]],
-      ["LuaPackage", "pkg:head/luasocket", ["vm:head"]],
-      ...workers.flatMap((w) => [
-        ["LuaPackage", `pkg:${w}/lpeg`, [`vm:${w}`]],
-        ["LuaPackage", `pkg:${w}/luasocket`, [`vm:${w}`]],
-      ]),
-    ]);
-    const connection = {
-      url: "https://xcp-lab.example.org",
-      username: "root",
-      password: POOL_PASSWORD,
-      tlsFingerprint: "5E:9A:21:7C:0B:44:D1:83:6F:2E:90:17:AA:C3:58:E6:12:7D:4B:F0:39:86:C5:0E:A1:D7:64:2B:9F:38:E0:5C",
-    };
+    expect(graphOf(declared)).toEqual(SMALL_CLUSTER_GRAPH);
+    const connection = { ...SMALL_CLUSTER_POOL, password: POOL_PASSWORD };
     const storage = named(declared, "net:storage");
     expect(storage.inputs).toMatchObject({ name: "storage", vlan: { pifDevice: "eth1", tag: 42 } });
     expect(plain(storage, "connection")).toEqual(connection);
@@ -108,14 +79,7 @@ describe("the environment program on every example file", () => {
 
   it("gitops lab: credentials from environment variables (secrets stay secret), the CA file under the project folder", async () => {
     const { declared } = await deploy("examples/gitops/environments/lab.yaml");
-    expect(graphOf(declared)).toEqual([
-      ["XcpngLuaVM", "vm:analysis-0", []],
-      ["XcpngLuaVM", "vm:analysis-1", []],
-      ["LuaPackage", "pkg:analysis-0/lua-cjson", ["vm:analysis-0"]],
-      ["LuaPackage", "pkg:analysis-0/luasocket", ["vm:analysis-0"]],
-      ["LuaPackage", "pkg:analysis-1/lua-cjson", ["vm:analysis-1"]],
-      ["LuaPackage", "pkg:analysis-1/luasocket", ["vm:analysis-1"]],
-    ]);
+    expect(graphOf(declared)).toEqual(LAB_GRAPH);
     const vm = named(declared, "vm:analysis-0");
     expect(plain(vm, "connection")).toEqual({ url: "https://xcp-lab.example.org", username: "ci-user", password: CI_ENV.POOL_PASSWORD, caFile: join(ROOT, "certs/lab-ca.pem") });
     expect(plain(vm, "ssh")).toEqual({ user: "lua", privateKey: SSH_KEY });

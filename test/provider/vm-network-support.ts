@@ -1,55 +1,25 @@
 /** Set-up shared by the VmNetwork suites: a simulator, an XAPI client, guest VMs made with the sdk recipes. */
-import { expect } from "vitest";
-import { XapiClient } from "../../sdk/xapi";
-import { createVif, destroyVm, findTemplate, installVm, ownerMarkerKey, ownerTag, startVm, waitForGuestAddresses } from "../../sdk/xapi/recipes";
-import { SEEDED, TEMPLATES, startSimulator, type Simulator, type SimulatorOptions } from "../../sim";
+import { createVif, destroyVm, findTemplate, installVm, startVm, waitForGuestAddresses } from "../../sdk/xapi/recipes";
+import { SEEDED, TEMPLATES, type SimulatorOptions } from "../../sim";
+import { startSimSession, type SimSession } from "../support/sim";
 
-/** A simulator, a client of our own for set-up, and a leak baseline. */
-export interface NetworkSim {
-  sim: Simulator;
-  client: XapiClient;
-  /** Object counts when the file started. */
-  baseline: Record<string, number>;
+/** A simulator, a client of our own for set-up, and a leak baseline (checked with `expectNoLeftovers`). */
+export interface NetworkSim extends SimSession {
   /** The per-resource `connection` input reaching this simulator. */
   connection: { url: string; username: string; password: string };
-  stop(): Promise<void>;
 }
 
 const COUNTED = ["VM", "VDI", "VBD", "VIF", "network", "VLAN", "PIF"] as const;
 
 /** Starts a latency-free simulator (no pool member) and logs a set-up client in. */
 export async function startNetworkSim(options: SimulatorOptions): Promise<NetworkSim> {
-  const sim = await startSimulator({ slaveHost: false, latency: { scale: 0 }, ...options });
-  try {
-    const client = await XapiClient.connect({ url: sim.url, username: sim.username, password: sim.password, timeoutMs: 20_000 });
-    return {
-      sim,
-      client,
-      baseline: counts(sim),
-      connection: { url: sim.url, username: sim.username, password: sim.password },
-      async stop() {
-        await client.close();
-        await sim.stop();
-      },
-    };
-  } catch (error) {
-    await sim.stop();
-    throw error;
-  }
+  const session = await startSimSession(options, { counted: COUNTED });
+  const { url, username, password } = session.sim;
+  return { ...session, connection: { url, username, password } };
 }
 
-function counts(sim: Simulator): Record<string, number> {
-  return Object.fromEntries(COUNTED.map((cls) => [cls, sim.objects(cls).length]));
-}
-
-/** Asserts no object of ours is left and every count is as at the start. */
-export function expectNoLeftovers(env: NetworkSim): void {
-  for (const cls of ["VM", "VIF", "network"]) {
-    const ours = env.sim.objects(cls).filter((o) => ownerMarkerKey in (o.record.other_config ?? {}) || (o.record.tags ?? []).includes(ownerTag));
-    expect(ours.map((o) => `${cls} ${o.record.name_label ?? o.ref}`)).toEqual([]);
-  }
-  expect(counts(env.sim)).toEqual(env.baseline);
-}
+/** Asserts no VM, VIF or network of ours is left and every counted class is as at the start. */
+export { expectNoLeftovers } from "../support/sim";
 
 /** A guest VM made with the recipes: on the management network (device 0), started. */
 export interface GuestVm {
