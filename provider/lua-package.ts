@@ -40,14 +40,15 @@ export interface LuaPackageArgs {
   tree?: pulumi.Input<LuaPackageTree>;
   /** Lua version to install for (replace on change); default: the LocalLua target's, else luarocks' own. */
   luaVersion?: pulumi.Input<LuaVersion>;
-  /** Deadlines in seconds for create, update and delete (default 300 each); customTimeouts do not reach dynamic providers. */
+  /** Deadlines in seconds for create, update and delete (default 300 each) and read (refresh, SSH dial included; default 20); customTimeouts do not reach dynamic providers. */
   timeouts?: pulumi.Input<LuaPackageTimeouts>;
 }
 
 /**
  * A LuaRocks package on a target. Updating `version`/`constraint` upgrades or downgrades in place;
- * refresh notices an outside removal or version change; delete removes the rock (its dependencies
- * stay). When one LuaPackage needs another, declare `dependsOn` so destroy removes the dependent first.
+ * refresh notices an outside removal or version change, and on an XcpngLuaVM that is stopped
+ * (XAPI asked first) keeps the last state without dialling; delete removes the rock (its
+ * dependencies stay). When one LuaPackage needs another, declare `dependsOn` so destroy removes the dependent first.
  */
 export class LuaPackage extends pulumi.dynamic.Resource {
   /** The target (secret: it may carry an SSH private key). */

@@ -24,6 +24,8 @@ export interface LuaPackageTimeouts {
   create?: number;
   update?: number;
   delete?: number;
+  /** refresh, SSH dial included (default 20 s) */
+  read?: number;
 }
 
 /** LuaPackage inputs after check: `tree` defaulted (from a LocalLua target, else "user"). */
@@ -50,7 +52,7 @@ export interface LuaPackageOutputs extends LuaPackageInputs {
 export const LUA_PACKAGE_INPUT_KEYS = ["target", "name", "version", "constraint", "servers", "tree", "luaVersion", "timeouts"] as const;
 
 /** The `timeouts` keys LuaPackage understands. */
-export const LUA_PACKAGE_TIMEOUT_KEYS = ["create", "update", "delete"] as const;
+export const LUA_PACKAGE_TIMEOUT_KEYS = ["create", "update", "delete", "read"] as const;
 
 /** Validates raw LuaPackage inputs and fills in `tree`/`luaVersion` from a LocalLua target. */
 export function checkLuaPackageInputs(raw: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {

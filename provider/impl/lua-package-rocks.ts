@@ -8,17 +8,30 @@ import { reveal } from "../runtime/inputs";
 import { targetFor, type TargetSpec } from "../runtime/ssh-target";
 import type { LuaPackageInputs, LuaPackageTimeouts } from "./lua-package-inputs";
 
-/** Default deadline per operation when `timeouts` does not say (seconds). */
+/** Default deadline of create, update and delete when `timeouts` does not say (seconds). */
 export const DEFAULT_TIMEOUT_S = 300;
+/** Default deadline of read (refresh), SSH dial included (seconds): a refresh should be quick. */
+export const DEFAULT_READ_TIMEOUT_S = 20;
 
-/** The LuaRocks for a package's inputs, with the deadline of `operation`. */
+/** The deadline of `operation` in milliseconds: `timeouts[operation]`, else its default. */
+export function deadlineMsOf(inputs: Pick<LuaPackageInputs, "timeouts">, operation: keyof LuaPackageTimeouts): number {
+  const plain = reveal<Pick<LuaPackageInputs, "timeouts">>(inputs);
+  return (plain.timeouts?.[operation] ?? (operation === "read" ? DEFAULT_READ_TIMEOUT_S : DEFAULT_TIMEOUT_S)) * 1000;
+}
+
+/**
+ * The LuaRocks for a package's inputs, with the deadline of `operation`. For read the SSH dial
+ * deadline is that deadline too, so an unreachable host fails the refresh in `timeouts.read`
+ * instead of the sdk's 60 s of re-dialling.
+ */
 export function rocksFor(inputs: LuaPackageInputs, operation: keyof LuaPackageTimeouts): LuaRocks {
   const plain = reveal<LuaPackageInputs>(inputs);
-  return new LuaRocks(targetFor(plain.target as TargetSpec), {
+  const timeoutMs = deadlineMsOf(plain, operation);
+  return new LuaRocks(targetFor(plain.target as TargetSpec, operation === "read" ? { dialDeadlineMs: timeoutMs } : {}), {
     tree: plain.tree,
     ...(plain.luaVersion !== undefined ? { luaVersion: plain.luaVersion } : {}),
     ...(plain.servers !== undefined ? { servers: plain.servers } : {}),
-    timeoutMs: (plain.timeouts?.[operation] ?? DEFAULT_TIMEOUT_S) * 1000,
+    timeoutMs,
   });
 }
 

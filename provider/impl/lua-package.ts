@@ -5,10 +5,13 @@
  * `bioxen-luavm/provider/impl/lua-package`.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { log } from "@pulumi/pulumi";
+import { SshError } from "../../sdk/ssh";
 import { compact, reveal } from "../runtime/inputs";
 import { checkLuaPackageInputs, LUA_PACKAGE_INPUT_KEYS, type LuaPackageInputs, type LuaPackageOutputs } from "./lua-package-inputs";
 import { diffLuaPackage } from "./lua-package-diff";
-import { ensureVersion, rocksFor } from "./lua-package-rocks";
+import { vmPowerOf, xapiConfigured, xcpngVmUuid, type VmPowerReport } from "./lua-package-machine";
+import { deadlineMsOf, ensureVersion, rocksFor } from "./lua-package-rocks";
 
 export { configure } from "../runtime/config";
 
@@ -31,14 +34,32 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
   return { id: `${rocks.target.description}:${treePath}/${inputs.name}`, outs: outputsFor(raw, installed.version, treePath) };
 }
 
-/** Notices a removed rock (no id: gone) or another installed version (new `installedVersion`). */
+/**
+ * Notices a removed rock (no id: gone) or another installed version (new `installedVersion`).
+ * On an XcpngLuaVM (with an XAPI connection configured) XAPI is asked first: a stopped VM keeps
+ * the last known state without dialling, a VM that no longer exists takes the rock with it.
+ */
 export async function read(id: string, raw: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const props = reveal<LuaPackageOutputs>(raw);
-  const rocks = rocksFor(props, "update");
-  const installed = await rocks.installed(props.name);
-  if (installed === undefined) return {};
-  const outs = outputsFor(raw, installed, await rocks.treeRoot());
-  return { id, props: outs, inputs: inputsOf(outs) };
+  const vm = await vmPowerFor(props, "read");
+  if (vm?.powerState === "gone") {
+    await log.info(`LuaPackage ${props.name}: VM ${vm.vmUuid} no longer exists, so neither does the rock on it; refresh drops it from the state`);
+    return {};
+  }
+  if (vm !== undefined && vm.powerState !== "running") {
+    await log.info(`LuaPackage ${props.name}: VM ${vm.vmUuid} is ${vm.powerState}; the rock is on its disk and cannot be checked now, so refresh keeps the last known state (${props.installedVersion} in ${props.treePath})`);
+    const outs = outputsFor(raw, props.installedVersion, props.treePath);
+    return { id, props: outs, inputs: inputsOf(outs) };
+  }
+  const rocks = rocksFor(props, "read");
+  try {
+    const installed = await rocks.installed(props.name);
+    if (installed === undefined) return {};
+    const outs = outputsFor(raw, installed, await rocks.treeRoot());
+    return { id, props: outs, inputs: inputsOf(outs) };
+  } catch (error) {
+    throw unreachableOnRead(error, props);
+  }
 }
 
 /**
@@ -48,14 +69,24 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
  */
 export async function update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = reveal<LuaPackageInputs>(news);
+  await requireRunningVm(inputs, "update");
   const rocks = rocksFor(inputs, "update");
   const installed = await ensureVersion(rocks, inputs);
   return { outs: outputsFor(news, installed.version, await rocks.treeRoot()) };
 }
 
-/** Removes every installed version of the rock from the tree (nothing to do when it is already gone). */
+/**
+ * Removes every installed version of the rock from the tree (nothing to do when it is already
+ * gone, or when its XcpngLuaVM no longer exists); refuses at once while that VM is stopped.
+ */
 async function deleteLuaPackage(_id: string, raw: Record<string, unknown>): Promise<void> {
   const props = reveal<LuaPackageOutputs>(raw);
+  const vm = await vmPowerFor(props, "delete");
+  if (vm?.powerState === "gone") {
+    await log.info(`LuaPackage ${props.name}: VM ${vm.vmUuid} no longer exists, and the rock went with it; nothing to remove`);
+    return;
+  }
+  if (vm !== undefined && vm.powerState !== "running") throw new Error(stoppedVmMessage(props, vm, "delete"));
   await rocksFor(props, "delete").remove(props.name);
 }
 export { deleteLuaPackage as delete };
@@ -63,6 +94,43 @@ export { deleteLuaPackage as delete };
 /** Outputs = the inputs as given (secret envelopes kept) + what is installed where. */
 function outputsFor(inputs: Record<string, unknown>, installedVersion: string, treePath: string): Record<string, unknown> {
   return compact({ ...inputsOf(inputs), installedVersion, treePath });
+}
+
+/**
+ * The power of the target's VM, or undefined (no XcpngLuaVM, no XAPI connection). When XAPI
+ * cannot answer, the operation still goes over SSH (with its own deadline) and the log says why.
+ */
+async function vmPowerFor(inputs: LuaPackageInputs, operation: "read" | "update" | "delete"): Promise<VmPowerReport | undefined> {
+  try {
+    return await vmPowerOf(inputs.target, deadlineMsOf(inputs, operation));
+  } catch (error) {
+    await log.warn(`LuaPackage ${inputs.name}: ${(error as Error).message}; going to the rock over SSH instead`);
+    return undefined;
+  }
+}
+
+/** Throws, without dialling, when the target's VM is stopped or gone: an update cannot reach it. */
+async function requireRunningVm(inputs: LuaPackageInputs, operation: "update"): Promise<void> {
+  const vm = await vmPowerFor(inputs, operation);
+  if (vm !== undefined && vm.powerState !== "running") throw new Error(stoppedVmMessage(inputs, vm, operation));
+}
+
+/** What to do when `operation` meets a stopped or vanished VM. */
+function stoppedVmMessage(inputs: Pick<LuaPackageInputs, "name">, vm: VmPowerReport, operation: "update" | "delete"): string {
+  if (vm.powerState === "gone") return `LuaPackage ${inputs.name}: cannot ${operation}: VM ${vm.vmUuid} no longer exists; run \`pulumi refresh\` to drop the package from the state`;
+  const escape = operation === "delete" ? ", or, to give the rock up, remove the package from the state with `pulumi state delete <urn>`" : "";
+  return `LuaPackage ${inputs.name}: cannot ${operation} while VM ${vm.vmUuid} is ${vm.powerState}: the rock is on its disk. Start the VM (its XcpngLuaVM's powerState: "running") and run again${escape}`;
+}
+
+/** A read's SSH dial failure, as an error naming the host, the deadline and what to do. */
+function unreachableOnRead(error: unknown, props: LuaPackageOutputs): unknown {
+  if (!(error instanceof SshError) || error.code !== "UNREACHABLE") return error;
+  const seconds = deadlineMsOf(props, "read") / 1000;
+  const hint = xcpngVmUuid(props.target) !== undefined && !xapiConfigured() ? "; set bioxen:xapiUrl/xapiUsername/xapiPassword so refresh can see a stopped XcpngLuaVM without dialling" : "";
+  return new Error(
+    `LuaPackage ${props.name}: refresh could not reach ${error.target} within ${seconds} s (timeouts.read): is the host up? Start it, or raise timeouts.read if it is slow to answer${hint}. ${error.message}`,
+    { cause: error },
+  );
 }
 
 function inputsOf(props: Record<string, unknown>): Record<string, unknown> {

@@ -53,7 +53,11 @@ LUA_CPATH_5_4=$(lua_cpath 5.4)
 export HOME LUAROCKS_CONFIG PATH LUA_PATH LUA_CPATH LUA_PATH_5_1 LUA_CPATH_5_1 LUA_PATH_5_2 \\
   LUA_CPATH_5_2 LUA_PATH_5_3 LUA_CPATH_5_3 LUA_PATH_5_4 LUA_CPATH_5_4
 # A version-specific LuaRocks config would win over ours: no guest may have one.
-unset LUAROCKS_CONFIG_5_1 LUAROCKS_CONFIG_5_2 LUAROCKS_CONFIG_5_3 LUAROCKS_CONFIG_5_4 XDG_CONFIG_HOME
+unset LUAROCKS_CONFIG_5_1 LUAROCKS_CONFIG_5_2 LUAROCKS_CONFIG_5_3 LUAROCKS_CONFIG_5_4 XDG_CONFIG_HOME XDG_CACHE_HOME
+# LuaRocks takes USER=root for "superuser" and then caches downloads in the host's
+# /var/cache/luarocks whatever its config says; a guest's cache belongs in its HOME
+# (the only other effect: root may use --local, which lands in the area too).
+if [ "\${USER-}" = root ]; then USER=guest-root; export USER; fi
 cd "$HOME" || exit 1
 
 command=\${SSH_ORIGINAL_COMMAND-}

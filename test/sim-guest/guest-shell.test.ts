@@ -8,6 +8,7 @@ import { guestArea, type GuestArea } from "../../sim/guest/area-layout";
 import { GUEST_AREA_ENV, writeGuestShell } from "../../sim/guest/guest-shell";
 import { prepareArea } from "../../sim/guest/prepare-area";
 import { writeTinyRock } from "./tiny-rock";
+import { startRocksServer } from "../support/rocks-server";
 
 interface Run {
   stdout: string;
@@ -23,11 +24,11 @@ let areaA: GuestArea;
 let areaB: GuestArea;
 let sources: string;
 
-/** Runs the login wrapper as sshd would: original command in SSH_ORIGINAL_COMMAND, area via SetEnv. */
-function login(area: GuestArea | undefined, command: string, asNobody = false): Promise<Run> {
+/** Runs the login wrapper as sshd would: original command in SSH_ORIGINAL_COMMAND, area via SetEnv, USER as given. */
+function login(area: GuestArea | undefined, command: string, asNobody = false, user?: string): Promise<Run> {
   const env: NodeJS.ProcessEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", SSH_ORIGINAL_COMMAND: command };
   if (area) env[GUEST_AREA_ENV] = area.root;
-  env.USER = asNobody ? "nobody" : (process.env.USER ?? "");
+  env.USER = user ?? (asNobody ? "nobody" : (process.env.USER ?? ""));
   const argv = asNobody ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", shell] : [shell];
   return new Promise((resolve) => {
     execFile(argv[0]!, argv.slice(1), { env, cwd: "/", timeout: 30_000 }, (error, stdout, stderr) => {
@@ -97,6 +98,19 @@ describe("guest login wrapper", () => {
     expect(existsSync("/usr/local/lib/luarocks/rocks-5.4/tinya")).toBe(false);
     const listB = await login(areaB, "luarocks --lua-version 5.4 list --porcelain");
     expect(listB.stdout).not.toContain("tinya");
+  });
+
+  it("keeps LuaRocks' download cache in the guest's HOME when USER=root, not in the host's /var/cache", async () => {
+    const server = await startRocksServer({ rocks: ["alpha"] });
+    try {
+      const cacheName = server.url.replace(/[/:]/g, "_");
+      const install = await login(areaA, `luarocks --lua-version 5.4 --only-server ${server.url} install alpha 1.0-1`, false, "root");
+      expect(install.stderr + install.stdout).toContain(`is now installed in ${areaA.systemTree}`);
+      expect(existsSync(path.join(areaA.home, ".cache/luarocks", cacheName))).toBe(true);
+      expect(existsSync(path.join("/var/cache/luarocks", cacheName))).toBe(false);
+    } finally {
+      await server.stop();
+    }
   });
 
   it("maps --tree system into the guest's own area", async () => {
