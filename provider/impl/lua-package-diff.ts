@@ -5,13 +5,15 @@
  * that keeps the rock's name deletes the old one first: both may be the same files.
  *
  * The machine is not its address: a restarted VM may come back with another DHCP lease. An SSH
- * target is the same machine while its `machineId` (XcpngLuaVM: `xcpng:<vm uuid>`) is unchanged,
+ * target is the same machine while its `machineId` (XcpngLuaVM: `xcpng:<pool uuid>:<vm uuid>`, or
+ * the old `xcpng:<vm uuid>`: the same VM uuid is the same machine) is unchanged,
  * or — when either side has none — while its port, user and host key (or address) are; a new
  * address is then an in-place update whose outputs record the new target, so a later delete
  * (which gets the outputs) goes to where the VM is now.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN, isUnknown, reveal, sameValue } from "../runtime/inputs";
+import { sameMachineId } from "../runtime/machine-id";
 import { satisfiesRequest } from "./lua-package-rocks";
 
 /** Inputs whose change means another rock: a new resource. */
@@ -40,7 +42,7 @@ const MACHINE_FIELDS = ["kind", "host", "port", "username", "hostKeyFingerprint"
 
 /**
  * Whether two targets name the same machine (not how we log in): same kind; for SSH the same
- * `machineId` when both carry one, else the same port and user and either the same address or
+ * `machineId` when both carry one (XCP-ng ids: the same VM uuid, with or without the pool), else the same port and user and either the same address or
  * the same host key (a re-keyed host at its address, or a known key at a new address). Clones
  * sharing a host key behind hand-written targets look alike: give them machineIds.
  */
@@ -51,7 +53,7 @@ function sameMachine(before: unknown, after: unknown): boolean {
   if (MACHINE_FIELDS.some((key) => isUnknown(b[key]))) return false;
   if (a.kind !== b.kind) return false;
   if (a.kind !== "ssh") return true;
-  if (typeof a.machineId === "string" && typeof b.machineId === "string") return a.machineId === b.machineId;
+  if (typeof a.machineId === "string" && typeof b.machineId === "string") return sameMachineId(a.machineId, b.machineId);
   return a.port === b.port && a.username === b.username && (a.host === b.host || a.hostKeyFingerprint === b.hostKeyFingerprint);
 }
 

@@ -37,7 +37,9 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
 /**
  * Notices a removed rock (no id: gone) or another installed version (new `installedVersion`).
  * On an XcpngLuaVM (with an XAPI connection configured) XAPI is asked first: a stopped VM keeps
- * the last known state without dialling, a VM that no longer exists takes the rock with it.
+ * the last known state without dialling, a VM that no longer exists takes the rock with it — but
+ * "no longer exists" is concluded only when the target's machineId names the configured pool;
+ * a VM of another pool (or an old-form machineId) that XAPI does not find is read over SSH.
  */
 export async function read(id: string, raw: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const props = reveal<LuaPackageOutputs>(raw);
@@ -77,7 +79,8 @@ export async function update(_id: string, _olds: Record<string, unknown>, news: 
 
 /**
  * Removes every installed version of the rock from the tree (nothing to do when it is already
- * gone, or when its XcpngLuaVM no longer exists); refuses at once while that VM is stopped.
+ * gone, or when its XcpngLuaVM no longer exists in the pool its machineId names and the stack
+ * config connects to); refuses at once while that VM is stopped.
  */
 async function deleteLuaPackage(_id: string, raw: Record<string, unknown>): Promise<void> {
   const props = reveal<LuaPackageOutputs>(raw);

@@ -5,6 +5,7 @@
 import type { XcpngLifecycleOptions, XcpngLuaVmSpec, XcpngLuaVmState } from "../../sdk/vm/xcpng";
 import { describeSetting, settings } from "../runtime/config";
 import { compact, reveal } from "../runtime/inputs";
+import { xcpngMachineId } from "../runtime/machine-id";
 import { OWNER_INPUT } from "../runtime/owner";
 import type { TargetSpec } from "../runtime/ssh-target";
 import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./xcpng-lua-vm-inputs";
@@ -46,8 +47,11 @@ export function lifecycleOptions(raw: Record<string, unknown>): XcpngLifecycleOp
   });
 }
 
-/** Outputs: the inputs with the observed name, vCPUs, memory, tags and power state, plus what was computed. */
-export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmState, spec?: XcpngLuaVmSpec): Record<string, unknown> {
+/**
+ * Outputs: the inputs with the observed name, vCPUs, memory, tags and power state, plus what was
+ * computed; `poolUuid` (the pool the VM was found in) goes into the sshTarget's `machineId`.
+ */
+export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmState, poolUuid: string, spec?: XcpngLuaVmSpec): Record<string, unknown> {
   const base: Record<string, unknown> = { ...inputs };
   for (const key of XCPNG_OUTPUT_KEYS) delete base[key];
   const ssh = reveal<XcpngLuaVmInputs["ssh"]>(inputs.ssh ?? {});
@@ -55,7 +59,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
   const user = spec?.ssh.user ?? ssh.user ?? settings().sshUser;
   const sshTarget: TargetSpec | undefined =
     state.ipAddress && state.hostKeyFingerprint && user
-      ? compact({ kind: "ssh" as const, host: state.ipAddress, port, username: user, hostKeyFingerprint: state.hostKeyFingerprint, privateKey: ssh.privateKey, machineId: machineIdOf(state.vmUuid) })
+      ? compact({ kind: "ssh" as const, host: state.ipAddress, port, username: user, hostKeyFingerprint: state.hostKeyFingerprint, privateKey: ssh.privateKey, machineId: xcpngMachineId(poolUuid, state.vmUuid) })
       : undefined;
   return compact({
     ...base,
@@ -96,9 +100,4 @@ export function priorOf(outputs: Record<string, unknown>): { hostKeyFingerprint?
     adopted: outputs.adopted === true,
     networks: Array.isArray(outputs.networks) ? (outputs.networks as XcpngLuaVmSpec["networks"]) : undefined,
   }) as ReturnType<typeof priorOf>;
-}
-
-/** The `machineId` of a VM's sshTarget: stays the same when a restart gives the VM another address. */
-function machineIdOf(vmUuid: string): string {
-  return `xcpng:${vmUuid}`;
 }

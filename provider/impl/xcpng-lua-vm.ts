@@ -8,6 +8,7 @@ import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, u
 import { withXapi, type ConnectionInput } from "../runtime/connections";
 import { reveal } from "../runtime/inputs";
 import { withCreateSlot } from "../runtime/limiter";
+import { poolUuidOf } from "../runtime/machine-id";
 import { OWNER_INPUT } from "../runtime/owner";
 import { diffXcpngLuaVm } from "./xcpng-lua-vm-diff";
 import { checkXcpngLuaVm } from "./xcpng-lua-vm-inputs";
@@ -21,16 +22,20 @@ export const check = checkXcpngLuaVm;
 /** diff: replaces / in-place updates / refusals (no network). */
 export const diff = diffXcpngLuaVm;
 
-/** create: find-or-clone, configure, start, wait for address, SSH and Lua. */
+/**
+ * create: find-or-clone, configure, start, wait for address, SSH and Lua. The pool's uuid is read
+ * first (it goes into the sshTarget's machineId), so a pool that cannot say who it is gets no VM.
+ */
 export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const spec = specOf(inputs);
   return withXapi(connectionOf(inputs), (client, url) =>
     withCreateSlot(url, async () => {
+      const poolUuid = await poolUuidOf(client);
       try {
         const state = await ensureXcpngLuaVm(client, spec, lifecycleOptions(inputs));
-        return { id: state.vmUuid, outs: outputsOf(inputs, state, spec) };
+        return { id: state.vmUuid, outs: outputsOf(inputs, state, poolUuid, spec) };
       } catch (error) {
-        throw keptVmError(error, inputs, spec);
+        throw keptVmError(error, inputs, poolUuid, spec);
       }
     }),
   );
@@ -38,9 +43,12 @@ export async function create(inputs: Record<string, unknown>): Promise<pulumi.dy
 
 /** read (refresh): the VM as it is now, or no id when it is gone; inputs derived from the outputs. */
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
-  const state = await withXapi(connectionOf(props), (client) => readXcpngLuaVm(client, id, priorOf(props)));
-  if (!state) return {};
-  const outs = outputsOf(props, state);
+  const found = await withXapi(connectionOf(props), async (client) => {
+    const state = await readXcpngLuaVm(client, id, priorOf(props));
+    return state ? { state, poolUuid: await poolUuidOf(client) } : undefined;
+  });
+  if (!found) return {};
+  const outs = outputsOf(props, found.state, found.poolUuid);
   return { id, props: outs, inputs: inputsOfOutputs(outs) };
 }
 
@@ -49,11 +57,12 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const inputs = { ...news, [OWNER_INPUT]: olds[OWNER_INPUT] ?? news[OWNER_INPUT] };
   const spec = specOf(inputs);
   return withXapi(connectionOf(inputs), async (client) => {
+    const poolUuid = await poolUuidOf(client);
     try {
       const state = await updateXcpngLuaVm(client, id, spec, priorOf(olds), lifecycleOptions(inputs));
-      return { outs: outputsOf(inputs, state, spec) };
+      return { outs: outputsOf(inputs, state, poolUuid, spec) };
     } catch (error) {
-      throw keptVmError(error, inputs, spec);
+      throw keptVmError(error, inputs, poolUuid, spec);
     }
   });
 }
@@ -69,8 +78,8 @@ function connectionOf(props: Record<string, unknown>): ConnectionInput | undefin
 }
 
 /** An error the engine turns into a partial state (id + properties) when a VM was kept. */
-function keptVmError(error: unknown, inputs: Record<string, unknown>, spec: ReturnType<typeof specOf>): unknown {
+function keptVmError(error: unknown, inputs: Record<string, unknown>, poolUuid: string, spec: ReturnType<typeof specOf>): unknown {
   if (!(error instanceof XcpngLuaVmError)) return error;
-  const properties = { ...outputsOf(inputs, error.state, spec), __provider: inputs.__provider };
+  const properties = { ...outputsOf(inputs, error.state, poolUuid, spec), __provider: inputs.__provider };
   return Object.assign(new Error(error.message, { cause: error }), { id: error.vmUuid, properties });
 }

@@ -22,14 +22,16 @@ export type TargetSpec =
       /** private key text (secret); default `bioxen:sshPrivateKey` */
       privateKey?: string;
       /**
-       * What machine this is, whatever its address: `xcpng:<vm uuid>` on an XcpngLuaVM's
-       * `sshTarget`. LuaPackage treats an unchanged machineId as the same machine when the
-       * address changes (a restarted VM's new DHCP lease). Optional; not used to connect.
+       * What machine this is, whatever its address: `xcpng:<pool uuid>:<vm uuid>` on an
+       * XcpngLuaVM's `sshTarget` (`xcpng:<vm uuid>` in state written before the pool was
+       * recorded). LuaPackage treats an unchanged machineId (for XCP-ng: the same VM uuid) as the
+       * same machine when the address changes (a restarted VM's new DHCP lease). Optional; not
+       * used to connect.
        */
       machineId?: string;
     };
 
-/** A machineId: a scheme and an id, e.g. "xcpng:0a1b…"; printable and short, never a secret. */
+/** A machineId: a scheme and an id, e.g. "xcpng:<pool uuid>:<vm uuid>"; printable and short, never a secret. */
 const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9.:_-]{0,199}$/;
 
 /** Options for {@link targetFor}. */
@@ -77,7 +79,7 @@ export function checkTargetSpec(property: string, value: unknown): CheckFailure[
     failures.push(failure(`${property}.hostKeyFingerprint`, `must be a SHA256:… fingerprint as ssh-keygen -l prints it, got ${shown(spec.hostKeyFingerprint)}`));
   }
   if (spec.machineId !== undefined && !isUnknown(spec.machineId) && (typeof spec.machineId !== "string" || !MACHINE_ID.test(spec.machineId))) {
-    failures.push(failure(`${property}.machineId`, `must be a machine identity such as "xcpng:<vm uuid>" (letters, digits and .:_-), got ${shown(spec.machineId)}`));
+    failures.push(failure(`${property}.machineId`, `must be a machine identity such as "xcpng:<pool uuid>:<vm uuid>" (letters, digits and .:_-), got ${shown(spec.machineId)}`));
   }
   if (spec.privateKey !== undefined && (typeof spec.privateKey !== "string" || !spec.privateKey.includes("PRIVATE KEY"))) {
     failures.push(failure(`${property}.privateKey`, "must be private key text (PEM or OpenSSH); value not shown"));

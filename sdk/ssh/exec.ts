@@ -11,11 +11,15 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
   const started = performance.now();
   const { signal } = options;
   if (signal?.aborted) throw abortedError(target, argv, signal);
-  const { channel, lease, exitReport } = await connection
-    .openExec(command, "an exec channel", { signal })
-    .catch((err: unknown) => {
-      throw signal?.aborted ? abortedError(target, argv, signal) : err;
-    });
+  // The timeout counts from the call: waiting for a free channel (others may hold every slot for long) is part of it.
+  const opening = options.timeoutMs === undefined ? signal : AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(signal ? [signal] : [])]);
+  const opened = await connection.openExec(command, "an exec channel", { signal: opening }).catch((err: unknown) => {
+    if (signal?.aborted) throw abortedError(target, argv, signal);
+    if (opening?.aborted) return undefined;
+    throw err;
+  });
+  if (!opened) return { stdout: "", stderr: "", exitCode: null, signal: null, timedOut: true, durationMs: performance.now() - started };
+  const { channel, lease, exitReport } = opened;
   const process = new RemoteProcess(connection, channel, lease, exitReport);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -28,7 +32,7 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
     ? setTimeout(() => {
         timedOut = true;
         void process.terminate(0);
-      }, options.timeoutMs)
+      }, Math.max(1, options.timeoutMs - (performance.now() - started)))
     : undefined;
   const onAbort = () => void process.terminate(0);
   signal?.addEventListener("abort", onAbort, { once: true });

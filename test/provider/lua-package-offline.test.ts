@@ -1,7 +1,8 @@
 /**
  * LuaPackage when its target cannot answer: a package on an XcpngLuaVM that was halted or
- * destroyed outside Pulumi (XAPI is asked before any SSH dial), and a plain SSH host that is down
- * (refresh fails at `timeouts.read`, naming the host).
+ * destroyed outside Pulumi (XAPI is asked before any SSH dial), a VM of another pool than the
+ * stack-level XAPI connection (never taken for gone: read over SSH), and a plain SSH host that is
+ * down (refresh fails at `timeouts.read`, naming the host).
  */
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -12,9 +13,11 @@ import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
-import { expectNoLeftovers, startXcpngSim, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { expectNoLeftovers, poolUuidOf, startXcpngSim, testOwner, type XcpngSim } from "./support/xcpng-sim";
 
 let env: XcpngSim;
+/** A second pool, reached only through an XcpngLuaVM `connection` input (never the stack config). */
+let other: XcpngSim;
 let server: RocksServer;
 
 function configureXapi(withXapi: boolean): void {
@@ -23,7 +26,7 @@ function configureXapi(withXapi: boolean): void {
 }
 
 beforeAll(async () => {
-  [env, server] = await Promise.all([startXcpngSim({}, "127.86"), startRocksServer({ rocks: ["alpha"] })]);
+  [env, other, server] = await Promise.all([startXcpngSim({}, "127.86"), startXcpngSim({}, "127.87"), startRocksServer({ rocks: ["alpha"] })]);
   configureXapi(true);
 });
 afterEach(() => {
@@ -35,22 +38,26 @@ afterAll(async () => {
   await closeAllSshConnections();
   await closeAllXapiClients();
   await server?.stop();
-  if (!env) return;
   try {
-    expectNoLeftovers(env);
+    for (const sim of [env, other]) if (sim) expectNoLeftovers(sim);
   } finally {
-    await env.stop();
+    await Promise.all([env?.stop(), other?.stop()]);
   }
 });
 
-/** Creates an XcpngLuaVM through its provider and returns its id and outputs. */
-async function createVm(): Promise<{ id: string; outs: Record<string, unknown> }> {
+/**
+ * Creates an XcpngLuaVM through its provider and returns its id and outputs; in `pool` when
+ * given (through the `connection` input), else in the stack-level pool.
+ */
+async function createVm(pool?: XcpngSim): Promise<{ id: string; outs: Record<string, unknown> }> {
+  const connection = pool ? { connection: { url: pool.sim.url, username: pool.sim.username, password: pool.sim.password } } : {};
   const { inputs, failures } = await vmImpl.check({}, {
     __owner: testOwner("pkg-vm"),
     name: "pkg-vm",
     template: TEMPLATES.cloneReady,
     networks: [{ network: SEEDED.managementNetwork }],
-    ssh: { port: env.sshPort, privateKey: env.keys.private },
+    ssh: { port: (pool ?? env).sshPort, privateKey: (pool ?? env).keys.private },
+    ...connection,
     luaInterpreter: "lua5.4",
     memoryMiB: 512,
     timeouts: { create: 30, ready: 30, delete: 20 },
@@ -79,7 +86,9 @@ describe("LuaPackage on an XcpngLuaVM stopped or destroyed outside Pulumi", () =
     let vmDeleted = false;
     try {
       const created = await impl.create(await checkedPackage(vm.outs.sshTarget));
-      expect(created.outs).toMatchObject({ installedVersion: "1.0-1", target: { machineId: `xcpng:${vm.id}` } });
+      expect(created.outs).toMatchObject({ installedVersion: "1.0-1", target: { machineId: `xcpng:${await poolUuidOf(env)}:${vm.id}` } });
+      // The same VM under the machineId written before the pool was recorded.
+      const oldForm = { ...created.outs, target: { ...(created.outs!.target as object), machineId: `xcpng:${vm.id}` } };
       expect((await impl.read(created.id, created.outs!)).props).toMatchObject({ installedVersion: "1.0-1" });
 
       await env.client.callAsync("VM.hard_shutdown", env.sim.refOf(vm.id)!);
@@ -88,6 +97,8 @@ describe("LuaPackage on an XcpngLuaVM stopped or destroyed outside Pulumi", () =
       expect(read).toEqual({ id: created.id, props: created.outs, inputs: await checkedPackage(vm.outs.sshTarget) });
       expect(log.join("\n")).toMatch(new RegExp(`VM ${vm.id} is halted; .*keeps the last known state \\(1\\.0-1 in `));
       expect(log.join("\n")).not.toContain(env.keys.private.split("\n")[1]);
+      // A VM XAPI finds is reported whatever form its machineId has (VM uuids are unique).
+      expect((await impl.read(created.id, oldForm)).props).toEqual(oldForm);
 
       const newer = await checkedPackage(vm.outs.sshTarget, { version: "2.0" });
       await expect(impl.update(created.id, created.outs!, newer)).rejects.toThrow(new RegExp(`cannot update while VM ${vm.id} is halted.*Start the VM`));
@@ -102,8 +113,38 @@ describe("LuaPackage on an XcpngLuaVM stopped or destroyed outside Pulumi", () =
       await vmImpl.delete(vm.id, vm.outs);
       vmDeleted = true;
       expect(await impl.read(created.id, created.outs!)).toEqual({});
+      // An old-form machineId names no pool: not found is never "gone"; refresh dials (and fails here).
+      await expect(impl.read(created.id, { ...oldForm, timeouts: { read: 2 } })).rejects.toThrow(/refresh could not reach ssh:\/\/.*within 2 s/);
       await impl.delete(created.id, created.outs!); // the rock went with the VM: nothing to do
       await expect(impl.update(created.id, created.outs!, newer)).rejects.toThrow(/cannot update: VM .* no longer exists; run `pulumi refresh`/);
+    } finally {
+      if (!vmDeleted) await vmImpl.delete(vm.id, vm.outs);
+    }
+  });
+});
+
+describe("LuaPackage on an XcpngLuaVM of another pool than the stack-level XAPI connection", () => {
+  it("never takes the VM for gone because the configured pool does not know it: reads and removes the rock over SSH", async () => {
+    const vm = await createVm(other);
+    let vmDeleted = false;
+    try {
+      const machineId = `xcpng:${await poolUuidOf(other)}:${vm.id}`;
+      expect(vm.outs.sshTarget).toMatchObject({ machineId });
+      const created = await impl.create(await checkedPackage(vm.outs.sshTarget));
+      const log = captureInfoLog();
+      expect(await impl.read(created.id, created.outs!)).toEqual({ id: created.id, props: created.outs, inputs: await checkedPackage(vm.outs.sshTarget) });
+      const oldForm = { ...created.outs, target: { ...(created.outs!.target as object), machineId: `xcpng:${vm.id}` } };
+      expect((await impl.read(created.id, oldForm)).props).toEqual(oldForm);
+      expect(log.join("\n")).not.toContain("no longer exists");
+
+      // delete is not skipped: the rock is removed over SSH, which a read then confirms.
+      await impl.delete(created.id, created.outs!);
+      expect(await impl.read(created.id, created.outs!)).toEqual({});
+
+      // Destroyed in its own pool: the configured pool cannot tell, so refresh dials and fails at timeouts.read.
+      await vmImpl.delete(vm.id, vm.outs);
+      vmDeleted = true;
+      await expect(impl.read(created.id, { ...created.outs, timeouts: { read: 2 } })).rejects.toThrow(/refresh could not reach ssh:\/\/.*within 2 s/);
     } finally {
       if (!vmDeleted) await vmImpl.delete(vm.id, vm.outs);
     }

@@ -90,6 +90,7 @@ describe("LuaPackage check", () => {
     expect(JSON.stringify(bad)).not.toContain("not a key");
     expect(await failuresOf({ target: sshSpec({ machineId: "two words" }), name: "alpha" })).toEqual({ "target.machineId": expect.stringContaining('"two words"') });
     expect(await checked({ target: sshSpec({ machineId: "xcpng:0b6e2c1a-9f1d-4e8a-b1c2-3d4e5f607182" }), name: "alpha" })).toMatchObject({ tree: "user" });
+    expect(await checked({ target: sshSpec({ machineId: "xcpng:1c7f3d2b-0a2e-4f9b-82d3-4e5f60718293:0b6e2c1a-9f1d-4e8a-b1c2-3d4e5f607182" }), name: "alpha" })).toMatchObject({ tree: "user" });
     expect(await failuresOf({ target: { kind: "ftp" }, name: "alpha" })).toEqual({ "target.kind": 'must be "local" or "ssh", got "ftp"' });
     expect(Object.keys(await failuresOf({ target: { kind: "local", tree: "x/y", luaVersion: 5.4 }, name: "alpha", servers: "http://x" }))).toEqual(["target.tree", "target.luaVersion", "servers"]);
     expect(Object.keys(await failuresOf({ target: { kind: "local" }, name: "alpha", tree: "home", servers: [] }))).toEqual(["servers", "tree"]);
@@ -152,6 +153,23 @@ describe("LuaPackage diff", () => {
     expect((await impl.diff("id", legacy, moved({ host: "10.0.0.9", hostKeyFingerprint: "SHA256:b" }))).replaces).toEqual(["target"]);
     // Unchanged: no diff at all.
     expect(await impl.diff("id", onVm, moved({}))).toEqual(none);
+  });
+
+  it("treats an XCP-ng machineId with and without its pool uuid as the same VM (state from before the pool was recorded)", async () => {
+    const [pool, otherPool, vmUuid, otherVm] = ["0b6e2c1a-9f1d-4e8a-b1c2-3d4e5f607182", "1c7f3d2b-0a2e-4f9b-82d3-4e5f60718293", "2d804e3c-1b3f-4a0c-93e4-5f6071829304", "3e915f4d-2c40-4b1d-a4f5-607182930415"];
+    const vm = { kind: "ssh", host: "10.0.0.5", port: 22, username: "u", hostKeyFingerprint: "SHA256:a" };
+    const onVm = (machineId: string) => ({ ...olds, target: { ...vm, machineId } });
+    const at = (machineId: string, t: Record<string, unknown> = {}) => news({ target: { ...vm, machineId, ...t } });
+    // Old form in the state, new form from the upgraded XcpngLuaVM: an in-place update that records the new id.
+    expect(await impl.diff("id", onVm(`xcpng:${vmUuid}`), at(`xcpng:${pool}:${vmUuid}`))).toEqual({ ...none, changes: true });
+    expect(await impl.diff("id", onVm(`xcpng:${vmUuid}`), at(`xcpng:${pool}:${vmUuid.toUpperCase()}`, { host: "10.0.0.9" }))).toEqual({ ...none, changes: true });
+    expect(await impl.diff("id", onVm(`xcpng:${pool}:${vmUuid}`), at(`xcpng:${vmUuid}`))).toEqual({ ...none, changes: true });
+    // VM uuids are unique: the same VM recorded under another pool is still that VM.
+    expect((await impl.diff("id", onVm(`xcpng:${pool}:${vmUuid}`), at(`xcpng:${otherPool}:${vmUuid}`))).replaces).toEqual([]);
+    // Another VM, in either form, is another machine.
+    expect((await impl.diff("id", onVm(`xcpng:${vmUuid}`), at(`xcpng:${pool}:${otherVm}`))).replaces).toEqual(["target"]);
+    expect((await impl.diff("id", onVm(`xcpng:${pool}:${vmUuid}`), at(`xcpng:${pool}:${otherVm}`))).replaces).toEqual(["target"]);
+    expect(await impl.diff("id", onVm(`xcpng:${pool}:${vmUuid}`), at(`xcpng:${pool}:${vmUuid}`))).toEqual(none);
   });
 });
 

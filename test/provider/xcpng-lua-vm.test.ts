@@ -5,7 +5,7 @@ import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { UNKNOWN } from "../../provider/runtime/inputs";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { expectNoLeftovers, startXcpngSim, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { expectNoLeftovers, poolUuidOf, startXcpngSim, testOwner, type XcpngSim } from "./support/xcpng-sim";
 
 let env: XcpngSim;
 
@@ -128,14 +128,16 @@ describe("XcpngLuaVM create / read / update / delete against the simulator", () 
     try {
       expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(created.outs).toMatchObject({ vmUuid: created.id, powerState: "running", memoryMiB: 512, tags: ["lab"], luaLanguageVersion: "5.4", adopted: false });
-      expect(created.outs.sshTarget).toMatchObject({ kind: "ssh", host: created.outs.ipAddress, port: env.sshPort, username: env.user, hostKeyFingerprint: env.sim.sshGuests!.hostKeyFingerprint(created.id) });
+      // machineId names the pool too: a stack may hold VMs of several pools.
+      const machineId = `xcpng:${await poolUuidOf(env)}:${created.id}`;
+      expect(created.outs.sshTarget).toEqual({ kind: "ssh", host: created.outs.ipAddress, port: env.sshPort, username: env.user, hostKeyFingerprint: env.sim.sshGuests!.hostKeyFingerprint(created.id), privateKey: env.keys.private, machineId });
 
       const none = await impl.diff(created.id, created.outs, checked);
       expect(none.changes).toBe(false);
 
       const news = (await impl.check(checked, { ...checked, memoryMiB: 768, allowRestart: true })).inputs;
       const updated = await impl.update(created.id, created.outs, news);
-      expect(updated.outs).toMatchObject({ vmUuid: created.id, memoryMiB: 768, powerState: "running", luaVersion: created.outs.luaVersion, __owner: checked.__owner });
+      expect(updated.outs).toMatchObject({ vmUuid: created.id, memoryMiB: 768, powerState: "running", luaVersion: created.outs.luaVersion, __owner: checked.__owner, sshTarget: { machineId } });
 
       await env.client.callAsync("VM.hard_shutdown", env.sim.refOf(created.id)!);
       const refreshed = await impl.read(created.id, updated.outs!);

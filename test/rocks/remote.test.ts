@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +37,8 @@ describe("LuaRocks over SSH", () => {
     expect(await rocks.downgrade("alpha", { version: "1.0" })).toEqual({ name: "alpha", version: "1.0-1" });
     expect(await rocks.remove("beta")).toEqual(["1.0-1"]);
     expect(await rocks.list()).toEqual([{ name: "alpha", version: "1.0-1" }]);
+    // Downloads are cached under HOME (removed with the temp dir), never in the machine's /var/cache.
+    expect(existsSync(join("/var/cache/luarocks", server.url.replace(/[/:]/g, "_")))).toBe(false);
   });
 
   it("reports a failed build with the SSH target in the error, and uses several servers through a config file", async () => {

@@ -84,6 +84,21 @@ describe("exec over SSH", () => {
     expect(processesMatching(marker)).toBe("");
   });
 
+  it("a timeout also bounds the wait for a free channel", async () => {
+    await closeAllSshConnections();
+    const narrow = sshTarget(options({ maxSessions: 2 })); // one ordinary slot, one kept for kills
+    const holder = await narrow.spawn(["sleep", "600"]);
+    try {
+      const result = await narrow.exec(["echo", "never"], { timeoutMs: 300 });
+      expect(result.timedOut).toBe(true);
+      expect(result.exitCode).toBeNull();
+      expect(result.stdout).toBe("");
+    } finally {
+      await holder.kill();
+      await narrow.close();
+    }
+  });
+
   it("runs 20 concurrent commands over ONE connection (queued within MaxSessions)", async () => {
     await closeAllSshConnections();
     const shared = sshTarget(options({ privateKeyPath: sshd.privateKeyPath, privateKey: undefined }));

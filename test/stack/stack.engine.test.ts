@@ -16,7 +16,7 @@ import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
 import { Engine, UNKNOWN, createProgramDir, isSecret, type OperationResult, type ProgramDir } from "../support/engine";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "../provider/support/engine-checks";
-import { startXcpngSim, type XcpngSim } from "../provider/support/xcpng-sim";
+import { poolUuidOf, startXcpngSim, type XcpngSim } from "../provider/support/xcpng-sim";
 import { countObjects, ownedObjects, snapshotObjects } from "./sim-checks";
 import { VMS, stackProgram, type StackShape } from "./stack-program";
 
@@ -142,7 +142,7 @@ describe("a whole stack through the real dynamic-provider host", () => {
     expect(mutations(changed).sort()).toEqual(["update a-alpha", "update c-pool", "update vm-c"]);
     const newVmCAddress = String(outputsOf("vm-c").ipAddress);
     expect(newVmCAddress).not.toBe(oldVmCAddress);
-    expect(outputsOf("c-pool")).toMatchObject({ installedVersion: "0.1-1", target: { value: { host: newVmCAddress, machineId: `xcpng:${vmIds[2]}` } } });
+    expect(outputsOf("c-pool")).toMatchObject({ installedVersion: "0.1-1", target: { value: { host: newVmCAddress, machineId: `xcpng:${await poolUuidOf(env)}:${vmIds[2]}` } } });
     expect(outputsOf("vm-c")).toMatchObject({ memoryMiB: 512, powerState: "running" });
     expect(engine.state.find((r) => r.urn.endsWith("::vm-c"))!.id).toBe(vmIds[2]);
     expect(outputsOf("a-alpha")).toMatchObject({ version: "2.0", installedVersion: "2.0-1" });

@@ -48,6 +48,12 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
+/**
+ * LuaRocks takes USER=root for "superuser" and then caches downloads in this machine's
+ * /var/cache/luarocks whatever HOME says; tests logged in as root keep their cache in their HOME.
+ */
+const NOT_LUAROCKS_SUPERUSER: Readonly<Record<string, string>> = userInfo().username === "root" ? { USER: "bioxen-test-root" } : {};
+
 /** Picks a port that is free right now on `host` (the kernel chooses it); the examples' helper, re-exported for the suites. */
 export { freePort };
 
@@ -66,7 +72,7 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
       authorizedKeys,
       maxSessions: options.maxSessions,
       forceCommand: options.forceCommand,
-      setEnv: options.setEnv,
+      setEnv: { ...NOT_LUAROCKS_SUPERUSER, ...options.setEnv },
       passwordAuthentication: options.passwordAuthentication,
     });
     const knownHostsPath = join(dir, "known_hosts");

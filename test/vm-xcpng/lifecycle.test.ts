@@ -90,12 +90,14 @@ describe("XCP-ng Lua VM lifecycle (sdk/vm/xcpng)", () => {
       ["set memory", "VM.set_memory_limits"],
       ["create VIF", "VIF.create"],
       ["start", "VM.start"],
+      ["read the new VM uuid", "VM.get_uuid"],
+      ["read the recorded host key", "VM.get_other_config"],
     ];
     for (const [step, method, template] of rolledBack) {
       it(`rolls back when ${step} fails`, async () => {
         env.sim.faults.add({ method, code: "INTERNAL_ERROR", params: [`injected ${step} failure`] });
         try {
-          const failing = ensureXcpngLuaVm(env.client, vmSpec(env, `fail-${step.replace(" ", "-")}`, { memoryMiB: 640, ...(template ? { template } : {}) }), fast);
+          const failing = ensureXcpngLuaVm(env.client, vmSpec(env, `fail-${step.replace(/[^a-z]+/g, "-")}`, { memoryMiB: 640, ...(template ? { template } : {}) }), fast);
           await expect(failing).rejects.toThrow(/injected/);
           await expect(failing).rejects.not.toBeInstanceOf(XcpngLuaVmError);
         } finally {

@@ -38,8 +38,20 @@ export async function acquireVm(client: XapiClient, spec: XcpngLuaVmSpec, wait: 
   }
   const template = await findTemplate(client, spec.template);
   const ref = await installVm(client, template.ref, { name: spec.name, mode: spec.cloneMode, owner: spec.owner, ...(sr ? { sr } : {}), ...wait });
-  const uuid = String(await client.call("VM.get_uuid", ref));
-  return { ref, uuid, createdNow: true, ours: true, adopted: false };
+  return { ref, uuid: await newVmUuid(client, ref, spec.owner), createdNow: true, ours: true, adopted: false };
+}
+
+/** The uuid of the VM just installed; if it cannot be read, the VM is destroyed again (nobody could name it). */
+async function newVmUuid(client: XapiClient, ref: string, owner: string): Promise<string> {
+  try {
+    return String(await client.call("VM.get_uuid", ref));
+  } catch (error) {
+    const cleanup = await destroyVm(client, ref, { owner, deadlineMs: 60_000 }).then(
+      () => "it was destroyed again",
+      (cleanupError: unknown) => `destroying it failed too (${String(cleanupError)}): remove the VM owned by ${owner} by hand`,
+    );
+    throw new XapiRecipeError({ step: "read the uuid of the VM just cloned", object: ref, hint: cleanup }, "failed", error);
+  }
 }
 
 async function finishProvisioning(client: XapiClient, vm: string, owner: string, options: { sr?: string; deadlineMs: number; signal?: AbortSignal }): Promise<void> {

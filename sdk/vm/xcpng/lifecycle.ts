@@ -41,8 +41,10 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
   options.onProgress?.(`VM "${spec.name}": ${spec.adopt ? `adopting ${spec.adopt}` : `finding or cloning ${spec.template}`}`);
   const vm = await acquireVm(client, spec, { deadlineMs: createDeadline, signal: options.signal });
   const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks };
+  let recorded: string | undefined;
   try {
     await converge(client, vm.ref, spec, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, signal: options.signal });
+    recorded = await recordedHostKey(client, vm.ref);
   } catch (error) {
     if (vm.adopted) throw new XcpngLuaVmError("configure adopted VM", vm.uuid, await observeVm(client, vm.ref, carried), error);
     const cleanup = await destroyVm(client, vm.ref, { owner: spec.owner, cleanTimeoutMs: 10_000, deadlineMs: 120_000 }).then(
@@ -51,7 +53,6 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
     );
     throw new Error(`creating VM "${spec.name}" failed: ${(error as Error).message} — ${cleanup}`, { cause: error });
   }
-  const recorded = await recordedHostKey(client, vm.ref);
   return ready(client, vm.ref, vm.uuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse: vm.ours, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
 }
 
@@ -145,6 +146,6 @@ async function ready(client: XapiClient, vm: string, vmUuid: string, spec: Xcpng
 }
 
 async function recordedHostKey(client: XapiClient, vm: string): Promise<string | undefined> {
-  const otherConfig = (await client.call("VM.get_other_config", vm)) as Record<string, string>;
+  const otherConfig = (await withContext({ step: "read the recorded SSH host key", object: vm }, () => client.call("VM.get_other_config", vm))) as Record<string, string>;
   return otherConfig[HOST_KEY_MARKER] || undefined;
 }

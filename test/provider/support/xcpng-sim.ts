@@ -57,3 +57,9 @@ export function vmSpec(env: XcpngSim, name: string, overrides: Partial<XcpngLuaV
     ...overrides,
   };
 }
+
+/** The simulated pool's uuid, as XAPI reports it (what an XcpngLuaVM's machineId carries). */
+export async function poolUuidOf(env: XcpngSim): Promise<string> {
+  const [pool] = (await env.client.call("pool.get_all")) as string[];
+  return String(await env.client.call("pool.get_uuid", pool!));
+}
