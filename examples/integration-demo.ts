@@ -7,6 +7,7 @@
  *   npx tsx examples/integration-demo.ts        (or: npm run demo)
  */
 import { readFile } from "node:fs/promises";
+import { timeoutSignal } from "../sdk/target/timeout-signal";
 import { createVm, type LuaVM } from "../sdk/vm";
 import { openDemoPool, type DemoPool } from "./support/demo-pool";
 import { startRocksServer, type RocksServer } from "./support/rocks-server";
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort(new Error("interrupted"));
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
-  const signal = AbortSignal.any([interrupt.signal, AbortSignal.timeout(DEMO_DEADLINE_MS)]);
+  const signal = timeoutSignal(DEMO_DEADLINE_MS, interrupt.signal);
   let pool: DemoPool | undefined;
   let rocksServer: RocksServer | undefined;
   let vm: LuaVM | undefined;

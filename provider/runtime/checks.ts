@@ -2,6 +2,7 @@
  * Check helpers shared by the resources for the inputs every resource has: `connection`
  * and `timeouts`. They only look at the values (no network) and pass unknowns.
  */
+import { maskUrlCredentials } from "../../sdk/target";
 import { normalizeFingerprint256 } from "../../sdk/xapi";
 import { failure, isUnknown, reveal, shown, type CheckFailure } from "./inputs";
 
@@ -14,7 +15,7 @@ export function checkConnectionInput(property: string, value: unknown): CheckFai
   for (const key of Object.keys(conn)) {
     if (!["url", "username", "password", "tlsFingerprint", "caFile"].includes(key)) failures.push(failure(`${property}.${key}`, "is not a connection field (url, username, password, tlsFingerprint, caFile)"));
   }
-  if (conn.url !== undefined && !isUnknown(conn.url) && !isHttpUrl(conn.url)) failures.push(failure(`${property}.url`, `must be an http(s) URL without credentials, got ${shown(conn.url)}`));
+  if (conn.url !== undefined && !isUnknown(conn.url) && !isHttpUrl(conn.url)) failures.push(failure(`${property}.url`, `must be an http(s) URL without credentials, got ${shown(typeof conn.url === "string" ? maskUrlCredentials(conn.url) : conn.url)}`));
   for (const key of ["username", "caFile"] as const) {
     if (conn[key] !== undefined && !isUnknown(conn[key]) && (typeof conn[key] !== "string" || conn[key] === "")) failures.push(failure(`${property}.${key}`, `must be a non-empty string, got ${shown(conn[key])}`));
   }

@@ -1,3 +1,4 @@
+import { maskUrlCredentials } from "../target/mask-credentials";
 import { RockInputError } from "./errors";
 
 /**
@@ -87,7 +88,7 @@ export function validateServer(server: unknown, field = "server"): string {
   if (!ok) {
     throw new RockInputError(
       field,
-      server,
+      typeof server === "string" ? maskUrlCredentials(server) : server,
       "a server is an http(s):// or file:// URL (host, port and path of plain characters, no credentials or query) or an absolute path",
     );
   }

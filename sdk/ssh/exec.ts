@@ -1,4 +1,5 @@
 import { finished } from "node:stream/promises";
+import { timeoutSignal } from "../target/timeout-signal";
 import type { ExecOptions, ExecResult } from "../target/types";
 import { SshError } from "./errors";
 import type { PooledConnection } from "./pool";
@@ -12,7 +13,7 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
   const { signal } = options;
   if (signal?.aborted) throw abortedError(target, argv, signal);
   // The timeout counts from the call: waiting for a free channel (others may hold every slot for long) is part of it.
-  const opening = options.timeoutMs === undefined ? signal : AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(signal ? [signal] : [])]);
+  const opening = options.timeoutMs === undefined ? signal : timeoutSignal(options.timeoutMs, signal);
   const opened = await connection.openExec(command, "an exec channel", { signal: opening }).catch((err: unknown) => {
     if (signal?.aborted) throw abortedError(target, argv, signal);
     if (opening?.aborted) return undefined;

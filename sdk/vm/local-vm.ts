@@ -48,7 +48,8 @@ export async function createLocalVm(id: string, spec: LocalVmSpec = {}): Promise
       luaVersion: validateLuaVersion(lua.languageVersion),
       servers: spec.rocksServers,
       timeoutMs: spec.rocksTimeoutMs,
-      env: { HOME: dir },
+      // LuaRocks run with USER=root caches downloads in /var/cache/luarocks whatever HOME says; this VM's belong in its directory.
+      env: { HOME: dir, ...(process.env.USER === "root" ? { USER: "bioxen-vm" } : {}) },
     });
     return new RunnerVm({
       id,

@@ -67,6 +67,9 @@ export class RunnerVm implements LuaVM {
   async openSession(options: LuaSessionOptions = {}): Promise<LuaSession> {
     await this.whileOpen("open a session");
     const session = await this.parts.runner.openSession(options);
+    // close() may have run meanwhile; it did not see this session, which would outlive the VM.
+    if (this.state !== "open") await session.close();
+    await this.whileOpen("open a session");
     this.sessions.add(session);
     return session;
   }

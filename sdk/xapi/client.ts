@@ -1,9 +1,11 @@
 /** XapiClient: a session-keeping XAPI client over JSON-RPC or XML-RPC. */
 import type { Agent } from "undici";
+import { maskUrlCredentials } from "../target/mask-credentials";
 import { Deadline, type WaitOptions } from "./deadline";
 import { XapiError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
 import { normalizeResult } from "./normalize";
+import { assertPlainHttpIsLocal } from "./plain-http";
 import { SessionKeeper, MAX_REDIRECTS } from "./session";
 import { waitForTask } from "./tasks";
 import { createXapiAgent, type XapiTlsOptions } from "./tls";
@@ -13,7 +15,7 @@ import type { WireValue } from "./wire/values";
 
 /** How to reach and log in to a XAPI host. */
 export interface XapiConnectOptions {
-  /** `https://host[:port]` or `http://…`; only scheme, host and port are used */
+  /** `https://host[:port]`, or `http://` to localhost/127.x/[::1] only (a local simulator); only scheme, host and port are used */
   url: string;
   /** XAPI user, e.g. `root` */
   username: string;
@@ -67,7 +69,7 @@ export class XapiClient {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const client = new XapiClient(createXapiAgent(options.tls), timeoutMs, options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS);
     try {
-      const baseUrl = checkedBaseUrl(options.url);
+      const baseUrl = checkedBaseUrl(options.url, options.tls);
       const deadline = new Deadline({ deadlineMs: timeoutMs, signal: options.signal }, `XAPI host ${baseUrl}`);
       const transport = await chooseTransport(options.transport ?? "auto", baseUrl, client.agent, deadline);
       client.keeper = new SessionKeeper({
@@ -213,14 +215,21 @@ export class XapiClient {
   }
 }
 
-function checkedBaseUrl(url: string): string {
+function checkedBaseUrl(url: string, tls: XapiTlsOptions | undefined): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`XAPI url ${JSON.stringify(url)} is not a URL; expected https://host[:port]`);
+    throw new Error(`XAPI url ${JSON.stringify(maskUrlCredentials(url))} is not a URL; expected https://host[:port]`);
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error(`XAPI url must be http(s), got ${parsed.protocol}`);
   if (parsed.username || parsed.password) throw new Error("XAPI url must not hold credentials; pass username and password");
+  // Plain HTTP sends the password in the clear: only to this machine (a local simulator), and
+  // never when TLS trust was given (it would be ignored).
+  if (parsed.protocol === "http:" && (tls?.fingerprint256 || tls?.ca || tls?.caFile)) {
+    throw new Error(`XAPI url ${parsed.origin} is plain http but TLS trust (fingerprint256/ca/caFile) was given; use https://`);
+  }
+  assertPlainHttpIsLocal(parsed.origin);
   return parsed.origin;
 }
+

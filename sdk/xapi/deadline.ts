@@ -1,4 +1,5 @@
 /** Deadlines and abort signals for every wait the client does. */
+import { timeoutSignal } from "../target/timeout-signal";
 import { XapiWaitError } from "./errors";
 
 /** What every wait accepts: a deadline and an AbortSignal. */
@@ -36,10 +37,8 @@ export class Deadline {
     this.endsAt = options.deadlineMs > ABSOLUTE_THRESHOLD ? options.deadlineMs : this.startedAt + options.deadlineMs;
     const span = Math.max(0, this.endsAt - this.startedAt);
     // Node timers cannot exceed 2^31-1 ms; longer deadlines (or Infinity) rely on the checks alone.
-    const signals = span <= MAX_TIMER_MS ? [AbortSignal.timeout(span)] : [];
-    if (options.signal) signals.push(options.signal);
     this.callerSignal = options.signal;
-    this.signal = AbortSignal.any(signals);
+    this.signal = span <= MAX_TIMER_MS ? timeoutSignal(span, options.signal) : AbortSignal.any(options.signal ? [options.signal] : []);
   }
 
   /** Milliseconds left, never negative. */

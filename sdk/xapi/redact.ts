@@ -15,10 +15,13 @@ export function redactError(error: unknown, secret: string): unknown {
     return new XapiError(error.code, params, maskText(error.method, secret));
   }
   if (error instanceof XapiTransportError) {
-    const cause = error.cause instanceof Error ? new Error(maskText(error.cause.message, secret)) : error.cause;
+    const cause = error.cause instanceof Error ? redactError(error.cause, secret) : error.cause;
     return new XapiTransportError(error.url, error.method, maskText(error.detail, secret), cause);
   }
+  // The stack was captured with the unmasked message, and util.inspect prints it.
   error.message = maskText(error.message, secret);
+  if (error.stack) error.stack = maskText(error.stack, secret);
+  if (error.cause instanceof Error) error.cause = redactError(error.cause, secret);
   return error;
 }
 

@@ -3,6 +3,7 @@ import type { Agent } from "undici";
 import { Deadline, raceDeadline } from "./deadline";
 import { XapiError } from "./errors";
 import { masterUrlFor } from "./master-url";
+import { assertPlainHttpIsLocal } from "./plain-http";
 import { redactError } from "./redact";
 import { createTransport, type XapiTransport } from "./transport";
 import type { JsonRpcOutcome } from "./wire/jsonrpc";
@@ -148,6 +149,7 @@ export class SessionKeeper {
 
   private switchHost(masterAddress: string): void {
     const url = masterUrlFor(this.transportInUse.endpoint, masterAddress);
+    assertPlainHttpIsLocal(url);
     this.transportInUse = createTransport(this.transportInUse.kind, url, this.options.agent);
   }
 }

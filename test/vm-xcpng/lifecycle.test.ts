@@ -126,5 +126,25 @@ describe("XCP-ng Lua VM lifecycle (sdk/vm/xcpng)", () => {
         expectNoLeftovers(env);
       });
     }
+
+    it("keeps the VM with its id when it cannot even be read after the guest failed to come up", async () => {
+      const spec = vmSpec(env, "kept-unread", { ssh: { user: env.user, port: 2299, privateKey: env.keys.private } });
+      // Once the guest wait has begun, every VM.get_record fails: the failure report cannot observe the VM.
+      const onProgress = (line: string) => {
+        if (line.includes("waiting for SSH")) env.sim.faults.add({ method: "VM.get_record", code: "INTERNAL_ERROR", params: ["injected read failure"], times: Infinity });
+      };
+      let error: unknown;
+      try {
+        error = await ensureXcpngLuaVm(env.client, spec, { ...fast, readyMs: 2_000, onProgress }).catch((e: unknown) => e);
+      } finally {
+        env.sim.faults.clear();
+      }
+      expect(error).toBeInstanceOf(XcpngLuaVmError);
+      const kept = error as XcpngLuaVmError;
+      expect(env.sim.refOf(kept.vmUuid)).toBeDefined();
+      expect(kept.state).toMatchObject({ vmUuid: kept.vmUuid, name: spec.name, powerState: "unknown" });
+      expect(await destroyXcpngLuaVm(env.client, kept.vmUuid, spec.owner, { adopted: false }, fast)).toBe(true);
+      expectNoLeftovers(env);
+    });
   });
 });

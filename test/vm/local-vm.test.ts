@@ -63,6 +63,13 @@ describe("createVm (local)", () => {
     await expect(vm.execute("return 1")).rejects.toThrow(/VM session .*closed/);
   });
 
+  it("a session still opening when close() runs is closed too, not handed out", async () => {
+    const vm = await newVm("session-race");
+    const opening = vm.openSession();
+    await vm.close();
+    await expect(opening).rejects.toThrow(/VM session-race .*closed/);
+  });
+
   it("installs, lists and removes packages in its own tree, which only its Lua sees", async () => {
     const [vm, other] = await Promise.all([newVm("rocks"), newVm("rocks-other")]);
     expect(await vm.packages.install("alpha", { version: "1.0-1" })).toEqual({ name: "alpha", version: "1.0-1" });
@@ -73,6 +80,21 @@ describe("createVm (local)", () => {
     expect(await vm.packages.remove("alpha")).toEqual(["1.0-1"]);
     expect(await vm.packages.list()).toEqual([]);
     expect((await vm.execute('return (pcall(require, "alpha"))')).stdout).toBe("false\n");
+  });
+
+  it("keeps LuaRocks' download cache in its own directory even when USER=root", async () => {
+    const saved = process.env.USER;
+    process.env.USER = "root";
+    try {
+      const vm = await newVm("rocks-root");
+      await vm.packages.install("alpha", { version: "1.0-1" });
+      const cacheName = server.url.replace(/[/:]/g, "_");
+      expect(await exists(join(vm.describe().details.dir!, ".cache/luarocks", cacheName))).toBe(true);
+      expect(await exists(join("/var/cache/luarocks", cacheName))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.USER;
+      else process.env.USER = saved;
+    }
   });
 
   it("describes itself, and destroy() removes its directory and tree", async () => {

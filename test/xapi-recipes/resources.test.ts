@@ -161,6 +161,21 @@ describe("createVif / destroyVif", () => {
     });
   });
 
+  it("removes the VIF it created when a later step fails, and says so", async () => {
+    await withVm("vif-rollback", async (vm, owner) => {
+      const network = await createPrivateNetwork(env.client, { name: "rollback-net", owner });
+      env.sim.faults.add({ method: "VM.get_power_state", code: "INTERNAL_ERROR", params: ["injected"] });
+      try {
+        const error = await createVif(env.client, vm, network, { owner }).catch((e: unknown) => e);
+        expect(String(error)).toMatch(/create VIF.*injected.*the VIF was removed again/);
+      } finally {
+        env.sim.faults.clear();
+      }
+      expect(env.sim.objects("VIF").filter((o) => o.record.VM === vm)).toEqual([]);
+      await destroyNetwork(env.client, network, { owner });
+    });
+  });
+
   it("reports a taken device with context", async () => {
     await withVm("vif-taken", async (vm, owner) => {
       const network = await createPrivateNetwork(env.client, { name: "taken-net", owner });

@@ -1,11 +1,17 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
 import { XapiClient, XapiError, XapiTransportError, XapiWaitError } from "../../sdk/xapi";
 import { credentials, startTestSimulator } from "./sim-support";
 
 const transports = ["json-rpc", "xml-rpc"] as const;
+
+/** Node's `gc()`, made available at run time (a deadline must survive garbage collection). */
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 const schemes = ["http", "https"] as const;
 
 describe.each(schemes)("XapiClient over %s", (scheme) => {
@@ -147,6 +153,19 @@ describe("XapiClient failures", () => {
       expect(error).toBeInstanceOf(XapiWaitError);
       expect(error).toMatchObject({ reason: "deadline" });
     } finally {
+      await client.close();
+    }
+  });
+
+  it("gives up on a stalled call at its deadline even when garbage collection runs meanwhile", async () => {
+    const client = await XapiClient.connect({ ...credentials(sim) });
+    const collecting = setInterval(collectGarbage, 10);
+    try {
+      sim.faults.add({ kind: "stall", method: "VM.get_all" });
+      const error = await client.callWith({ deadlineMs: 300 }, "VM.get_all").catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: "deadline" });
+    } finally {
+      clearInterval(collecting);
       await client.close();
     }
   });

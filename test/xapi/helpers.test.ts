@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { XapiError, XapiTransportError, normalizeFingerprint256 } from "../../sdk/xapi";
 import { masterUrlFor } from "../../sdk/xapi/master-url";
@@ -45,6 +46,14 @@ describe("redactError", () => {
     const transport = redactError(new XapiTransportError("http://h/", "m", "echo s3cret!", new Error("s3cret! again")), "s3cret!") as Error;
     expect(transport.message).not.toContain("s3cret!");
     expect(String((transport.cause as Error).message)).not.toContain("s3cret!");
+  });
+
+  it("masks the password in the stack and cause of any other error (util.inspect shows both)", () => {
+    const error = redactError(new Error("login failed for s3cret!", { cause: new Error("echo s3cret!") }), "s3cret!") as Error;
+    expect(inspect(error)).not.toContain("s3cret!");
+    expect(String(error.stack)).toContain("login failed for ***");
+    const transport = redactError(new XapiTransportError("http://h/", "m", "echo s3cret!", new Error("s3cret! again")), "s3cret!") as Error;
+    expect(inspect(transport)).not.toContain("s3cret!");
   });
 
   it("returns errors without the secret unchanged", () => {

@@ -140,9 +140,28 @@ async function ready(client: XapiClient, vm: string, vmUuid: string, spec: Xcpng
     });
     return observeVm(client, vm, { ...carried, hostKeyFingerprint: found.hostKeyFingerprint, lua: found.lua });
   } catch (error) {
-    const state = await observeVm(client, vm, { ...carried, hostKeyFingerprint: carried.hostKeyFingerprint ?? step.recordedHostKey });
+    const facts = { ...carried, hostKeyFingerprint: carried.hostKeyFingerprint ?? step.recordedHostKey };
+    // The VM stays either way: if it cannot be read now, report what the spec asked for, never lose its uuid.
+    const state = await observeVm(client, vm, facts).catch(() => assumedState(vmUuid, spec, facts));
     throw new XcpngLuaVmError("wait for the VM to be ready", vmUuid, state, error);
   }
+}
+
+/** The state the spec asks for, with power state "unknown": what is reported about a kept VM that could not be read. */
+function assumedState(vmUuid: string, spec: XcpngLuaVmSpec, facts: CarriedFacts): XcpngLuaVmState {
+  return {
+    vmUuid,
+    name: spec.name,
+    powerState: "unknown",
+    vcpus: spec.vcpus,
+    memoryMiB: spec.memoryMiB,
+    diskGiB: spec.diskGiB ?? 0,
+    tags: [...new Set(spec.tags)].sort(),
+    addresses: {},
+    networkUuids: {},
+    ...(facts.hostKeyFingerprint ? { hostKeyFingerprint: facts.hostKeyFingerprint } : {}),
+    adopted: facts.adopted,
+  };
 }
 
 async function recordedHostKey(client: XapiClient, vm: string): Promise<string | undefined> {

@@ -7,6 +7,7 @@
  */
 import type { XapiClient } from "../../xapi";
 import { LuaRunner, type LuaVersionInfo } from "../../lua";
+import { timeoutSignal } from "../../target/timeout-signal";
 import { sshTarget, type HostKeyPolicy, type SshTarget } from "../../ssh";
 import { XapiRecipeError, waitForGuestAddresses } from "../../xapi/recipes";
 import type { XcpngLuaVmSpec } from "./types";
@@ -46,7 +47,7 @@ export async function waitUntilReady(client: XapiClient, vm: string, vmUuid: str
     await client.call("VM.remove_from_other_config", vm, HOST_KEY_MARKER);
     await client.call("VM.add_to_other_config", vm, HOST_KEY_MARKER, hostKeyFingerprint);
   }
-  const signal = AbortSignal.any([AbortSignal.timeout(Math.max(1, options.deadline - Date.now())), ...(options.signal ? [options.signal] : [])]);
+  const signal = timeoutSignal(Math.max(1, options.deadline - Date.now()), options.signal);
   const lua = await new LuaRunner(target, spec.luaInterpreter ? { interpreter: spec.luaInterpreter } : {}).version({ signal });
   options.onProgress?.(`VM ${vmUuid}: ${lua.interpreter} ${lua.version} ready`);
   return { addresses, hostKeyFingerprint, lua };

@@ -57,12 +57,15 @@ export async function createVlanNetwork(client: RecipeClient, options: VlanNetwo
     const vlan = (await client.call("VLAN.create", pif, options.vlan, network)) as string;
     return { network, vlan };
   } catch (error) {
-    await client.call("network.destroy", network).catch(() => undefined);
+    const cleanup = await client.call("network.destroy", network).then(
+      () => "the new network was removed again",
+      (cleanupError: unknown) => `removing the new network failed too (${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}): destroy network ${network} by hand`,
+    );
     throw new XapiRecipeError(
       {
         step: "create VLAN: VLAN.create",
         object: `${options.pifDevice} tag ${options.vlan}`,
-        hint: "VLAN tags are 0–4094 and each tag can exist once per PIF; the new network was removed again",
+        hint: `VLAN tags are 0–4094 and each tag can exist once per PIF; ${cleanup}`,
       },
       "failed",
       error,

@@ -38,14 +38,18 @@ export async function createVif(client: RecipeClient, vm: string, network: strin
         qos_algorithm_params: {},
       }),
   )) as string;
-  const powerState = String(await withContext({ step, object: vm }, () => client.call("VM.get_power_state", vm)));
-  if (powerState === "Running") {
-    try {
+  let plugStep = "VM.get_power_state";
+  try {
+    if (String(await client.call("VM.get_power_state", vm)) === "Running") {
+      plugStep = "VIF.plug";
       await client.call("VIF.plug", vif);
-    } catch (error) {
-      await client.call("VIF.destroy", vif).catch(() => undefined);
-      throw new XapiRecipeError({ step: `${step}: VIF.plug`, object: `VM ${vm}, device ${device}`, hint: "the VIF was removed again" }, "hot-plug failed", error);
     }
+  } catch (error) {
+    const hint = await client.call("VIF.destroy", vif).then(
+      () => "the VIF was removed again",
+      (cleanupError: unknown) => `removing the VIF failed too (${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}): destroy VIF ${vif} by hand`,
+    );
+    throw new XapiRecipeError({ step: `${step}: ${plugStep}`, object: `VM ${vm}, device ${device}`, hint }, plugStep === "VIF.plug" ? "hot-plug failed" : "failed", error);
   }
   return vif;
 }

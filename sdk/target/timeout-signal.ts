@@ -1,0 +1,14 @@
+/**
+ * A signal that aborts after `ms` milliseconds (reason: a "TimeoutError" DOMException, as with
+ * `AbortSignal.timeout`), or earlier when `also` aborts. Use it instead of
+ * `AbortSignal.any([AbortSignal.timeout(ms), …])`: Node 20 may garbage-collect a timeout signal
+ * that only `AbortSignal.any` refers to, and the combined signal then never fires. Here the timer
+ * holds the controller until it fires; like `AbortSignal.timeout`, it does not keep the process alive.
+ * @param ms milliseconds until the signal aborts (at most 2^31-1, Node's timer limit)
+ * @param also another signal that aborts the returned one
+ */
+export function timeoutSignal(ms: number, also?: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new DOMException(`The operation timed out after ${ms} ms`, "TimeoutError")), ms).unref();
+  return also ? AbortSignal.any([controller.signal, also]) : controller.signal;
+}
