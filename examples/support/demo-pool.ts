@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { maskUrlCredentials } from "../../sdk/target";
 import type { XcpngVmSpec } from "../../sdk/vm";
 import { ownerMarkerKey } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../sim";
@@ -98,7 +99,7 @@ async function realPool(env: NodeJS.ProcessEnv): Promise<DemoPool> {
   const url = env[POOL_ENV.url]!;
   return {
     kind: "pool",
-    summary: `XCP-ng pool at ${url}`,
+    summary: `XCP-ng pool at ${maskUrlCredentials(url)}`,
     connection: {
       url,
       username: env[POOL_ENV.username]!,

@@ -3,6 +3,7 @@
  * secret envelopes (direct calls and some engine paths), check failures and diff normalisation.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { maskUrlCredentials } from "../../sdk/target/mask-credentials";
 
 /** The string the engine sends for a value not known yet (`pulumi.runtime.unknownValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -42,9 +43,9 @@ export function failure(property: string, reason: string): CheckFailure {
   return { property, reason };
 }
 
-/** Short JSON rendering of a rejected value for messages (never use it on secrets). */
+/** Short JSON rendering of a rejected value for messages, URL credentials masked (never use it on secrets). */
 export function shown(value: unknown): string {
-  const text = value === undefined ? "nothing" : JSON.stringify(value);
+  const text = value === undefined ? "nothing" : JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? maskUrlCredentials(v) : v));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -16,3 +16,18 @@ describe("provider checks never echo credentials", () => {
     expect(JSON.stringify(failures)).not.toContain("hunter2secret");
   });
 });
+
+describe("check failures that show a rejected value mask URL credentials in it", () => {
+  it("LuaPackage servers given as one string instead of a list", async () => {
+    const { check: checkPackage } = await import("../../provider/impl/lua-package");
+    const result = await checkPackage({}, {
+      target: { kind: "local" },
+      name: "alpha",
+      servers: "https://deploy:hunter2secret@rocks.example/repo",
+    });
+    const failures = result.failures ?? [];
+    expect(failures.map((f) => f.property)).toContain("servers");
+    expect(JSON.stringify(failures)).not.toContain("hunter2secret");
+    expect(JSON.stringify(failures)).toContain("***@rocks.example");
+  });
+});
