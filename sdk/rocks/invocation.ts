@@ -53,7 +53,7 @@ export async function runLuaRocks(setup: LuaRocksSetup, call: LuaRocksCall): Pro
   const configDir = await makeTempDir(setup.target, call);
   try {
     const configFile = `${configDir}/config.lua`;
-    await setup.target.writeFile(configFile, serversConfig(servers), 0o600);
+    await setup.target.writeFile(configFile, serversConfig(servers), { mode: 0o600 });
     const env = Object.fromEntries(CONFIG_ENV_NAMES.map((name) => [name, configFile]));
     return await execLuaRocks(setup, call, [], env);
   } finally {

@@ -73,13 +73,17 @@ export async function dialWithRetry(spec: DialSpec): Promise<DialedConnection> {
 }
 
 function throwIfAborted(spec: DialSpec): void {
-  if (spec.signal?.aborted) throw new SshError("ABORTED", spec.target, "connecting was aborted", { cause: spec.signal.reason });
+  if (spec.signal?.aborted) throw abortedError(spec);
+}
+
+function abortedError(spec: DialSpec): SshError {
+  return new SshError("ABORTED", spec.target, "connecting was aborted", { cause: spec.signal?.reason });
 }
 
 async function dialOnce(spec: DialSpec, attemptMs: number): Promise<DialedConnection> {
   const started = Date.now();
   const hostCheck = await prepareHostKeyCheck(spec.hostKey, spec.host, spec.port, spec.target);
-  const socket = await connectTcp(spec.host, spec.port, attemptMs);
+  const socket = await connectTcp(spec.host, spec.port, attemptMs, spec);
   const client = new Client();
   // Late errors (after we stop listening) must not crash the process; the pool watches "close".
   client.on("error", () => undefined);
@@ -116,10 +120,15 @@ async function dialOnce(spec: DialSpec, attemptMs: number): Promise<DialedConnec
       fail(new AttemptFailure(true, err));
     };
     const onClose = () => onError(new Error("the server closed the connection before authentication finished"));
+    // An abort ends the attempt at once, not at its ready timeout.
+    const onAbort = () => fail(new AttemptFailure(false, abortedError(spec)));
     const cleanup = () => {
       client.off("ready", onReady).off("error", onError).off("close", onClose);
+      spec.signal?.removeEventListener("abort", onAbort);
     };
     client.on("ready", onReady).on("error", onError).on("close", onClose);
+    spec.signal?.addEventListener("abort", onAbort, { once: true });
+    if (spec.signal?.aborted) return onAbort();
     try {
       client.connect(config);
     } catch (err) {
@@ -128,21 +137,34 @@ async function dialOnce(spec: DialSpec, attemptMs: number): Promise<DialedConnec
   });
 }
 
-/** Opens the TCP connection ourselves so refused/unreachable/timeouts are classified before SSH starts. */
-function connectTcp(host: string, port: number, timeoutMs: number): Promise<Socket> {
+/** Opens the TCP connection ourselves so refused/unreachable/timeouts are classified before SSH starts; an abort ends it at once. */
+function connectTcp(host: string, port: number, timeoutMs: number, spec: DialSpec): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    const { signal } = spec;
+    if (signal?.aborted) return reject(new AttemptFailure(false, abortedError(spec)));
     const socket = connect({ host, port });
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      settle();
+      socket.destroy();
+      reject(new AttemptFailure(false, abortedError(spec)));
+    };
     const timer = setTimeout(() => {
+      settle();
       socket.destroy();
       reject(new AttemptFailure(true, new Error(`TCP connect to ${host}:${port} timed out after ${timeoutMs} ms`)));
     }, timeoutMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
     socket.once("connect", () => {
-      clearTimeout(timer);
+      settle();
       socket.removeAllListeners("error");
       resolve(socket);
     });
     socket.once("error", (err) => {
-      clearTimeout(timer);
+      settle();
       socket.destroy();
       reject(new AttemptFailure(true, err));
     });

@@ -7,6 +7,7 @@ export type SshErrorCode =
   | "KEY_INVALID"
   | "UNREACHABLE"
   | "ABORTED"
+  | "TIMEOUT"
   | "CHANNEL"
   | "SFTP"
   | "INVALID_ARGUMENT"

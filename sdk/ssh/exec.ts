@@ -14,7 +14,7 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
   if (signal?.aborted) throw abortedError(target, argv, signal);
   // The timeout counts from the call: waiting for a free channel (others may hold every slot for long) is part of it.
   const opening = options.timeoutMs === undefined ? signal : timeoutSignal(options.timeoutMs, signal);
-  const opened = await connection.openExec(command, "an exec channel", { signal: opening }).catch((err: unknown) => {
+  const opened = await connection.openExec(command, "an exec channel", { signal: opening, openTimeoutMs: options.timeoutMs }).catch((err: unknown) => {
     if (signal?.aborted) throw abortedError(target, argv, signal);
     if (opening?.aborted) return undefined;
     throw err;

@@ -3,6 +3,7 @@ import type { Client, ClientChannel } from "ssh2";
 import { ChannelSlots, type ChannelLease } from "./channel-slots";
 import { dialWithRetry, type DialSpec } from "./dial";
 import { SshError } from "./errors";
+import { OpenExpired, openWithin } from "./open-within";
 
 /** Pool tuning for one connection. */
 export interface PoolSettings {
@@ -22,6 +23,21 @@ export interface ExitReport {
 /** ssh2 reports signals without the "SIG" prefix (OpenSSH sends "KILL"); Node style has it. */
 function normaliseSignal(name: string): string {
   return name.startsWith("SIG") ? name : `SIG${name}`;
+}
+
+/** How long the server may take to answer a channel request once we have a slot, unless the caller says otherwise. */
+export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
+
+/** Options for {@link PooledConnection.openChannel}. */
+export interface OpenChannelOptions<T> {
+  /** May take the slot kept for killing commands. */
+  priority?: boolean;
+  /** Ends the whole wait (for a slot and for the server). */
+  signal?: AbortSignal;
+  /** Deadline for the server's answer once a slot is ours (default {@link DEFAULT_OPEN_TIMEOUT_MS}). */
+  openTimeoutMs?: number;
+  /** Closes a channel that opened after the wait ended (its slot is freed on "close"). */
+  discard: (channel: T) => void;
 }
 
 /** One pooled connection as seen by {@link sshPoolStats}. */
@@ -64,21 +80,34 @@ export class PooledConnection {
 
   /**
    * Opens a channel once a slot is free. A refusal while other channels are open means the
-   * server's MaxSessions is lower than configured: adopt that and wait for a slot.
+   * server's MaxSessions is lower than configured: adopt that and wait for a slot. `signal` ends
+   * the whole wait (slot and server); the server's answer alone must come within `openTimeoutMs`
+   * (default 30 s). Either ends it with SshError "ABORTED" or "TIMEOUT" (code "TIMEOUT" when the
+   * signal's reason is a TimeoutError); a channel that opens later is discarded and frees its slot.
    */
-  async openChannel<T>(
-    open: (client: Client, callback: (err: Error | undefined, channel: T) => void) => void,
+  async openChannel<T extends NodeJS.EventEmitter>(
+    open: (client: Client, callback: (err: Error | undefined, channel: T | undefined) => void) => void,
     what: string,
-    options: { priority?: boolean; signal?: AbortSignal } = {},
+    options: OpenChannelOptions<T>,
   ): Promise<{ channel: T; lease: ChannelLease }> {
+    const { signal, openTimeoutMs = DEFAULT_OPEN_TIMEOUT_MS } = options;
     for (let attempt = 0; ; attempt++) {
       if (this.dead) throw new SshError("CLOSED", this.target, `cannot open ${what}: the connection is closed`);
-      const lease = await this.slots.acquire(options.priority, options.signal);
+      if (signal?.aborted) throw this.expired(what, true, signal.reason, openTimeoutMs);
+      const lease = await this.slots.acquire(options.priority, signal).catch((err: unknown) => {
+        throw signal?.aborted ? this.expired(what, true, signal.reason, openTimeoutMs) : err;
+      });
+      const late = (err: Error | undefined, channel: T | undefined) => {
+        if (err || !channel) return lease.release();
+        channel.once("close", () => lease.release());
+        options.discard(channel);
+      };
       try {
-        const channel = await new Promise<T>((resolve, reject) => open(this.client, (err, ch) => (err ? reject(err) : resolve(ch))));
+        const channel = await openWithin<T>((done) => open(this.client, done), openTimeoutMs, signal, late);
         this.channelsOpened++;
         return { channel, lease };
       } catch (err) {
+        if (err instanceof OpenExpired) throw this.expired(what, err.bySignal, err.reason, openTimeoutMs);
         const busy = this.slots.inUse;
         lease.release();
         if (!this.dead && busy > 1 && attempt < 5) {
@@ -90,6 +119,14 @@ export class PooledConnection {
     }
   }
 
+  private expired(what: string, bySignal: boolean, reason: unknown, openTimeoutMs: number): SshError {
+    if (!bySignal) return new SshError("TIMEOUT", this.target, `the server did not open ${what} within ${openTimeoutMs} ms`);
+    const timedOut = reason instanceof DOMException && reason.name === "TimeoutError";
+    return timedOut
+      ? new SshError("TIMEOUT", this.target, `timed out waiting to open ${what}`, { cause: reason })
+      : new SshError("ABORTED", this.target, `aborted while waiting to open ${what}`, { cause: reason });
+  }
+
   /**
    * Opens an exec channel running `command` (a line built by buildRemoteCommand). The exit
    * report is recorded from the first moment: ssh2 may deliver it in the same socket read as the
@@ -98,7 +135,7 @@ export class PooledConnection {
   async openExec(
     command: string,
     what: string,
-    options: { priority?: boolean; signal?: AbortSignal } = {},
+    options: Omit<OpenChannelOptions<ClientChannel>, "discard"> = {},
   ): Promise<{ channel: ClientChannel; lease: ChannelLease; exitReport: () => ExitReport | undefined }> {
     let report: ExitReport | undefined;
     const opened = await this.openChannel<ClientChannel>(
@@ -110,7 +147,8 @@ export class PooledConnection {
           cb(err, channel);
         }),
       what,
-      options,
+      // A command that started after we stopped waiting: closing its channel hangs it up.
+      { ...options, discard: (channel) => channel.close() },
     );
     return { ...opened, exitReport: () => report };
   }

@@ -1,4 +1,5 @@
 import type { ClientChannel } from "ssh2";
+import { timeoutSignal } from "../target/timeout-signal";
 import type { ChannelLease } from "./channel-slots";
 import { SshError } from "./errors";
 import type { ExitReport, PooledConnection } from "./pool";
@@ -14,6 +15,8 @@ export interface RemoteExit {
 /** How long a killed process may take before we stop waiting and close its channel ourselves. */
 const KILL_SETTLE_MS = 10_000;
 const PGID_WAIT_MS = 5_000;
+/** Opening the kill channel, running `kill` and the channel closing must fit in this. */
+const KILL_CHANNEL_MS = 10_000;
 
 /**
  * One command running on an exec channel started by buildRemoteCommand(): strips the
@@ -60,11 +63,17 @@ export class RemoteProcess {
       return;
     }
     try {
-      const { channel, lease } = await this.connection.openExec(buildKillCommand(pgid, signal), "a channel to kill a command", { priority: true });
+      const deadline = timeoutSignal(KILL_CHANNEL_MS);
+      const what = "a channel to kill a command";
+      const { channel, lease } = await this.connection.openExec(buildKillCommand(pgid, signal), what, { priority: true, signal: deadline });
       channel.resume();
       channel.stderr.resume();
-      await new Promise<void>((resolve) => channel.once("close", () => resolve()));
-      lease.release();
+      const closed = new Promise<true>((resolve) => channel.once("close", () => resolve(true)));
+      void closed.then(() => lease.release());
+      if (!(await Promise.race([closed, untilAborted(deadline)]))) {
+        channel.close(); // its slot is freed once the server confirms
+        throw new SshError("TIMEOUT", this.connection.target, `${what} did not close within ${KILL_CHANNEL_MS} ms`);
+      }
     } catch (err) {
       if (!(err instanceof SshError)) throw err;
       this.channel.close();
@@ -81,6 +90,10 @@ export class RemoteProcess {
     if (!(await settlesWithin(this.exited, KILL_SETTLE_MS))) this.channel.close();
     return this.exited;
   }
+}
+
+function untilAborted(signal: AbortSignal): Promise<false> {
+  return new Promise((resolve) => (signal.aborted ? resolve(false) : signal.addEventListener("abort", () => resolve(false), { once: true })));
 }
 
 function delay(ms: number): Promise<undefined> {

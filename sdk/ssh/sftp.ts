@@ -1,16 +1,54 @@
 import type { SFTPWrapper } from "ssh2";
+import { timeoutSignal } from "../target/timeout-signal";
+import type { WriteFileOptions } from "../target/types";
+import { DEFAULT_WRITE_FILE_TIMEOUT_MS } from "../target/write-file-options";
 import { SshError } from "./errors";
 import type { PooledConnection } from "./pool";
 
-/** Writes a file over SFTP (one SFTP channel per call); `mode` is applied even if the file existed. */
-export async function writeFileOverSftp(connection: PooledConnection, path: string, content: string | Buffer, mode: number | undefined, target: string): Promise<void> {
-  const { channel: sftp, lease } = await connection.openChannel<SFTPWrapper>((client, cb) => client.sftp(cb), "an SFTP channel");
+/**
+ * Writes a file over SFTP (one SFTP channel per call); `mode` is applied even if the file existed.
+ * The deadline (default 60 s) counts from the call and covers connecting, opening the channel,
+ * writing and chmod; past it the call rejects with SshError "TIMEOUT", on abort with "ABORTED".
+ * @param connect returns the pooled connection, giving up when the signal aborts
+ */
+export async function writeFileOverSftp(
+  connect: (signal: AbortSignal) => Promise<PooledConnection>,
+  path: string,
+  content: string | Buffer,
+  options: WriteFileOptions,
+  target: string,
+): Promise<void> {
+  const { mode, signal, timeoutMs = DEFAULT_WRITE_FILE_TIMEOUT_MS } = options;
+  if (signal?.aborted) throw new SshError("ABORTED", target, `writing ${path} was aborted`, { cause: signal.reason });
+  const deadline = timeoutSignal(timeoutMs, signal);
   try {
-    await call((done) => sftp.writeFile(path, content, mode === undefined ? {} : { mode }, done), "write", path, target);
-    if (mode !== undefined) await call((done) => sftp.chmod(path, mode, done), "chmod", path, target);
-  } finally {
-    await endChannel(sftp);
-    lease.release();
+    const connection = await connect(deadline);
+    const { channel: sftp, lease } = await connection.openChannel<SFTPWrapper>((client, cb) => client.sftp(cb), "an SFTP channel", {
+      signal: deadline,
+      openTimeoutMs: timeoutMs,
+      discard: (late) => late.end(),
+    });
+    let closed = false;
+    sftp.once("close", () => (closed = true));
+    try {
+      await call((done) => sftp.writeFile(path, content, mode === undefined ? {} : { mode }, done), "write", path, target, deadline);
+      if (mode !== undefined) await call((done) => sftp.chmod(path, mode, done), "chmod", path, target, deadline);
+    } finally {
+      if (closed) {
+        lease.release();
+      } else if (deadline.aborted) {
+        // Do not wait for a server that stalls: the slot is freed once it closes the channel.
+        sftp.once("close", () => lease.release());
+        sftp.end();
+      } else {
+        await endChannel(sftp);
+        lease.release();
+      }
+    }
+  } catch (err) {
+    if (signal?.aborted) throw new SshError("ABORTED", target, `writing ${path} was aborted`, { cause: signal.reason });
+    if (deadline.aborted) throw new SshError("TIMEOUT", target, `writing ${path} did not finish within ${timeoutMs} ms`, { cause: err });
+    throw err;
   }
 }
 
@@ -27,8 +65,16 @@ function endChannel(sftp: SFTPWrapper): Promise<void> {
   });
 }
 
-function call(run: (done: (err: Error | null | undefined) => void) => void, step: string, path: string, target: string): Promise<void> {
-  return new Promise((resolve, reject) =>
-    run((err) => (err ? reject(new SshError("SFTP", target, `SFTP ${step} of ${path} failed: ${err.message}`, { cause: err })) : resolve())),
-  );
+/** One SFTP request; rejects with an SFTP error, or at once when `signal` aborts (the request is abandoned). */
+function call(run: (done: (err: Error | null | undefined) => void) => void, step: string, path: string, target: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    run((err) => {
+      signal.removeEventListener("abort", onAbort);
+      if (err) reject(new SshError("SFTP", target, `SFTP ${step} of ${path} failed: ${err.message}`, { cause: err }));
+      else resolve();
+    });
+  });
 }

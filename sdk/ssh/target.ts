@@ -1,4 +1,5 @@
-import type { ExecOptions, ExecResult, Target, TargetProcess } from "../target/types";
+import type { ExecOptions, ExecResult, Target, TargetProcess, WriteFileOptions } from "../target/types";
+import { writeFileOptions } from "../target/write-file-options";
 import { resolveAuth, type ResolvedAuth, type SshAuthOptions } from "./auth";
 import { SshError } from "./errors";
 import { execOnConnection } from "./exec";
@@ -77,8 +78,8 @@ export function sshTarget(options: SshTargetOptions): SshTarget {
     async spawn(argv: readonly string[], spawnOptions: Omit<ExecOptions, "stdin" | "timeoutMs"> = {}): Promise<TargetProcess> {
       return spawnOnConnection(await connection(spawnOptions.signal), argv, spawnOptions, description);
     },
-    async writeFile(path: string, content: string | Buffer, mode?: number): Promise<void> {
-      return writeFileOverSftp(await connection(), path, content, mode, description);
+    async writeFile(path: string, content: string | Buffer, writeOptions?: WriteFileOptions | number): Promise<void> {
+      return writeFileOverSftp(connection, path, content, writeFileOptions(writeOptions), description);
     },
     async hostKeyFingerprint(): Promise<string> {
       return (await connection()).hostKeyFingerprint;

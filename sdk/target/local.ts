@@ -1,7 +1,9 @@
 import { chmod, writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
-import type { ExecOptions, ExecResult, Target, TargetProcess } from "./types";
+import type { ExecOptions, ExecResult, Target, TargetProcess, WriteFileOptions } from "./types";
 import { abortError } from "./abort";
+import { timeoutSignal } from "./timeout-signal";
+import { DEFAULT_WRITE_FILE_TIMEOUT_MS, writeFileOptions } from "./write-file-options";
 import { collectOutput, describeLocalCommand, startLocalChild } from "./local-child";
 import { killProcessGroup } from "./process-group";
 
@@ -75,11 +77,35 @@ async function spawnLocal(
   return { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited: closed, kill };
 }
 
-async function writeLocalFile(path: string, content: string | Buffer, mode?: number): Promise<void> {
-  try {
-    await writeFile(path, content, mode === undefined ? undefined : { mode });
+/**
+ * Writes a local file. The deadline and the signal end the wait even when the write itself
+ * cannot be interrupted (e.g. opening a FIFO nobody reads): the call rejects, the write is left behind.
+ */
+async function writeLocalFile(path: string, content: string | Buffer, optionsOrMode?: WriteFileOptions | number): Promise<void> {
+  const { mode, timeoutMs = DEFAULT_WRITE_FILE_TIMEOUT_MS, signal } = writeFileOptions(optionsOrMode);
+  const context = `local: writing ${JSON.stringify(path)}`;
+  if (signal?.aborted) throw abortError(context, signal);
+  const deadline = timeoutSignal(timeoutMs, signal);
+  const write = async () => {
+    await writeFile(path, content, { signal: deadline, ...(mode === undefined ? {} : { mode }) });
     if (mode !== undefined) await chmod(path, mode); // writeFile's mode only applies to new files
+  };
+  let onAbort: (() => void) | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(deadline.reason);
+    deadline.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([write(), expired]);
   } catch (error) {
+    if (signal?.aborted) throw abortError(context, signal);
+    if (deadline.aborted) {
+      const timeout = new Error(`${context} did not finish within ${timeoutMs} ms`, { cause: deadline.reason });
+      timeout.name = "TimeoutError";
+      throw timeout;
+    }
     throw new Error(`local: cannot write ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    deadline.removeEventListener("abort", onAbort!);
   }
 }

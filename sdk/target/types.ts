@@ -35,6 +35,16 @@ export interface TargetProcess {
   kill(): Promise<void>;
 }
 
+/** Options for {@link Target.writeFile}. */
+export interface WriteFileOptions {
+  /** Permission bits, applied even when the file already existed. */
+  mode?: number;
+  /** Give up after this many milliseconds, connecting included (default 60 000). */
+  timeoutMs?: number;
+  /** Abort stops the upload (the file may then be partly written). */
+  signal?: AbortSignal;
+}
+
 /** A machine commands run on: the local host or an SSH endpoint. */
 export interface Target {
   /** Human-readable identity for messages, e.g. "local" or "ssh://user@host:22". No secrets. */
@@ -43,6 +53,10 @@ export interface Target {
   readonly key: string;
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   spawn(argv: readonly string[], options?: Omit<ExecOptions, "stdin" | "timeoutMs">): Promise<TargetProcess>;
-  /** Writes a file on the target (creating parent directories is the caller's job). */
-  writeFile(path: string, content: string | Buffer, mode?: number): Promise<void>;
+  /**
+   * Writes a file on the target (creating parent directories is the caller's job). Rejects when
+   * the deadline passes or the signal aborts. A bare number as third argument is the older form
+   * of `{ mode }` and still accepted.
+   */
+  writeFile(path: string, content: string | Buffer, options?: WriteFileOptions | number): Promise<void>;
 }

@@ -24,6 +24,6 @@ export function scopedTarget(inner: Target, scope: TargetScope): Target {
     key: inner.key,
     exec: (argv, options) => inner.exec(argv, apply(options)),
     spawn: (argv, options) => inner.spawn(argv, apply(options)),
-    writeFile: (path, content, mode) => inner.writeFile(path, content, mode),
+    writeFile: (path, content, options) => inner.writeFile(path, content, options),
   };
 }

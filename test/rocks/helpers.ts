@@ -33,9 +33,9 @@ export function recordingTarget(inner: Target, key = inner.key): RecordingTarget
       calls.push([...argv]);
       return inner.spawn(argv, options);
     },
-    writeFile: (path, content, mode) => {
+    writeFile: (path, content, options) => {
       calls.push(["writeFile", path]);
-      return inner.writeFile(path, content, mode);
+      return inner.writeFile(path, content, options);
     },
   };
 }

@@ -1,12 +1,24 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections, sshTarget, SshError } from "../../sdk/ssh";
 import { startSshd, type SshdHandle } from "../../sim/guest/sshd";
 import { freePort, startTestSshd, type TestSshd } from "../support/sshd";
 
 const started: Array<SshdHandle | TestSshd> = [];
+let blackHole: Server;
+const blackHoleSockets = new Set<Socket>();
+beforeAll(async () => {
+  blackHole = createServer((socket) => {
+    blackHoleSockets.add(socket);
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
+});
 afterAll(async () => {
   await closeAllSshConnections();
   await Promise.all(started.map((s) => s.stop()));
+  for (const socket of blackHoleSockets) socket.destroy();
+  await new Promise((resolve) => blackHole.close(resolve));
 });
 
 describe("dialling", () => {
@@ -47,5 +59,27 @@ describe("dialling", () => {
     setTimeout(() => controller.abort(new Error("test abort")), 300);
     const error = await pending;
     expect((error as SshError).code).toBe("ABORTED");
+  });
+
+  it("an abort ends a stalled attempt at once, not at its ready timeout", async () => {
+    // A server that accepts TCP and never sends an SSH banner: only the abort can end the attempt.
+    const serverSide = new Promise<Socket>((resolve) => blackHole.once("connection", resolve));
+    const target = sshTarget({
+      host: "127.0.0.1",
+      port: (blackHole.address() as AddressInfo).port,
+      username: "nobody",
+      password: "x",
+      hostKey: { trustOnFirstUse: true },
+      dialDeadlineMs: 600_000,
+      readyTimeoutMs: 600_000,
+    });
+    const controller = new AbortController();
+    const pending = target.exec(["true"], { signal: controller.signal }).catch((e: unknown) => e);
+    const socket = await serverSide;
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    controller.abort(new Error("test abort"));
+    expect(((await pending) as SshError).code).toBe("ABORTED");
+    // The shared dial let go of its socket too (without the fix this waits for the 10-minute ready timeout).
+    await closed;
   });
 });

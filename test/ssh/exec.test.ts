@@ -124,12 +124,12 @@ describe("exec over SSH", () => {
     expect(sshPoolStats().dials - dialsBefore).toBe(1);
   });
 
-  it("writes files over SFTP with the requested mode", async () => {
+  it("writes files over SFTP with the requested mode (options object or the older bare mode)", async () => {
     const path = join(dir, "written.lua");
     await target.writeFile(path, "print('hi')\n", 0o640);
     expect(readFileSync(path, "utf8")).toBe("print('hi')\n");
     expect(statSync(path).mode & 0o777).toBe(0o640);
-    await target.writeFile(path, Buffer.from("again"), 0o600);
+    await target.writeFile(path, Buffer.from("again"), { mode: 0o600 });
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, openSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,7 +102,30 @@ describe("localTarget exec", () => {
     await target.writeFile(path, "print(1)\n", 0o600);
     expect(await readFile(path, "utf8")).toBe("print(1)\n");
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await target.writeFile(path, "print(2)\n", { mode: 0o640 });
+    expect(await readFile(path, "utf8")).toBe("print(2)\n");
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
     await expect(target.writeFile(join(dir, "missing", "x"), "x")).rejects.toThrow(/cannot write/);
+  });
+
+  it("refuses to write with an already aborted signal, naming the path", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const path = join(dir, "never.txt");
+    await expect(target.writeFile(path, "x", { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError", message: expect.stringContaining(path) });
+  });
+
+  it("gives up on a write that cannot finish (a FIFO nobody reads) at its deadline", async () => {
+    const fifo = join(dir, "stalled.fifo");
+    execFileSync("mkfifo", [fifo]);
+    try {
+      const error = await target.writeFile(fifo, "stuck", { timeoutMs: 300 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining(fifo) });
+      expect((error as Error).message).toContain("300 ms");
+    } finally {
+      // Opening the read end wakes the abandoned open() (Linux counts reader opens), so no thread stays blocked.
+      closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+    }
   });
 });
 
