@@ -6,7 +6,7 @@
  * Usage: npx tsx bench/create-vms.ts
  */
 import { userInfo } from "node:os";
-import { utils } from "ssh2";
+import { generateClientKeyPair } from "../test/support/client-key";
 import { closeAllSshConnections } from "../sdk/ssh";
 import { ConcurrencyLimiter } from "../sdk/vm";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, type XcpngLuaVmSpec } from "../sdk/vm/xcpng";
@@ -64,7 +64,7 @@ async function createRound(client: XapiClient, concurrency: number, privateKey: 
 }
 
 async function main(): Promise<void> {
-  const keys = utils.generateKeyPairSync("ed25519");
+  const keys = generateClientKeyPair();
   const sim = await startSimulator({ slaveHost: false, guest: { authorizedKeys: [keys.public], sshPort: GUEST_SSH_PORT, addressBase: ADDRESS_BASE } });
   try {
     const client = await XapiClient.connect({ url: sim.url, username: sim.username, password: sim.password });

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { utils } from "ssh2";
+import { generateClientKeyPair } from "../support/client-key";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as vmNetwork from "../../provider/impl/vm-network";
 import type { VmNetworkOutputs } from "../../provider/impl/vm-network-types";
@@ -9,7 +9,7 @@ import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
 import { destroyVif, ownerMarkerKey } from "../../sdk/xapi/recipes";
 import { expectNoLeftovers, startGuestVm, startNetworkSim, testOwner, type GuestVm, type NetworkSim } from "./vm-network-support";
 
-const keys = utils.generateKeyPairSync("ed25519");
+const keys = generateClientKeyPair();
 const user = require("node:os").userInfo().username as string;
 let env: NetworkSim;
 let vmA: GuestVm;

@@ -6,6 +6,7 @@ import { Server, utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections, sha256Fingerprint, sshTarget, SshError, type SshTargetOptions } from "../../sdk/ssh";
 import { freePort, startTestSshd, type TestSshd } from "../support/sshd";
+import { generateClientKeyPair } from "../support/client-key";
 
 let sshd: TestSshd;
 let dir: string;
@@ -66,7 +67,7 @@ describe("password authentication", () => {
   // acceptable, so password auth is exercised against ssh2's own (real, unmocked) server.
   let server: Server;
   let port: number;
-  const hostKey = utils.generateKeyPairSync("ed25519");
+  const hostKey = generateClientKeyPair();
   const hostFingerprint = sha256Fingerprint((utils.parseKey(hostKey.public) as { getPublicSSH(): Buffer }).getPublicSSH());
 
   beforeAll(async () => {

@@ -4,7 +4,7 @@
  * a client, the start counts and the leak check.
  */
 import * as os from "node:os";
-import { utils } from "ssh2";
+import { generateClientKeyPair } from "../../support/client-key";
 import type { XcpngLuaVmSpec } from "../../../sdk/vm/xcpng";
 import { SEEDED, TEMPLATES, type SimulatorOptions } from "../../../sim";
 import { expectNoLeftovers as expectNoSimLeftovers, startSimSession, type SimSession } from "../../support/sim";
@@ -23,7 +23,7 @@ export interface XcpngSim extends SimSession {
 
 /** Starts the simulator (no latency, guests booting after 100 ms). */
 export async function startXcpngSim(options: SimulatorOptions = {}, addressBase = "127.79"): Promise<XcpngSim> {
-  const keys = utils.generateKeyPairSync("ed25519");
+  const keys = generateClientKeyPair();
   const sshPort = 2222;
   const session = await startSimSession({ guest: { authorizedKeys: [keys.public], bootDelayMs: 100, sshPort, addressBase }, ...options }, { counted: COUNTED });
   return { ...session, keys, user: os.userInfo().username, sshPort };
