@@ -1,4 +1,5 @@
 /** XapiClient: a session-keeping XAPI client over JSON-RPC or XML-RPC. */
+import { once } from "node:events";
 import type { Agent } from "undici";
 import { maskUrlCredentials } from "../target/mask-credentials";
 import { Deadline, type WaitOptions } from "./deadline";
@@ -7,7 +8,8 @@ import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./
 import { normalizeResult } from "./normalize";
 import { assertPlainHttpIsLocal } from "./plain-http";
 import { SessionKeeper, MAX_REDIRECTS } from "./session";
-import { waitForTask } from "./tasks";
+import type { XapiCaller } from "./caller";
+import { waitForTask, type TaskCleanup } from "./tasks";
 import { createXapiAgent, type XapiTlsOptions } from "./tls";
 import type { XapiTransportKind } from "./transport";
 import { chooseTransport, type XapiTransportChoice } from "./transport-detect";
@@ -45,12 +47,23 @@ export interface XapiCallOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_TASK_TIMEOUT_MS = 600_000;
+/** How long close() gives in-flight tasks to be cancelled and destroyed, in total, before logging out. */
+const CLOSE_TASK_CLEANUP_MS = 2_000;
 const SESSIONLESS = new Set(["session.login_with_password", "session.slave_local_login_with_password"]);
 
 /** A connected XAPI client. Create it with {@link XapiClient.connect}; end it with {@link XapiClient.close}. */
 export class XapiClient {
+  /** Fires on close(): ends every pending call and wait. */
   private readonly closer = new AbortController();
+  /** Fires CLOSE_TASK_CLEANUP_MS into close(), and before logout: ends task cleanup calls. */
+  private readonly cleanupCutoff = new AbortController();
   private closing?: Promise<void>;
+  /** Task waits in flight (settled copies); close() lets them cancel and destroy their tasks first. */
+  private readonly taskWaits = new Set<Promise<void>>();
+  /** Makes the cleanup calls of task waits, still allowed while close() is ending them. */
+  private readonly cleaner: XapiCaller = {
+    callWith: (options, method, ...params) => this.sendInSession(this.deadlineFor(options, `response to ${method}`, this.cleanupCutoff.signal), method, params),
+  };
   private readonly counts = new Map<string, number>();
   private keeper!: SessionKeeper;
 
@@ -122,7 +135,12 @@ export class XapiClient {
 
   /** {@link call} with a per-call deadline and AbortSignal. */
   async callWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
-    const deadline = this.deadlineFor(options, `response to ${method}`);
+    if (this.closed) throw new Error(`XapiClient is closed; cannot send ${method}`);
+    return this.sendInSession(this.deadlineFor(options, `response to ${method}`, this.closer.signal), method, params);
+  }
+
+  /** Sends `method` with the session ref first (renewing a refused session, following the master). */
+  private async sendInSession(deadline: Deadline, method: string, params: WireValue[]): Promise<unknown> {
     if (method.startsWith("system.") || SESSIONLESS.has(method)) return this.resultOf(method, await this.keeper.send(method, params, deadline));
     let ref = await this.keeper.session(deadline);
     for (let redirects = 0, renewed = false; ; ) {
@@ -141,7 +159,8 @@ export class XapiClient {
 
   /**
    * Calls `Async.<method>`, waits for the task through `event.from`, returns its decoded result
-   * and destroys the task. On deadline or abort the task is cancelled, then destroyed.
+   * and destroys the task. On deadline or abort the task is cancelled, then destroyed; so it is
+   * when the client is closed meanwhile, and the call rejects with an Error naming method and task.
    * @throws XapiError from the task's error_info (`TASK_CANCELLED` when cancelled), XapiWaitError
    */
   callAsync(method: string, ...params: WireValue[]): Promise<unknown> {
@@ -149,10 +168,15 @@ export class XapiClient {
   }
 
   /** {@link callAsync} with a deadline for the whole task and an AbortSignal. */
-  async callAsyncWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
+  callAsyncWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
+    // Tracked from before the Async call: a task ref that arrives while closing is still ended.
+    return this.tracked(this.runTask(options, method, params));
+  }
+
+  private async runTask(options: XapiCallOptions, method: string, params: WireValue[]): Promise<unknown> {
     const wait = { deadlineMs: options.deadlineMs ?? this.taskTimeoutMs, signal: options.signal };
     const taskRef = String(await this.callWith(wait, `Async.${method}`, ...params));
-    return waitForTask(this, taskRef, wait, method);
+    return waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`));
   }
 
   /**
@@ -161,7 +185,30 @@ export class XapiClient {
    * @param options deadline and signal; on either the task is cancelled and destroyed
    */
   waitForTask(taskRef: string, options: WaitOptions): Promise<unknown> {
-    return waitForTask(this, taskRef, options, "");
+    return this.tracked(waitForTask(this, taskRef, options, "", this.cleanupFor(taskRef, "task")));
+  }
+
+  /** Records a task wait until it settles, so that close() can wait for its cleanup. */
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.taskWaits.add(settled);
+    void settled.then(() => this.taskWaits.delete(settled));
+    return work;
+  }
+
+  /** Cleanup through {@link cleaner}; a wait ended by close() rejects with an error saying so. */
+  private cleanupFor(taskRef: string, label: string): TaskCleanup {
+    return {
+      caller: this.cleaner,
+      explain: (error, taskGone) => {
+        if (!this.closed) return error;
+        const fate = taskGone ? "the task was cancelled and destroyed" : "cancelling and destroying the task failed, so it may remain on the pool";
+        return new Error(`XapiClient was closed while waiting for task ${taskRef} of ${label}; ${fate}`, { cause: error });
+      },
+    };
   }
 
   /**
@@ -191,7 +238,11 @@ export class XapiClient {
     return total;
   }
 
-  /** Ends pending waits, logs out and releases connections. Safe to call more than once. */
+  /**
+   * Ends pending waits (in-flight tasks are cancelled and destroyed, within 2 s in total; their
+   * calls reject with a closed-client error), logs out and releases connections. Safe to call more
+   * than once.
+   */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
@@ -199,13 +250,29 @@ export class XapiClient {
 
   private async shutDown(): Promise<void> {
     this.closer.abort(new Error("XapiClient closed"));
+    await this.endTaskWaits();
     await this.keeper.logout();
     await this.agent.close().catch(() => this.agent.destroy());
   }
 
-  private deadlineFor(options: XapiCallOptions, what: string): Deadline {
-    if (this.closed) throw new Error(`XapiClient is closed; cannot send ${what.replace(/^response to /, "")}`);
-    const signals = [this.closer.signal, ...(options.signal ? [options.signal] : [])];
+  /**
+   * Waits until every task wait has cancelled and destroyed its task, at most
+   * CLOSE_TASK_CLEANUP_MS; then cuts off cleanup calls, which must not outlive the session.
+   */
+  private async endTaskWaits(): Promise<void> {
+    const cutoff = this.cleanupCutoff;
+    const timer = setTimeout(() => cutoff.abort(new Error(`XapiClient closed: task cleanup ran out of its ${CLOSE_TASK_CLEANUP_MS} ms`)), CLOSE_TASK_CLEANUP_MS);
+    const cutOff = once(cutoff.signal, "abort");
+    try {
+      while (this.taskWaits.size > 0 && !cutoff.signal.aborted) await Promise.race([Promise.all([...this.taskWaits]), cutOff]);
+    } finally {
+      clearTimeout(timer);
+      cutoff.abort(new Error("XapiClient closed: logging out"));
+    }
+  }
+
+  private deadlineFor(options: XapiCallOptions, what: string, stop: AbortSignal): Deadline {
+    const signals = [stop, ...(options.signal ? [options.signal] : [])];
     return new Deadline({ deadlineMs: options.deadlineMs ?? this.timeoutMs, signal: AbortSignal.any(signals) }, what);
   }
 

@@ -11,6 +11,17 @@ type TaskRecord = { status?: unknown; result?: unknown; error_info?: unknown };
 const CLEANUP_DEADLINE_MS = 10_000;
 const CANCEL_SETTLE_MS = 5_000;
 
+/** How a task wait cleans up: which caller ends the task, and how an abandoned wait is reported. */
+export interface TaskCleanup {
+  /**
+   * Makes the `task.cancel`, `event.from` and `task.destroy` calls of the cleanup; it differs from
+   * the waiting caller when that one refuses calls once closed but must still end its tasks.
+   */
+  caller: XapiCaller;
+  /** The error to throw when the wait was abandoned; `taskGone` says whether the task was destroyed. */
+  explain?: (error: unknown, taskGone: boolean) => unknown;
+}
+
 /**
  * Waits for `taskRef` to leave `pending`/`cancelling`, destroys it, and returns its decoded result.
  * On deadline or abort the task is cancelled, then destroyed.
@@ -18,19 +29,20 @@ const CANCEL_SETTLE_MS = 5_000;
  * @param taskRef the task
  * @param options deadline and signal
  * @param method the synchronous method the task runs (e.g. `VM.clone`), for errors and value conversion
+ * @param cleanup who cancels and destroys the task (default: `caller`), and how an abandoned wait is reported
  * @throws XapiError from error_info (`TASK_CANCELLED` when cancelled), XapiWaitError
  */
-export async function waitForTask(caller: XapiCaller, taskRef: string, options: WaitOptions, method: string): Promise<unknown> {
+export async function waitForTask(caller: XapiCaller, taskRef: string, options: WaitOptions, method: string, cleanup: TaskCleanup = { caller }): Promise<unknown> {
   const label = method ? `Async.${method}` : "task";
   const deadline = new Deadline(options, `task ${taskRef} of ${label}`);
   let record: TaskRecord;
   try {
     record = await finishedRecord(caller, taskRef, deadline);
   } catch (error) {
-    await cancelAndDestroy(caller, taskRef);
-    throw error;
+    const gone = await cancelAndDestroy(cleanup.caller, taskRef);
+    throw cleanup.explain ? cleanup.explain(error, gone) : error;
   }
-  await destroy(caller, taskRef);
+  await destroy(cleanup.caller, taskRef);
   return outcomeOf(record, taskRef, label, method);
 }
 
@@ -85,16 +97,24 @@ function decodeResult(result: unknown, taskRef: string, label: string, method: s
 }
 
 /**
- * Cancels the task, gives it a moment to reach `cancelled` (XAPI cancels asynchronously), then
- * destroys it. Failures are ignored: the wait's own error is what the caller must see.
+ * Cancels the task, gives it a moment to reach `cancelled` (XAPI cancels asynchronously and
+ * refuses to destroy a pending task), then destroys it. Failures are ignored (a finished task
+ * cannot be cancelled): the wait's own error is what the caller must see.
+ * @returns whether the task is gone
  */
-async function cancelAndDestroy(caller: XapiCaller, taskRef: string): Promise<void> {
+async function cancelAndDestroy(caller: XapiCaller, taskRef: string): Promise<boolean> {
   await caller.callWith({ deadlineMs: CLEANUP_DEADLINE_MS }, "task.cancel", taskRef).catch(() => undefined);
   const settle = new Deadline({ deadlineMs: CANCEL_SETTLE_MS }, `cancellation of task ${taskRef}`);
   await finishedRecord(caller, taskRef, settle).catch(() => undefined);
-  await destroy(caller, taskRef);
+  return destroy(caller, taskRef);
 }
 
-async function destroy(caller: XapiCaller, taskRef: string): Promise<void> {
-  await caller.callWith({ deadlineMs: CLEANUP_DEADLINE_MS }, "task.destroy", taskRef).catch(() => undefined);
+/** Destroys the task; returns whether it is gone (HANDLE_INVALID: someone else destroyed it). */
+async function destroy(caller: XapiCaller, taskRef: string): Promise<boolean> {
+  try {
+    await caller.callWith({ deadlineMs: CLEANUP_DEADLINE_MS }, "task.destroy", taskRef);
+    return true;
+  } catch (error) {
+    return error instanceof XapiError && error.code === "HANDLE_INVALID";
+  }
 }

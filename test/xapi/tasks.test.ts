@@ -85,6 +85,25 @@ describe.each(["json-rpc", "xml-rpc"] as const)("tasks over %s", (transport) => 
     expect(tasksLeft()).toBe(0);
   });
 
+  it("cancels and destroys a pending task when the client is closed, then logs out", async () => {
+    sim.latency.set({ methods: { "VM.clone": SLOW_CLONE_MS } });
+    const baselineSessions = sim.sessionCount();
+    const closing = await XapiClient.connect({ ...credentials(sim), transport });
+    const pending = closing.callAsync("VM.clone", template, "lua-clone-closed").catch((e: unknown) => e);
+    const event = await closing.waitFor(["task"], (e) => e.snapshot?.status === "pending", { deadlineMs: 10_000 });
+    await Promise.all([closing.close(), closing.close()]);
+    const error = await pending;
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      `XapiClient was closed while waiting for task ${event.ref} of Async.VM.clone; the task was cancelled and destroyed`,
+    );
+    expect(closing.callCount("task.cancel")).toBe(1);
+    expect(sim.record("task", event.ref)).toBeUndefined();
+    expect(tasksLeft()).toBe(0);
+    expect(sim.sessionCount()).toBe(baselineSessions);
+    await expect(closing.close()).resolves.toBeUndefined();
+  });
+
   it("re-reads the task record after EVENTS_LOST", async () => {
     sim.faults.add({ kind: "fail", method: "event.from", code: "EVENTS_LOST" });
     const before = client.callCount("task.get_record");
