@@ -33,14 +33,14 @@ export function isSecretRef(value: unknown): value is SecretRef {
  * @throws Error naming `where` when the value is missing (check {@link missingReferences} first for all of them at once)
  */
 export function referenceValue(ref: SecretRef, secret: boolean, where: string, sources: ReferenceSources = {}): pulumi.Input<string> {
+  const problem = referenceProblem(ref, secret, sources);
+  if (problem) throw new Error(`${where}: ${problem}`);
   if ("env" in ref) {
-    const value = (sources.env ?? process.env)[ref.env];
-    if (value === undefined || value === "") throw new Error(`${where}: ${envMissing(ref.env)}`);
+    const value = (sources.env ?? process.env)[ref.env]!;
     return secret ? pulumi.secret(value) : value;
   }
   const { namespace, key } = splitConfigKey(ref.config);
   const config = new pulumi.Config(namespace);
-  if (config.getSecret(key) === undefined) throw new Error(`${where}: ${configMissing(ref.config, secret)}`);
   return secret ? config.requireSecret(key) : config.require(key);
 }
 
@@ -52,7 +52,7 @@ export function missingReferences(spec: EnvironmentSpec, sources: ReferenceSourc
   const missing: MissingReference[] = [];
   const check = (path: string, value: unknown, secret: boolean) => {
     if (!isSecretRef(value)) return;
-    const problem = "env" in value ? envProblem(value.env, sources) : configProblem(value.config, secret);
+    const problem = referenceProblem(value, secret, sources);
     if (problem) missing.push({ path, message: problem });
   };
   const withInstances = new Set(expandVms(spec).map((instance) => instance.key));
@@ -70,6 +70,11 @@ export function missingReferences(spec: EnvironmentSpec, sources: ReferenceSourc
     if (withInstances.has(name)) check(`vms.${name}.ssh.privateKey`, vm.ssh.privateKey, true);
   }
   return missing;
+}
+
+/** Why `ref` has no value (never the value), or undefined when it has one. */
+function referenceProblem(ref: SecretRef, secret: boolean, sources: ReferenceSources): string | undefined {
+  return "env" in ref ? envProblem(ref.env, sources) : configProblem(ref.config, secret);
 }
 
 function envProblem(name: string, sources: ReferenceSources): string | undefined {

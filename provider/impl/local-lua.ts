@@ -6,7 +6,7 @@
  */
 import { mkdir, rm, stat } from "node:fs/promises";
 import type * as pulumi from "@pulumi/pulumi";
-import { compact, isUnknown, reveal, sameValue } from "../runtime/inputs";
+import { changedKeys, compact, reveal } from "../runtime/inputs";
 import { checkLocalLuaInputs, type LocalLuaInputs } from "./local-lua-inputs";
 import { luaCPathFor, luaPathFor, probeLocalInterpreter } from "./local-lua-probe";
 import type { LocalTargetSpec } from "./local-lua-target";
@@ -45,9 +45,8 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
 
 /** Tree change → replace; interpreter or projectDir change → update. */
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  const differs = (key: string) => isUnknown(news[key]) || !sameValue(olds[key], news[key]);
-  const replaces = REPLACE_KEYS.filter(differs);
-  const updates = UPDATE_KEYS.filter(differs);
+  const replaces = changedKeys(olds, news, REPLACE_KEYS);
+  const updates = changedKeys(olds, news, UPDATE_KEYS);
   return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
 }
 

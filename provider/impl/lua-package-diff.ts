@@ -12,7 +12,7 @@
  * (which gets the outputs) goes to where the VM is now.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN, isUnknown, reveal, sameValue } from "../runtime/inputs";
+import { UNKNOWN, changedKeys, isUnknown, reveal, sameValue } from "../runtime/inputs";
 import { sameMachineId } from "../runtime/machine-id";
 import { satisfiesRequest } from "./lua-package-rocks";
 
@@ -29,7 +29,7 @@ export function diffLuaPackage(olds: Record<string, unknown>, news: Record<strin
     if (key === "target") return !sameMachine(old.target, next.target);
     return isUnknown(next[key]) || !sameValue(old[key], next[key]);
   });
-  const updates: string[] = UPDATE_KEYS.filter((key) => !replaces.includes(key as never) && (isUnknown(next[key]) || !sameValue(old[key], next[key])));
+  const updates = changedKeys(old, next, UPDATE_KEYS).filter((key) => !replaces.includes(key as never));
   if (versionChanged(old, next)) updates.push(next.version !== undefined ? "version" : "constraint");
   // The same rock under another spelling of its place ("user" vs its path) may be the very
   // files the new resource installs: delete first, then install.

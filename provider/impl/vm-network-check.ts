@@ -7,14 +7,12 @@ import { parseCidr } from "../../sdk/xapi/recipes/guest-addresses";
 import { checkConnectionInput, checkTimeouts } from "../runtime/checks";
 import { compact, failure, isUnknown, reveal, shown, type CheckFailure } from "../runtime/inputs";
 import { OWNER_INPUT, ownerProblem } from "../runtime/owner";
-import { MTU_RANGE, VM_NETWORK_DEFAULTS } from "./vm-network-types";
+import { COMPUTED_KEYS, MTU_RANGE, VM_NETWORK_DEFAULTS } from "./vm-network-types";
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Linux interface names: at most 15 characters, no slash or whitespace. */
 const DEVICE_PATTERN = /^[A-Za-z0-9_.:-]{1,15}$/;
 const KNOWN_INPUTS = ["connection", "name", "description", "mtu", "vlan", "attach", "timeouts", OWNER_INPUT, "__provider"];
-/** Keys that the resource class passes as `undefined` placeholders for outputs. */
-const OUTPUT_PLACEHOLDERS = ["networkUuid", "bridge", "attachments"];
 
 /** The timeouts this resource has. */
 export const VM_NETWORK_TIMEOUT_KEYS = ["create", "ready", "delete"] as const;
@@ -23,7 +21,7 @@ export const VM_NETWORK_TIMEOUT_KEYS = ["create", "ready", "delete"] as const;
 export function vmNetworkFailures(news: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
-    if (!KNOWN_INPUTS.includes(key) && !(OUTPUT_PLACEHOLDERS.includes(key) && news[key] === undefined)) {
+    if (!KNOWN_INPUTS.includes(key) && !((COMPUTED_KEYS as readonly string[]).includes(key) && news[key] === undefined)) {
       failures.push(failure(key, `is not an input of VmNetwork (inputs: ${KNOWN_INPUTS.slice(0, 7).join(", ")})`));
     }
   }
@@ -52,7 +50,7 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
     mtu: news.mtu ?? VM_NETWORK_DEFAULTS.mtu,
     attach: normalizeAttach(news.attach),
   });
-  for (const key of OUTPUT_PLACEHOLDERS) delete inputs[key];
+  for (const key of COMPUTED_KEYS) delete inputs[key];
   return { inputs };
 }
 

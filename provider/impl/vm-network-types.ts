@@ -71,5 +71,5 @@ export const VM_NETWORK_DEFAULTS = {
 /** Accepted MTU range (68 is IPv4's minimum; 9216 the largest jumbo frame switches carry). */
 export const MTU_RANGE = { min: 68, max: 9216 } as const;
 
-/** Output keys the provider computes (not inputs). */
+/** Output keys the provider computes (not inputs); the resource class passes them as `undefined` placeholders. */
 export const COMPUTED_KEYS = ["networkUuid", "bridge", "attachments"] as const;

@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { XapiClient } from "../../sdk/xapi";
-import { xapiFor, type ConnectionInput } from "../runtime/connections";
+import { withXapi, type ConnectionInput } from "../runtime/connections";
 import { compact, reveal } from "../runtime/inputs";
 import { withCreateSlot } from "../runtime/limiter";
 import { VM_NETWORK_DEFAULTS, type AttachSpec, type Attachment, type VmNetworkInputs, type VmNetworkOutputs } from "./vm-network-types";
@@ -35,23 +35,20 @@ class PartialCreateError extends Error {
 }
 
 /** Deadlines of one operation, from the `timeouts` input (seconds). */
-function deadlines(inputs: VmNetworkInputs, kind: "create" | "delete"): { signal: AbortSignal; endsAt: number; readyEndsAt: number } {
+function deadlines(inputs: VmNetworkInputs, kind: "create" | "delete"): { signal: AbortSignal; readyEndsAt: number } {
   const total = (kind === "create" ? inputs.timeouts?.create ?? VM_NETWORK_DEFAULTS.createSeconds : inputs.timeouts?.delete ?? VM_NETWORK_DEFAULTS.deleteSeconds) * 1000;
   const ready = (inputs.timeouts?.ready ?? VM_NETWORK_DEFAULTS.readySeconds) * 1000;
   const now = Date.now();
-  return { signal: AbortSignal.timeout(total), endsAt: now + total, readyEndsAt: Math.min(now + total, now + ready) };
+  return { signal: AbortSignal.timeout(total), readyEndsAt: now + Math.min(total, ready) };
 }
 
 /** Runs `fn` with the pool's shared client, naming the resource and step on failure. */
 async function withPool<T>(inputs: VmNetworkInputs, step: string, fn: (client: XapiClient, url: string) => Promise<T>): Promise<T> {
-  const lease = await xapiFor(inputs.connection as ConnectionInput | undefined);
   try {
-    return await fn(lease.client, lease.url);
+    return await withXapi(inputs.connection as ConnectionInput | undefined, fn);
   } catch (error) {
     if (error instanceof PartialCreateError) throw error;
     throw new Error(`VmNetwork "${inputs.name}": ${step} failed: ${(error as Error).message}`, { cause: error });
-  } finally {
-    lease.release();
   }
 }
 
@@ -96,7 +93,7 @@ async function rolledBack(client: XapiClient, network: string, inputs: VmNetwork
     return new Error(`${reason} (the network and VIFs made by this attempt were removed again)`, { cause: error });
   } catch (cleanupError) {
     const uuid = String(await client.call("network.get_uuid", network).catch(() => network));
-    const properties = { ...raw, __provider: raw.__provider, networkUuid: uuid, bridge: "", attachments: [] };
+    const properties = { ...raw, networkUuid: uuid, bridge: "", attachments: [] };
     return new PartialCreateError(`${reason}; removing the new network ${uuid} also failed: ${(cleanupError as Error).message}`, uuid, properties, error);
   }
 }
