@@ -1,10 +1,9 @@
 /** Cloning or copying a template into a new VM that is marked as ours before anything else happens. */
 import type { RecipeClient, XapiCallOptions } from "./client";
-import { NULL_REF } from "./client";
+import { NULL_REF, taskWait } from "./client";
 import { XapiRecipeError, withContext } from "./errors";
-import { destroyHaltedVm } from "./destroy-vm";
+import { destroyNewVm } from "./destroy-vm";
 import { ownerMarkerKey, ownerTag, checkOwner } from "./ownership";
-import { list } from "./records";
 import { resolveRef } from "./refs";
 
 /** Options for {@link cloneFromTemplate}; deadline (default: the client's task timeout) and signal apply to the clone/copy task. */
@@ -40,8 +39,7 @@ export async function cloneFromTemplate(client: RecipeClient, template: string, 
   try {
     await markVm(client, vm, options.owner);
   } catch (error) {
-    const vbds = list({ VBDs: await client.call("VM.get_VBDs", vm).catch(() => []) }, "VBDs");
-    await destroyHaltedVm(client, vm, vbds, vm).catch(() => undefined);
+    await destroyNewVm(client, vm).catch(() => undefined);
     throw new XapiRecipeError({ step: `${step}: mark ownership`, object, hint: "the new VM was destroyed again" }, "failed", error);
   }
   return vm;
@@ -52,9 +50,4 @@ async function markVm(client: RecipeClient, vm: string, owner: string): Promise<
   await client.call("VM.remove_from_other_config", vm, ownerMarkerKey);
   await client.call("VM.add_to_other_config", vm, ownerMarkerKey, owner);
   await client.call("VM.add_tags", vm, ownerTag);
-}
-
-/** The deadline and signal part of options that also hold other things. */
-export function taskWait(options: XapiCallOptions): XapiCallOptions {
-  return { deadlineMs: options.deadlineMs, signal: options.signal };
 }

@@ -6,7 +6,7 @@
  */
 import type { RecipeClient, WaitOptions } from "./client";
 import { isRealRef } from "./client";
-import { XapiRecipeError, isGone, withContext } from "./errors";
+import { XapiRecipeError, isGone, unlessGone, withContext } from "./errors";
 import { assertOwned, findOwned, ownerMarkerKey } from "./ownership";
 import { shutdownVm } from "./power";
 import { bool, list, str, type XapiRecord } from "./records";
@@ -55,11 +55,8 @@ export async function destroyVm(client: RecipeClient, vm: string, options: Destr
   return destroyHaltedVm(client, vm, list(record, "VBDs"), object, options.owner);
 }
 
-/**
- * Destroys a halted VM (or template) and its own VDIs. Used by {@link destroyVm} and to roll
- * back a clone whose later steps failed.
- */
-export async function destroyHaltedVm(
+/** Destroys a halted VM (or template) and its own VDIs: the end of {@link destroyVm} and {@link destroyNewVm}. */
+async function destroyHaltedVm(
   client: RecipeClient,
   vm: string,
   vbds: string[],
@@ -85,14 +82,16 @@ export async function destroyHaltedVm(
   return result;
 }
 
+/** Rolls back a VM this run just created (still halted): destroys it and its own VDIs. */
+export async function destroyNewVm(client: RecipeClient, vm: string): Promise<DestroyVmResult> {
+  const vbds = list({ VBDs: await client.call("VM.get_VBDs", vm).catch(() => []) }, "VBDs");
+  return destroyHaltedVm(client, vm, vbds, vm);
+}
+
 /** Destroys a VDI; already gone is fine. */
 async function destroyVdi(client: RecipeClient, vdi: string, object: string): Promise<void> {
   const context = { step: "destroy VM: VDI.destroy", object: `VDI ${vdi} of VM ${object}`, hint: "retry the delete, or destroy the VDI by hand" };
-  await withContext(context, async () => {
-    await client.call("VDI.destroy", vdi).catch((error: unknown) => {
-      if (!isGone(error)) throw error;
-    });
-  });
+  await withContext(context, () => unlessGone(client.call("VDI.destroy", vdi)));
 }
 
 /** Marks a VDI as ours to destroy, so a retried delete finds it after the VM is gone. */

@@ -68,6 +68,13 @@ export function isGone(error: unknown): boolean {
   return hasXapiCode(error, "HANDLE_INVALID") || hasXapiCode(error, "UUID_INVALID");
 }
 
+/** Awaits `call`, treating an object that is already gone as done (idempotent destroys). */
+export async function unlessGone(call: Promise<unknown>): Promise<void> {
+  await call.catch((error: unknown) => {
+    if (!isGone(error)) throw error;
+  });
+}
+
 /**
  * Runs `action`; if it throws, rethrows as an XapiRecipeError with `context` (an AbortError
  * passes through unchanged so callers can tell cancellation from failure).

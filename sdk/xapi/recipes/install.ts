@@ -1,10 +1,9 @@
 /** The clone → provision sequence, rolled back as a whole when provisioning fails. */
 import type { RecipeClient } from "./client";
 import { cloneFromTemplate, type CloneOptions } from "./clone";
-import { destroyHaltedVm } from "./destroy-vm";
+import { destroyNewVm } from "./destroy-vm";
 import { XapiRecipeError } from "./errors";
 import { provisionVm } from "./provision";
-import { list } from "./records";
 
 /** Options for {@link installVm}. */
 export interface InstallVmOptions extends CloneOptions {
@@ -23,8 +22,7 @@ export async function installVm(client: RecipeClient, template: string, options:
     await provisionVm(client, vm, { sr: options.sr, deadlineMs: options.deadlineMs, signal: options.signal });
     return vm;
   } catch (error) {
-    const vbds = list({ VBDs: await client.call("VM.get_VBDs", vm).catch(() => []) }, "VBDs");
-    const cleanup = await destroyHaltedVm(client, vm, vbds, vm).then(
+    const cleanup = await destroyNewVm(client, vm).then(
       () => "the new VM was destroyed again",
       (cleanupError: unknown) => `and destroying the new VM ${vm} failed too (${String(cleanupError)}): remove it by hand`,
     );

@@ -1,7 +1,7 @@
 /** Networks this project creates: private (host-internal) and VLAN networks, and their teardown. */
 import type { RecipeClient } from "./client";
 import { isRealRef } from "./client";
-import { XapiRecipeError, isGone, withContext } from "./errors";
+import { XapiRecipeError, isGone, unlessGone, withContext } from "./errors";
 import { assertOwned, ownedOtherConfig, ownerTag } from "./ownership";
 import { entriesOf, int, str, type XapiRecord } from "./records";
 import { destroyVif } from "./vif";
@@ -110,11 +110,7 @@ export async function destroyNetwork(client: RecipeClient, network: string, opti
   for (const pif of Array.isArray(record.PIFs) ? (record.PIFs as string[]) : []) {
     await destroyVlanOfPif(client, pif, object);
   }
-  await withContext({ step: `${step}: network.destroy`, object }, async () => {
-    await client.call("network.destroy", network).catch((error: unknown) => {
-      if (!isGone(error)) throw error;
-    });
-  });
+  await withContext({ step: `${step}: network.destroy`, object }, () => unlessGone(client.call("network.destroy", network)));
 }
 
 async function destroyVlanOfPif(client: RecipeClient, pif: string, networkLabel: string): Promise<void> {
@@ -131,11 +127,7 @@ async function destroyVlanOfPif(client: RecipeClient, pif: string, networkLabel:
       "refusing to remove a network with a non-VLAN PIF",
     );
   }
-  await withContext({ step: "destroy network: VLAN.destroy", object: vlan }, async () => {
-    await client.call("VLAN.destroy", vlan).catch((error: unknown) => {
-      if (!isGone(error)) throw error;
-    });
-  });
+  await withContext({ step: "destroy network: VLAN.destroy", object: vlan }, () => unlessGone(client.call("VLAN.destroy", vlan)));
 }
 
 async function findMasterPif(client: RecipeClient, device: string): Promise<string> {

@@ -1,7 +1,6 @@
 /** Turning a fresh clone into a VM: create the template's declared disks on the chosen SR, or just clear is_a_template. */
 import type { RecipeClient, XapiCallOptions } from "./client";
-import { taskWait } from "./clone";
-import { isRealRef } from "./client";
+import { isRealRef, taskWait } from "./client";
 import { XapiRecipeError, withContext } from "./errors";
 import { rewriteProvisionSr } from "./provision-xml";
 import { map, str, type XapiRecord } from "./records";
