@@ -3,10 +3,10 @@ import { LuaRocksError, stderrTail } from "./errors";
 import type { LuaVersion } from "./validate";
 
 /** Exit code flock returns when it could not take the tree lock before its deadline. */
-export const LOCK_TIMEOUT_EXIT_CODE = 75;
+const LOCK_TIMEOUT_EXIT_CODE = 75;
 
 /** The lock file (on the target) that serializes luarocks runs on one tree. */
-export const TREE_LOCK_FILE = ".bioxen-luarocks.lock";
+const TREE_LOCK_FILE = ".bioxen-luarocks.lock";
 
 /** Fixed facts about how luarocks is run on one target. */
 export interface LuaRocksSetup {
@@ -62,7 +62,7 @@ export async function runLuaRocks(setup: LuaRocksSetup, call: LuaRocksCall): Pro
 }
 
 /** The argv for one call: `[flock -w <s> -E 75 <lock>] luarocks [flags] <sub-command> <args>`. */
-export function luarocksArgv(setup: LuaRocksSetup, call: LuaRocksCall, serverFlags: readonly string[]): string[] {
+function luarocksArgv(setup: LuaRocksSetup, call: LuaRocksCall, serverFlags: readonly string[]): string[] {
   const argv = [setup.command];
   if (setup.luaVersion) argv.push("--lua-version", setup.luaVersion);
   if (call.tree) argv.push("--tree", call.tree);

@@ -1,4 +1,4 @@
-import { LuaRocksError } from "./errors";
+import { LuaRocksError, stderrTail } from "./errors";
 import { remainingMs, runLuaRocks, type LuaRocksSetup } from "./invocation";
 import { validateTreePath } from "./validate";
 
@@ -24,7 +24,7 @@ export async function resolveTreeRoot(
       rock: "",
       target: setup.target.description,
       exitCode: made.exitCode,
-      stderrTail: made.stderr,
+      stderrTail: stderrTail(made.stderr),
       hint: `Could not create the rocks tree ${root}; check the path and permissions.`,
     });
   }

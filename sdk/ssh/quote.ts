@@ -1,6 +1,5 @@
+import { ENV_NAME_PATTERN } from "../target/env";
 import { SshError } from "./errors";
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Quotes one word for POSIX sh: single quotes, with each embedded ' written as '\''. */
 export function quoteArg(word: string): string {
@@ -15,7 +14,7 @@ export function quoteArgv(argv: readonly string[]): string {
 
 /** Throws unless `name` is a portable environment variable name. */
 export function assertEnvName(name: string, target: string): void {
-  if (!ENV_NAME.test(name)) {
-    throw new SshError("INVALID_ARGUMENT", target, `environment variable name "${name}" is not valid (expected ${ENV_NAME})`);
+  if (!ENV_NAME_PATTERN.test(name)) {
+    throw new SshError("INVALID_ARGUMENT", target, `environment variable name "${name}" is not valid (expected ${ENV_NAME_PATTERN})`);
   }
 }

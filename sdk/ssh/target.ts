@@ -39,8 +39,8 @@ export interface SshTarget extends Target {
 /** Creates an SSH target. Nothing connects until the first call. */
 export function sshTarget(options: SshTargetOptions): SshTarget {
   const port = options.port ?? 22;
-  if (!options.host || !options.username) throw new SshError("INVALID_ARGUMENT", `ssh://${options.username}@${options.host}:${port}`, "host and username are required");
   const description = `ssh://${options.username}@${options.host}:${port}`;
+  if (!options.host || !options.username) throw new SshError("INVALID_ARGUMENT", description, "host and username are required");
   const hostKey = validateHostKeyPolicy(options.hostKey, description);
   let auth: Promise<ResolvedAuth> | undefined;
   const credentials = () => (auth ??= resolveAuth(options, description).catch((err) => {
