@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterStack } from "../../examples/pulumi-cluster/program";
@@ -16,7 +17,7 @@ let program: ProgramDir;
 let engine: Engine | undefined;
 
 beforeAll(async () => {
-  program = createProgramDir({ "bioxen-luavm": "/work/main" });
+  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
   [pool, server] = await Promise.all([openDemoPool({}), startRocksServer([WORKLOAD_ROCK_DIR])]);
 });
 afterAll(async () => {

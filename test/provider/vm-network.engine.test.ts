@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VmNetwork } from "../../provider/vm-network";
@@ -15,7 +16,7 @@ let engine: Engine | undefined;
 
 beforeAll(async () => {
   env = await startNetworkSim({ guests: false, password: PASSWORD });
-  program = createProgramDir({ "bioxen-luavm": "/work/main" });
+  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
   [vmA, vmB] = await Promise.all([startGuestVm(env, "engine-a"), startGuestVm(env, "engine-b")]);
 });
 

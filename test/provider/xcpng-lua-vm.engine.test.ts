@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
@@ -14,7 +15,7 @@ let engine: Engine | undefined;
 
 beforeAll(async () => {
   env = await startXcpngSim({ password: PASSWORD }, "127.81");
-  program = createProgramDir({ "bioxen-luavm": "/work/main" });
+  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
 });
 
 afterAll(async () => {
