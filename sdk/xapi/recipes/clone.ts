@@ -1,9 +1,10 @@
 /** Cloning or copying a template into a new VM that is marked as ours before anything else happens. */
+import { randomUUID } from "node:crypto";
 import type { RecipeClient, XapiCallOptions } from "./client";
 import { NULL_REF, taskWait } from "./client";
 import { XapiRecipeError, withContext } from "./errors";
 import { destroyNewVm } from "./destroy-vm";
-import { ownerMarkerKey, ownerTag, checkOwner } from "./ownership";
+import { checkOwner, claimOf, ownerTag, writeMarker, type Claim } from "./ownership";
 import { resolveRef } from "./refs";
 
 /** Options for {@link cloneFromTemplate}; deadline (default: the client's task timeout) and signal apply to the clone/copy task. */
@@ -14,18 +15,20 @@ export interface CloneOptions extends XapiCallOptions {
   mode: "clone" | "copy";
   /** SR ref or uuid for "copy" (default: the SR each disk is on); not allowed with "clone". */
   sr?: string;
-  /** Owner identity for the marker. */
-  owner: string;
+  /** Owner identity and instance for the marker (written with state "creating"); a bare owner gets a fresh instance. */
+  owner: string | Claim;
 }
 
 /**
  * `Async.VM.clone(tpl, name)` or `Async.VM.copy(tpl, name, sr)`, then marks the new VM at once
- * (`other_config["bioxen:owner"]` and the `bioxen-luavm` tag). If marking fails the new VM and
+ * (every inherited `bioxen:` key replaced by this instance's marker, state "creating", and the
+ * `bioxen-luavm` tag). If marking fails the new VM and
  * its disks are destroyed and the error rethrown. Returns the new VM's ref (still a template
  * until {@link provisionVm}).
  */
 export async function cloneFromTemplate(client: RecipeClient, template: string, options: CloneOptions): Promise<string> {
-  checkOwner(options.owner);
+  const claim = claimOf(options.owner);
+  checkOwner(claim.owner);
   const step = `${options.mode} template`;
   const object = `${template} → "${options.name}"`;
   if (options.mode === "clone" && options.sr !== undefined) {
@@ -37,7 +40,7 @@ export async function cloneFromTemplate(client: RecipeClient, template: string, 
     return client.callAsyncWith(taskWait(options), "VM.copy", template, options.name, sr);
   })) as string;
   try {
-    await markVm(client, vm, options.owner);
+    await markVm(client, vm, { owner: claim.owner, instance: claim.instance ?? randomUUID() });
   } catch (error) {
     await destroyNewVm(client, vm).catch(() => undefined);
     throw new XapiRecipeError({ step: `${step}: mark ownership`, object, hint: "the new VM was destroyed again" }, "failed", error);
@@ -45,9 +48,11 @@ export async function cloneFromTemplate(client: RecipeClient, template: string, 
   return vm;
 }
 
-/** Writes the owner marker (replacing one inherited from the template) and adds the tag. */
-async function markVm(client: RecipeClient, vm: string, owner: string): Promise<void> {
-  await client.call("VM.remove_from_other_config", vm, ownerMarkerKey);
-  await client.call("VM.add_to_other_config", vm, ownerMarkerKey, owner);
+/**
+ * Writes our marker, dropping every `bioxen:` key the template carried (its owner, instance,
+ * recorded SSH host key…: a template made from a VM of ours carries them all), and adds the tag.
+ */
+async function markVm(client: RecipeClient, vm: string, claim: Required<Claim>): Promise<void> {
+  await writeMarker(client, "VM", vm, claim, "creating");
   await client.call("VM.add_tags", vm, ownerTag);
 }
