@@ -4,7 +4,7 @@ import type { RecipeClient, XapiCallOptions } from "./client";
 import { NULL_REF, taskWait } from "./client";
 import { XapiRecipeError, withContext } from "./errors";
 import { destroyNewVm } from "./destroy-vm";
-import { checkOwner, claimOf, ownerTag, writeMarker, type Claim } from "./ownership";
+import { checkOwner, claimOf, ownerTag, selfMarkerKey, writeMarker, type Claim } from "./ownership";
 import { resolveRef } from "./refs";
 
 /** Options for {@link cloneFromTemplate}; deadline (default: the client's task timeout) and signal apply to the clone/copy task. */
@@ -34,10 +34,16 @@ export async function cloneFromTemplate(client: RecipeClient, template: string, 
   if (options.mode === "clone" && options.sr !== undefined) {
     throw new XapiRecipeError({ step, object, hint: 'use mode "copy" to place the disks on a chosen SR' }, "a clone stays on the template's SR");
   }
+  // If waiting for the task fails after XAPI made the VM, the task (and its result) is gone:
+  // the VMs of this name before the call tell which one is the new, still unmarked, clone.
+  const namedBefore = new Set((await withContext({ step: `${step}: list VMs named so`, object }, () => client.call("VM.get_by_name_label", options.name))) as string[]);
   const vm = (await withContext({ step: `${step}: Async.VM.${options.mode}`, object }, async () => {
     if (options.mode === "clone") return client.callAsyncWith(taskWait(options), "VM.clone", template, options.name);
     const sr = options.sr === undefined ? NULL_REF : await resolveRef(client, "SR", options.sr);
     return client.callAsyncWith(taskWait(options), "VM.copy", template, options.name, sr);
+  }).catch(async (error: unknown) => {
+    const hint = await removeUnreportedClone(client, options.name, namedBefore);
+    throw hint ? new XapiRecipeError({ step: `${step}: Async.VM.${options.mode}`, object, hint }, "failed", error) : error;
   })) as string;
   try {
     await markVm(client, vm, { owner: claim.owner, instance: claim.instance ?? randomUUID() });
@@ -46,6 +52,24 @@ export async function cloneFromTemplate(client: RecipeClient, template: string, 
     throw new XapiRecipeError({ step: `${step}: mark ownership`, object, hint: "the new VM was destroyed again" }, "failed", error);
   }
   return vm;
+}
+
+/**
+ * Destroys the VM a failed clone/copy task made anyway (new under this name, still carrying no
+ * marker of its own). Returns a hint saying what happened, or undefined when there was none.
+ */
+async function removeUnreportedClone(client: RecipeClient, name: string, namedBefore: Set<string>): Promise<string | undefined> {
+  try {
+    const fresh = ((await client.call("VM.get_by_name_label", name)) as string[]).filter((ref) => !namedBefore.has(ref));
+    if (fresh.length !== 1) return undefined;
+    const record = (await client.call("VM.get_record", fresh[0]!)) as Record<string, unknown>;
+    const marker = (record.other_config ?? {}) as Record<string, string>;
+    if (marker[selfMarkerKey] === record.uuid || record.is_a_snapshot === true) return undefined;
+    await destroyNewVm(client, fresh[0]!);
+    return `the VM XAPI made anyway (${String(record.uuid)}) was destroyed again`;
+  } catch (cleanupError) {
+    return `a VM named "${name}" may remain: check it and destroy it by hand (${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)})`;
+  }
 }
 
 /**

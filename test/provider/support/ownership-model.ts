@@ -9,7 +9,6 @@ import * as impl from "../../../provider/impl/xcpng-lua-vm";
 import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../../sim";
 import { startCutProxy } from "./cut-proxy";
 
-const OWNER_PREFIX = "model/dev/XcpngLuaVM/";
 const NAMES = ["a", "b"] as const;
 type Name = (typeof NAMES)[number];
 const WATCHED = ["VM", "VBD", "VDI", "VIF", "network"] as const;
@@ -66,27 +65,34 @@ interface Resource {
 /** What one sequence found: nothing (ok), or the first violated invariant. */
 export interface SequenceResult {
   violation?: string;
-  /** VMs a crash left between the clone and its marker (no marker of ours: the known window) */
+  /** VMs a killed create left in a known window (before its marker, or after "complete" before returning) */
   crashWindowOrphans: number;
 }
 
 type Records = Map<string, string>;
 
-/** Runs one sequence against a fresh simulator; `privateKey` is any valid key (guests are fake). */
-export async function runSequence(steps: Step[], privateKey: string): Promise<SequenceResult> {
-  const sim = await startSimulator({ guests: false, latency: { scale: 0 } });
-  const run = new SequenceRun(sim, privateKey);
-  try {
-    await run.start();
-    for (const [index, step] of steps.entries()) {
-      const violation = await run.step(step);
-      if (violation) return { violation: `step ${index + 1} (${JSON.stringify(step)}): ${violation}`, crashWindowOrphans: run.orphans.size };
-    }
-    const violation = await run.finish();
-    return { ...(violation ? { violation: `final destroy: ${violation}` } : {}), crashWindowOrphans: run.orphans.size };
-  } finally {
-    await sim.stop();
+/** The simulator for sequences (fake guests, no latency); each sequence uses its own stack name. */
+export function startModelSimulator(): Promise<Simulator> {
+  return startSimulator({ guests: false, latency: { scale: 0 } });
+}
+
+let runs = 0;
+
+/**
+ * Runs one sequence on `sim` as a stack of its own (so objects other sequences left are, for it,
+ * objects of others); `privateKey` is any valid key (guests are fake).
+ */
+export async function runSequence(sim: Simulator, steps: Step[], privateKey: string): Promise<SequenceResult> {
+  runs += 1;
+  const run = new SequenceRun(sim, privateKey, `model/run${runs}/XcpngLuaVM/`);
+  sim.faults.clear();
+  await run.start();
+  for (const [index, step] of steps.entries()) {
+    const violation = await run.step(step);
+    if (violation) return { violation: `step ${index + 1} (${JSON.stringify(step)}): ${violation}`, crashWindowOrphans: run.orphans.size };
   }
+  const violation = await run.finish();
+  return { ...(violation ? { violation: `final destroy: ${violation}` } : {}), crashWindowOrphans: run.orphans.size };
 }
 
 class SequenceRun {
@@ -96,18 +102,20 @@ class SequenceRun {
   private readonly connection: Record<string, unknown>;
   private userCount = 0;
   readonly orphans = new Set<string>();
+  private readonly userMade = new Set<string>();
   private baseline = new Set<string>();
 
   constructor(
     private readonly sim: Simulator,
     private readonly privateKey: string,
+    private readonly ownerPrefix: string,
   ) {
     this.connection = { url: sim.url, username: sim.username, password: sim.password };
   }
 
   async start(): Promise<void> {
     const template = this.sim.objects("VM").find((o) => o.record.name_label === TEMPLATES.cloneReady)!;
-    await this.xapi("VM.clone", template.ref, "model-template-b");
+    if (!this.sim.objects("VM").some((o) => o.record.name_label === "model-template-b")) await this.xapi("VM.clone", template.ref, "model-template-b");
     this.baseline = new Set(this.sim.objects("VM").map((o) => o.ref));
   }
 
@@ -135,7 +143,7 @@ class SequenceRun {
       { template: "model-template-b", cloneMode: "copy", sr: SEEDED.sharedSr },
     ][variant]!;
     const raw = {
-      __owner: `${OWNER_PREFIX}${name}`,
+      __owner: `${this.ownerPrefix}${name}`,
       connection,
       name: `vm-${name}`,
       ...replaceInputs,
@@ -281,13 +289,16 @@ class SequenceRun {
     const outcome = finished ?? (await Promise.race([abandoned, new Promise((resolve) => setTimeout(() => resolve(undefined), 50))]));
     if (outcome && "finished" in (outcome as object)) {
       const { id, outs } = (outcome as { finished: { id: string; outs?: Record<string, unknown> } }).finished;
-      this.state.set(name, { id, outputs: outs ?? {} });
+      // It finished before the cut: the engine records it (reached through the pool's own URL from now on).
+      this.state.set(name, { id, outputs: { ...outs, connection: this.connection } });
       return;
     }
     for (const vm of this.sim.objects("VM")) {
       if (vmsBefore.has(vm.ref)) continue;
       const marker = vm.record.other_config ?? {};
-      if (marker["bioxen:self"] !== vm.record.uuid) this.orphans.add(vm.ref);
+      // Killed between the clone and its marker, or between the "complete" mark and the engine
+      // learning the id: a VM no retry may take over (docs/resources.md "Ownership", known windows).
+      if (marker["bioxen:self"] !== vm.record.uuid || marker["bioxen:state"] !== "creating") this.orphans.add(vm.ref);
     }
     await this.doCreate(name, await this.inputs(name, variant, 512));
   }
@@ -302,8 +313,9 @@ class SequenceRun {
       if (vm.power_state !== "Halted") await this.xapi("VM.hard_shutdown", ref);
       const golden = String(await this.xapi("VM.clone", ref, `golden-${this.userCount}`));
       await this.xapi("VM.set_is_a_template", golden, true);
+      this.userMade.add(golden);
     } else if (step.action === "snapshot") {
-      await this.xapi("VM.snapshot", ref, `snap-${this.userCount}`);
+      this.userMade.add(String(await this.xapi("VM.snapshot", ref, `snap-${this.userCount}`)));
     } else if (step.action === "power") {
       await this.xapi(vm.power_state === "Halted" ? "VM.start" : "VM.hard_shutdown", ref, ...(vm.power_state === "Halted" ? [false, false] : []));
     } else {
@@ -323,9 +335,9 @@ class SequenceRun {
     if (this.state.size > 0 || this.pendingDeletes.length > 0) return `resources could not be deleted: ${[...this.state.keys()].join(", ")}`;
     const untouched = this.checkUntouched(before, this.records(), instances);
     if (untouched) return untouched;
-    const ours = WATCHED.flatMap((cls) => this.sim.objects(cls).filter((o) => isMarkedOurs(cls, o.record)).map((o) => `${cls} ${o.record.uuid}`));
+    const ours = WATCHED.flatMap((cls) => this.sim.objects(cls).filter((o) => isMarkedOurs(cls, o.record, this.ownerPrefix) && !this.orphans.has(o.ref)).map((o) => `${cls} ${o.record.uuid}`));
     if (ours.length > 0) return `objects of ours remain: ${ours.join(", ")}`;
-    const strays = this.sim.objects("VM").filter((o) => !this.baseline.has(o.ref) && !this.orphans.has(o.ref) && !isUserMade(o.record));
+    const strays = this.sim.objects("VM").filter((o) => !this.baseline.has(o.ref) && !this.orphans.has(o.ref) && !this.userMade.has(o.ref));
     if (strays.length > 0) return `VMs nobody made remain: ${strays.map((o) => `${o.record.name_label} ${JSON.stringify(o.record.other_config)}`).join(", ")}`;
     return undefined;
   }
@@ -353,7 +365,7 @@ class SequenceRun {
       const record = ref ? this.sim.record("VM", ref) : undefined;
       if (!record) return `resource ${name} names VM ${res.id}, which does not exist`;
       const marker = record.other_config ?? {};
-      if (marker["bioxen:instance"] !== res.outputs.__instance || marker["bioxen:self"] !== res.id || marker["bioxen:owner"] !== `${OWNER_PREFIX}${name}`) {
+      if (marker["bioxen:instance"] !== res.outputs.__instance || marker["bioxen:self"] !== res.id || marker["bioxen:owner"] !== `${this.ownerPrefix}${name}`) {
         return `resource ${name}'s VM ${res.id} does not carry its marker (instance ${String(res.outputs.__instance)}): ${JSON.stringify(marker)}`;
       }
     }
@@ -365,7 +377,7 @@ class SequenceRun {
     const vms = new Map([...before.get("VM")!].map(([ref, json]) => [ref, JSON.parse(json) as Record<string, any>]));
     const oursVm = (ref: string) => {
       const vm = vms.get(ref);
-      return vm !== undefined && isOurs(vm, instances);
+      return vm !== undefined && isOurs(vm, instances, this.ownerPrefix);
     };
     const vbds = new Map([...before.get("VBD")!].map(([ref, json]) => [ref, JSON.parse(json) as Record<string, any>]));
     for (const cls of WATCHED) {
@@ -376,7 +388,7 @@ class SequenceRun {
         let ours: boolean;
         if (cls === "VM") ours = oursVm(ref);
         else if (cls === "VBD" || cls === "VIF") ours = oursVm(record.VM);
-        else if (cls === "VDI") ours = isMarkedOurs("VDI", record) || (record.VBDs as string[]).some((vbd) => oursVm(vbds.get(vbd)?.VM));
+        else if (cls === "VDI") ours = isMarkedOurs("VDI", record, this.ownerPrefix) || (record.VBDs as string[]).some((vbd) => oursVm(vbds.get(vbd)?.VM));
         else ours = false;
         if (!ours) return `${cls} ${record.uuid} "${record.name_label ?? ""}" (not ours: ${JSON.stringify(record.other_config ?? {})}) was ${now === undefined ? "destroyed" : "modified"}`;
       }
@@ -386,20 +398,15 @@ class SequenceRun {
 }
 
 /** A VM of a resource instance in `instances`, or one a crashed create left "creating": marker written on it, not a snapshot. */
-function isOurs(vm: Record<string, any>, instances: Set<string>): boolean {
+function isOurs(vm: Record<string, any>, instances: Set<string>, prefix: string): boolean {
   const marker = vm.other_config ?? {};
-  return isMarkedOurs("VM", vm) && (instances.has(marker["bioxen:instance"]) || marker["bioxen:state"] === "creating");
+  return isMarkedOurs("VM", vm, prefix) && (instances.has(marker["bioxen:instance"]) || marker["bioxen:state"] === "creating");
 }
 
 /** Carries a marker of a model resource written on itself (never a copy, never a snapshot). */
-function isMarkedOurs(cls: string, record: Record<string, any>): boolean {
+function isMarkedOurs(cls: string, record: Record<string, any>, prefix: string): boolean {
   const marker = record.other_config ?? {};
-  return String(marker["bioxen:owner"] ?? "").startsWith(OWNER_PREFIX) && marker["bioxen:self"] === record.uuid && !(cls === "VM" && record.is_a_snapshot === true);
-}
-
-/** Made by the model's outside actions: golden templates and snapshots. */
-function isUserMade(record: Record<string, any>): boolean {
-  return /^(golden|snap)-\d+$/.test(String(record.name_label));
+  return String(marker["bioxen:owner"] ?? "").startsWith(prefix) && marker["bioxen:self"] === record.uuid && !(cls === "VM" && record.is_a_snapshot === true);
 }
 
 function variantOf(outputs: Record<string, unknown>): number {
