@@ -16,21 +16,23 @@ const MAX_STEPS = 12;
 const FIRST_SEED = Number(process.env.OWNERSHIP_MODEL_SEED ?? 9_000);
 const key = generateClientKeyPair().private;
 
-let sim: Simulator;
-const runSequence = (steps: Step[], privateKey: string) => runOn(sim, steps, privateKey);
+/** Sequences run on this many simulators at once (each simulator runs one sequence at a time: faults and the record comparison are pool-wide). */
+const WORKERS = 2;
+const sims: Simulator[] = [];
 
 beforeAll(async () => {
-  sim = await startModelSimulator();
+  for (let i = 0; i < WORKERS; i++) sims.push(await startModelSimulator());
 });
 
 afterAll(async () => {
   setConfiguredValues({});
   await closeAllXapiClients();
-  await sim?.stop();
+  await Promise.all(sims.map((sim) => sim.stop()));
 });
 
 /** The shortest step list (removing one step at a time) that still violates an invariant. */
-async function shrink(steps: Step[]): Promise<{ steps: Step[]; violation: string }> {
+async function shrink(sim: Simulator, steps: Step[]): Promise<{ steps: Step[]; violation: string }> {
+  const runSequence = (candidate: Step[], privateKey: string) => runOn(sim, candidate, privateKey);
   let current = steps;
   let violation = (await runSequence(current, key)).violation!;
   for (let i = 0; i < current.length; ) {
@@ -49,17 +51,25 @@ describe("XcpngLuaVM ownership model (issue #9)", () => {
     const started = Date.now();
     let orphans = 0;
     let steps = 0;
-    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEQUENCES; seed++) {
-      const sequence = stepsOf(seed, MAX_STEPS);
-      steps += sequence.length;
-      const result = await runSequence(sequence, key);
-      orphans += result.crashWindowOrphans;
-      if (result.violation) {
-        const minimal = await shrink(sequence);
-        const reproduction = `seed ${seed} (OWNERSHIP_MODEL_SEED=${seed} OWNERSHIP_MODEL_SEQUENCES=1)\nminimal steps:\n${minimal.steps.map((s) => `  ${JSON.stringify(s)}`).join("\n")}\nviolation: ${minimal.violation}`;
-        console.error(reproduction);
-        expect.fail(reproduction);
+    const failures: string[] = [];
+    let next = FIRST_SEED;
+    const worker = async (sim: Simulator) => {
+      while (next < FIRST_SEED + SEQUENCES && failures.length === 0) {
+        const seed = next++;
+        const sequence = stepsOf(seed, MAX_STEPS);
+        steps += sequence.length;
+        const result = await runOn(sim, sequence, key);
+        orphans += result.crashWindowOrphans;
+        if (result.violation) {
+          const minimal = await shrink(sim, sequence);
+          failures.push(`seed ${seed} (OWNERSHIP_MODEL_SEED=${seed} OWNERSHIP_MODEL_SEQUENCES=1)\nminimal steps:\n${minimal.steps.map((s) => `  ${JSON.stringify(s)}`).join("\n")}\nviolation: ${minimal.violation}`);
+        }
       }
+    };
+    await Promise.all(sims.map(worker));
+    if (failures.length > 0) {
+      console.error(failures.join("\n\n"));
+      expect.fail(failures.join("\n\n"));
     }
     console.info(`ownership model: ${SEQUENCES} sequences, ${steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s; ${orphans} VM(s) left by a kill inside a known window (before the marker / after "complete")`);
   }, 600_000);
