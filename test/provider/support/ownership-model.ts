@@ -102,6 +102,8 @@ class SequenceRun {
   private readonly connection: Record<string, unknown>;
   private userCount = 0;
   readonly orphans = new Set<string>();
+  /** a violation seen inside an operation (not visible in the pool afterwards) */
+  private problem?: string;
   private readonly userMade = new Set<string>();
   private baseline = new Set<string>();
 
@@ -203,6 +205,8 @@ class SequenceRun {
     if ((diff.replaces?.length ?? 0) === 0) return;
     this.state.delete(name);
     const made = await this.create(name, news);
+    const replacement = made ?? this.state.get(name);
+    if (replacement?.id === old.id) this.problem = `the replacement of ${name} returned its predecessor's VM ${old.id} (the engine would now delete it)`;
     if (made) this.state.set(name, made);
     if (!this.state.has(name)) {
       this.state.set(name, old); // the engine keeps the old resource when the replacement failed
@@ -269,7 +273,7 @@ class SequenceRun {
       await this.operate(step);
     }
     await this.retryPendingDeletes();
-    return this.checkState() ?? this.checkUntouched(before, this.records(), new Set([...instancesBefore, ...this.instances()]));
+    return this.problem ?? this.checkState() ?? this.checkUntouched(before, this.records(), new Set([...instancesBefore, ...this.instances()]));
   }
 
   /** A create killed after `cut` XAPI requests (no rollback runs), then retried by a fresh provider instance. */
