@@ -41,6 +41,8 @@ export interface VmNetworkInputs {
   timeouts?: VmNetworkTimeouts;
   /** The ownership identity (provider/runtime/owner). */
   __owner: string;
+  /** The resource instance (`bioxen:instance` of its network's and VIFs' markers); absent in state written by 0.1.0. */
+  __instance?: string;
 }
 
 /** One VM's VIF on the network, as reported. */

@@ -11,8 +11,10 @@ import {
   hasXapiCode,
   isGone,
   isRealRef,
+  claimProblem,
   ownerMarkerKey,
   pickGuestAddress,
+  type Claim,
   parseCidr,
   waitForGuestAddresses,
 } from "../../sdk/xapi/recipes";
@@ -30,8 +32,12 @@ export interface OwnedVif {
 
 type XRecord = Record<string, unknown>;
 
-/** The VIFs on `network` whose `other_config` marker is `owner` (VIFs of others are left alone). */
-export async function ownedVifs(client: XapiClient, network: string, owner: string): Promise<OwnedVif[]> {
+/**
+ * The VIFs on `network` carrying the marker of `claim`, written for the VM they are on (a VIF a
+ * clone, copy or snapshot of an attached VM inherited is not ours). For a 0.1.0 resource (no
+ * instance) only the VIFs its state records (`recorded` uuids) count. VIFs of others are left alone.
+ */
+export async function ownedVifs(client: XapiClient, network: string, claim: Claim, recorded: Set<string> = new Set()): Promise<OwnedVif[]> {
   const vifs = ((await client.call("network.get_VIFs", network)) as string[]) ?? [];
   const found: OwnedVif[] = [];
   for (const ref of vifs) {
@@ -42,16 +48,12 @@ export async function ownedVifs(client: XapiClient, network: string, owner: stri
       if (isGone(error)) continue;
       throw new XapiRecipeError({ step: "list the network's VIFs: VIF.get_record", object: ref }, "failed", error);
     }
-    if ((record.other_config as Record<string, string> | undefined)?.[ownerMarkerKey] !== owner) continue;
+    if ((record.other_config as Record<string, string> | undefined)?.[ownerMarkerKey] !== claim.owner) continue;
     const vmRef = String(record.VM);
-    found.push({
-      ref,
-      uuid: String(record.uuid),
-      device: String(record.device),
-      attached: record.currently_attached === true,
-      vmRef,
-      vmUuid: String(await client.call("VM.get_uuid", vmRef)).toLowerCase(),
-    });
+    const vmUuid = String(await client.call("VM.get_uuid", vmRef)).toLowerCase();
+    if (claimProblem("VIF", record, claim, vmUuid) !== undefined) continue;
+    if (!claim.instance && !recorded.has(String(record.uuid))) continue;
+    found.push({ ref, uuid: String(record.uuid), device: String(record.device), attached: record.currently_attached === true, vmRef, vmUuid });
   }
   return found;
 }
@@ -77,7 +79,9 @@ async function vmRefFor(client: XapiClient, spec: AttachSpec, index: number): Pr
 
 /** Options for {@link reconcileVifs}. */
 export interface ReconcileOptions {
-  owner: string;
+  owner: Claim;
+  /** VIF uuids the state records (what a 0.1.0 resource may touch) */
+  recorded?: Set<string>;
   /** MTU of the new VIFs (the network's). */
   mtu: number;
 }
@@ -90,7 +94,7 @@ export interface ReconcileOptions {
  * Returns the VIFs in `desired` order.
  */
 export async function reconcileVifs(client: XapiClient, network: string, desired: AttachSpec[], options: ReconcileOptions): Promise<OwnedVif[]> {
-  const actual = await ownedVifs(client, network, options.owner);
+  const actual = await ownedVifs(client, network, options.owner, options.recorded);
   const byVm = new Map(actual.map((vif) => [vif.vmUuid, vif]));
   const wanted = new Set(desired.map((spec) => spec.vmUuid.toLowerCase()));
   const missing = desired.map((spec, index) => ({ spec, index })).filter(({ spec }) => !byVm.has(spec.vmUuid.toLowerCase()));

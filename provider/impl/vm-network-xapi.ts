@@ -11,6 +11,7 @@ import {
   destroyNetwork,
   destroyVif,
   isGone,
+  type Claim,
 } from "../../sdk/xapi/recipes";
 import { ownedVifs } from "./vm-network-vifs";
 import type { VlanSpec } from "./vm-network-types";
@@ -32,12 +33,12 @@ export interface NetworkSpec {
   description: string;
   mtu: number;
   vlan?: VlanSpec;
-  owner: string;
+  owner: string | Claim;
 }
 
 /** Creates the network (and its VLAN on the master's PIF `vlan.pifDevice`); returns its ref. */
 export async function createNetwork(client: XapiClient, spec: NetworkSpec): Promise<string> {
-  const base = { name: spec.name, description: spec.description, mtu: spec.mtu, owner: spec.owner };
+  const base = { name: spec.name, description: spec.description, mtu: spec.mtu, owner: spec.owner, state: "creating" as const };
   if (!spec.vlan) return createPrivateNetwork(client, base);
   return (await createVlanNetwork(client, { ...base, pifDevice: spec.vlan.pifDevice, vlan: spec.vlan.tag })).network;
 }
@@ -73,7 +74,7 @@ export async function observeNetwork(client: XapiClient, ref: string): Promise<O
 }
 
 /** Sets name and description in place (after checking the network is ours). */
-export async function renameNetwork(client: XapiClient, ref: string, owner: string, name: string, description: string): Promise<void> {
+export async function renameNetwork(client: XapiClient, ref: string, owner: Claim, name: string, description: string): Promise<void> {
   const record = await assertOwned(client, "network", ref, owner);
   const object = `network ${String(record.uuid)}`;
   try {
@@ -89,13 +90,13 @@ export async function renameNetwork(client: XapiClient, ref: string, owner: stri
  * network. Refuses a network without our marker and one that still carries VIFs of others
  * (listing them). A network already gone is fine.
  */
-export async function teardownNetwork(client: XapiClient, ref: string, owner: string): Promise<void> {
+export async function teardownNetwork(client: XapiClient, ref: string, owner: Claim, recorded: Set<string> = new Set()): Promise<void> {
   try {
     await assertOwned(client, "network", ref, owner);
   } catch (error) {
     if (isGone(error) || isGone((error as { cause?: unknown }).cause)) return;
     throw error;
   }
-  for (const vif of await ownedVifs(client, ref, owner)) await destroyVif(client, vif.ref, { owner });
+  for (const vif of await ownedVifs(client, ref, owner, recorded)) await destroyVif(client, vif.ref, { owner });
   await destroyNetwork(client, ref, { owner });
 }

@@ -5,10 +5,13 @@
  * id = the network uuid.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { randomUUID } from "node:crypto";
 import type { XapiClient } from "../../sdk/xapi";
+import { assertOwned, setMarkerState, type Claim } from "../../sdk/xapi/recipes";
 import { withXapi, type ConnectionInput } from "../runtime/connections";
 import { compact, reveal } from "../runtime/inputs";
 import { withCreateSlot } from "../runtime/limiter";
+import { PartialCreateError } from "../runtime/partial";
 import { VM_NETWORK_DEFAULTS, type AttachSpec, type Attachment, type VmNetworkInputs, type VmNetworkOutputs } from "./vm-network-types";
 import { createNetwork, findNetwork, observeNetwork, renameNetwork, teardownNetwork, type ObservedNetwork } from "./vm-network-xapi";
 import { currentAttachments, ownedVifs, reconcileVifs, waitForAttachments } from "./vm-network-vifs";
@@ -16,23 +19,6 @@ import { currentAttachments, ownedVifs, reconcileVifs, waitForAttachments } from
 export { configure } from "../runtime/config";
 export { check } from "./vm-network-check";
 export { diff } from "./vm-network-diff";
-
-/** An error that tells the engine the network exists (partial state) so nothing is orphaned. */
-class PartialCreateError extends Error {
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Record<string, unknown>,
-    cause: unknown,
-  ) {
-    super(message, { cause });
-    this.name = "PartialCreateError";
-  }
-  /** Shown by the engine as the initialisation failure. */
-  get reasons(): string[] {
-    return [this.message];
-  }
-}
 
 /** Deadlines of one operation, from the `timeouts` input (seconds). */
 function deadlines(inputs: VmNetworkInputs, kind: "create" | "delete"): { signal: AbortSignal; readyEndsAt: number } {
@@ -65,22 +51,26 @@ function outputsOf(inputs: VmNetworkInputs, network: ObservedNetwork, attachment
  */
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = reveal<VmNetworkInputs>(raw);
+  const claim = { owner: inputs.__owner, instance: randomUUID() };
+  const withInstance = { ...inputs, __instance: claim.instance };
   const { signal, readyEndsAt } = deadlines(inputs, "create");
   return withPool(inputs, "create", async (client, url) => {
     const { ref, vifs } = await withCreateSlot(url, async () => {
-      const network = await createNetwork(client, { ...inputs, owner: inputs.__owner });
+      const network = await createNetwork(client, { ...inputs, owner: claim });
       try {
-        return { ref: network, vifs: await reconcileVifs(client, network, inputs.attach, { owner: inputs.__owner, mtu: inputs.mtu }) };
+        const vifs = await reconcileVifs(client, network, inputs.attach, { owner: claim, mtu: inputs.mtu });
+        return { ref: network, vifs };
       } catch (error) {
-        throw await rolledBack(client, network, inputs, raw, error);
+        throw await rolledBack(client, network, withInstance, raw, error);
       }
     }, signal);
     try {
       const attachments = await waitForAttachments(client, vifs, inputs.attach, { deadline: readyEndsAt, signal });
       const observed = await observeNetwork(client, ref);
-      return { id: observed.uuid, outs: outputsOf(inputs, observed, attachments) };
+      await setMarkerState(client, "network", ref, "complete");
+      return { id: observed.uuid, outs: outputsOf(withInstance, observed, attachments) };
     } catch (error) {
-      throw await rolledBack(client, ref, inputs, raw, error);
+      throw await rolledBack(client, ref, withInstance, raw, error);
     }
   });
 }
@@ -89,11 +79,12 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
 async function rolledBack(client: XapiClient, network: string, inputs: VmNetworkInputs, raw: Record<string, unknown>, error: unknown): Promise<Error> {
   const reason = (error as Error).message;
   try {
-    await teardownNetwork(client, network, inputs.__owner);
+    await teardownNetwork(client, network, claimOf(inputs));
     return new Error(`${reason} (the network and VIFs made by this attempt were removed again)`, { cause: error });
   } catch (cleanupError) {
     const uuid = String(await client.call("network.get_uuid", network).catch(() => network));
-    const properties = { ...raw, networkUuid: uuid, bridge: "", attachments: [] };
+    await setMarkerState(client, "network", network, "complete").catch(() => undefined);
+    const properties = { ...raw, __instance: inputs.__instance, networkUuid: uuid, bridge: "", attachments: [] };
     return new PartialCreateError(`${reason}; removing the new network ${uuid} also failed: ${(cleanupError as Error).message}`, uuid, properties, error);
   }
 }
@@ -107,8 +98,9 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
   return withPool(props, "read", async (client) => {
     const ref = await findNetwork(client, id);
     if (!ref) return {};
+    await assertOwned(client, "network", ref, claimOf(props));
     const observed = await observeNetwork(client, ref);
-    const vifs = await ownedVifs(client, ref, props.__owner);
+    const vifs = await ownedVifs(client, ref, claimOf(props), recordedVifs(props));
     const oldSpecs = props.attach ?? [];
     const attach: AttachSpec[] = vifs.map((vif) => {
       const spec = oldSpecs.find((s) => s.vmUuid.toLowerCase() === vif.vmUuid);
@@ -123,7 +115,7 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
       attach,
     });
     const outs = outputsOf(inputs, observed, await currentAttachments(client, vifs, attach));
-    const { networkUuid: _u, bridge: _b, attachments: _a, ...inputsOnly } = outs;
+    const { networkUuid: _u, bridge: _b, attachments: _a, __instance: _i, ...inputsOnly } = outs;
     return { id, props: outs, inputs: inputsOnly };
   });
 }
@@ -135,13 +127,13 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const old = reveal<VmNetworkOutputs>(olds);
   // The objects keep the identity they were created with (owner.ts).
-  const inputs: VmNetworkInputs = { ...reveal<VmNetworkInputs>(news), __owner: old.__owner };
+  const inputs: VmNetworkInputs = { ...reveal<VmNetworkInputs>(news), __owner: old.__owner, ...(old.__instance ? { __instance: old.__instance } : {}) };
   const { signal, readyEndsAt } = deadlines(inputs, "create");
   return withPool(inputs, "update", async (client) => {
     const ref = await findNetwork(client, id);
     if (!ref) throw new Error(`network ${id} no longer exists; run \`pulumi refresh\` so it is created again`);
-    await renameNetwork(client, ref, inputs.__owner, inputs.name, inputs.description);
-    const vifs = await reconcileVifs(client, ref, inputs.attach, { owner: inputs.__owner, mtu: inputs.mtu });
+    await renameNetwork(client, ref, claimOf(inputs), inputs.name, inputs.description);
+    const vifs = await reconcileVifs(client, ref, inputs.attach, { owner: claimOf(inputs), mtu: inputs.mtu, recorded: recordedVifs(old) });
     const attachments = await waitForAttachments(client, vifs, inputs.attach, { deadline: readyEndsAt, signal });
     return { outs: outputsOf(inputs, await observeNetwork(client, ref), attachments) };
   });
@@ -154,10 +146,20 @@ export async function deleteNetwork(id: string, raw: Record<string, unknown>): P
   await withPool(props, "delete", async (client) => {
     const ref = await findNetwork(client, id);
     if (!ref) return;
-    await abortable(teardownNetwork(client, ref, props.__owner), signal, `delete of network ${id}`);
+    await abortable(teardownNetwork(client, ref, claimOf(props), recordedVifs(props)), signal, `delete of network ${id}`);
   });
 }
 export { deleteNetwork as delete };
+
+/** The claim on this resource's objects: owner and, unless its state was written by 0.1.0, instance. */
+function claimOf(props: Pick<VmNetworkInputs, "__owner" | "__instance">): Claim {
+  return props.__instance ? { owner: props.__owner, instance: props.__instance } : { owner: props.__owner };
+}
+
+/** The VIF uuids the state records: what a 0.1.0 resource (no instance) may touch. */
+function recordedVifs(props: Partial<VmNetworkOutputs>): Set<string> {
+  return new Set((props.attachments ?? []).map((a) => a.vifUuid));
+}
 
 /** Rejects when `signal` fires first (the teardown's own XAPI calls each have a deadline too). */
 function abortable<T>(work: Promise<T>, signal: AbortSignal, what: string): Promise<T> {

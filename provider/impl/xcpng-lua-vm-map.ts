@@ -10,6 +10,12 @@ import { OWNER_INPUT } from "../runtime/owner";
 import type { TargetSpec } from "../runtime/ssh-target";
 import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./xcpng-lua-vm-inputs";
 
+/**
+ * The output recording the resource instance (`bioxen:instance` of its VM's marker). Absent in
+ * state written by 0.1.0: such a VM is checked by its owner marker alone.
+ */
+export const INSTANCE_OUTPUT = "__instance";
+
 /** The sdk spec for normalized inputs. @throws Error naming what to set when no SSH user or key is configured */
 export function specOf(raw: Record<string, unknown>): XcpngLuaVmSpec {
   const inputs = reveal<XcpngLuaVmInputs>(raw);
@@ -79,18 +85,19 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
     sshTarget,
     adopted: state.adopted,
     rootDiskGiB: state.diskGiB,
+    [INSTANCE_OUTPUT]: state.instance,
   });
 }
 
 /** The inputs that correspond to outputs (for read): everything but the computed keys. */
 export function inputsOfOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
   const inputs = { ...outputs };
-  for (const key of XCPNG_OUTPUT_KEYS) delete inputs[key];
+  for (const key of [...XCPNG_OUTPUT_KEYS, INSTANCE_OUTPUT]) delete inputs[key];
   return inputs;
 }
 
 /** The facts carried from the previous outputs into the sdk calls. */
-export function priorOf(outputs: Record<string, unknown>): { hostKeyFingerprint?: string; lua?: XcpngLuaVmState["lua"]; adopted: boolean; networks?: XcpngLuaVmSpec["networks"] } {
+export function priorOf(outputs: Record<string, unknown>): { hostKeyFingerprint?: string; lua?: XcpngLuaVmState["lua"]; adopted: boolean; instance?: string; networks?: XcpngLuaVmSpec["networks"] } {
   const lua = outputs.luaVersion && outputs.luaCommand
     ? { interpreter: String(outputs.luaCommand), version: String(outputs.luaVersion), languageVersion: String(outputs.luaLanguageVersion ?? "") }
     : undefined;
@@ -98,6 +105,7 @@ export function priorOf(outputs: Record<string, unknown>): { hostKeyFingerprint?
     hostKeyFingerprint: typeof outputs.hostKeyFingerprint === "string" ? outputs.hostKeyFingerprint : undefined,
     lua,
     adopted: outputs.adopted === true,
+    instance: typeof outputs[INSTANCE_OUTPUT] === "string" ? outputs[INSTANCE_OUTPUT] : undefined,
     networks: Array.isArray(outputs.networks) ? (outputs.networks as XcpngLuaVmSpec["networks"]) : undefined,
   }) as ReturnType<typeof priorOf>;
 }

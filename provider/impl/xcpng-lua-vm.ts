@@ -10,6 +10,7 @@ import { reveal } from "../runtime/inputs";
 import { withCreateSlot } from "../runtime/limiter";
 import { poolUuidOf } from "../runtime/machine-id";
 import { OWNER_INPUT } from "../runtime/owner";
+import { PartialCreateError } from "../runtime/partial";
 import { diffXcpngLuaVm } from "./xcpng-lua-vm-diff";
 import { checkXcpngLuaVm } from "./xcpng-lua-vm-inputs";
 import { inputsOfOutputs, lifecycleOptions, outputsOf, priorOf, specOf } from "./xcpng-lua-vm-map";
@@ -44,7 +45,7 @@ export async function create(inputs: Record<string, unknown>): Promise<pulumi.dy
 /** read (refresh): the VM as it is now, or no id when it is gone; inputs derived from the outputs. */
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const found = await withXapi(connectionOf(props), async (client) => {
-    const state = await readXcpngLuaVm(client, id, priorOf(props));
+    const state = await readXcpngLuaVm(client, id, String(props[OWNER_INPUT]), priorOf(props));
     return state ? { state, poolUuid: await poolUuidOf(client) } : undefined;
   });
   if (!found) return {};
@@ -69,7 +70,8 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
 
 /** delete: clean then hard shutdown, destroy with disks; refuses a VM not ours unless adopted; gone is fine. */
 async function deleteVm(id: string, props: Record<string, unknown>): Promise<void> {
-  await withXapi(connectionOf(props), (client) => destroyXcpngLuaVm(client, id, String(props[OWNER_INPUT]), { adopted: props.adopted === true }, lifecycleOptions(props)));
+  const prior = priorOf(props);
+  await withXapi(connectionOf(props), (client) => destroyXcpngLuaVm(client, id, String(props[OWNER_INPUT]), { adopted: prior.adopted, ...(prior.instance ? { instance: prior.instance } : {}) }, lifecycleOptions(props)));
 }
 export { deleteVm as delete };
 
@@ -77,9 +79,8 @@ function connectionOf(props: Record<string, unknown>): ConnectionInput | undefin
   return reveal<ConnectionInput | undefined>(props.connection);
 }
 
-/** An error the engine turns into a partial state (id + properties) when a VM was kept. */
+/** An error the engine turns into a partial state (id + properties, no secret field) when a VM was kept. */
 function keptVmError(error: unknown, inputs: Record<string, unknown>, poolUuid: string, spec: ReturnType<typeof specOf>): unknown {
   if (!(error instanceof XcpngLuaVmError)) return error;
-  const properties = { ...outputsOf(inputs, error.state, poolUuid, spec), __provider: inputs.__provider };
-  return Object.assign(new Error(error.message, { cause: error }), { id: error.vmUuid, properties });
+  return new PartialCreateError(error.message, error.vmUuid, { ...outputsOf(inputs, error.state, poolUuid, spec), __provider: inputs.__provider }, error);
 }

@@ -1,4 +1,8 @@
-/** VM.clone and VM.copy: a new VM with the same configuration and copies of its disks. */
+/**
+ * VM.clone, VM.copy and VM.snapshot: a new VM with the same configuration (other_config included,
+ * as xapi copies it) and copies of its disks. A snapshot is a template (`is_a_template`,
+ * `is_a_snapshot`, `snapshot_of` the source) and may be taken of a running VM.
+ */
 import { randomUUID } from "node:crypto";
 import { randomMac } from "../model/ids";
 import type { Store } from "../model/store";
@@ -39,16 +43,21 @@ export function createVmMetrics(store: Store): string {
  * Clones (copy-on-write) or copies (full, onto `targetSr` or each disk's own SR) a halted VM.
  * @returns the new VM ref
  */
-export function duplicateVm(store: Store, source: string, newName: string, mode: { full: boolean; targetSr: string }): string {
+export function duplicateVm(store: Store, source: string, newName: string, mode: { full: boolean; targetSr: string; snapshot?: boolean }): string {
   const vm = store.get("VM", source);
-  assertPowerState(source, vm, ["Halted"]);
+  if (mode.snapshot) {
+    if (vm.is_a_template || vm.is_a_snapshot) throw new XapiError("VM_IS_TEMPLATE", [source]);
+    assertPowerState(source, vm, ["Halted", "Running", "Paused", "Suspended"]);
+  } else assertPowerState(source, vm, ["Halted"]);
   const disks = vm.VBDs.map((vbd: string) => store.get("VBD", vbd));
   if (mode.full) assertCopyFits(store, disks, mode.targetSr);
   const otherConfig = { ...vm.other_config, mac_seed: randomUUID() };
   if (vm.is_a_template && !otherConfig.base_template_name) otherConfig.base_template_name = vm.name_label;
-  const ref = store.create("VM", { ...vm, ...FRESH_VM_FIELDS, name_label: newName, other_config: otherConfig, metrics: createVmMetrics(store) });
+  const snapshotFields = mode.snapshot ? { is_a_template: true, is_a_snapshot: true, snapshot_of: source, snapshot_time: xapiDate() } : {};
+  const ref = store.create("VM", { ...vm, ...FRESH_VM_FIELDS, ...snapshotFields, name_label: newName, other_config: otherConfig, metrics: createVmMetrics(store) });
+  if (mode.snapshot) store.update("VM", source, { snapshots: [...vm.snapshots, ref] });
   for (const vbd of disks) {
-    const vdi = vbd.VDI === NULL_REF || vbd.type !== "Disk" ? vbd.VDI : duplicateVdi(store, vbd.VDI, mode);
+    const vdi = vbd.VDI === NULL_REF || vbd.type !== "Disk" ? vbd.VDI : mode.snapshot ? snapshotVdi(store, vbd.VDI) : duplicateVdi(store, vbd.VDI, mode);
     createVbd(store, { ...vbd, uuid: undefined, VM: ref, VDI: vdi, currently_attached: false, metrics: NULL_REF });
   }
   for (const vifRef of vm.VIFs) {
@@ -68,6 +77,14 @@ function duplicateVdi(store: Store, vdiRef: string, mode: { full: boolean; targe
   );
 }
 
+/** A snapshot of a disk: copy-on-write, `is_a_snapshot`, `snapshot_of` the source (listed in its `snapshots`). */
+function snapshotVdi(store: Store, vdiRef: string): string {
+  const vdi = store.get("VDI", vdiRef);
+  const ref = createVdi(store, { ...vdi, uuid: undefined, VBDs: [], snapshots: [], is_a_snapshot: true, snapshot_of: vdiRef, snapshot_time: xapiDate(), parent: vdiRef }, true);
+  store.update("VDI", vdiRef, { snapshots: [...vdi.snapshots, ref] });
+  return ref;
+}
+
 /** A full copy allocates every disk: check all SRs before creating anything. */
 function assertCopyFits(store: Store, vbds: Array<Record<string, any>>, targetSr: string): void {
   const needed = new Map<string, number>();
@@ -80,7 +97,7 @@ function assertCopyFits(store: Store, vbds: Array<Record<string, any>>, targetSr
   for (const [sr, bytes] of needed) assertSpace(store, sr, bytes);
 }
 
-/** VM.clone and VM.copy. */
+/** VM.clone, VM.copy and VM.snapshot. */
 export function vmCopyMethods(): MethodDef[] {
   const vm = { name: "vm", type: T.ref("VM") };
   const newName = { name: "new_name", type: T.string };
@@ -99,6 +116,12 @@ export function vmCopyMethods(): MethodDef[] {
         if (sr !== NULL_REF && !core.store.has("SR", sr)) throw new XapiError("HANDLE_INVALID", ["SR", sr]);
         return duplicateVm(core.store, source, name, { full: true, targetSr: sr });
       },
+    }),
+    method({
+      name: "VM.snapshot",
+      params: [vm, newName, { name: "ignore_vdis", type: T.set(T.ref("VDI")), default: [] }],
+      result: T.ref("VM"),
+      handler: ({ core }, source: string, name: string) => duplicateVm(core.store, source, name, { full: false, targetSr: NULL_REF, snapshot: true }),
     }),
   ];
 }

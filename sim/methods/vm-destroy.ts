@@ -24,6 +24,9 @@ export function vmDestroyMethods(): MethodDef[] {
         for (const console of vm.consoles) store.destroy("console", console);
         dropGuestMetrics(core, ref);
         store.destroy("VM_metrics", vm.metrics);
+        if (vm.is_a_snapshot && store.has("VM", vm.snapshot_of)) {
+          store.update("VM", vm.snapshot_of, { snapshots: store.get("VM", vm.snapshot_of).snapshots.filter((s: string) => s !== ref) });
+        }
         store.destroy("VM", ref);
         await core.guests.destroy(vm.uuid);
       },

@@ -3,7 +3,7 @@ import { XapiError } from "../rpc/errors";
 import type { XRecord } from "../model/record";
 
 /** Other-config key that marks a template (and its clones) as having no guest tools. */
-export const NO_GUEST_TOOLS_KEY = "bioxen:sim-no-guest-tools";
+export const NO_GUEST_TOOLS_KEY = "bioxen-sim:no-guest-tools";
 
 /** Throws `VM_BAD_POWER_STATE [vm, expected, actual]` (lowercase) unless the VM is in one of `allowed`. */
 export function assertPowerState(vmRef: string, vm: XRecord, allowed: readonly string[]): void {

@@ -61,6 +61,29 @@ describe("simulator VM lifecycle", () => {
     expect(await ok(url, "VM.get_is_a_template", [s, vm])).toBe(false);
   });
 
+  it("snapshots a running VM as xapi does: a template with is_a_snapshot, snapshot_of, the source's other_config and snapshot disks", async () => {
+    const tpl = await templateNamed(TEMPLATES.cloneReady);
+    const vm = await ok(url, "VM.clone", [s, tpl, "snap-source"]);
+    await ok(url, "VM.set_is_a_template", [s, vm, false]);
+    await ok(url, "VM.add_to_other_config", [s, vm, "bioxen:owner", "p/s/XcpngLuaVM/x"]);
+    await ok(url, "VM.start", [s, vm, false, false]);
+    const snap = await ok(url, "VM.snapshot", [s, vm, "snap-1"]);
+    const record = await ok(url, "VM.get_record", [s, snap]);
+    expect(record).toMatchObject({ is_a_template: true, is_a_snapshot: true, snapshot_of: vm, power_state: "Halted", name_label: "snap-1" });
+    expect(record.other_config["bioxen:owner"]).toBe("p/s/XcpngLuaVM/x");
+    expect(await ok(url, "VM.get_snapshots", [s, vm])).toEqual([snap]);
+    const snapVdi = (await ok(url, "VBD.get_record", [s, record.VBDs[0]])).VDI;
+    const vdi = await ok(url, "VDI.get_record", [s, snapVdi]);
+    expect(vdi.is_a_snapshot).toBe(true);
+    expect(await fails(url, "VM.snapshot", [s, snap, "snap-of-snap"])).toEqual(["VM_IS_TEMPLATE", snap]);
+    const copy = await ok(url, "VM.copy", [s, snap, "copy-of-snap", "OpaqueRef:NULL"]);
+    expect((await ok(url, "VM.get_record", [s, copy])).other_config["bioxen:owner"]).toBe("p/s/XcpngLuaVM/x");
+    await ok(url, "VM.destroy", [s, snap]);
+    expect(await ok(url, "VM.get_snapshots", [s, vm])).toEqual([]);
+    await ok(url, "VM.hard_shutdown", [s, vm]);
+    for (const v of [vm, copy]) await ok(url, "VM.destroy", [s, v]);
+  });
+
   it("provisions a built-in template's disks on the pool default SR and clears is_a_template", async () => {
     const tpl = await templateNamed(TEMPLATES.builtin);
     const vm = await ok(url, "VM.clone", [s, tpl, "provisioned"]);

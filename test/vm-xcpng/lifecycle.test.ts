@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe("XCP-ng Lua VM lifecycle (sdk/vm/xcpng)", () => {
-  it("creates a reachable VM, resumes it on a retried ensure, updates it only with allowRestart, reads drift and destroys it", async () => {
+  it("creates a reachable VM, never takes over that finished VM in a second ensure, updates it only with allowRestart, reads drift and destroys it", async () => {
     const spec = vmSpec(env, "life", { tags: ["b", "a"] });
     const state = await ensureXcpngLuaVm(env.client, spec, fast);
     try {
@@ -33,12 +33,14 @@ describe("XCP-ng Lua VM lifecycle (sdk/vm/xcpng)", () => {
       expect(state.memoryMiB).toBe(512);
       expect(state.tags).toEqual(["a", "b"]);
 
-      const vmsBefore = env.sim.objects("VM").length;
+      expect(env.sim.record("VM", env.sim.refOf(state.vmUuid)!)!.other_config).toMatchObject({ "bioxen:instance": state.instance, "bioxen:state": "complete", "bioxen:self": state.vmUuid });
       const again = await ensureXcpngLuaVm(env.client, spec, fast);
-      expect(again.vmUuid).toBe(state.vmUuid);
-      expect(env.sim.objects("VM").length).toBe(vmsBefore);
+      expect(again.vmUuid).not.toBe(state.vmUuid);
+      expect(again.instance).not.toBe(state.instance);
+      expect(await destroyXcpngLuaVm(env.client, again.vmUuid, spec.owner, { adopted: false, instance: again.instance }, fast)).toBe(true);
+      await expect(destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: again.instance }, fast)).rejects.toThrow(/another instance of this resource/);
 
-      const prior = { hostKeyFingerprint: state.hostKeyFingerprint, lua: state.lua, adopted: false };
+      const prior = { hostKeyFingerprint: state.hostKeyFingerprint, lua: state.lua, adopted: false, instance: state.instance };
       const bigger = { ...spec, memoryMiB: 768 };
       await expect(updateXcpngLuaVm(env.client, state.vmUuid, bigger, prior, fast)).rejects.toThrow(/allowRestart: true/);
       const updated = await updateXcpngLuaVm(env.client, state.vmUuid, { ...bigger, allowRestart: true, name: "life-renamed" }, prior, fast);
@@ -48,14 +50,14 @@ describe("XCP-ng Lua VM lifecycle (sdk/vm/xcpng)", () => {
       expect(updated.hostKeyFingerprint).toBe(state.hostKeyFingerprint);
 
       await env.client.callAsync("VM.hard_shutdown", env.sim.refOf(state.vmUuid)!);
-      const drifted = await readXcpngLuaVm(env.client, state.vmUuid, prior);
+      const drifted = await readXcpngLuaVm(env.client, state.vmUuid, spec.owner, prior);
       expect(drifted?.powerState).toBe("halted");
       expect(drifted?.ipAddress).toBeUndefined();
     } finally {
-      expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false }, fast)).toBe(true);
+      expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast)).toBe(true);
     }
-    expect(await readXcpngLuaVm(env.client, state.vmUuid, { adopted: false })).toBeUndefined();
-    expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false }, fast)).toBe(false);
+    expect(await readXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false })).toBeUndefined();
+    expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast)).toBe(false);
     expectNoLeftovers(env);
   });
 
@@ -65,7 +67,7 @@ describe("XCP-ng Lua VM lifecycle (sdk/vm/xcpng)", () => {
     try {
       await expect(destroyXcpngLuaVm(env.client, state.vmUuid, "someone/else/XcpngLuaVM/x", { adopted: false }, fast)).rejects.toThrow(/owned by/);
     } finally {
-      await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false }, fast);
+      await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast);
     }
     expectNoLeftovers(env);
   });

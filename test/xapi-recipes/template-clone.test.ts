@@ -143,7 +143,7 @@ describe("cloneFromTemplate / provisionVm", () => {
     const tpl = await findTemplate(env.client, TEMPLATES.cloneReady);
     const vmsBefore = env.sim.objects("VM").length;
     const vdisBefore = env.sim.objects("VDI").length;
-    env.sim.faults.add({ method: "VM.add_to_other_config", kind: "fail", code: "INTERNAL_ERROR", params: ["injected"] });
+    env.sim.faults.add({ method: "VM.set_other_config", kind: "fail", code: "INTERNAL_ERROR", params: ["injected"] });
     const error = await cloneFromTemplate(env.client, tpl.ref, { name: "unmarked", mode: "clone", owner: ownerFor("mark") }).catch((e: unknown) => e);
     env.sim.faults.clear();
     expect(String(error)).toMatch(/mark ownership.*INTERNAL_ERROR.*destroyed again/s);

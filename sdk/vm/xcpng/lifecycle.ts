@@ -9,7 +9,8 @@
  * run continues from it. An adopted VM is never destroyed by a failure.
  */
 import type { XapiClient } from "../../xapi";
-import { assertOwned, destroyVm, shutdownVm, startVm } from "../../xapi/recipes";
+import { randomUUID } from "node:crypto";
+import { assertOwned, destroyOrphanVdis, destroyVm, isGone, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import { acquireVm } from "./acquire";
 import { XcpngLuaVmError } from "./errors";
@@ -29,31 +30,56 @@ export interface XcpngPriorFacts {
   hostKeyFingerprint?: string;
   lua?: XcpngLuaVmState["lua"];
   adopted: boolean;
+  /** the resource instance (state.instance of the create); absent for a VM created by 0.1.0 */
+  instance?: string;
+}
+
+/** The claim on a VM of `owner` recorded with `prior` (no instance: a 0.1.0 resource). */
+function claimOfPrior(owner: string, prior: { instance?: string }): Claim {
+  return prior.instance ? { owner, instance: prior.instance } : { owner };
 }
 
 /**
- * Creates the VM (or continues an earlier attempt of the same owner, or adopts `spec.adopt`)
- * and brings it to the spec. Returns its state.
- * @throws XcpngLuaVmError when the VM was kept after a failure (see the file comment); any other error means nothing was left
+ * Creates the VM (or continues what a crashed create of the same owner left unfinished, or adopts
+ * `spec.adopt`) as a new resource instance, and brings it to the spec. Returns its state, whose
+ * `instance` the caller records: later calls pass it back (see docs/resources.md "Ownership").
+ * The VM's marker says "creating" until this returns, or throws XcpngLuaVmError, and "complete" then.
+ * @throws XcpngLuaVmError when the VM was kept after a failure (see the file comment; also when
+ *   rolling a new VM back failed); any other error means nothing was left
  */
 export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
   const createDeadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
+  const claim = { owner: spec.owner, instance: randomUUID() };
   options.onProgress?.(`VM "${spec.name}": ${spec.adopt ? `adopting ${spec.adopt}` : `finding or cloning ${spec.template}`}`);
-  const vm = await acquireVm(client, spec, { deadlineMs: createDeadline, signal: options.signal });
-  const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks };
-  let recorded: string | undefined;
+  const vm = await acquireVm(client, spec, claim, { deadlineMs: createDeadline, signal: options.signal });
+  const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks, instance: claim.instance };
+  let state: XcpngLuaVmState;
   try {
-    await converge(client, vm.ref, spec, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, signal: options.signal });
-    recorded = await recordedHostKey(client, vm.ref);
+    await converge(client, vm.ref, spec, claim, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, signal: options.signal });
+    const recorded = await recordedHostKey(client, vm.ref);
+    state = await ready(client, vm.ref, vm.uuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse: vm.ours, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
+    await setMarkerState(client, "VM", vm.ref, "complete");
   } catch (error) {
-    if (vm.adopted) throw new XcpngLuaVmError("configure adopted VM", vm.uuid, await observeVm(client, vm.ref, carried), error);
-    const cleanup = await destroyVm(client, vm.ref, { owner: spec.owner, cleanTimeoutMs: 10_000, deadlineMs: 120_000 }).then(
-      () => "the VM was destroyed again",
-      (cleanupError: unknown) => `destroying the VM failed too (${String(cleanupError)}): remove VM ${vm.uuid} by hand`,
+    if (error instanceof XcpngLuaVmError || vm.adopted) throw await kept(client, vm, error instanceof XcpngLuaVmError ? error : new XcpngLuaVmError("configure adopted VM", vm.uuid, await observeVm(client, vm.ref, carried).catch(() => assumedState(vm.uuid, spec, carried)), error));
+    const cleanup = await destroyVm(client, vm.ref, { owner: claim, cleanTimeoutMs: 10_000, deadlineMs: Date.now() + 120_000 }).then(
+      () => undefined,
+      (cleanupError: unknown) => cleanupError,
     );
-    throw new Error(`creating VM "${spec.name}" failed: ${(error as Error).message} — ${cleanup}`, { cause: error });
+    if (cleanup === undefined) throw new Error(`creating VM "${spec.name}" failed: ${(error as Error).message} — the VM was destroyed again`, { cause: error });
+    const state = await observeVm(client, vm.ref, carried).catch(() => assumedState(vm.uuid, spec, carried));
+    throw await kept(client, vm, new XcpngLuaVmError(`create VM "${spec.name}" (and destroying it again: ${String(cleanup)})`, vm.uuid, state, error));
   }
-  return ready(client, vm.ref, vm.uuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse: vm.ours, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
+  return state;
+}
+
+/**
+ * Before a kept VM's id goes to the caller (a partial state), its marker becomes "complete":
+ * from then on it is a live resource's VM that no other create may take over. Best effort: the
+ * error is what matters, and a VM left "creating" is only ever taken over by a retry of this same resource name.
+ */
+async function kept(client: XapiClient, vm: { ref: string }, error: XcpngLuaVmError): Promise<XcpngLuaVmError> {
+  await setMarkerState(client, "VM", vm.ref, "complete").catch(() => undefined);
+  return error;
 }
 
 /**
@@ -64,10 +90,13 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
 export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec: XcpngLuaVmSpec, prior: XcpngPriorFacts, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
   const vm = await vmRefOf(client, vmUuid);
   if (!vm) throw new Error(`VM ${vmUuid} no longer exists (deleted outside this stack?); refresh to forget it, then run again to create a new one`);
-  await assertOwned(client, "VM", vm, spec.owner, { adopted: prior.adopted });
+  const claim = claimOfPrior(spec.owner, prior);
+  const record = await assertOwned(client, "VM", vm, claim, { adopted: prior.adopted && !prior.instance });
+  // A create that kept the VM but could not mark it finished (see kept()): it is ours, recorded in the state.
+  if (prior.instance && (record.other_config as Record<string, string>)[stateMarkerKey] === "creating") await setMarkerState(client, "VM", vm, "complete");
   const carried: CarriedFacts = { ...prior, networks: spec.networks };
   try {
-    await converge(client, vm, spec, { allowHalt: spec.allowRestart, deadline: Date.now() + (options.createMs ?? DEFAULT_CREATE_MS), signal: options.signal });
+    await converge(client, vm, spec, claim, { allowHalt: spec.allowRestart, deadline: Date.now() + (options.createMs ?? DEFAULT_CREATE_MS), signal: options.signal });
   } catch (error) {
     throw new XcpngLuaVmError("update VM", vmUuid, await observeVm(client, vm, carried), error);
   }
@@ -76,10 +105,19 @@ export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec:
   return ready(client, vm, vmUuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
 }
 
-/** The VM's current state, or undefined when it no longer exists. Does not connect over SSH. */
-export async function readXcpngLuaVm(client: XapiClient, vmUuid: string, prior: XcpngPriorFacts & { networks?: XcpngLuaVmSpec["networks"] }): Promise<XcpngLuaVmState | undefined> {
+/**
+ * The VM's current state, or undefined when it no longer exists. Does not connect over SSH.
+ * @throws XapiRecipeError when the VM does not carry the marker of `owner` and `prior.instance`
+ */
+export async function readXcpngLuaVm(client: XapiClient, vmUuid: string, owner: string, prior: XcpngPriorFacts & { networks?: XcpngLuaVmSpec["networks"] }): Promise<XcpngLuaVmState | undefined> {
   const vm = await vmRefOf(client, vmUuid);
   if (!vm) return undefined;
+  try {
+    await assertOwned(client, "VM", vm, claimOfPrior(owner, prior), { adopted: prior.adopted && !prior.instance });
+  } catch (error) {
+    if (isGone(error) || isGone((error as { cause?: unknown }).cause)) return undefined;
+    throw error;
+  }
   return observeVm(client, vm, prior);
 }
 
@@ -88,12 +126,17 @@ export async function readXcpngLuaVm(client: XapiClient, vmUuid: string, prior: 
  * Refuses a VM without this owner's marker unless it was adopted; a VM already gone is success.
  * @returns false when the VM was already gone
  */
-export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owner: string, prior: { adopted: boolean }, options: XcpngLifecycleOptions = {}): Promise<boolean> {
+export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owner: string, prior: { adopted: boolean; instance?: string }, options: XcpngLifecycleOptions = {}): Promise<boolean> {
+  const claim = claimOfPrior(owner, prior);
   const vm = await vmRefOf(client, vmUuid);
-  if (!vm) return false;
+  if (!vm) {
+    // An interrupted earlier delete may have destroyed the VM and left disks it marked.
+    await destroyOrphanVdis(client, { owner, instance: claim.instance ?? "legacy" });
+    return false;
+  }
   const deleteMs = options.deleteMs ?? DEFAULT_DELETE_MS;
   options.onProgress?.(`VM ${vmUuid}: shutting down and destroying`);
-  const result = await destroyVm(client, vm, { owner, adopted: prior.adopted, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadlineMs: deleteMs, signal: options.signal });
+  const result = await destroyVm(client, vm, { owner: claim, adopted: prior.adopted && !prior.instance, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadlineMs: deleteMs, signal: options.signal });
   return result.destroyed;
 }
 
@@ -103,10 +146,10 @@ interface ConvergeOptions {
   signal?: AbortSignal;
 }
 
-async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, options: ConvergeOptions): Promise<void> {
+async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, claim: Claim, options: ConvergeOptions): Promise<void> {
   const wait = { deadlineMs: options.deadline, signal: options.signal };
   await applyHardware(client, vm, spec, { allowHalt: options.allowHalt || spec.powerState === "halted", ...wait });
-  await syncNics(client, vm, spec);
+  await syncNics(client, vm, spec, claim);
   await applyPowerState(client, vm, spec.powerState, wait);
 }
 
@@ -161,6 +204,7 @@ function assumedState(vmUuid: string, spec: XcpngLuaVmSpec, facts: CarriedFacts)
     networkUuids: {},
     ...(facts.hostKeyFingerprint ? { hostKeyFingerprint: facts.hostKeyFingerprint } : {}),
     adopted: facts.adopted,
+    ...(facts.instance ? { instance: facts.instance } : {}),
   };
 }
 

@@ -4,32 +4,37 @@
  * another owner marked (a VmNetwork's attachments), which belong to that owner.
  */
 import type { XapiClient } from "../../xapi";
-import { createVif, destroyVif, ownerMarkerKey } from "../../xapi/recipes";
+import { claimOf, createVif, destroyVif, ownerMarkerKey, vifVmMarkerKey, type Claim } from "../../xapi/recipes";
 import { refByUuidOrName } from "./lookup";
 import { vmNics } from "./observe";
 import type { XcpngLuaVmSpec } from "./types";
 
 /** Creates, replaces and removes VIFs so device i is on `spec.networks[i]`. */
-export async function syncNics(client: XapiClient, vm: string, spec: XcpngLuaVmSpec): Promise<void> {
+export async function syncNics(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, claim: string | Claim = spec.owner): Promise<void> {
   const nics = await vmNics(client, vm);
+  const vmUuid = String(await client.call("VM.get_uuid", vm));
   const wanted = new Map<string, string>();
   for (const [index, nic] of spec.networks.entries()) wanted.set(String(index), await refByUuidOrName(client, "network", nic.network));
   for (const [device, nic] of nics) {
     const network = wanted.get(device);
     if (network === nic.network) continue;
-    if (network === undefined && isOtherOwners(nic.otherConfig, spec.owner)) continue;
+    if (network === undefined && isOtherOwners(nic.otherConfig, spec.owner, vmUuid)) continue;
     // The VM itself is ours (checked by the caller), so every VIF on it is ours to change,
     // including those a clone inherited from the template (without our marker).
     await destroyVif(client, nic.ref);
   }
   for (const [device, network] of wanted) {
     if (nics.get(device)?.network === network) continue;
-    await createVif(client, vm, network, { owner: spec.owner, device });
+    await createVif(client, vm, network, { owner: claimOf(claim), device });
   }
 }
 
-/** True when the VIF carries an ownership marker naming someone else (e.g. a VmNetwork attachment). */
-function isOtherOwners(otherConfig: Record<string, string>, owner: string): boolean {
+/**
+ * True when the VIF carries an ownership marker naming someone else (e.g. a VmNetwork attachment)
+ * that was written for this VM — not a copy a clone of a template made from another VM inherited.
+ */
+function isOtherOwners(otherConfig: Record<string, string>, owner: string, vmUuid: string): boolean {
   const marker = otherConfig[ownerMarkerKey];
-  return marker !== undefined && marker !== owner;
+  const writtenFor = otherConfig[vifVmMarkerKey];
+  return marker !== undefined && marker !== owner && (writtenFor === undefined || writtenFor === vmUuid);
 }

@@ -12,6 +12,8 @@ export interface CarriedFacts {
   hostKeyFingerprint?: string;
   lua?: XcpngLuaVmState["lua"];
   adopted: boolean;
+  /** the resource instance whose marker the VM carries (absent for a 0.1.0 resource) */
+  instance?: string;
   /** expected CIDRs by device, so the same address rule applies as when waiting */
   networks?: XcpngNicSpec[];
 }
@@ -60,6 +62,7 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
     ...(carried.hostKeyFingerprint ? { hostKeyFingerprint: carried.hostKeyFingerprint } : {}),
     ...(carried.lua ? { lua: carried.lua } : {}),
     adopted: carried.adopted,
+    ...(carried.instance ? { instance: carried.instance } : {}),
   };
 }
 

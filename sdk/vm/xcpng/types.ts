@@ -87,4 +87,6 @@ export interface XcpngLuaVmState {
   lua?: LuaVersionInfo;
   /** the VM was taken over with `adopt` */
   adopted: boolean;
+  /** the resource instance whose marker the VM carries (`bioxen:instance`); absent for a VM created by 0.1.0 */
+  instance?: string;
 }

@@ -2,19 +2,20 @@
  * Destroying a VM with its own disks: shut it down if needed, collect its Disk VBDs' VDIs,
  * `VM.destroy` (which leaves VDIs behind), then destroy each VDI that nothing else uses. Objects
  * already gone are skipped, so a retried delete succeeds. With an owner, the VDIs about to be
- * destroyed get the owner marker first, so a retry after `VM.destroy` still finds them.
+ * destroyed get the owner's marker first (instance: the claim's, or "legacy"), so a
+ * retry after `VM.destroy` still finds them.
  */
 import type { RecipeClient, WaitOptions } from "./client";
 import { isRealRef } from "./client";
 import { XapiRecipeError, isGone, unlessGone, withContext } from "./errors";
-import { assertOwned, findOwned, ownerMarkerKey } from "./ownership";
+import { assertOwned, claimOf, findOwned, writeMarker, type Claim } from "./ownership";
 import { shutdownVm } from "./power";
 import { bool, list, str, type XapiRecord } from "./records";
 
 /** Options for {@link destroyVm}. */
 export interface DestroyVmOptions extends WaitOptions {
-  /** When given, refuse unless the VM carries this owner's marker. */
-  owner?: string;
+  /** When given, refuse unless the VM carries this owner's (instance's) marker. */
+  owner?: string | Claim;
   /** Skip the ownership check for a VM the user adopted. */
   adopted?: boolean;
   /** How long a clean shutdown may take before a hard one (default 60 s). */
@@ -42,7 +43,8 @@ export async function destroyVm(client: RecipeClient, vm: string, options: Destr
       ? await assertOwned(client, "VM", vm, options.owner, { adopted: options.adopted })
       : ((await client.call("VM.get_record", vm)) as XapiRecord);
   } catch (error) {
-    if (isGone(error)) return { destroyed: false, vdisDestroyed: options.owner ? await destroyOrphanVdis(client, options.owner) : [], vdisKept: [] };
+    const claim = options.owner ? claimOf(options.owner) : undefined;
+    if (isGone(error)) return { destroyed: false, vdisDestroyed: claim ? await destroyOrphanVdis(client, vdiClaimOf(claim)) : [], vdisKept: [] };
     throw error instanceof XapiRecipeError ? error : new XapiRecipeError({ step, object: vm }, "failed", error);
   }
   const object = `${str(record, "uuid")} "${str(record, "name_label")}"`;
@@ -52,7 +54,8 @@ export async function destroyVm(client: RecipeClient, vm: string, options: Destr
   if (str(record, "power_state") !== "Halted") {
     await shutdownVm(client, vm, { ...options, cleanTimeoutMs: options.cleanTimeoutMs ?? DEFAULT_CLEAN_TIMEOUT_MS });
   }
-  return destroyHaltedVm(client, vm, list(record, "VBDs"), object, options.owner);
+  const claim = options.owner ? claimOf(options.owner) : undefined;
+  return destroyHaltedVm(client, vm, list(record, "VBDs"), object, claim ? vdiClaimOf(claim) : undefined);
 }
 
 /** Destroys a halted VM (or template) and its own VDIs: the end of {@link destroyVm} and {@link destroyNewVm}. */
@@ -61,7 +64,7 @@ async function destroyHaltedVm(
   vm: string,
   vbds: string[],
   object: string,
-  owner?: string,
+  vdiClaim?: Required<Claim>,
 ): Promise<DestroyVmResult> {
   const result: DestroyVmResult = { destroyed: true, vdisDestroyed: [], vdisKept: [] };
   const doomed: string[] = [];
@@ -70,7 +73,7 @@ async function destroyHaltedVm(
     if (keep === true) result.vdisKept.push(vdi);
     else if (keep === false) doomed.push(vdi);
   }
-  if (owner) for (const vdi of doomed) await markVdi(client, vdi, owner);
+  if (vdiClaim) for (const vdi of doomed) await markVdi(client, vdi, vdiClaim);
   await withContext({ step: "destroy VM: VM.destroy", object }, async () => {
     await client.call("VM.destroy", vm).catch((error: unknown) => {
       if (!isGone(error)) throw error;
@@ -80,6 +83,11 @@ async function destroyHaltedVm(
   for (const vdi of doomed) await destroyVdi(client, vdi, object);
   result.vdisDestroyed.push(...doomed);
   return result;
+}
+
+/** The marker a delete writes on the VDIs it is about to destroy: the VM's claim; "legacy" as instance for a 0.1.0 resource's VM. */
+function vdiClaimOf(claim: Claim): Required<Claim> {
+  return { owner: claim.owner, instance: claim.instance ?? "legacy" };
 }
 
 /** Rolls back a VM this run just created (still halted): destroys it and its own VDIs. */
@@ -95,17 +103,14 @@ async function destroyVdi(client: RecipeClient, vdi: string, object: string): Pr
 }
 
 /** Marks a VDI as ours to destroy, so a retried delete finds it after the VM is gone. */
-async function markVdi(client: RecipeClient, vdi: string, owner: string): Promise<void> {
-  await withContext({ step: "destroy VM: mark VDI for removal", object: vdi }, async () => {
-    await client.call("VDI.remove_from_other_config", vdi, ownerMarkerKey);
-    await client.call("VDI.add_to_other_config", vdi, ownerMarkerKey, owner);
-  });
+async function markVdi(client: RecipeClient, vdi: string, claim: Required<Claim>): Promise<void> {
+  await withContext({ step: "destroy VM: mark VDI for removal", object: vdi }, () => writeMarker(client, "VDI", vdi, claim, "complete"));
 }
 
-/** VDIs marked with `owner` that no VBD uses any more: left by an interrupted earlier delete. */
-async function destroyOrphanVdis(client: RecipeClient, owner: string): Promise<string[]> {
-  const orphans = (await findOwned(client, "VDI", owner)).filter((o) => list(o.record, "VBDs").length === 0);
-  for (const orphan of orphans) await destroyVdi(client, orphan.ref, `(earlier delete of ${owner})`);
+/** VDIs marked with exactly `claim` that no VBD uses any more: left by an interrupted earlier delete. */
+export async function destroyOrphanVdis(client: RecipeClient, claim: Required<Claim>): Promise<string[]> {
+  const orphans = (await findOwned(client, "VDI", claim)).filter((o) => list(o.record, "VBDs").length === 0);
+  for (const orphan of orphans) await destroyVdi(client, orphan.ref, `(earlier delete of ${claim.owner})`);
   return orphans.map((o) => o.ref);
 }
 

@@ -1,8 +1,26 @@
 /** XAPI recipes: the steps that create, change and remove VMs, VIFs and networks on a pool. */
 export { NULL_REF, isRealRef, type RecipeClient, type WaitOptions } from "./client";
 export { XapiRecipeError, hasXapiCode, isGone, xapiErrorCode, xapiErrorParams, type RecipeErrorContext } from "./errors";
-export { ownerMarkerKey, ownerTag, findOwned, assertOwned, checkOwner, ownedOtherConfig } from "./ownership";
-export type { OwnedClass, OwnedObject, AssertOwnedOptions } from "./ownership";
+export {
+  ownerMarkerKey,
+  instanceMarkerKey,
+  stateMarkerKey,
+  selfMarkerKey,
+  vifVmMarkerKey,
+  markerPrefix,
+  ownerTag,
+  findOwned,
+  findUnfinished,
+  assertOwned,
+  checkOwner,
+  claimOf,
+  claimProblem,
+  ownedOtherConfig,
+  withoutMarkers,
+  writeMarker,
+  setMarkerState,
+} from "./ownership";
+export type { OwnedClass, OwnedObject, AssertOwnedOptions, Claim, MarkerState } from "./ownership";
 export { findTemplate, type FoundTemplate } from "./template";
 export { cloneFromTemplate, type CloneOptions } from "./clone";
 export { provisionVm, type ProvisionOptions } from "./provision";
@@ -13,7 +31,7 @@ export { setMemory, planMemoryLimits, MIN_MEMORY_BYTES, type MemoryLimits } from
 export { growRootDisk, findRootDisk, type RootDisk, type DiskResize } from "./disk";
 export { createVif, destroyVif, type CreateVifOptions, type DestroyVifOptions } from "./vif";
 export { startVm, shutdownVm, type ShutdownOptions, type ShutdownOutcome } from "./power";
-export { destroyVm, type DestroyVmOptions, type DestroyVmResult } from "./destroy-vm";
+export { destroyVm, destroyOrphanVdis, type DestroyVmOptions, type DestroyVmResult } from "./destroy-vm";
 export { waitForGuestAddresses, type GuestAddressWait, type GuestAddresses } from "./guest-wait";
 export { pickGuestAddress, reportedAddresses, isLinkLocal, parseCidr, type Cidr } from "./guest-addresses";
 export { createPrivateNetwork, createVlanNetwork, destroyNetwork } from "./network";

@@ -1,8 +1,9 @@
 /** Networks this project creates: private (host-internal) and VLAN networks, and their teardown. */
+import { randomUUID } from "node:crypto";
 import type { RecipeClient } from "./client";
 import { isRealRef } from "./client";
 import { XapiRecipeError, isGone, unlessGone, withContext } from "./errors";
-import { assertOwned, ownedOtherConfig, ownerTag } from "./ownership";
+import { assertOwned, claimOf, ownedOtherConfig, ownerTag, type Claim, type MarkerState } from "./ownership";
 import { entriesOf, int, str, type XapiRecord } from "./records";
 import { destroyVif } from "./vif";
 
@@ -12,13 +13,16 @@ export interface PrivateNetworkOptions {
   description?: string;
   /** MTU, default 1500. */
   mtu?: number;
-  /** Owner identity written to `other_config` at creation. */
-  owner: string;
+  /** Owner identity and instance (a bare owner gets a fresh instance) written to `other_config` at creation. */
+  owner: string | Claim;
+  /** marker state (default "complete"; a create that records the network later passes "creating") */
+  state?: MarkerState;
 }
 
 /** Creates a network with no PIF (host-internal), marked as ours at creation. Returns its ref. */
 export async function createPrivateNetwork(client: RecipeClient, options: PrivateNetworkOptions): Promise<string> {
-  const otherConfig = ownedOtherConfig(options.owner);
+  const claim = claimOf(options.owner);
+  const otherConfig = ownedOtherConfig({ owner: claim.owner, instance: claim.instance ?? randomUUID() }, {}, options.state ?? "complete");
   return (await withContext({ step: "create network: network.create", object: options.name }, () =>
     client.call("network.create", {
       name_label: options.name,
@@ -76,7 +80,7 @@ export async function createVlanNetwork(client: RecipeClient, options: VlanNetwo
 /** Options for {@link destroyNetwork}. */
 export interface DestroyNetworkOptions {
   /** When given, refuse unless the network carries this owner's marker. */
-  owner?: string;
+  owner?: string | Claim;
   /** Skip the ownership check for a network the user adopted. */
   adopted?: boolean;
   /** Unplug and destroy VIFs still on the network instead of refusing. */

@@ -1,7 +1,7 @@
 /** Virtual network interfaces: create (marked as ours at creation, plugged if the VM runs) and destroy. */
 import type { RecipeClient } from "./client";
 import { XapiRecipeError, hasXapiCode, isGone, withContext } from "./errors";
-import { assertOwned, ownedOtherConfig } from "./ownership";
+import { assertOwned, ownedOtherConfig, vifVmMarkerKey, type Claim } from "./ownership";
 import { bool, int, type XapiRecord } from "./records";
 
 /** Options for {@link createVif}. */
@@ -10,8 +10,10 @@ export interface CreateVifOptions {
   mtu?: number;
   /** VIF device number ("0", "1", …); defaults to the VM's first allowed device. */
   device?: string;
-  /** Owner identity written to `other_config` at creation. */
-  owner: string;
+  /** Owner identity (and instance) written to `other_config` at creation, with `bioxen:vm` = the VM's uuid. */
+  owner: string | Claim;
+  /** marker state (default "complete": a VIF is made by a step of a create or update that records it) */
+  state?: "creating" | "complete";
 }
 
 /**
@@ -21,7 +23,8 @@ export interface CreateVifOptions {
  */
 export async function createVif(client: RecipeClient, vm: string, network: string, options: CreateVifOptions): Promise<string> {
   const step = "create VIF";
-  const otherConfig = ownedOtherConfig(options.owner);
+  const vmUuid = String(await withContext({ step, object: vm }, () => client.call("VM.get_uuid", vm)));
+  const otherConfig = { ...ownedOtherConfig(options.owner, {}, options.state ?? "complete"), [vifVmMarkerKey]: vmUuid };
   const device = options.device ?? (await firstAllowedDevice(client, vm));
   const mtu = options.mtu ?? int((await withContext({ step, object: network }, () => client.call("network.get_record", network))) as XapiRecord, "MTU");
   const vif = (await withContext(
@@ -57,7 +60,7 @@ export async function createVif(client: RecipeClient, vm: string, network: strin
 /** Options for {@link destroyVif}. */
 export interface DestroyVifOptions {
   /** When given, refuse unless the VIF carries this owner's marker. */
-  owner?: string;
+  owner?: string | Claim;
   /** Skip the ownership check for a VIF the user adopted. */
   adopted?: boolean;
 }
