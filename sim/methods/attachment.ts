@@ -1,5 +1,5 @@
 /** The `currently_attached` rules shared by VBD.* and VIF.* (destroy, plug, unplug). */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import type { Store } from "../model/store";
 
 /** A class of device that is plugged into a VM. */

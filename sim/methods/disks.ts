@@ -1,5 +1,5 @@
 /** Creating and removing VDIs and VBDs, with SR accounting (shared by VDI.*, VBD.*, VM.clone/copy/provision). */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { createChild, destroyChild, type ChildLinks } from "../model/links";
 import type { XRecord } from "../model/record";
 import type { Store } from "../model/store";

@@ -1,8 +1,8 @@
 /** event.from and event.inject. */
-import { eventsSince, parseSubscription, parseToken, tokenOf } from "../model/events";
+import { eventsSince, parseSubscription, parseToken, tokenOf } from "../rpc/events";
 import { method, type MethodDef } from "../rpc/method";
 import { T, classNamed } from "../schema";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 
 /** setTimeout's limit; longer event.from timeouts are capped (a client re-polls anyway). */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,7 +1,7 @@
 /** The methods xapi generates for every class: getters, setters, map/set helpers, lookups. */
 import { CLASSES, T, fieldOf, type ClassDef, type FieldDef } from "../schema";
 import { compileQuery } from "../model/query";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { recordToWire } from "../rpc/to-wire";
 import { method, type MethodDef } from "../rpc/method";
 import type { Store } from "../model/store";

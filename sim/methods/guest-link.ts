@@ -1,8 +1,8 @@
 /** Connects VMs to the guest layer: boots and halts guests, records the metrics they report. */
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import type { GuestNic } from "../guest/types";
 import { xapiDate } from "../model/time";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { NULL_REF } from "../schema";
 import { hasGuestTools } from "./vm-state";
 

@@ -1,6 +1,6 @@
 /** network.create / destroy. */
-import type { SimCore } from "../core";
-import { XapiError } from "../rpc/errors";
+import type { SimCore } from "../rpc/core";
+import { XapiError } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";

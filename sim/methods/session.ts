@@ -2,10 +2,10 @@
 import { timingSafeEqual } from "node:crypto";
 import { xapiDate } from "../model/time";
 import { sleep } from "../ops/sleep";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);

@@ -1,5 +1,5 @@
 /** task.cancel / task.destroy. */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { cancelTask } from "../rpc/tasks";
 import { T } from "../schema";

@@ -1,5 +1,5 @@
 /** VBD.create / destroy / plug / unplug. */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";

@@ -1,10 +1,10 @@
 /** VDI.create / destroy / resize / copy. */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVdi, destroyVbd, destroyVdi, recountSr } from "./disks";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 
 const vdiSelf = { name: "self", type: T.ref("VDI") };
 

@@ -1,6 +1,6 @@
 /** VIF.create / destroy / plug / unplug, with hot-plug on running guests. */
 import { randomMac } from "../model/ids";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";

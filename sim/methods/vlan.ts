@@ -1,7 +1,7 @@
 /** VLAN.create / destroy and pool.create_VLAN_from_PIF, with xapi's checks. */
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import { addToSet, removeFromSet } from "../model/links";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
 

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { randomMac } from "../model/ids";
 import type { Store } from "../model/store";
 import { xapiDate } from "../model/time";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVbd, createVdi } from "./disks";

@@ -1,8 +1,8 @@
 /** VM power operations with xapi's power-state rules. */
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import { addToSet, removeFromSet } from "../model/links";
 import { xapiDate } from "../model/time";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { method, type MethodDef, type ParamDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { bootGuest, haltGuest } from "./guest-link";

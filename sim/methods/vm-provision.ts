@@ -1,7 +1,7 @@
 /** VM.provision: creates the disks a built-in template describes in `other_config.disks`. */
 import { XMLParser } from "fast-xml-parser";
 import type { Store } from "../model/store";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVbd, createVdi } from "./disks";

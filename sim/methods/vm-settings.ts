@@ -1,8 +1,8 @@
 /** VM resource settings (vCPUs, memory) and device-slot queries. */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import { assertPowerState } from "./vm-state";
 
 const self = { name: "self", type: T.ref("VM") };

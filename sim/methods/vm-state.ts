@@ -1,5 +1,5 @@
 /** Power-state and template checks shared by VM methods. */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 import type { XRecord } from "../model/record";
 
 /** Other-config key that marks a template (and its clones) as having no guest tools. */

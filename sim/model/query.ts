@@ -3,7 +3,7 @@
  * `field "name" = "value"`, `"value" = field "name"`, `<>`, `and`, `or`, `not`, `true`, `false`,
  * parentheses. Field values compare as xapi's database text (booleans "true"/"false").
  */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "./failure";
 import type { XRecord } from "./record";
 
 /** A compiled query: tells whether a record matches. */

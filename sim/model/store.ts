@@ -1,7 +1,7 @@
 /** The simulator's database: objects by class and ref, with generations for event.from. */
 import { randomUUID } from "node:crypto";
 import { CLASSES, classNamed, zeroValue, type ClassDef } from "../schema";
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "./failure";
 import type { XRecord } from "./record";
 
 /** One live object and the generations at which it was created and last modified. */

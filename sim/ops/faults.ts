@@ -1,5 +1,5 @@
 /** Fault injection: fail, drop or stall chosen calls. */
-import { XapiError } from "../rpc/errors";
+import { XapiError } from "../model/failure";
 
 /** What to do to the chosen call. */
 export type FaultAction =

@@ -1,9 +1,9 @@
 /** Runs one XAPI call: finds the method, checks the parameters and the session, applies latency and faults. */
 import type { WireValue } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
+import type { SimCore } from "./core";
 import { faultError } from "../ops/faults";
 import { sleep } from "../ops/sleep";
-import { XapiError } from "./errors";
+import { XapiError } from "../model/failure";
 import { fromWire } from "./from-wire";
 import type { CallContext, MethodDef } from "./method";
 import { startTask } from "./tasks";

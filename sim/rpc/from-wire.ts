@@ -1,6 +1,6 @@
 /** Checks and normalises incoming parameters by their datamodel type, as xapi's unmarshaller does. */
 import { classNamed, fieldOf, type FieldType } from "../schema";
-import { XapiError } from "./errors";
+import { XapiError } from "../model/failure";
 import type { XRecord } from "../model/record";
 
 /**

@@ -1,6 +1,6 @@
 /** How a simulated XAPI method is declared. */
 import type { FieldType } from "../schema";
-import type { SimCore } from "../core";
+import type { SimCore } from "./core";
 
 /** One positional parameter (after the session ref). A `default` makes it optional when trailing. */
 export interface ParamDef {

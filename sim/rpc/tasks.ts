@@ -1,8 +1,8 @@
 /** Async calls: task objects that run a call in the background and record its outcome. */
 import type { WireValue } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
+import type { SimCore } from "./core";
 import { xapiDate } from "../model/time";
-import { asXapiError, XapiError } from "./errors";
+import { asXapiError, XapiError } from "../model/failure";
 import type { MethodDef } from "./method";
 import { xmlValueText } from "./to-wire";
 

@@ -1,7 +1,7 @@
 /** The call path shared by both transports: transport faults, then the method. */
 import type { IncomingMessage } from "node:http";
 import type { WireValue } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import { sleep, untilAborted } from "../ops/sleep";
 
 /** Executes a parsed call and returns its value or throws an XapiError. */

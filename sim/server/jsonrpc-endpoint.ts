@@ -1,8 +1,8 @@
 /** JSON-RPC over `POST /jsonrpc`: 2.0 when the body says so, 1.0 otherwise. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { toJsonWire } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
-import { asXapiError } from "../rpc/errors";
+import type { SimCore } from "../rpc/core";
+import { asXapiError } from "../model/failure";
 import { readBody } from "./body";
 import { applyTransportFaults, type Caller } from "./call";
 import { send, sendHtmlError } from "./respond";

@@ -1,8 +1,8 @@
 /** XML-RPC over `POST /` (and any unmatched POST path), exactly as xapi answers it. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseMethodCall, serializeMethodResponse, type WireValue } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
-import { asXapiError } from "../rpc/errors";
+import type { SimCore } from "../rpc/core";
+import { asXapiError } from "../model/failure";
 import { readBody } from "./body";
 import { applyTransportFaults, type Caller } from "./call";
 import { send, sendHtmlError } from "./respond";

@@ -6,7 +6,7 @@ import { XapiClient } from "../../sdk/xapi";
 import { createPrivateNetwork, destroyNetwork, ownerMarkerKey } from "../../sdk/xapi/recipes";
 import { VmManager, exchangeMessages, peerExchange, type XcpngVmSpec } from "../../sdk/vm";
 import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../sim";
-import { generateEd25519KeyFiles } from "../../sim/guest/sshd-keys";
+import { generateEd25519KeyFiles } from "../../sim/sshd/keys";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { freePort } from "../support/sshd";
 

@@ -1,9 +1,9 @@
 /** event.from: what changed since a token, computed from object generations. */
 import { XmlRpcInt32, type WireValue } from "../../sdk/xapi/wire";
 import { CLASSES, classNamed, type ClassDef } from "../schema";
-import { XapiError } from "../rpc/errors";
-import { recordToWire } from "../rpc/to-wire";
-import type { Store } from "./store";
+import { XapiError } from "../model/failure";
+import { recordToWire } from "./to-wire";
+import type { Store } from "../model/store";
 
 /** What a subscription covers: whole classes and single objects (`vm/OpaqueRef:…`). */
 export interface Subscription {

@@ -1,9 +1,9 @@
 /** The simulator's shared state, handed to every method handler. */
-import type { GuestHost } from "./guest/types";
-import type { Store } from "./model/store";
-import type { Faults } from "./ops/faults";
-import type { Latency } from "./ops/latency";
-import type { MethodTable } from "./rpc/method";
+import type { GuestHost } from "../guest/types";
+import type { Store } from "../model/store";
+import type { Faults } from "../ops/faults";
+import type { Latency } from "../ops/latency";
+import type { MethodTable } from "./method";
 
 /** Refs of the seeded pool objects handlers need. */
 export interface PoolRefs {
