@@ -4,7 +4,7 @@ import type { WireValue } from "../../sdk/xapi/wire";
 import type { SimCore } from "../rpc/core";
 import { sleep, untilAborted } from "../ops/sleep";
 
-/** Executes a parsed call and returns its value or throws an XapiError. */
+/** Executes a parsed call and returns its value or throws an XapiFailure. */
 export type Caller = (method: string, params: readonly unknown[]) => Promise<WireValue>;
 
 /**
