@@ -1,8 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { startRocksServer as startRockDirsServer, type RocksServer } from "../../examples/support/rocks-server";
+import { startRocksServer as startRockDirsServer, type RocksServer } from "../../scripts/support/rocks-server";
 
-export type { RocksServer } from "../../examples/support/rocks-server";
+export type { RocksServer } from "../../scripts/support/rocks-server";
 
 /** Where the fixture rockspecs live: one directory per rock version, named `<name>-<version>`. */
 export const ROCK_FIXTURES_DIR = resolve(__dirname, "../fixtures/rocks");
