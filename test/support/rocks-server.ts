@@ -29,7 +29,7 @@ export interface RocksServerOptions {
 /**
  * Packs the fixture rockspecs (test/fixtures/rocks) into `.src.rock` files, indexes them and
  * serves the result over HTTP on a random loopback port — the shared server of
- * examples/support/rocks-server.ts fed with the fixtures one test file asks for.
+ * scripts/support/rocks-server.ts fed with the fixtures one test file asks for.
  */
 export async function startRocksServer(options: RocksServerOptions = {}): Promise<RocksServer> {
   const fixtures = await selectFixtures(options.rocks);
