@@ -5,23 +5,23 @@
  * destroyed after each round. One run; read the wall-time ratios.
  * Usage: npx tsx bench/create-vms.ts
  */
-import { userInfo } from "node:os";
-import { generateClientKeyPair } from "../test/support/client-key";
 import { closeAllSshConnections } from "../sdk/ssh";
 import { ConcurrencyLimiter } from "../sdk/vm";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, type XcpngLuaVmSpec } from "../sdk/vm/xcpng";
-import { XapiClient } from "../sdk/xapi";
-import { SEEDED, TEMPLATES, startSimulator } from "../sim";
+import type { XapiClient } from "../sdk/xapi";
+import { SEEDED, TEMPLATES } from "../sim";
+import { startTestSim, type SshGuestLogin } from "../test/support/sim";
 import { measure, printRatio, type Measurement } from "./support/measure";
 
 const VMS = 6;
 const CONCURRENCIES = [1, 2, 6] as const;
 /** Guest addresses of this bench (127.88.x.y), apart from the test suites' ranges. */
 const ADDRESS_BASE = "127.88";
-const GUEST_SSH_PORT = 2222;
+/** The simulator's default guest agent delay (the tests' fast setup shortens it). */
+const GUEST_BOOT_DELAY_MS = 500;
 const DEADLINES = { createMs: 60_000, readyMs: 60_000, deleteMs: 60_000 };
 
-function specFor(index: number, round: number, privateKey: string): XcpngLuaVmSpec {
+function specFor(index: number, round: number, login: SshGuestLogin): XcpngLuaVmSpec {
   return {
     owner: `bench/create-vms/XcpngLuaVM/r${round}-vm${index}`,
     name: `bench-r${round}-vm${index}`,
@@ -30,7 +30,7 @@ function specFor(index: number, round: number, privateKey: string): XcpngLuaVmSp
     vcpus: 1,
     memoryMiB: 512,
     networks: [{ network: SEEDED.managementNetwork }],
-    ssh: { user: userInfo().username, port: GUEST_SSH_PORT, privateKey },
+    ssh: { user: login.user, port: login.sshPort, privateKey: login.keys.private },
     luaInterpreter: "lua5.4",
     tags: ["bench"],
     powerState: "running",
@@ -39,9 +39,9 @@ function specFor(index: number, round: number, privateKey: string): XcpngLuaVmSp
 }
 
 /** Creates VMS VMs with at most `concurrency` creates in flight, then destroys them (not timed). */
-async function createRound(client: XapiClient, concurrency: number, privateKey: string): Promise<Measurement> {
+async function createRound(client: XapiClient, concurrency: number, login: SshGuestLogin): Promise<Measurement> {
   const limiter = new ConcurrencyLimiter(concurrency);
-  const specs = Array.from({ length: VMS }, (_, i) => specFor(i, concurrency, privateKey));
+  const specs = Array.from({ length: VMS }, (_, i) => specFor(i, concurrency, login));
   const created: Array<{ owner: string; vmUuid: string }> = [];
   try {
     return await measure(`${VMS} VMs, create concurrency ${concurrency}`, VMS, async () => {
@@ -64,22 +64,17 @@ async function createRound(client: XapiClient, concurrency: number, privateKey: 
 }
 
 async function main(): Promise<void> {
-  const keys = generateClientKeyPair();
-  const sim = await startSimulator({ slaveHost: false, guest: { authorizedKeys: [keys.public], sshPort: GUEST_SSH_PORT, addressBase: ADDRESS_BASE } });
+  // The default latency model (scale 1): this bench measures against it.
+  const env = await startTestSim({ latency: { scale: 1 } }, { sshGuests: { addressBase: ADDRESS_BASE, bootDelayMs: GUEST_BOOT_DELAY_MS } });
   try {
-    const client = await XapiClient.connect({ url: sim.url, username: sim.username, password: sim.password });
-    try {
-      const vmsBefore = sim.objects("VM").length;
-      const results = new Map<number, Measurement>();
-      for (const concurrency of CONCURRENCIES) results.set(concurrency, await createRound(client, concurrency, keys.private));
-      for (const concurrency of CONCURRENCIES.slice(1)) printRatio(`concurrency ${concurrency} vs 1`, results.get(concurrency)!, results.get(1)!);
-      console.log(`VMs left: ${sim.objects("VM").length - vmsBefore}`);
-    } finally {
-      await client.close();
-    }
+    const vmsBefore = env.sim.objects("VM").length;
+    const results = new Map<number, Measurement>();
+    for (const concurrency of CONCURRENCIES) results.set(concurrency, await createRound(env.client, concurrency, env));
+    for (const concurrency of CONCURRENCIES.slice(1)) printRatio(`concurrency ${concurrency} vs 1`, results.get(concurrency)!, results.get(1)!);
+    console.log(`VMs left: ${env.sim.objects("VM").length - vmsBefore}`);
   } finally {
     await closeAllSshConnections();
-    await sim.stop();
+    await env.stop();
   }
 }
 

@@ -6,7 +6,8 @@
  * One run; read the ratios, not the absolute numbers. Usage: npx tsx bench/xapi-transport.ts
  */
 import { XapiClient, type XapiTransportKind } from "../sdk/xapi";
-import { TEMPLATES, startSimulator, type Simulator } from "../sim";
+import { TEMPLATES, type Simulator } from "../sim";
+import { startTestSim } from "../test/support/sim";
 import { measureConcurrent, measureSequential, printRatio } from "./support/measure";
 
 const CALLS = 500;
@@ -83,7 +84,8 @@ async function compareSessions(sim: Simulator, vm: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const sim = await startSimulator({ guests: false, slaveHost: false, latency: { scale: 0 } });
+  const env = await startTestSim({ guests: false }, { client: false });
+  const { sim } = env;
   try {
     const setup = await connect(sim, "json-rpc");
     let vm: string;
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
     await compareAsync(sim, vm);
     await compareSessions(sim, vm);
   } finally {
-    await sim.stop();
+    await env.stop();
   }
 }
 

@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createVm } from "../sdk/vm";
-import { startRocksServer } from "./support/rocks-server";
+import { startRocksServer } from "../scripts/support/rocks-server";
 import { runWorkload, SAMPLE_FASTA, WORKLOAD_ROCK, WORKLOAD_ROCK_DIR } from "./support/workload";
 
 async function main(): Promise<void> {

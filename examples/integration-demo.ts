@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { timeoutSignal } from "../sdk/target/timeout-signal";
 import { createVm, type LuaVM } from "../sdk/vm";
 import { openDemoPool, type DemoPool } from "./support/demo-pool";
-import { startRocksServer, type RocksServer } from "./support/rocks-server";
+import { startRocksServer, type RocksServer } from "../scripts/support/rocks-server";
 import { runWorkload, SAMPLE_FASTA, WORKLOAD_ROCK, WORKLOAD_ROCK_DIR } from "./support/workload";
 
 /** The whole demo must finish within this long; Ctrl-C ends it early, cleaning up all the same. */

@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { packRocks } from "../examples/support/pack-rocks";
+import { packRocks } from "./support/pack-rocks";
 import { WORKLOAD_ROCK_DIR } from "../examples/support/workload";
 
 async function main(): Promise<void> {

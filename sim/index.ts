@@ -6,4 +6,4 @@ export type { LatencyOptions } from "./ops/latency";
 export { DEFAULT_METHOD_LATENCY } from "./ops/latency";
 export { TEMPLATES, SEEDED } from "./seed";
 export { NO_GUEST_TOOLS_KEY } from "./methods/vm-state";
-export { createFakeGuestHost, type FakeGuestOptions } from "./fake-guests";
+export { createFakeGuestHost, type FakeGuestOptions } from "./guest/fake-guests";

@@ -2,7 +2,7 @@
 import type { GuestHost } from "./guest/types";
 import type { GuestHostOptions } from "./guest";
 import type { FaultRuleInput } from "./ops/faults";
-import type { FakeGuestOptions } from "./fake-guests";
+import type { FakeGuestOptions } from "./guest/fake-guests";
 import type { LatencyOptions } from "./ops/latency";
 
 /** How to start the simulated pool. Every field is optional. */

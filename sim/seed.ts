@@ -1,5 +1,5 @@
 /** The pool a fresh simulator holds: two hosts, storage, networks and templates. */
-import type { PoolRefs } from "./core";
+import type { PoolRefs } from "./rpc/core";
 import { randomMac } from "./model/ids";
 import type { Store } from "./model/store";
 import { xapiDate } from "./model/time";

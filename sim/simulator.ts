@@ -1,8 +1,8 @@
 /** startSimulator: the XAPI pool simulator as a running object. */
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import type { SimCore } from "./core";
-import { createFakeGuestHost } from "./fake-guests";
+import type { SimCore } from "./rpc/core";
+import { createFakeGuestHost } from "./guest/fake-guests";
 import { createGuestHost, type SimGuestHost } from "./guest";
 import type { GuestHost } from "./guest/types";
 import { buildMethodTable } from "./methods";
@@ -12,7 +12,7 @@ import { Store } from "./model/store";
 import { Faults } from "./ops/faults";
 import { Latency } from "./ops/latency";
 import { dispatch } from "./rpc/dispatch";
-import { XapiError } from "./rpc/errors";
+import { XapiFailure } from "./model/failure";
 import { seedPool } from "./seed";
 import type { SimulatorOptions } from "./options";
 import { startListener, type Listener } from "./server/listener";
@@ -66,7 +66,7 @@ function urlOf(scheme: string, host: string, port: number): string {
 
 async function startSlave(core: SimCore, host: string, preferredPort: number, tls: { cert: string; key: string } | undefined, jsonRpc: boolean): Promise<Listener | undefined> {
   const call = async () => {
-    throw new XapiError("HOST_IS_SLAVE", [core.refs.masterAddress]);
+    throw new XapiFailure("HOST_IS_SLAVE", [core.refs.masterAddress]);
   };
   for (const port of [preferredPort, 0]) {
     try {

@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { generateEd25519KeyFiles, readKeyFiles, type GeneratedKeyFiles } from "./sshd-keys";
+import { generateEd25519KeyFiles, readKeyFiles, type GeneratedKeyFiles } from "../sshd/keys";
 
 /**
  * The guest's own ed25519 host key in `dir`, made on first boot and read back on later boots,

@@ -10,8 +10,8 @@ import { networksMap } from "./guest-metrics";
 import { writeGuestShell } from "./guest-shell";
 import { startGuestSshd } from "./guest-sshd";
 import { prepareArea } from "./prepare-area";
-import { knownHostsName, type SshdHandle } from "./sshd";
-import type { GeneratedKeyFiles } from "./sshd-keys";
+import { knownHostsName, type SshdHandle } from "../sshd/launcher";
+import type { GeneratedKeyFiles } from "../sshd/keys";
 import type { GuestBootSpec, GuestHost, GuestMetricsListener, GuestNic } from "./types";
 
 /** A GuestHost plus what tests and benchmarks need to reach its guests. */

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { signalQuietly } from "./sshd-process-tree";
+import { signalQuietly } from "../sshd/process-tree";
 import { GUEST_AREA_ENV } from "./guest-shell";
 
 /** Kill rounds: a process may fork while the previous round runs. */

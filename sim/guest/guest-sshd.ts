@@ -1,5 +1,5 @@
 import { GUEST_AREA_ENV } from "./guest-shell";
-import { startSshd, type SshdHandle } from "./sshd";
+import { startSshd, type SshdHandle } from "../sshd/launcher";
 
 /** What one guest sshd (one per NIC address) needs. */
 export interface GuestSshdOptions {

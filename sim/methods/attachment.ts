@@ -1,5 +1,5 @@
 /** The `currently_attached` rules shared by VBD.* and VIF.* (destroy, plug, unplug). */
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import type { Store } from "../model/store";
 
 /** A class of device that is plugged into a VM. */
@@ -7,13 +7,13 @@ export type DeviceClass = "VBD" | "VIF";
 
 /** Throws `OPERATION_NOT_ALLOWED` while the device is attached (it must be unplugged before destroy). */
 export function assertDetached(store: Store, className: DeviceClass, ref: string): void {
-  if (store.get(className, ref).currently_attached) throw new XapiError("OPERATION_NOT_ALLOWED", [`${className} ${ref} is attached; unplug it first`]);
+  if (store.get(className, ref).currently_attached) throw new XapiFailure("OPERATION_NOT_ALLOWED", [`${className} ${ref} is attached; unplug it first`]);
 }
 
 /** Marks the device plugged or unplugged; throws `DEVICE_ALREADY_ATTACHED` / `DEVICE_ALREADY_DETACHED` if it already is. */
 export function setAttached(store: Store, className: DeviceClass, ref: string, attached: boolean): void {
   if (Boolean(store.get(className, ref).currently_attached) === attached) {
-    throw new XapiError(attached ? "DEVICE_ALREADY_ATTACHED" : "DEVICE_ALREADY_DETACHED", [ref]);
+    throw new XapiFailure(attached ? "DEVICE_ALREADY_ATTACHED" : "DEVICE_ALREADY_DETACHED", [ref]);
   }
   store.update(className, ref, { currently_attached: attached });
 }

@@ -1,5 +1,5 @@
 /** Creating and removing VDIs and VBDs, with SR accounting (shared by VDI.*, VBD.*, VM.clone/copy/provision). */
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { createChild, destroyChild, type ChildLinks } from "../model/links";
 import type { XRecord } from "../model/record";
 import type { Store } from "../model/store";
@@ -16,7 +16,7 @@ export function srFree(store: Store, sr: string): number {
  */
 export function assertSpace(store: Store, sr: string, bytes: number): void {
   const free = srFree(store, sr);
-  if (bytes > free) throw new XapiError("SR_FULL", [bytes, free]);
+  if (bytes > free) throw new XapiFailure("SR_FULL", [bytes, free]);
 }
 
 /** Recomputes an SR's allocation from its VDIs. */

@@ -1,8 +1,8 @@
 /** event.from and event.inject. */
-import { eventsSince, parseSubscription, parseToken, tokenOf } from "../model/events";
+import { eventsSince, parseSubscription, parseToken, tokenOf } from "../rpc/events";
 import { method, type MethodDef } from "../rpc/method";
 import { T, classNamed } from "../schema";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 
 /** setTimeout's limit; longer event.from timeouts are capped (a client re-polls anyway). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -44,7 +44,7 @@ export function eventMethods(): MethodDef[] {
       result: T.string,
       handler: ({ core }, className: string, ref: string) => {
         const cls = classNamed(className);
-        if (!cls) throw new XapiError("HANDLE_INVALID", [className, ref]);
+        if (!cls) throw new XapiFailure("HANDLE_INVALID", [className, ref]);
         core.store.touch(core.store.object(cls.name, ref));
         return tokenOf(core.store.generation);
       },

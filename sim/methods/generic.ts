@@ -1,7 +1,7 @@
 /** The methods xapi generates for every class: getters, setters, map/set helpers, lookups. */
 import { CLASSES, T, fieldOf, type ClassDef, type FieldDef } from "../schema";
 import { compileQuery } from "../model/query";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { recordToWire } from "../rpc/to-wire";
 import { method, type MethodDef } from "../rpc/method";
 import type { Store } from "../model/store";
@@ -19,7 +19,7 @@ function recordsMap(store: Store, cls: ClassDef, keep: (rec: Record<string, unkn
 /** Per-map key rules xapi enforces on every write (xenstore_data is guest-visible under vm-data/). */
 const MAP_KEY_RULES: Record<string, (key: string) => void> = {
   "VM.xenstore_data": (key) => {
-    if (!key.startsWith("vm-data/")) throw new XapiError("INVALID_VALUE", ["xenstore_data", key]);
+    if (!key.startsWith("vm-data/")) throw new XapiFailure("INVALID_VALUE", ["xenstore_data", key]);
   },
 };
 
@@ -112,7 +112,7 @@ function mapMethods(cls: ClassDef, field: FieldDef): MethodDef[] {
       result: T.void,
       handler: ({ core }, ref: string, key: string, value: unknown) => {
         const map = core.store.get(name, ref)[field.name] as Record<string, unknown>;
-        if (key in map) throw new XapiError("MAP_DUPLICATE_KEY", [name, field.name, ref, key]);
+        if (key in map) throw new XapiFailure("MAP_DUPLICATE_KEY", [name, field.name, ref, key]);
         checkKeys(cls, field, [key]);
         core.store.update(name, ref, { [field.name]: { ...map, [key]: value } });
       },

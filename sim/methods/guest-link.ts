@@ -1,8 +1,8 @@
 /** Connects VMs to the guest layer: boots and halts guests, records the metrics they report. */
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import type { GuestNic } from "../guest/types";
 import { xapiDate } from "../model/time";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { NULL_REF } from "../schema";
 import { hasGuestTools } from "./vm-state";
 
@@ -64,7 +64,7 @@ export async function bootGuest(core: SimCore, vmRef: string): Promise<void> {
   try {
     await core.guests.start(spec, metricsListener(core, vmRef));
   } catch (error) {
-    throw new XapiError("INTERNAL_ERROR", [`guest of VM ${vm.uuid} failed to boot: ${(error as Error).message}`]);
+    throw new XapiFailure("INTERNAL_ERROR", [`guest of VM ${vm.uuid} failed to boot: ${(error as Error).message}`]);
   }
 }
 

@@ -1,6 +1,6 @@
 /** network.create / destroy. */
-import type { SimCore } from "../core";
-import { XapiError } from "../rpc/errors";
+import type { SimCore } from "../rpc/core";
+import { XapiFailure } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
@@ -17,9 +17,9 @@ function bridgeFor(core: SimCore, requested: string): string {
     return `xapi${n}`;
   }
   if (requested.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(requested) || requested.startsWith("xapi")) {
-    throw new XapiError("INVALID_VALUE", ["bridge", requested]);
+    throw new XapiFailure("INVALID_VALUE", ["bridge", requested]);
   }
-  if (used.has(requested)) throw new XapiError("BRIDGE_NAME_EXISTS", [requested]);
+  if (used.has(requested)) throw new XapiFailure("BRIDGE_NAME_EXISTS", [requested]);
   return requested;
 }
 
@@ -43,10 +43,10 @@ export function networkMethods(): MethodDef[] {
       result: T.void,
       handler: ({ core }, ref: string) => {
         const net = core.store.get("network", ref);
-        if (SYSTEM_NETWORK_KEYS.some((k) => net.other_config[k] === "true")) throw new XapiError("CANNOT_DESTROY_SYSTEM_NETWORK", [ref]);
-        if (net.PIFs.length > 0) throw new XapiError("NETWORK_CONTAINS_PIF", net.PIFs);
+        if (SYSTEM_NETWORK_KEYS.some((k) => net.other_config[k] === "true")) throw new XapiFailure("CANNOT_DESTROY_SYSTEM_NETWORK", [ref]);
+        if (net.PIFs.length > 0) throw new XapiFailure("NETWORK_CONTAINS_PIF", net.PIFs);
         const attached = net.VIFs.filter((v: string) => core.store.get("VIF", v).currently_attached);
-        if (attached.length > 0) throw new XapiError("NETWORK_CONTAINS_VIF", attached);
+        if (attached.length > 0) throw new XapiFailure("NETWORK_CONTAINS_VIF", attached);
         for (const vif of net.VIFs) destroyVif(core.store, vif);
         core.store.destroy("network", ref);
       },

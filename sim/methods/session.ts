@@ -2,10 +2,10 @@
 import { timingSafeEqual } from "node:crypto";
 import { xapiDate } from "../model/time";
 import { sleep } from "../ops/sleep";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -42,7 +42,7 @@ export function sessionMethods(): MethodDef[] {
       handler: async ({ core, signal }, uname: string, pwd: string, _version: string, originator: string) => {
         if (uname !== core.username || !sameSecret(pwd, core.password)) {
           await sleep(core.loginFailureDelayMs, signal);
-          throw new XapiError("SESSION_AUTHENTICATION_FAILED", [uname, "Authentication failure"]);
+          throw new XapiFailure("SESSION_AUTHENTICATION_FAILED", [uname, "Authentication failure"]);
         }
         return openSession(core, originator);
       },

@@ -1,5 +1,5 @@
 /** task.cancel / task.destroy. */
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { cancelTask } from "../rpc/tasks";
 import { T } from "../schema";
@@ -15,7 +15,7 @@ export function taskMethods(): MethodDef[] {
       result: T.void,
       handler: ({ core }, ref: string) => {
         const status = core.store.get("task", ref).status;
-        if (status === "pending" || status === "cancelling") throw new XapiError("OPERATION_NOT_ALLOWED", [`task ${ref} is still ${status}`]);
+        if (status === "pending" || status === "cancelling") throw new XapiFailure("OPERATION_NOT_ALLOWED", [`task ${ref} is still ${status}`]);
         core.store.destroy("task", ref);
       },
     }),

@@ -1,5 +1,5 @@
 /** VBD.create / destroy / plug / unplug. */
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
@@ -23,7 +23,7 @@ export function vbdMethods(): MethodDef[] {
         const used = vm.VBDs.map((v: string) => core.store.get("VBD", v).userdevice);
         let userdevice = args.userdevice;
         if (userdevice === "autodetect") userdevice = String([...Array(16).keys()].find((i) => !used.includes(String(i))) ?? 16);
-        if (used.includes(userdevice)) throw new XapiError("DEVICE_ALREADY_EXISTS", [userdevice]);
+        if (used.includes(userdevice)) throw new XapiFailure("DEVICE_ALREADY_EXISTS", [userdevice]);
         const fields = createFields("VBD", args);
         return createVbd(core.store, { ...fields, userdevice, currently_attached: false });
       },

@@ -1,17 +1,17 @@
 /** VDI.create / destroy / resize / copy. */
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVdi, destroyVbd, destroyVdi, recountSr } from "./disks";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 
 const vdiSelf = { name: "self", type: T.ref("VDI") };
 
 /** Throws VDI_IN_USE [vdi, op] when a VBD of the VDI is attached to a running VM. */
 function assertVdiIdle(core: SimCore, ref: string, op: string): void {
   const vdi = core.store.get("VDI", ref);
-  if (vdi.VBDs.some((vbd: string) => core.store.get("VBD", vbd).currently_attached)) throw new XapiError("VDI_IN_USE", [ref, op]);
+  if (vdi.VBDs.some((vbd: string) => core.store.get("VBD", vbd).currently_attached)) throw new XapiFailure("VDI_IN_USE", [ref, op]);
 }
 
 /** VDI.* methods. */
@@ -23,7 +23,7 @@ export function vdiMethods(): MethodDef[] {
       result: T.ref("VDI"),
       handler: ({ core }, args: Record<string, any>) => {
         requireCreateFields("VDI", args);
-        if (args.virtual_size < 0) throw new XapiError("INVALID_VALUE", ["virtual_size", args.virtual_size]);
+        if (args.virtual_size < 0) throw new XapiFailure("INVALID_VALUE", ["virtual_size", args.virtual_size]);
         return createVdi(core.store, createFields("VDI", args));
       },
     }),
@@ -44,7 +44,7 @@ export function vdiMethods(): MethodDef[] {
       handler: ({ core }, ref: string, size: number) => {
         const vdi = core.store.get("VDI", ref);
         assertVdiIdle(core, ref, "resize");
-        if (size < vdi.virtual_size) throw new XapiError("INVALID_VALUE", ["size", size]);
+        if (size < vdi.virtual_size) throw new XapiFailure("INVALID_VALUE", ["size", size]);
         assertSpace(core.store, vdi.SR, size - vdi.physical_utilisation);
         core.store.update("VDI", ref, { virtual_size: size, physical_utilisation: size });
         recountSr(core.store, vdi.SR);

@@ -1,6 +1,6 @@
 /** VIF.create / destroy / plug / unplug, with hot-plug on running guests. */
 import { randomMac } from "../model/ids";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
@@ -23,9 +23,9 @@ export function vifMethods(): MethodDef[] {
         requireCreateFields("VIF", args);
         const vm = core.store.get("VM", args.VM);
         core.store.get("network", args.network);
-        if (!/^\d+$/.test(args.device)) throw new XapiError("INVALID_DEVICE", [args.device]);
-        if (vm.VIFs.some((v: string) => core.store.get("VIF", v).device === args.device)) throw new XapiError("DEVICE_ALREADY_EXISTS", [args.device]);
-        if (args.MAC !== "" && !MAC_PATTERN.test(args.MAC)) throw new XapiError("MAC_INVALID", [args.MAC]);
+        if (!/^\d+$/.test(args.device)) throw new XapiFailure("INVALID_DEVICE", [args.device]);
+        if (vm.VIFs.some((v: string) => core.store.get("VIF", v).device === args.device)) throw new XapiFailure("DEVICE_ALREADY_EXISTS", [args.device]);
+        if (args.MAC !== "" && !MAC_PATTERN.test(args.MAC)) throw new XapiFailure("MAC_INVALID", [args.MAC]);
         const generated = args.MAC === "";
         const fields = createFields("VIF", args);
         const mtu = args.MTU > 0 ? args.MTU : 1500;

@@ -1,7 +1,7 @@
 /** VLAN.create / destroy and pool.create_VLAN_from_PIF, with xapi's checks. */
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import { addToSet, removeFromSet } from "../model/links";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
 
@@ -13,12 +13,12 @@ function createVlan(core: SimCore, taggedPif: string, tag: number, network: stri
   const pif = store.get("PIF", taggedPif);
   store.get("network", network);
   if (store.get("network", network).PIFs.some((p: string) => store.get("PIF", p).host === pif.host)) {
-    throw new XapiError("NETWORK_ALREADY_CONNECTED", [pif.host, taggedPif]);
+    throw new XapiFailure("NETWORK_ALREADY_CONNECTED", [pif.host, taggedPif]);
   }
-  if (pif.VLAN >= 0) throw new XapiError("PIF_IS_VLAN", [taggedPif]);
-  if (tag < 0 || tag > 4094) throw new XapiError("VLAN_TAG_INVALID", [tag]);
-  if (store.all("VLAN").some((v) => v.record.tagged_PIF === taggedPif && v.record.tag === tag)) throw new XapiError("PIF_VLAN_EXISTS", [pif.device]);
-  if (core.kernelVlanTags.includes(tag)) throw new XapiError("VLAN_IN_USE", [pif.device, tag]);
+  if (pif.VLAN >= 0) throw new XapiFailure("PIF_IS_VLAN", [taggedPif]);
+  if (tag < 0 || tag > 4094) throw new XapiFailure("VLAN_TAG_INVALID", [tag]);
+  if (store.all("VLAN").some((v) => v.record.tagged_PIF === taggedPif && v.record.tag === tag)) throw new XapiFailure("PIF_VLAN_EXISTS", [pif.device]);
+  if (core.kernelVlanTags.includes(tag)) throw new XapiFailure("VLAN_IN_USE", [pif.device, tag]);
   const untagged = store.create("PIF", {
     device: pif.device,
     network,

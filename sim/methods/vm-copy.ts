@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { randomMac } from "../model/ids";
 import type { Store } from "../model/store";
 import { xapiDate } from "../model/time";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVbd, createVdi } from "./disks";
@@ -113,7 +113,7 @@ export function vmCopyMethods(): MethodDef[] {
       params: [vm, newName, { name: "sr", type: T.ref("SR") }],
       result: T.ref("VM"),
       handler: ({ core }, source: string, name: string, sr: string) => {
-        if (sr !== NULL_REF && !core.store.has("SR", sr)) throw new XapiError("HANDLE_INVALID", ["SR", sr]);
+        if (sr !== NULL_REF && !core.store.has("SR", sr)) throw new XapiFailure("HANDLE_INVALID", ["SR", sr]);
         return duplicateVm(core.store, source, name, { full: true, targetSr: sr });
       },
     }),

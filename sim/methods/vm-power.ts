@@ -1,8 +1,8 @@
 /** VM power operations with xapi's power-state rules. */
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import { addToSet, removeFromSet } from "../model/links";
 import { xapiDate } from "../model/time";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { method, type MethodDef, type ParamDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { bootGuest, haltGuest } from "./guest-link";
@@ -35,7 +35,7 @@ function assertMemoryFits(core: SimCore, vmRef: string, host: string): void {
     .filter((o) => o.record.resident_on === host && !o.record.is_control_domain && o.ref !== vmRef)
     .reduce((sum, o) => sum + o.record.memory_static_max, 0);
   const needed = store.get("VM", vmRef).memory_static_max;
-  if (needed > free - used) throw new XapiError("HOST_NOT_ENOUGH_FREE_MEMORY", [needed, free - used]);
+  if (needed > free - used) throw new XapiFailure("HOST_NOT_ENOUGH_FREE_MEMORY", [needed, free - used]);
 }
 
 /** Makes the VM a running (or paused) domain on the master and boots its guest unless paused. */
@@ -72,7 +72,7 @@ async function reboot(core: SimCore, vmRef: string): Promise<void> {
 }
 
 function assertGuestTools(vmRef: string, vm: Record<string, any>): void {
-  if (!hasGuestTools(vm)) throw new XapiError("VM_LACKS_FEATURE", [vmRef]);
+  if (!hasGuestTools(vm)) throw new XapiFailure("VM_LACKS_FEATURE", [vmRef]);
 }
 
 /** Declares a power operation: checks, then the transition. */

@@ -1,7 +1,7 @@
 /** VM.provision: creates the disks a built-in template describes in `other_config.disks`. */
 import { XMLParser } from "fast-xml-parser";
 import type { Store } from "../model/store";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVbd, createVdi } from "./disks";
@@ -24,11 +24,11 @@ export function parseProvisionXml(xml: string): ProvisionDisk[] {
   try {
     doc = parser.parse(xml);
   } catch (error) {
-    throw new XapiError("INTERNAL_ERROR", [`other_config:disks is not valid XML: ${(error as Error).message}`]);
+    throw new XapiFailure("INTERNAL_ERROR", [`other_config:disks is not valid XML: ${(error as Error).message}`]);
   }
   return (doc.provision?.disk ?? []).map((d) => {
     const size = Number(d.size);
-    if (!d.device || !Number.isSafeInteger(size) || size < 0) throw new XapiError("INTERNAL_ERROR", [`other_config:disks has a bad disk: ${JSON.stringify(d)}`]);
+    if (!d.device || !Number.isSafeInteger(size) || size < 0) throw new XapiFailure("INTERNAL_ERROR", [`other_config:disks has a bad disk: ${JSON.stringify(d)}`]);
     return { device: d.device, size, sr: d.sr ?? "", bootable: d.bootable === "true", type: d.type ?? "system" };
   });
 }
@@ -37,7 +37,7 @@ export function parseProvisionXml(xml: string): ProvisionDisk[] {
 function diskSr(store: Store, vmRef: string, disk: ProvisionDisk, poolRef: string): string {
   if (disk.sr) return store.refByUuid("SR", disk.sr);
   const fallback = store.get("pool", poolRef).default_SR;
-  if (fallback === NULL_REF) throw new XapiError("VM_REQUIRES_SR", [vmRef, NULL_REF]);
+  if (fallback === NULL_REF) throw new XapiFailure("VM_REQUIRES_SR", [vmRef, NULL_REF]);
   return fallback;
 }
 

@@ -1,8 +1,8 @@
 /** VM resource settings (vCPUs, memory) and device-slot queries. */
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import { assertPowerState } from "./vm-state";
 
 const self = { name: "self", type: T.ref("VM") };
@@ -24,7 +24,7 @@ const MEMORY_RULE = "Memory limits must satisfy: static_min <= dynamic_min <= dy
 /** Throws MEMORY_CONSTRAINT_VIOLATION unless static_min ≤ dynamic_min ≤ dynamic_max ≤ static_max. */
 function setMemory(core: SimCore, ref: string, limits: { smin: number; smax: number; dmin: number; dmax: number }): void {
   const { smin, smax, dmin, dmax } = limits;
-  if (!(smin <= dmin && dmin <= dmax && dmax <= smax) || smin < 0) throw new XapiError("MEMORY_CONSTRAINT_VIOLATION", [MEMORY_RULE]);
+  if (!(smin <= dmin && dmin <= dmax && dmax <= smax) || smin < 0) throw new XapiFailure("MEMORY_CONSTRAINT_VIOLATION", [MEMORY_RULE]);
   core.store.update("VM", ref, {
     memory_static_min: smin,
     memory_static_max: smax,
@@ -47,7 +47,7 @@ export function vmSettingsMethods(): MethodDef[] {
       result: T.void,
       handler: ({ core }, ref: string, value: number) => {
         const vm = haltedVm(core, ref);
-        if (value < 1 || value < vm.VCPUs_at_startup) throw new XapiError("INVALID_VALUE", ["VCPUs_max", value]);
+        if (value < 1 || value < vm.VCPUs_at_startup) throw new XapiFailure("INVALID_VALUE", ["VCPUs_max", value]);
         core.store.update("VM", ref, { VCPUs_max: value });
       },
     }),
@@ -57,7 +57,7 @@ export function vmSettingsMethods(): MethodDef[] {
       result: T.void,
       handler: ({ core }, ref: string, value: number) => {
         const vm = haltedVm(core, ref);
-        if (value < 1 || value > vm.VCPUs_max) throw new XapiError("INVALID_VALUE", ["VCPUs_at_startup", value]);
+        if (value < 1 || value > vm.VCPUs_max) throw new XapiFailure("INVALID_VALUE", ["VCPUs_at_startup", value]);
         core.store.update("VM", ref, { VCPUs_at_startup: value });
       },
     }),

@@ -3,7 +3,7 @@
  * `field "name" = "value"`, `"value" = field "name"`, `<>`, `and`, `or`, `not`, `true`, `false`,
  * parentheses. Field values compare as xapi's database text (booleans "true"/"false").
  */
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "./failure";
 import type { XRecord } from "./record";
 
 /** A compiled query: tells whether a record matches. */
@@ -13,7 +13,7 @@ type Token = { kind: "word"; text: string } | { kind: "string"; text: string } |
 
 /**
  * Compiles a query expression.
- * @throws XapiError `INVALID_VALUE ["expr", expr]` for text outside the supported subset
+ * @throws XapiFailure `INVALID_VALUE ["expr", expr]` for text outside the supported subset
  */
 export function compileQuery(expr: string): Predicate {
   const tokens = tokenize(expr);
@@ -56,8 +56,8 @@ function tokenize(expr: string): Token[] {
   return tokens;
 }
 
-function invalid(expr: string): XapiError {
-  return new XapiError("INVALID_VALUE", ["expr", expr]);
+function invalid(expr: string): XapiFailure {
+  return new XapiFailure("INVALID_VALUE", ["expr", expr]);
 }
 
 /** Text of a field as the xapi database holds it. */

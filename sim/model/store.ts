@@ -1,7 +1,7 @@
 /** The simulator's database: objects by class and ref, with generations for event.from. */
 import { randomUUID } from "node:crypto";
 import { CLASSES, classNamed, zeroValue, type ClassDef } from "../schema";
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "./failure";
 import type { XRecord } from "./record";
 
 /** One live object and the generations at which it was created and last modified. */
@@ -65,7 +65,7 @@ export class Store {
   /** The stored object of `ref`; throws `HANDLE_INVALID [class, ref]`. */
   object(className: string, ref: unknown): StoredObject {
     const stored = typeof ref === "string" ? this.objects.get(ref) : undefined;
-    if (!stored || stored.cls.name !== this.classOf(className).name) throw new XapiError("HANDLE_INVALID", [className, String(ref)]);
+    if (!stored || stored.cls.name !== this.classOf(className).name) throw new XapiFailure("HANDLE_INVALID", [className, String(ref)]);
     return stored;
   }
 
@@ -113,7 +113,7 @@ export class Store {
   /** The ref of the object with this uuid; throws `UUID_INVALID [class, uuid]`. */
   refByUuid(className: string, uuid: unknown): string {
     const ref = typeof uuid === "string" ? this.uuids.get(uuid) : undefined;
-    if (!ref || this.objects.get(ref)?.cls.name !== this.classOf(className).name) throw new XapiError("UUID_INVALID", [className, String(uuid)]);
+    if (!ref || this.objects.get(ref)?.cls.name !== this.classOf(className).name) throw new XapiFailure("UUID_INVALID", [className, String(uuid)]);
     return ref;
   }
 
@@ -146,7 +146,7 @@ export class Store {
 
   private classOf(name: string): ClassDef {
     const cls = classNamed(name);
-    if (!cls) throw new XapiError("INTERNAL_ERROR", [`no class named ${name}`]);
+    if (!cls) throw new XapiFailure("INTERNAL_ERROR", [`no class named ${name}`]);
     return cls;
   }
 

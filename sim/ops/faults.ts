@@ -1,5 +1,5 @@
 /** Fault injection: fail, drop or stall chosen calls. */
-import { XapiError } from "../rpc/errors";
+import { XapiFailure } from "../model/failure";
 
 /** What to do to the chosen call. */
 export type FaultAction =
@@ -80,6 +80,6 @@ export class Faults {
 }
 
 /** The error a `fail` action raises. */
-export function faultError(action: Extract<FaultAction, { kind: "fail" }>): XapiError {
-  return new XapiError(action.code, action.params ?? []);
+export function faultError(action: Extract<FaultAction, { kind: "fail" }>): XapiFailure {
+  return new XapiFailure(action.code, action.params ?? []);
 }

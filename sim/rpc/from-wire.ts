@@ -1,6 +1,6 @@
 /** Checks and normalises incoming parameters by their datamodel type, as xapi's unmarshaller does. */
 import { classNamed, fieldOf, type FieldType } from "../schema";
-import { XapiError } from "./errors";
+import { XapiFailure } from "../model/failure";
 import type { XRecord } from "../model/record";
 
 /**
@@ -10,7 +10,7 @@ import type { XRecord } from "../model/record";
  * @param what names the parameter or field, for `FIELD_TYPE_ERROR [what]`
  */
 export function fromWire(type: FieldType, value: unknown, what: string): unknown {
-  const wrong = () => new XapiError("FIELD_TYPE_ERROR", [what]);
+  const wrong = () => new XapiFailure("FIELD_TYPE_ERROR", [what]);
   switch (type.kind) {
     case "string":
     case "ref":
@@ -44,7 +44,7 @@ export function fromWire(type: FieldType, value: unknown, what: string): unknown
   }
 }
 
-function booleanFrom(value: unknown, wrong: () => XapiError): boolean {
+function booleanFrom(value: unknown, wrong: () => XapiFailure): boolean {
   if (typeof value === "boolean") return value;
   if (value === 1 || value === "1" || value === "true") return true;
   if (value === 0 || value === "0" || value === "false") return false;
@@ -53,7 +53,7 @@ function booleanFrom(value: unknown, wrong: () => XapiError): boolean {
 
 function enumFrom(values: readonly string[], value: unknown, what: string): string {
   const match = typeof value === "string" ? values.find((v) => v.toLowerCase() === value.toLowerCase()) : undefined;
-  if (match === undefined) throw new XapiError("INVALID_VALUE", [what, String(value)]);
+  if (match === undefined) throw new XapiFailure("INVALID_VALUE", [what, String(value)]);
   return match;
 }
 
@@ -80,7 +80,7 @@ export function requireCreateFields(className: string, record: XRecord): void {
   const cls = classNamed(className)!;
   for (const name of cls.createRequired ?? []) {
     if (record[name] === undefined) {
-      throw new XapiError("INTERNAL_ERROR", [`${className}.create: field ${name} is missing from the record`]);
+      throw new XapiFailure("INTERNAL_ERROR", [`${className}.create: field ${name} is missing from the record`]);
     }
   }
 }

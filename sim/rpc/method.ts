@@ -1,39 +1,7 @@
 /** How a simulated XAPI method is declared. */
-import type { FieldType } from "../schema";
-import type { SimCore } from "../core";
+import type { MethodDef, MethodTable } from "./core";
 
-/** One positional parameter (after the session ref). A `default` makes it optional when trailing. */
-export interface ParamDef {
-  name: string;
-  type: FieldType;
-  default?: unknown;
-}
-
-/** What a handler gets besides its arguments. */
-export interface CallContext {
-  core: SimCore;
-  /** The caller's session ref ("" for session-less methods). */
-  session: string;
-  /** The method name without `Async.`. */
-  method: string;
-  /** Aborts when the simulator stops or the task is cancelled. */
-  signal: AbortSignal;
-}
-
-/** A method: its signature and its implementation. */
-export interface MethodDef {
-  name: string;
-  params: ParamDef[];
-  result: FieldType;
-  /** false for methods called without a session (login, system.listMethods). */
-  session?: boolean;
-  /** true when there is no `Async.` variant. */
-  syncOnly?: boolean;
-  handler(ctx: CallContext, ...args: any[]): unknown;
-}
-
-/** The method table, by name. */
-export type MethodTable = Map<string, MethodDef>;
+export type { CallContext, MethodDef, MethodTable, ParamDef } from "./core";
 
 /** Declares a method (identity helper that keeps literal types readable). */
 export function method(def: MethodDef): MethodDef {

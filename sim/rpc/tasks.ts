@@ -1,8 +1,8 @@
 /** Async calls: task objects that run a call in the background and record its outcome. */
 import type { WireValue } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
+import type { SimCore } from "./core";
 import { xapiDate } from "../model/time";
-import { asXapiError, XapiError } from "./errors";
+import { asXapiFailure, XapiFailure } from "../model/failure";
 import type { MethodDef } from "./method";
 import { xmlValueText } from "./to-wire";
 
@@ -37,7 +37,7 @@ export function startTask(core: SimCore, def: MethodDef, work: (signal: AbortSig
       (value) => finish(core, ref, { status: "success", result: def.result.kind === "void" ? "" : xmlValueText(value) }),
       (error) => {
         const cancelled = controller.signal.aborted;
-        const description = cancelled ? ["TASK_CANCELLED", ref] : asXapiError(error).description();
+        const description = cancelled ? ["TASK_CANCELLED", ref] : asXapiFailure(error).description();
         finish(core, ref, { status: cancelled ? "cancelled" : "failure", error_info: description });
       },
     )
@@ -60,7 +60,7 @@ function finish(core: SimCore, ref: string, outcome: Record<string, unknown>): v
 export function cancelTask(core: SimCore, ref: string): void {
   const task = core.store.get("task", ref);
   const controller = runningOf(core).get(ref);
-  if (task.status !== "pending" || !controller) throw new XapiError("OPERATION_NOT_ALLOWED", [`task ${ref} is ${task.status}, not pending`]);
+  if (task.status !== "pending" || !controller) throw new XapiFailure("OPERATION_NOT_ALLOWED", [`task ${ref} is ${task.status}, not pending`]);
   core.store.update("task", ref, { status: "cancelling" });
   controller.abort();
 }

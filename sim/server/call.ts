@@ -1,10 +1,10 @@
 /** The call path shared by both transports: transport faults, then the method. */
 import type { IncomingMessage } from "node:http";
 import type { WireValue } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import { sleep, untilAborted } from "../ops/sleep";
 
-/** Executes a parsed call and returns its value or throws an XapiError. */
+/** Executes a parsed call and returns its value or throws an XapiFailure. */
 export type Caller = (method: string, params: readonly unknown[]) => Promise<WireValue>;
 
 /**

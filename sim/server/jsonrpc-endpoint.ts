@@ -1,8 +1,8 @@
 /** JSON-RPC over `POST /jsonrpc`: 2.0 when the body says so, 1.0 otherwise. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { toJsonWire } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
-import { asXapiError } from "../rpc/errors";
+import type { SimCore } from "../rpc/core";
+import { asXapiFailure } from "../model/failure";
 import { readBody } from "./body";
 import { applyTransportFaults, type Caller } from "./call";
 import { send, sendHtmlError } from "./respond";
@@ -45,7 +45,7 @@ export async function handleJsonRpc(core: SimCore, call: Caller, req: IncomingMe
     const result = toJsonWire(await call(request.method, request.params));
     reply = version === "2.0" ? { jsonrpc: "2.0", result, id } : { result, error: null, id };
   } catch (error) {
-    const [code, ...data] = asXapiError(error).description();
+    const [code, ...data] = asXapiFailure(error).description();
     reply = version === "2.0" ? { jsonrpc: "2.0", error: { code: 1, message: code, data }, id } : { result: null, error: [code, ...data], id };
   }
   send(res, 200, "application/json", JSON.stringify(reply));

@@ -2,7 +2,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
-import type { SimCore } from "../core";
+import type { SimCore } from "../rpc/core";
 import type { Caller } from "./call";
 import { handleJsonRpc } from "./jsonrpc-endpoint";
 import { sendHtmlError } from "./respond";

@@ -1,8 +1,8 @@
 /** XML-RPC over `POST /` (and any unmatched POST path), exactly as xapi answers it. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseMethodCall, serializeMethodResponse, type WireValue } from "../../sdk/xapi/wire";
-import type { SimCore } from "../core";
-import { asXapiError } from "../rpc/errors";
+import type { SimCore } from "../rpc/core";
+import { asXapiFailure } from "../model/failure";
 import { readBody } from "./body";
 import { applyTransportFaults, type Caller } from "./call";
 import { send, sendHtmlError } from "./respond";
@@ -30,7 +30,7 @@ export async function handleXmlRpc(core: SimCore, call: Caller, req: IncomingMes
     const result = await call(parsed.method, parsed.params);
     value = parsed.method === "system.listMethods" ? result : { Status: "Success", Value: result };
   } catch (error) {
-    value = { Status: "Failure", ErrorDescription: asXapiError(error).description() };
+    value = { Status: "Failure", ErrorDescription: asXapiFailure(error).description() };
   }
   send(res, 200, "text/xml", serializeMethodResponse(value, "xapi"));
 }

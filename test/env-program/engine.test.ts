@@ -7,7 +7,8 @@ import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { Engine, createProgramDir, isSecret, type OperationResult, type ProgramDir } from "../support/engine";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
-import { expectNoLeftovers, startXcpngSim, type XcpngSim } from "../provider/support/xcpng-sim";
+import { startTestSim } from "../support/sim";
+import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "../provider/support/xcpng-sim";
 
 // The provider host loads bioxen-luavm/provider/impl/* from dist/: needs a fresh `npm run build`.
 const ROOT = resolve(__dirname, "../..");
@@ -26,7 +27,7 @@ beforeAll(async () => {
   temp = mkdtempSync(join(tmpdir(), "bioxen-env-program-engine-"));
   mkdirSync(join(temp, "home"));
   program = createProgramDir({ "bioxen-luavm": ROOT });
-  [sim, rocks] = await Promise.all([startXcpngSim({ password: PASSWORD }, "127.83"), startRocksServer({ rocks: ["alpha", "beta"] })]);
+  [sim, rocks] = await Promise.all([startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.83" }, counted: XCPNG_COUNTED }), startRocksServer({ rocks: ["alpha", "beta"] })]);
   networksBefore = sim.sim.objects("network").length;
   process.env[KEY_VARIABLE] = sim.keys.private;
 });

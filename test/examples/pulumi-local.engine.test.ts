@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localStack } from "../../examples/pulumi-local/program";
-import { startRocksServer, type RocksServer } from "../../examples/support/rocks-server";
+import { startRocksServer, type RocksServer } from "../../scripts/support/rocks-server";
 import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../examples/support/workload";
 import { Engine, createProgramDir, type OperationResult, type ProgramDir } from "../support/engine";
 

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVm } from "../../sdk/vm";
-import { startRocksServer, type RocksServer } from "../../examples/support/rocks-server";
+import { startRocksServer, type RocksServer } from "../../scripts/support/rocks-server";
 
 const run = promisify(execFile);
 const ROCK_DIR = resolve(__dirname, "../../examples/rocks/bioxen-seq");

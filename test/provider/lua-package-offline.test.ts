@@ -13,7 +13,8 @@ import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
-import { expectNoLeftovers, poolUuidOf, startXcpngSim, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { startTestSim } from "../support/sim";
+import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim } from "./support/xcpng-sim";
 
 let env: XcpngSim;
 /** A second pool, reached only through an XcpngLuaVM `connection` input (never the stack config). */
@@ -26,7 +27,7 @@ function configureXapi(withXapi: boolean): void {
 }
 
 beforeAll(async () => {
-  [env, other, server] = await Promise.all([startXcpngSim({}, "127.86"), startXcpngSim({}, "127.87"), startRocksServer({ rocks: ["alpha"] })]);
+  [env, other, server] = await Promise.all([startTestSim({}, { sshGuests: { addressBase: "127.86" }, counted: XCPNG_COUNTED }), startTestSim({}, { sshGuests: { addressBase: "127.87" }, counted: XCPNG_COUNTED }), startRocksServer({ rocks: ["alpha"] })]);
   configureXapi(true);
 });
 afterEach(() => {

@@ -1,10 +1,10 @@
 /** Set-up shared by the VmNetwork suites: a simulator, an XAPI client, guest VMs made with the sdk recipes. */
 import { createVif, destroyVm, findTemplate, installVm, startVm, waitForGuestAddresses } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES, type SimulatorOptions } from "../../sim";
-import { startSimSession, type SimSession } from "../support/sim";
+import { startTestSim, type TestSim } from "../support/sim";
 
 /** A simulator, a client of our own for set-up, and a leak baseline (checked with `expectNoLeftovers`). */
-export interface NetworkSim extends SimSession {
+export interface NetworkSim extends TestSim {
   /** The per-resource `connection` input reaching this simulator. */
   connection: { url: string; username: string; password: string };
 }
@@ -13,13 +13,13 @@ const COUNTED = ["VM", "VDI", "VBD", "VIF", "network", "VLAN", "PIF"] as const;
 
 /** Starts a latency-free simulator (no pool member) and logs a set-up client in. */
 export async function startNetworkSim(options: SimulatorOptions): Promise<NetworkSim> {
-  const session = await startSimSession(options, { counted: COUNTED });
+  const session = await startTestSim(options, { counted: COUNTED });
   const { url, username, password } = session.sim;
   return { ...session, connection: { url, username, password } };
 }
 
 /** Asserts no VM, VIF or network of ours is left and every counted class is as at the start. */
-export { expectNoLeftovers } from "../support/sim";
+export { expectNoLeftovers } from "../support/sim-suite";
 
 /** A guest VM made with the recipes: on the management network (device 0), started. */
 export interface GuestVm {

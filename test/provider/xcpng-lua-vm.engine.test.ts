@@ -5,7 +5,8 @@ import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { Engine, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
-import { expectNoLeftovers, startXcpngSim, type XcpngSim } from "./support/xcpng-sim";
+import { startTestSim } from "../support/sim";
+import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/xcpng-lua-vm from dist/.
 const PASSWORD = "xcpng-engine-secret-8c41e7";
@@ -14,7 +15,7 @@ let program: ProgramDir;
 let engine: Engine | undefined;
 
 beforeAll(async () => {
-  env = await startXcpngSim({ password: PASSWORD }, "127.81");
+  env = await startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.81" }, counted: XCPNG_COUNTED });
   program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
 });
 

@@ -5,12 +5,13 @@ import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { UNKNOWN } from "../../provider/runtime/inputs";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { expectNoLeftovers, poolUuidOf, startXcpngSim, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { startTestSim } from "../support/sim";
+import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim } from "./support/xcpng-sim";
 
 let env: XcpngSim;
 
 beforeAll(async () => {
-  env = await startXcpngSim({}, "127.80");
+  env = await startTestSim({}, { sshGuests: { addressBase: "127.80" }, counted: XCPNG_COUNTED });
   setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
 });
 

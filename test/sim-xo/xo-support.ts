@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, vi } from "vitest";
 import { createClient, type Xapi, type XoClientOptions, type XoRecord } from "xen-api";
-import { startSimulator, type Simulator, type SimulatorOptions } from "../../sim";
+import type { Simulator, SimulatorOptions } from "../../sim";
+import { startTestSim, type TestSim } from "../support/sim";
 import { disconnectAndWake } from "./xo-disconnect";
 
 /** How long a teardown or cache update may take before the test fails. */
@@ -22,15 +23,15 @@ export interface SuiteSimulator {
  * this must be called in the describe body, not in a beforeAll.)
  */
 export function useXoSimulator(options: SimulatorOptions = {}): SuiteSimulator {
-  let running: Simulator | undefined;
+  let running: TestSim | undefined;
   beforeAll(async () => {
-    running = await startSimulator({ guests: false, loginFailureDelayMs: 50, latency: { scale: 0.2 }, ...options });
+    running = await startTestSim(options, { pace: "paced", client: false });
   });
   afterAll(() => running?.stop());
   return {
     get sim() {
       if (!running) throw new Error("the suite's simulator is not running (used outside beforeAll…afterAll?)");
-      return running;
+      return running.sim;
     },
   };
 }

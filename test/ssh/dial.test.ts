@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections, sshTarget, SshError } from "../../sdk/ssh";
-import { startSshd, type SshdHandle } from "../../sim/guest/sshd";
+import { startSshd, type SshdHandle } from "../../sim/sshd/launcher";
 import { freePort, startTestSshd, type TestSshd } from "../support/sshd";
 
 const started: Array<SshdHandle | TestSshd> = [];

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections, sshTarget, type SshTargetOptions } from "../../sdk/ssh";
-import { startSshd } from "../../sim/guest/sshd";
-import { generateEd25519KeyFiles } from "../../sim/guest/sshd-keys";
-import { probeSshBanner } from "../../sim/guest/sshd-ready";
+import { startSshd } from "../../sim/sshd/launcher";
+import { generateEd25519KeyFiles } from "../../sim/sshd/keys";
+import { probeSshBanner } from "../../sim/sshd/ready";
 import { freePort, startTestSshd, type TestSshd } from "../support/sshd";
 
 let dir: string;

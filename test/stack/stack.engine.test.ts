@@ -16,7 +16,8 @@ import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
 import { Engine, UNKNOWN, createProgramDir, isSecret, type OperationResult, type ProgramDir } from "../support/engine";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "../provider/support/engine-checks";
-import { poolUuidOf, startXcpngSim, type XcpngSim } from "../provider/support/xcpng-sim";
+import { startTestSim } from "../support/sim";
+import { XCPNG_COUNTED, poolUuidOf, type XcpngSim } from "../provider/support/xcpng-sim";
 import { countObjects, ownedObjects, snapshotObjects } from "./sim-checks";
 import { VMS, stackProgram, type StackShape } from "./stack-program";
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
   mkdirSync(join(temp, "home"));
   program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
   [env, rocks] = await Promise.all([
-    startXcpngSim({ password: PASSWORD }, "127.85"),
+    startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.85" }, counted: XCPNG_COUNTED }),
     startRocksServer({ rocks: ["alpha", "beta", "bx-pool-01", "bx-pool-02"] }),
   ]);
   baseline = { sessions: env.sim.sessionCount(), objects: countObjects(env.sim) };

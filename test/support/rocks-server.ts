@@ -1,8 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { startRocksServer as startRockDirsServer, type RocksServer } from "../../examples/support/rocks-server";
+import { startRocksServer as startRockDirsServer, type RocksServer } from "../../scripts/support/rocks-server";
 
-export type { RocksServer } from "../../examples/support/rocks-server";
+export type { RocksServer } from "../../scripts/support/rocks-server";
 
 /** Where the fixture rockspecs live: one directory per rock version, named `<name>-<version>`. */
 export const ROCK_FIXTURES_DIR = resolve(__dirname, "../fixtures/rocks");
@@ -29,7 +29,7 @@ export interface RocksServerOptions {
 /**
  * Packs the fixture rockspecs (test/fixtures/rocks) into `.src.rock` files, indexes them and
  * serves the result over HTTP on a random loopback port — the shared server of
- * examples/support/rocks-server.ts fed with the fixtures one test file asks for.
+ * scripts/support/rocks-server.ts fed with the fixtures one test file asks for.
  */
 export async function startRocksServer(options: RocksServerOptions = {}): Promise<RocksServer> {
   const fixtures = await selectFixtures(options.rocks);

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../examples/support/free-port";
-import { startSshd, type SshdHandle, type SshdOptions } from "../../sim/guest/sshd";
-import { generateEd25519KeyFiles } from "../../sim/guest/sshd-keys";
+import { freePort } from "../../scripts/support/free-port";
+import { startSshd, type SshdHandle, type SshdOptions } from "../../sim/sshd/launcher";
+import { generateEd25519KeyFiles } from "../../sim/sshd/keys";
 
 /** Options for {@link startTestSshd}. */
 export interface TestSshdOptions {

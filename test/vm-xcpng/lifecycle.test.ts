@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES } from "../../sim";
-import { expectNoLeftovers, startXcpngSim, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { startTestSim } from "../support/sim";
+import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
 
 let env: XcpngSim;
 const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
 
 beforeAll(async () => {
-  env = await startXcpngSim();
+  env = await startTestSim({}, { sshGuests: { addressBase: "127.79" }, counted: XCPNG_COUNTED });
 });
 
 afterAll(async () => {

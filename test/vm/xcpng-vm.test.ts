@@ -2,12 +2,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { XapiClient } from "../../sdk/xapi";
+import type { XapiClient } from "../../sdk/xapi";
 import { createPrivateNetwork, destroyNetwork, ownerMarkerKey } from "../../sdk/xapi/recipes";
 import { VmManager, exchangeMessages, peerExchange, type XcpngVmSpec } from "../../sdk/vm";
-import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../sim";
-import { generateEd25519KeyFiles } from "../../sim/guest/sshd-keys";
+import { SEEDED, TEMPLATES, type Simulator } from "../../sim";
+import { generateEd25519KeyFiles } from "../../sim/sshd/keys";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
+import { startTestSim } from "../support/sim";
 import { freePort } from "../support/sshd";
 
 let sim: Simulator;
@@ -23,11 +24,12 @@ beforeAll(async () => {
   keyDir = await mkdtemp(join(tmpdir(), "bioxen-vm-xcpng-"));
   const key = await generateEd25519KeyFiles(join(keyDir, "id_ed25519"), "vm-test");
   const [privateKey, sshPort] = await Promise.all([readFile(key.privateKeyPath, "utf8"), freePort()]);
-  [sim, rocksServer] = await Promise.all([
-    startSimulator({ slaveHost: false, latency: { scale: 0 }, guest: { authorizedKeys: [key.publicKey], sshPort, bootDelayMs: 100, addressBase: "127.79" } }),
+  const [env, rocks] = await Promise.all([
+    startTestSim({ guest: { authorizedKeys: [key.publicKey], sshPort, bootDelayMs: 100, addressBase: "127.79" } }),
     startRocksServer({ rocks: ["alpha"] }),
   ]);
-  client = await XapiClient.connect({ url: sim.url, username: sim.username, password: sim.password, timeoutMs: 20_000 });
+  ({ sim, client } = env);
+  rocksServer = rocks;
   labNetwork = await createPrivateNetwork(client, { name: "vm-test-lab", owner: networkOwner });
   labUuid = String(await client.call("network.get_uuid", labNetwork));
   spec = {

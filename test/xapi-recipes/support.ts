@@ -2,10 +2,11 @@
 import { afterAll, beforeAll } from "vitest";
 import type { XapiTransportChoice } from "../../sdk/xapi";
 import type { SimulatorOptions } from "../../sim";
-import { expectNoLeftovers, startSimSession, type SimSession } from "../support/sim";
+import { startTestSim, type TestSim } from "../support/sim";
+import { expectNoLeftovers } from "../support/sim-suite";
 
 /** A running simulator with a logged-in client. */
-export interface RecipeSim extends SimSession {
+export interface RecipeSim extends TestSim {
   /** Ref of an SR by name_label. */
   sr(name: string): string;
 }
@@ -31,7 +32,7 @@ const COUNTED = ["VM", "VDI", "VBD", "VIF", "network", "VLAN", "PIF"] as const;
  * connects a client (JSON-RPC unless `transport` says otherwise).
  */
 async function startRecipeSim(options: SimulatorOptions = {}, transport: XapiTransportChoice = "auto"): Promise<RecipeSim> {
-  const session = await startSimSession({ guests: false, ...options }, { counted: COUNTED, transport });
+  const session = await startTestSim({ guests: false, ...options }, { counted: COUNTED, transport });
   return {
     ...session,
     sr: (name) => {

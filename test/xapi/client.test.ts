@@ -5,7 +5,8 @@ import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
 import { XapiClient, XapiError, XapiTransportError, XapiWaitError } from "../../sdk/xapi";
-import { credentials, startTestSimulator } from "./sim-support";
+import { credentials, startTestSim } from "../support/sim";
+import { stopAfterFile } from "../support/sim-suite";
 
 const transports = ["json-rpc", "xml-rpc"] as const;
 
@@ -25,7 +26,7 @@ describe.each(schemes)("XapiClient over %s", (scheme) => {
   };
 
   beforeAll(async () => {
-    sim = await startTestSimulator({ https: scheme === "https" });
+    sim = stopAfterFile(await startTestSim({ https: scheme === "https" }, { pace: "paced", client: false }));
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -73,7 +74,7 @@ describe.each(schemes)("XapiClient over %s", (scheme) => {
 describe("XapiClient against an old host without /jsonrpc", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startTestSimulator({ jsonRpc: false, slaveHost: false });
+    sim = stopAfterFile(await startTestSim({ jsonRpc: false, slaveHost: false }, { pace: "paced", client: false }));
   });
 
   it("falls back to XML-RPC in auto mode", async () => {
@@ -99,7 +100,7 @@ describe("XapiClient against an old host without /jsonrpc", () => {
 describe("XapiClient failures", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startTestSimulator({ slaveHost: false, password: "pa$$-Wörd-s3cret" });
+    sim = stopAfterFile(await startTestSim({ slaveHost: false, password: "pa$$-Wörd-s3cret" }, { pace: "paced", client: false }));
   });
 
   it.each(transports)("reports a wrong password over %s without showing it", async (transport) => {
@@ -185,7 +186,7 @@ describe("XapiClient failures", () => {
   });
 
   it("reports connection refused with the URL", async () => {
-    const stopped = await startTestSimulator({ slaveHost: false });
+    const stopped = stopAfterFile(await startTestSim({ slaveHost: false }, { pace: "paced", client: false }));
     await stopped.stop();
     const error = await XapiClient.connect({ ...credentials(stopped), timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiTransportError);

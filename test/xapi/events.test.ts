@@ -1,14 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
 import { XapiClient, XapiWaitError, type XapiEvent } from "../../sdk/xapi";
-import { credentials, startTestSimulator } from "./sim-support";
+import { credentials, startTestSim } from "../support/sim";
+import { stopAfterFile } from "../support/sim-suite";
 
 describe.each(["json-rpc", "xml-rpc"] as const)("events over %s", (transport) => {
   let sim: Simulator;
   let client: XapiClient;
   let vm: string;
   beforeAll(async () => {
-    sim = await startTestSimulator({ slaveHost: false });
+    sim = stopAfterFile(await startTestSim({ slaveHost: false }, { pace: "paced", client: false }));
     client = await XapiClient.connect({ ...credentials(sim), transport });
     [vm] = (await client.call("VM.get_all")) as string[];
     return () => client.close();

@@ -1,14 +1,15 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
 import { XapiClient, XapiError } from "../../sdk/xapi";
-import { credentials, startTestSimulator } from "./sim-support";
+import { credentials, startTestSim } from "../support/sim";
+import { stopAfterFile } from "../support/sim-suite";
 
 const LOGIN = "session.login_with_password";
 
 describe.each(["json-rpc", "xml-rpc"] as const)("sessions over %s", (transport) => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startTestSimulator();
+    sim = stopAfterFile(await startTestSim({}, { pace: "paced", client: false }));
   });
   afterEach(() => sim.faults.clear());
 

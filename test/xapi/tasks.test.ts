@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TEMPLATES, type Simulator } from "../../sim";
 import { XapiClient, XapiError, XapiWaitError } from "../../sdk/xapi";
-import { credentials, startTestSimulator } from "./sim-support";
+import { credentials, startTestSim } from "../support/sim";
+import { stopAfterFile } from "../support/sim-suite";
 
 /** A VM.clone that stays pending until cancelled (or the suite ends). */
 const SLOW_CLONE_MS = 600_000;
@@ -11,7 +12,7 @@ describe.each(["json-rpc", "xml-rpc"] as const)("tasks over %s", (transport) => 
   let client: XapiClient;
   let template: string;
   beforeAll(async () => {
-    sim = await startTestSimulator({ slaveHost: false });
+    sim = stopAfterFile(await startTestSim({ slaveHost: false }, { pace: "paced", client: false }));
     client = await XapiClient.connect({ ...credentials(sim), transport });
     const [ref] = (await client.call("VM.get_by_name_label", TEMPLATES.cloneReady)) as string[];
     template = ref;

@@ -4,13 +4,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
 import { TlsFingerprintMismatchError, XapiClient, XapiTransportError } from "../../sdk/xapi";
-import { credentials, startTestSimulator } from "./sim-support";
+import { credentials, startTestSim } from "../support/sim";
+import { stopAfterFile } from "../support/sim-suite";
 
 describe("TLS trust", () => {
   let sim: Simulator;
   let dir: string;
   beforeAll(async () => {
-    sim = await startTestSimulator({ https: true, slaveHost: false });
+    sim = stopAfterFile(await startTestSim({ https: true, slaveHost: false }, { pace: "paced", client: false }));
     dir = mkdtempSync(join(tmpdir(), "xapi-tls-"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +52,7 @@ describe("TLS trust", () => {
   });
 
   it("refuses the host when the CA file holds an unrelated CA", async () => {
-    const other = await startTestSimulator({ https: true, slaveHost: false });
+    const other = stopAfterFile(await startTestSim({ https: true, slaveHost: false }, { pace: "paced", client: false }));
     const caFile = join(dir, "other-ca.pem");
     writeFileSync(caFile, other.certificatePem!);
     await other.stop();

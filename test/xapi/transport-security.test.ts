@@ -7,7 +7,8 @@ import { TlsFingerprintMismatchError, XapiClient } from "../../sdk/xapi";
 import { createXapiAgent } from "../../sdk/xapi/tls";
 import type { Simulator } from "../../sim";
 import { generateCertificate, type SimCertificate } from "../../sim/server/tls";
-import { credentials, startTestSimulator } from "./sim-support";
+import { credentials, startTestSim } from "../support/sim";
+import { stopAfterFile } from "../support/sim-suite";
 
 /**
  * The pinned-fingerprint connector turns chain checks off, so the pin must be checked on every
@@ -54,7 +55,7 @@ describe("pinned TLS on every connection", () => {
 describe("plain http (the password would travel in the clear)", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startTestSimulator({ slaveHost: false });
+    sim = stopAfterFile(await startTestSim({ slaveHost: false }, { pace: "paced", client: false }));
   });
 
   it("is refused together with TLS trust options, which it would ignore", async () => {

@@ -1,4 +1,4 @@
--- The example workload's rock. examples/support/rocks-server.ts packs this directory into a
+-- The example workload's rock. scripts/support/rocks-server.ts packs this directory into a
 -- tarball and replaces @ROCK_ARCHIVE@ with its path; the archive's top directory is "bioxen-seq".
 package = "bioxen-seq"
 version = "1.0-1"

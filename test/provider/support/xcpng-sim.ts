@@ -1,33 +1,17 @@
 /**
- * Set-up for the XcpngLuaVM suites: a simulator with real sshd guests that accept a key pair the
- * test generates (own address range 127.79.x.y, so it does not meet other suites' guests),
- * a client, the start counts and the leak check.
+ * What the XcpngLuaVM suites use around `startTestSim(options, { sshGuests, counted: XCPNG_COUNTED })`
+ * (test/support/sim): the leak check, owners, specs and the pool uuid.
  */
-import * as os from "node:os";
-import { generateClientKeyPair } from "../../support/client-key";
 import type { XcpngLuaVmSpec } from "../../../sdk/vm/xcpng";
-import { SEEDED, TEMPLATES, type SimulatorOptions } from "../../../sim";
-import { expectNoLeftovers as expectNoSimLeftovers, startSimSession, type SimSession } from "../../support/sim";
+import { SEEDED, TEMPLATES } from "../../../sim";
+import type { SshGuestLogin, TestSim } from "../../support/sim";
+import { expectNoLeftovers as expectNoSimLeftovers } from "../../support/sim-suite";
 
-/** Classes whose counts must return to the start values. */
-const COUNTED = ["VM", "VDI", "VBD", "VIF"] as const;
+/** Classes whose counts must return to the start values (`counted` of `startTestSim`). */
+export const XCPNG_COUNTED = ["VM", "VDI", "VBD", "VIF"] as const;
 
-/** A running simulator with guests, a client and a key pair the guests accept. */
-export interface XcpngSim extends SimSession {
-  keys: { private: string; public: string };
-  /** the OS user the guests log in as */
-  user: string;
-  /** guest sshd port */
-  sshPort: number;
-}
-
-/** Starts the simulator (no latency, guests booting after 100 ms). */
-export async function startXcpngSim(options: SimulatorOptions = {}, addressBase = "127.79"): Promise<XcpngSim> {
-  const keys = generateClientKeyPair();
-  const sshPort = 2222;
-  const session = await startSimSession({ guest: { authorizedKeys: [keys.public], bootDelayMs: 100, sshPort, addressBase }, ...options }, { counted: COUNTED });
-  return { ...session, keys, user: os.userInfo().username, sshPort };
-}
+/** A running simulator with sshd guests, a client and a key pair the guests accept. */
+export type XcpngSim = TestSim & SshGuestLogin;
 
 /** Asserts no VM of ours is left and VM/VDI/VBD/VIF counts are back to the start. */
 export function expectNoLeftovers(env: XcpngSim): void {

@@ -1,9 +1,9 @@
 /** event.from: what changed since a token, computed from object generations. */
 import { XmlRpcInt32, type WireValue } from "../../sdk/xapi/wire";
 import { CLASSES, classNamed, type ClassDef } from "../schema";
-import { XapiError } from "../rpc/errors";
-import { recordToWire } from "../rpc/to-wire";
-import type { Store } from "./store";
+import { XapiFailure } from "../model/failure";
+import { recordToWire } from "./to-wire";
+import type { Store } from "../model/store";
 
 /** What a subscription covers: whole classes and single objects (`vm/OpaqueRef:…`). */
 export interface Subscription {
@@ -33,12 +33,12 @@ export function tokenOf(generation: number): string {
 
 /**
  * Parses a token; `""` means "from the beginning" (generation 0).
- * @throws XapiError EVENT_FROM_TOKEN_PARSE_FAILURE [token]
+ * @throws XapiFailure EVENT_FROM_TOKEN_PARSE_FAILURE [token]
  */
 export function parseToken(token: string): number {
   if (token === "") return 0;
   const match = /^(\d+)(,\d+)?$/.exec(token);
-  if (!match) throw new XapiError("EVENT_FROM_TOKEN_PARSE_FAILURE", [token]);
+  if (!match) throw new XapiFailure("EVENT_FROM_TOKEN_PARSE_FAILURE", [token]);
   return Number(match[1]);
 }
 
@@ -56,10 +56,10 @@ export interface EventBatch {
 /**
  * The events after generation `since`: one per object (its latest state), add when created after
  * `since`, mod otherwise, del for deletions (not reported for the `""` token).
- * @throws XapiError EVENTS_LOST when the token is older than the remembered deletions
+ * @throws XapiFailure EVENTS_LOST when the token is older than the remembered deletions
  */
 export function eventsSince(store: Store, sub: Subscription, since: number, fromStart: boolean): EventBatch {
-  if (!fromStart && since < store.horizon) throw new XapiError("EVENTS_LOST", []);
+  if (!fromStart && since < store.horizon) throw new XapiFailure("EVENTS_LOST", []);
   const changes: Array<{ id: number; event: { [k: string]: WireValue } }> = [];
   const counts: { [table: string]: WireValue } = {};
   for (const cls of CLASSES) {

@@ -1,8 +1,8 @@
-/** The error a simulated XAPI call fails with: an xapi error code and its string params. */
+/** The error a simulated XAPI call fails with: an xapi `Failure` (named as on the wire, unlike the client's `XapiError` in sdk/xapi and the injected faults of ops/faults). */
 
 /** An xapi `Failure`: `[CODE, ...params]` on the wire. */
-export class XapiError extends Error {
-  override readonly name = "XapiError";
+export class XapiFailure extends Error {
+  override readonly name = "XapiFailure";
   readonly params: string[];
   /** @param code the xapi error code, e.g. `"HANDLE_INVALID"` @param params its parameters (stringified) */
   constructor(
@@ -21,7 +21,7 @@ export class XapiError extends Error {
 }
 
 /** Maps any thrown value to an xapi error; unexpected errors become INTERNAL_ERROR. */
-export function asXapiError(error: unknown): XapiError {
-  if (error instanceof XapiError) return error;
-  return new XapiError("INTERNAL_ERROR", [error instanceof Error ? error.message : String(error)]);
+export function asXapiFailure(error: unknown): XapiFailure {
+  if (error instanceof XapiFailure) return error;
+  return new XapiFailure("INTERNAL_ERROR", [error instanceof Error ? error.message : String(error)]);
 }

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { renderSshdConfig } from "./sshd-config";
-import { generateEd25519KeyFiles, readKeyFiles, type GeneratedKeyFiles } from "./sshd-keys";
-import { descendantPids, signalQuietly } from "./sshd-process-tree";
-import { probeSshBanner } from "./sshd-ready";
+import { renderSshdConfig } from "./config";
+import { generateEd25519KeyFiles, readKeyFiles, type GeneratedKeyFiles } from "./keys";
+import { descendantPids, signalQuietly } from "./process-tree";
+import { probeSshBanner } from "./ready";
 
 /** How to start one OpenSSH server. */
 export interface SshdOptions {

@@ -1,5 +1,5 @@
 /** A guest layer without processes: guests "boot" at once and report fake loopback addresses. */
-import type { GuestHost, GuestMetricsListener, GuestNic } from "./guest/types";
+import type { GuestHost, GuestMetricsListener, GuestNic } from "./types";
 
 /** How fake guests report. */
 export interface FakeGuestOptions {

@@ -1,0 +1,66 @@
+/** The simulator's shared state and the contract of a method handler (one file: they refer to each other). */
+import type { GuestHost } from "../guest/types";
+import type { FieldType } from "../schema";
+import type { Store } from "../model/store";
+import type { Faults } from "../ops/faults";
+import type { Latency } from "../ops/latency";
+
+/** Refs of the seeded pool objects handlers need. */
+export interface PoolRefs {
+  pool: string;
+  master: string;
+  member: string;
+  /** The address HOST_IS_SLAVE points clients to. */
+  masterAddress: string;
+}
+
+/** Everything a method handler may use. */
+export interface SimCore {
+  store: Store;
+  methods: MethodTable;
+  username: string;
+  password: string;
+  /** Delay before SESSION_AUTHENTICATION_FAILED, ms. */
+  loginFailureDelayMs: number;
+  guests: GuestHost;
+  latency: Latency;
+  faults: Faults;
+  refs: PoolRefs;
+  /** VLAN tags the simulated kernel already uses on every device (VLAN.create → VLAN_IN_USE). */
+  kernelVlanTags: readonly number[];
+  /** Aborts when the simulator stops: ends stalls, event.from waits and pending tasks. */
+  stopSignal: AbortSignal;
+}
+
+/** One positional parameter (after the session ref). A `default` makes it optional when trailing. */
+export interface ParamDef {
+  name: string;
+  type: FieldType;
+  default?: unknown;
+}
+
+/** What a handler gets besides its arguments. */
+export interface CallContext {
+  core: SimCore;
+  /** The caller's session ref ("" for session-less methods). */
+  session: string;
+  /** The method name without `Async.`. */
+  method: string;
+  /** Aborts when the simulator stops or the task is cancelled. */
+  signal: AbortSignal;
+}
+
+/** A method: its signature and its implementation. */
+export interface MethodDef {
+  name: string;
+  params: ParamDef[];
+  result: FieldType;
+  /** false for methods called without a session (login, system.listMethods). */
+  session?: boolean;
+  /** true when there is no `Async.` variant. */
+  syncOnly?: boolean;
+  handler(ctx: CallContext, ...args: any[]): unknown;
+}
+
+/** The method table, by name. */
+export type MethodTable = Map<string, MethodDef>;
