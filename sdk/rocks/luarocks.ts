@@ -1,5 +1,5 @@
 import type { Target } from "../target/types";
-import { assertEnvNames } from "../target/env";
+import { assertEnvNames } from "../base/env";
 import { LuaRocksError, RockInputError } from "./errors";
 import { runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from "./invocation";
 import { KeyedLock } from "./keyed-lock";

@@ -1,5 +1,5 @@
 import type { ClientChannel } from "ssh2";
-import { timeoutSignal } from "../target/timeout-signal";
+import { timeoutSignal } from "../base/timeout-signal";
 import type { ChannelLease } from "./channel-slots";
 import { SshError } from "./errors";
 import type { ExitReport, PooledConnection } from "./pool";

@@ -1,5 +1,5 @@
 import type { SFTPWrapper } from "ssh2";
-import { timeoutSignal } from "../target/timeout-signal";
+import { timeoutSignal } from "../base/timeout-signal";
 import type { WriteFileOptions } from "../target/types";
 import { DEFAULT_WRITE_FILE_TIMEOUT_MS } from "../target/write-file-options";
 import { SshError } from "./errors";

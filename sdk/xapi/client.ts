@@ -1,8 +1,8 @@
 /** XapiClient: a session-keeping XAPI client over JSON-RPC or XML-RPC. */
 import { once } from "node:events";
 import type { Agent } from "undici";
-import { maskUrlCredentials } from "../target/mask-credentials";
-import { Deadline, type WaitOptions } from "./deadline";
+import { maskUrlCredentials } from "../base/mask-credentials";
+import { Deadline, type WaitOptions } from "../base/deadline";
 import { XapiError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
 import { normalizeResult } from "./normalize";

@@ -1,6 +1,6 @@
 /** Watching XAPI objects through `event.from` with tokens — never by sleep-polling. */
 import type { XapiCaller } from "./caller";
-import { Deadline, type WaitOptions } from "./deadline";
+import { Deadline, type WaitOptions } from "../base/deadline";
 import { XapiError, XapiWaitError } from "./errors";
 import { XmlRpcDouble } from "./wire/values";
 

@@ -1,7 +1,7 @@
 /** One HTTP POST to a XAPI endpoint, with failures turned into XapiTransportError / XapiWaitError. */
 import type { Agent } from "undici";
 import { request } from "undici";
-import { Deadline } from "./deadline";
+import { Deadline } from "../base/deadline";
 import { XapiTransportError, XapiWaitError } from "./errors";
 
 /** What came back from the host. */

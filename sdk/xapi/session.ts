@@ -1,6 +1,6 @@
 /** The one XAPI session a client shares between concurrent calls, and the host it lives on. */
 import type { Agent } from "undici";
-import { Deadline, raceDeadline } from "./deadline";
+import { Deadline, raceDeadline } from "../base/deadline";
 import { XapiError } from "./errors";
 import { masterUrlFor } from "./master-url";
 import { assertPlainHttpIsLocal } from "./plain-http";

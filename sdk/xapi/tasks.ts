@@ -1,6 +1,6 @@
 /** Waiting for XAPI tasks: result decoding, errors, cancel on deadline, and always destroy. */
 import type { XapiCaller } from "./caller";
-import { Deadline, type WaitOptions } from "./deadline";
+import { Deadline, type WaitOptions } from "../base/deadline";
 import { XapiError, XapiTransportError, XapiWaitError } from "./errors";
 import { nextBatch } from "./events";
 import { normalizeResult } from "./normalize";

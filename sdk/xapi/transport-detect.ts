@@ -1,6 +1,6 @@
 /** Picks the transport for `transport: "auto"`, as Xen Orchestra's client does. */
 import type { Agent } from "undici";
-import type { Deadline } from "./deadline";
+import type { Deadline } from "../base/deadline";
 import { post } from "./http";
 import { createTransport, type XapiTransport, type XapiTransportKind } from "./transport";
 import { serializeJsonRpcRequest } from "./wire/jsonrpc";

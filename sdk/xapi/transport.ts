@@ -1,6 +1,6 @@
 /** The two XAPI transports (JSON-RPC on /jsonrpc, XML-RPC on /) behind one interface. */
 import type { Agent } from "undici";
-import type { Deadline } from "./deadline";
+import type { Deadline } from "../base/deadline";
 import { XapiTransportError } from "./errors";
 import { post } from "./http";
 import { JsonRpcParseError, parseJsonRpcResponse, serializeJsonRpcRequest, type JsonRpcOutcome } from "./wire/jsonrpc";

@@ -7,7 +7,7 @@
  */
 import type { XapiClient } from "../../xapi";
 import { LuaRunner, type LuaVersionInfo } from "../../lua";
-import { timeoutSignal } from "../../target/timeout-signal";
+import { timeoutSignal } from "../../base/timeout-signal";
 import { sshTarget, type HostKeyPolicy, type SshTarget } from "../../ssh";
 import { XapiRecipeError, waitForGuestAddresses } from "../../xapi/recipes";
 import type { XcpngLuaVmSpec } from "./types";

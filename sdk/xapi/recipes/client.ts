@@ -7,7 +7,7 @@ import type { XapiCallOptions, XapiClient } from "../client";
 /** An XAPI connection with a logged-in session (an `XapiClient`). */
 export type RecipeClient = Pick<XapiClient, "call" | "callWith" | "callAsync" | "callAsyncWith" | "watchEvents">;
 
-export type { WaitOptions } from "../deadline";
+export type { WaitOptions } from "../../base/deadline";
 export type { XapiCallOptions } from "../client";
 
 /** The deadline and signal part of options that also hold other things. */

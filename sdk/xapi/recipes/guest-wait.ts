@@ -3,7 +3,7 @@
  * and, once it has one, its guest metrics object (never sleep-polling). The deadline error says
  * what was awaited and the likely cause.
  */
-import { Deadline } from "../deadline";
+import { Deadline } from "../../base/deadline";
 import type { RecipeClient, WaitOptions } from "./client";
 import { isRealRef } from "./client";
 import { XapiRecipeError } from "./errors";

@@ -1,5 +1,5 @@
 /** Starting and shutting down VMs, with deadlines; clean shutdown falls back to hard shutdown. */
-import { Deadline } from "../deadline";
+import { Deadline } from "../../base/deadline";
 import type { RecipeClient, WaitOptions } from "./client";
 import { XapiRecipeError, hasXapiCode, withContext } from "./errors";
 

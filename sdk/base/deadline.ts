@@ -1,6 +1,6 @@
 /** Deadlines and abort signals for every wait the client does. */
-import { timeoutSignal } from "../target/timeout-signal";
-import { XapiWaitError } from "./errors";
+import { timeoutSignal } from "./timeout-signal";
+import { XapiWaitError } from "../xapi/errors";
 
 /** What every wait accepts: a deadline and an AbortSignal. */
 export interface WaitOptions {
