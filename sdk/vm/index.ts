@@ -1,7 +1,7 @@
 /** The VM factory and manager: Lua VMs (local or XCP-ng), clusters, broadcast and LuaSocket helpers. */
 export { createVm, type VmSpec } from "./create-vm";
 export { createLocalVm, type LocalVmSpec } from "./local-vm";
-export { createXcpngVm, type XcpngVmSpec, type XcpngConnection } from "./xcpng-vm";
+export { createXcpngVm, type XcpngVmSpec, type XcpngConnection } from "./xcpng/lua-vm";
 export { VmManager, type VmManagerOptions, type ManagedExecOptions, type BroadcastEntry, type ManagerSignalOptions } from "./manager";
 export { ClusterCreateError, type ClusterFailure } from "./cluster-error";
 export { ConcurrencyLimiter, type LimiterRunOptions } from "./limiter";
