@@ -8,7 +8,7 @@
 import { userInfo } from "node:os";
 import { generateClientKeyPair } from "../test/support/client-key";
 import { closeAllSshConnections } from "../sdk/ssh";
-import { ConcurrencyLimiter } from "../sdk/vm";
+import { Semaphore } from "../sdk/base/semaphore";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, type XcpngLuaVmSpec } from "../sdk/vm/xcpng";
 import { XapiClient } from "../sdk/xapi";
 import { SEEDED, TEMPLATES, startSimulator } from "../sim";
@@ -40,7 +40,7 @@ function specFor(index: number, round: number, privateKey: string): XcpngLuaVmSp
 
 /** Creates VMS VMs with at most `concurrency` creates in flight, then destroys them (not timed). */
 async function createRound(client: XapiClient, concurrency: number, privateKey: string): Promise<Measurement> {
-  const limiter = new ConcurrencyLimiter(concurrency);
+  const limiter = new Semaphore(concurrency);
   const specs = Array.from({ length: VMS }, (_, i) => specFor(i, concurrency, privateKey));
   const created: Array<{ owner: string; vmUuid: string }> = [];
   try {

@@ -57,7 +57,7 @@ export async function vmPowerOf(target: unknown, deadlineMs: number, signal?: Ab
   const machine = xcpngMachineOf(target);
   if (machine === undefined || !xapiConfigured()) return undefined;
   const { vmUuid } = machine;
-  const options: XapiCallOptions = { deadlineMs, ...(signal ? { signal } : {}) };
+  const options: XapiCallOptions = { deadline: deadlineMs, ...(signal ? { signal } : {}) };
   return withXapi(undefined, async (client, url) => {
     try {
       const ref = (await client.callWith(options, "VM.get_by_uuid", vmUuid)) as string;

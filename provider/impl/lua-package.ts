@@ -127,7 +127,7 @@ function stoppedVmMessage(inputs: Pick<LuaPackageInputs, "name">, vm: VmPowerRep
 
 /** A read's SSH dial failure, as an error naming the host, the deadline and what to do. */
 function unreachableOnRead(error: unknown, props: LuaPackageOutputs): unknown {
-  if (!(error instanceof SshError) || error.code !== "UNREACHABLE") return error;
+  if (!(error instanceof SshError) || error.reason !== "UNREACHABLE") return error;
   const seconds = deadlineMsOf(props, "read") / 1000;
   const hint = xcpngVmUuid(props.target) !== undefined && !xapiConfigured() ? "; set bioxen:xapiUrl/xapiUsername/xapiPassword so refresh can see a stopped XcpngLuaVM without dialling" : "";
   return new Error(

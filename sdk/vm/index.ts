@@ -4,7 +4,6 @@ export { createLocalVm, type LocalVmSpec } from "./local-vm";
 export { createXcpngVm, type XcpngVmSpec, type XcpngConnection } from "./xcpng/lua-vm";
 export { VmManager, type VmManagerOptions, type ManagedExecOptions, type BroadcastEntry, type ManagerSignalOptions } from "./manager";
 export { ClusterCreateError, type ClusterFailure } from "./cluster-error";
-export { ConcurrencyLimiter, type LimiterRunOptions } from "./limiter";
 export { idMatcher } from "./pattern";
 export { onTerminationSignals, type SignalCleanupOptions } from "./signal-cleanup";
 export { scopedTarget, type TargetScope } from "./scoped-target";

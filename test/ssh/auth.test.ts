@@ -40,7 +40,7 @@ describe("key authentication against OpenSSH", () => {
   it("rejects an encrypted key with a wrong passphrase before dialling, without echoing it", async () => {
     const error = await target({ privateKey: sshd.encryptedPrivateKey, passphrase: "wrong-passphrase-123" }).exec(["true"]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshError);
-    expect((error as SshError).code).toBe("KEY_INVALID");
+    expect((error as SshError).reason).toBe("KEY_INVALID");
     expect((error as SshError).message).not.toContain("wrong-passphrase-123");
   });
 
@@ -49,7 +49,7 @@ describe("key authentication against OpenSSH", () => {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", stranger]);
     const error = await target({ privateKeyPath: stranger, dialDeadlineMs: 600_000 }).exec(["true"]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshError);
-    expect((error as SshError).code).toBe("AUTH_FAILED");
+    expect((error as SshError).reason).toBe("AUTH_FAILED");
     expect((error as SshError).message).toContain(`authentication failed for ${sshd.username}@${sshd.host}:${sshd.port} (tried publickey)`);
   });
 
@@ -95,7 +95,7 @@ describe("password authentication", () => {
 
   it("reports AUTH_FAILED (tried password) without the password in the message", async () => {
     const error = await passwordTarget("hunter2-wrong").hostKeyFingerprint().catch((e: unknown) => e);
-    expect((error as SshError).code).toBe("AUTH_FAILED");
+    expect((error as SshError).reason).toBe("AUTH_FAILED");
     expect((error as SshError).message).toContain("(tried password)");
     expect((error as SshError).message).not.toContain("hunter2-wrong");
   });

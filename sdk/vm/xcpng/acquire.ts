@@ -3,6 +3,7 @@
  * of the same owner already cloned (finished if it is still an unprovisioned clone), or a new
  * clone/copy of the template. Never a duplicate.
  */
+import type { WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import { XapiRecipeError, destroyVm, findOwned, findTemplate, installVm, ownerMarkerKey, ownerTag, provisionVm } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
@@ -21,7 +22,7 @@ export interface AcquiredVm {
 }
 
 /** Finds or makes the VM for `spec` (see the file comment). Deadline/signal apply to the clone/copy and provisioning tasks. */
-export async function acquireVm(client: XapiClient, spec: XcpngLuaVmSpec, wait: { deadlineMs: number; signal?: AbortSignal }): Promise<AcquiredVm> {
+export async function acquireVm(client: XapiClient, spec: XcpngLuaVmSpec, wait: WaitOptions): Promise<AcquiredVm> {
   if (spec.adopt) return adoptVm(client, spec.adopt, spec.owner);
   const found = (await findOwned(client, "VM", spec.owner)).filter((vm) => vm.record.is_control_domain !== true);
   if (found.length > 1) {
@@ -46,7 +47,7 @@ async function newVmUuid(client: XapiClient, ref: string, owner: string): Promis
   try {
     return String(await client.call("VM.get_uuid", ref));
   } catch (error) {
-    const cleanup = await destroyVm(client, ref, { owner, deadlineMs: 60_000 }).then(
+    const cleanup = await destroyVm(client, ref, { owner, deadline: 60_000 }).then(
       () => "it was destroyed again",
       (cleanupError: unknown) => `destroying it failed too (${String(cleanupError)}): remove the VM owned by ${owner} by hand`,
     );
@@ -54,11 +55,11 @@ async function newVmUuid(client: XapiClient, ref: string, owner: string): Promis
   }
 }
 
-async function finishProvisioning(client: XapiClient, vm: string, owner: string, options: { sr?: string; deadlineMs: number; signal?: AbortSignal }): Promise<void> {
+async function finishProvisioning(client: XapiClient, vm: string, owner: string, options: { sr?: string } & WaitOptions): Promise<void> {
   try {
     await provisionVm(client, vm, options);
   } catch (error) {
-    await destroyVm(client, vm, { owner, deadlineMs: 60_000 }).catch(() => undefined);
+    await destroyVm(client, vm, { owner, deadline: 60_000 }).catch(() => undefined);
     throw new XapiRecipeError({ step: "provision the VM an earlier attempt cloned", object: vm, hint: "it was destroyed; the next attempt clones again" }, "failed", error);
   }
 }

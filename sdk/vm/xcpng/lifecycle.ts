@@ -8,6 +8,7 @@
  * throws {@link XcpngLuaVmError} with its uuid and state, so the caller records it and the next
  * run continues from it. An adopted VM is never destroyed by a failure.
  */
+import { Deadline, type WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import { assertOwned, destroyVm, shutdownVm, startVm } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
@@ -39,7 +40,7 @@ export interface XcpngPriorFacts {
 export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
   const createDeadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
   options.onProgress?.(`VM "${spec.name}": ${spec.adopt ? `adopting ${spec.adopt}` : `finding or cloning ${spec.template}`}`);
-  const vm = await acquireVm(client, spec, { deadlineMs: createDeadline, signal: options.signal });
+  const vm = await acquireVm(client, spec, { deadline: Deadline.at(createDeadline), signal: options.signal });
   const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks };
   let recorded: string | undefined;
   try {
@@ -47,7 +48,7 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
     recorded = await recordedHostKey(client, vm.ref);
   } catch (error) {
     if (vm.adopted) throw new XcpngLuaVmError("configure adopted VM", vm.uuid, await observeVm(client, vm.ref, carried), error);
-    const cleanup = await destroyVm(client, vm.ref, { owner: spec.owner, cleanTimeoutMs: 10_000, deadlineMs: 120_000 }).then(
+    const cleanup = await destroyVm(client, vm.ref, { owner: spec.owner, cleanTimeoutMs: 10_000, deadline: 120_000 }).then(
       () => "the VM was destroyed again",
       (cleanupError: unknown) => `destroying the VM failed too (${String(cleanupError)}): remove VM ${vm.uuid} by hand`,
     );
@@ -93,7 +94,7 @@ export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owne
   if (!vm) return false;
   const deleteMs = options.deleteMs ?? DEFAULT_DELETE_MS;
   options.onProgress?.(`VM ${vmUuid}: shutting down and destroying`);
-  const result = await destroyVm(client, vm, { owner, adopted: prior.adopted, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadlineMs: deleteMs, signal: options.signal });
+  const result = await destroyVm(client, vm, { owner, adopted: prior.adopted, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadline: deleteMs, signal: options.signal });
   return result.destroyed;
 }
 
@@ -104,13 +105,13 @@ interface ConvergeOptions {
 }
 
 async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, options: ConvergeOptions): Promise<void> {
-  const wait = { deadlineMs: options.deadline, signal: options.signal };
+  const wait = { deadline: Deadline.at(options.deadline), signal: options.signal };
   await applyHardware(client, vm, spec, { allowHalt: options.allowHalt || spec.powerState === "halted", ...wait });
   await syncNics(client, vm, spec);
   await applyPowerState(client, vm, spec.powerState, wait);
 }
 
-async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: { deadlineMs: number; signal?: AbortSignal }): Promise<void> {
+async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: WaitOptions): Promise<void> {
   const current = String(await withContext({ step: "read power state", object: vm }, () => client.call("VM.get_power_state", vm)));
   if (wanted === "halted") {
     if (current !== "Halted") await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, ...wait });

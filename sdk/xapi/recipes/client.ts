@@ -12,7 +12,7 @@ export type { XapiCallOptions } from "../client";
 
 /** The deadline and signal part of options that also hold other things. */
 export function taskWait(options: XapiCallOptions): XapiCallOptions {
-  return { deadlineMs: options.deadlineMs, signal: options.signal };
+  return { deadline: options.deadline, signal: options.signal };
 }
 
 /** A reference that means "no object" in XAPI. */
