@@ -11,7 +11,7 @@ let sshd: TestSshd;
 let dir: string;
 let target: SshTarget;
 
-const options = (extra: Partial<SshTargetOptions> = {}): SshTargetOptions => sshTargetOptions(sshd, { dialDeadlineMs: 10_000, ...extra });
+const options = (extra: Partial<SshTargetOptions> = {}): SshTargetOptions => sshTargetOptions(sshd, { dialTimeoutMs: 10_000, ...extra });
 
 beforeAll(async () => {
   sshd = await startTestSshd({ maxSessions: 10 });

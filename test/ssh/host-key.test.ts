@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const target = (hostKey: HostKeyPolicy) =>
-  sshTarget({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKey, dialDeadlineMs: 10_000 });
+  sshTarget({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKey, dialTimeoutMs: 10_000 });
 
 async function refusal(hostKey: HostKeyPolicy): Promise<SshError> {
   const error = await target(hostKey).exec(["true"]).catch((e: unknown) => e);

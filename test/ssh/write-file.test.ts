@@ -43,7 +43,7 @@ beforeAll(async () => {
   );
   chmodSync(wrapper, 0o755);
   sshd = await startTestSshd({ forceCommand: wrapper });
-  target = sshTarget(sshTargetOptions(sshd, { dialDeadlineMs: 10_000 }));
+  target = sshTarget(sshTargetOptions(sshd, { dialTimeoutMs: 10_000 }));
 });
 afterAll(async () => {
   await closeAllSshConnections();

@@ -73,7 +73,7 @@ function guestTarget(vmUuid: string, address: string, spec: XcpngLuaVmSpec, opti
     username: spec.ssh.user,
     privateKey: spec.ssh.privateKey,
     hostKey: hostKeyPolicy(vmUuid, spec, options.recordedHostKey, options.mayTrustOnFirstUse),
-    dialDeadlineMs: Math.max(1, options.deadline - Date.now()),
+    dialTimeoutMs: Math.max(1, options.deadline - Date.now()),
   });
 }
 
