@@ -84,7 +84,7 @@ export class PooledConnection {
    * Opens a channel once a slot is free. A refusal while other channels are open means the
    * server's MaxSessions is lower than configured: adopt that and wait for a slot. `signal` ends
    * the whole wait (slot and server); the server's answer alone must come within `openTimeoutMs`
-   * (default 30 s). Either ends it with SshError "ABORTED" or "TIMEOUT" (code "TIMEOUT" when the
+   * (default 30 s). Either ends it with SshError "ABORTED" or "TIMEOUT" (reason "TIMEOUT" when the
    * signal's reason is a TimeoutError); a channel that opens later is discarded and frees its slot.
    */
   async openChannel<T extends NodeJS.EventEmitter>(
