@@ -57,7 +57,7 @@ export class XapiClient {
   private readonly taskWaits = new Set<Promise<void>>();
   /** Makes the cleanup calls of task waits, still allowed while close() is ending them. */
   private readonly cleaner: XapiCaller = {
-    callWith: (options, method, ...params) => this.sendInSession(this.deadlineFor(options, `response to ${method}`, this.cleanupCutoff.signal), method, params),
+    callWith: (options, method, ...params) => this.sendWithin(options, method, params, this.cleanupCutoff.signal),
   };
   private readonly counts = new Map<string, number>();
   private keeper!: SessionKeeper;
@@ -90,7 +90,7 @@ export class XapiClient {
         closeSignal: client.closer.signal,
         onSend: (method) => client.counts.set(method, (client.counts.get(method) ?? 0) + 1),
       });
-      await client.keeper.session(deadline);
+      await client.keeper.session(deadline).finally(() => deadline.done());
       return client;
     } catch (error) {
       await client.agent.destroy().catch(() => undefined);
@@ -131,7 +131,17 @@ export class XapiClient {
   /** {@link call} with a per-call deadline and AbortSignal. */
   async callWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
     if (this.closed) throw new Error(`XapiClient is closed; cannot send ${method}`);
-    return this.sendInSession(this.deadlineFor(options, `response to ${method}`, this.closer.signal), method, params);
+    return this.sendWithin(options, method, params, this.closer.signal);
+  }
+
+  /** Sends `method` within the call's deadline (stopped early by `stop`), then clears the deadline's timer. */
+  private async sendWithin(options: XapiCallOptions, method: string, params: WireValue[], stop: AbortSignal): Promise<unknown> {
+    const wait = this.deadlineFor(options, `response to ${method}`, stop);
+    try {
+      return await this.sendInSession(wait, method, params);
+    } finally {
+      wait.done();
+    }
   }
 
   /** Sends `method` with the session ref first (renewing a refused session, following the master). */

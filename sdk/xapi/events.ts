@@ -39,14 +39,18 @@ type EventBatch = { events?: unknown[]; token?: string };
 export async function* watchEvents(caller: XapiCaller, classes: readonly string[], options: WatchOptions): AsyncGenerator<XapiEvent> {
   const deadline = new Wait(options, `events of ${classes.join(", ")}`, xapiWaitError);
   let token = options.token ?? "";
-  for (;;) {
-    const batch = await nextBatch(caller, classes, token, deadline);
-    if (batch === "lost") {
-      token = "";
-      continue;
+  try {
+    for (;;) {
+      const batch = await nextBatch(caller, classes, token, deadline);
+      if (batch === "lost") {
+        token = "";
+        continue;
+      }
+      for (const event of batch.events ?? []) yield event as XapiEvent;
+      token = batch.token ?? token;
     }
-    for (const event of batch.events ?? []) yield event as XapiEvent;
-    token = batch.token ?? token;
+  } finally {
+    deadline.done();
   }
 }
 

@@ -104,7 +104,9 @@ export class SessionKeeper {
 
   private async endSession(ref: string): Promise<void> {
     const deadline = new Wait({ deadline: LOGOUT_TIMEOUT_MS }, "session.logout", xapiWaitError);
-    await this.send("session.logout", [ref], deadline).catch(() => undefined);
+    await this.send("session.logout", [ref], deadline)
+      .catch(() => undefined)
+      .finally(() => deadline.done());
   }
 
   /** Masks the password in an error. */
@@ -144,6 +146,8 @@ export class SessionKeeper {
       }
     } catch (error) {
       throw this.redact(error);
+    } finally {
+      deadline.done();
     }
   }
 

@@ -41,6 +41,8 @@ export async function waitForTask(caller: XapiCaller, taskRef: string, options: 
   } catch (error) {
     const gone = await cancelAndDestroy(cleanup.caller, taskRef);
     throw cleanup.explain ? cleanup.explain(error, gone) : error;
+  } finally {
+    deadline.done();
   }
   await destroy(cleanup.caller, taskRef);
   return outcomeOf(record, taskRef, label, method);
@@ -105,7 +107,9 @@ function decodeResult(result: unknown, taskRef: string, label: string, method: s
 async function cancelAndDestroy(caller: XapiCaller, taskRef: string): Promise<boolean> {
   await caller.callWith({ deadline: CLEANUP_DEADLINE_MS }, "task.cancel", taskRef).catch(() => undefined);
   const settle = new Wait({ deadline: CANCEL_SETTLE_MS }, `cancellation of task ${taskRef}`, xapiWaitError);
-  await finishedRecord(caller, taskRef, settle).catch(() => undefined);
+  await finishedRecord(caller, taskRef, settle)
+    .catch(() => undefined)
+    .finally(() => settle.done());
   return destroy(caller, taskRef);
 }
 

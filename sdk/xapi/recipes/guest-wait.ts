@@ -68,6 +68,8 @@ export async function waitForGuestAddresses(client: RecipeClient, vm: string, op
     const timedOut = (error as { name?: string }).name === "XapiWaitError" && !options.signal?.aborted && deadline.remainingMs() === 0;
     if (!timedOut) throw error;
     throw explainTimeout(deadline, state, devices, expected, vm, error);
+  } finally {
+    deadline.done();
   }
 }
 

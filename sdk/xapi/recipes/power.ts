@@ -1,8 +1,7 @@
 /** Starting and shutting down VMs, with deadlines; clean shutdown falls back to hard shutdown. */
-import { Wait } from "../../base/deadline";
+import { Deadline } from "../../base/deadline";
 import type { RecipeClient, WaitOptions } from "./client";
 import { XapiRecipeError, hasXapiCode, withContext } from "./errors";
-import { xapiWaitError } from "../errors";
 
 /** Starts a halted VM (`Async.VM.start(vm, false, false)`) and waits until the task ends. */
 export async function startVm(client: RecipeClient, vm: string, wait: WaitOptions): Promise<void> {
@@ -28,7 +27,7 @@ export type ShutdownOutcome = "already-halted" | "clean" | "hard";
  */
 export async function shutdownVm(client: RecipeClient, vm: string, options: ShutdownOptions): Promise<ShutdownOutcome> {
   const step = "shut down VM";
-  const deadline = new Wait(options, `VM ${vm} to shut down`, xapiWaitError);
+  const deadline = Deadline.from(options.deadline, `VM ${vm} to shut down`);
   const powerState = async () => String(await withContext({ step, object: vm }, () => client.call("VM.get_power_state", vm)));
   const initial = await powerState();
   if (initial === "Halted") return "already-halted";
