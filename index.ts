@@ -1,8 +1,9 @@
 /**
  * bioxen-luavm: Lua virtual machines for biological computation, provisioned as code.
- * The package root exports the SDK (XAPI client and recipes, SSH, Lua, LuaRocks, targets) and
+ * The package root exports the SDK (shared base, XAPI client and recipes, SSH, Lua, LuaRocks, targets) and
  * the pool simulator's entry point.
  */
+export * from "./sdk/base";
 export * from "./sdk/target";
 export * from "./sdk/xapi";
 export * from "./sdk/xapi/recipes";

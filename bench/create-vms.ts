@@ -6,7 +6,7 @@
  * Usage: npx tsx bench/create-vms.ts
  */
 import { closeAllSshConnections } from "../sdk/ssh";
-import { ConcurrencyLimiter } from "../sdk/vm";
+import { Semaphore } from "../sdk/base/semaphore";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, type XcpngLuaVmSpec } from "../sdk/vm/xcpng";
 import type { XapiClient } from "../sdk/xapi";
 import { SEEDED, TEMPLATES } from "../sim";
@@ -40,7 +40,7 @@ function specFor(index: number, round: number, login: SshGuestLogin): XcpngLuaVm
 
 /** Creates VMS VMs with at most `concurrency` creates in flight, then destroys them (not timed). */
 async function createRound(client: XapiClient, concurrency: number, login: SshGuestLogin): Promise<Measurement> {
-  const limiter = new ConcurrencyLimiter(concurrency);
+  const limiter = new Semaphore(concurrency);
   const specs = Array.from({ length: VMS }, (_, i) => specFor(i, concurrency, login));
   const created: Array<{ owner: string; vmUuid: string }> = [];
   try {

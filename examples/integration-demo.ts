@@ -7,7 +7,7 @@
  *   npx tsx examples/integration-demo.ts        (or: npm run demo)
  */
 import { readFile } from "node:fs/promises";
-import { timeoutSignal } from "../sdk/target/timeout-signal";
+import { timeoutSignal } from "../sdk/base/timeout-signal";
 import { createVm, type LuaVM } from "../sdk/vm";
 import { openDemoPool, type DemoPool } from "./support/demo-pool";
 import { startRocksServer, type RocksServer } from "../scripts/support/rocks-server";

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { maskUrlCredentials } from "../../sdk/target";
+import { maskUrlCredentials } from "../../sdk/base";
 import type { XcpngVmSpec } from "../../sdk/vm";
 import { ownerMarkerKey } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../sim";

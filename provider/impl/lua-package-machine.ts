@@ -50,14 +50,14 @@ const configuredPoolUuids = new Map<string, Promise<string>>();
  * Asks XAPI for the power state of the VM behind `target`; undefined when the target is no
  * XcpngLuaVM, no XAPI connection is configured, or the configured pool does not know the VM and
  * is not the pool the machineId names (then only SSH can tell).
- * @param deadlineMs deadline of each XAPI call
+ * @param timeoutMs time each XAPI call may take, from its start
  * @throws the XAPI error (with the VM uuid) when the pool cannot answer
  */
-export async function vmPowerOf(target: unknown, deadlineMs: number, signal?: AbortSignal): Promise<VmPowerReport | undefined> {
+export async function vmPowerOf(target: unknown, timeoutMs: number, signal?: AbortSignal): Promise<VmPowerReport | undefined> {
   const machine = xcpngMachineOf(target);
   if (machine === undefined || !xapiConfigured()) return undefined;
   const { vmUuid } = machine;
-  const options: XapiCallOptions = { deadlineMs, ...(signal ? { signal } : {}) };
+  const options: XapiCallOptions = { deadline: timeoutMs, ...(signal ? { signal } : {}) };
   return withXapi(undefined, async (client, url) => {
     try {
       const ref = (await client.callWith(options, "VM.get_by_uuid", vmUuid)) as string;

@@ -13,10 +13,15 @@ export const DEFAULT_TIMEOUT_S = 300;
 /** Default deadline of read (refresh), SSH dial included (seconds): a refresh should be quick. */
 export const DEFAULT_READ_TIMEOUT_S = 20;
 
-/** The deadline of `operation` in milliseconds: `timeouts[operation]`, else its default. */
-export function deadlineMsOf(inputs: Pick<LuaPackageInputs, "timeouts">, operation: keyof LuaPackageTimeouts): number {
+/** The time `operation` may take, in seconds as the input gives it: `timeouts[operation]`, else its default. */
+export function timeoutSecondsOf(inputs: Pick<LuaPackageInputs, "timeouts">, operation: keyof LuaPackageTimeouts): number {
   const plain = reveal<Pick<LuaPackageInputs, "timeouts">>(inputs);
-  return (plain.timeouts?.[operation] ?? (operation === "read" ? DEFAULT_READ_TIMEOUT_S : DEFAULT_TIMEOUT_S)) * 1000;
+  return plain.timeouts?.[operation] ?? (operation === "read" ? DEFAULT_READ_TIMEOUT_S : DEFAULT_TIMEOUT_S);
+}
+
+/** {@link timeoutSecondsOf} in milliseconds: the one place the resource's seconds become the SDK's milliseconds. */
+export function timeoutMsOf(inputs: Pick<LuaPackageInputs, "timeouts">, operation: keyof LuaPackageTimeouts): number {
+  return timeoutSecondsOf(inputs, operation) * 1000;
 }
 
 /**
@@ -26,8 +31,8 @@ export function deadlineMsOf(inputs: Pick<LuaPackageInputs, "timeouts">, operati
  */
 export function rocksFor(inputs: LuaPackageInputs, operation: keyof LuaPackageTimeouts): LuaRocks {
   const plain = reveal<LuaPackageInputs>(inputs);
-  const timeoutMs = deadlineMsOf(plain, operation);
-  return new LuaRocks(targetFor(plain.target as TargetSpec, operation === "read" ? { dialDeadlineMs: timeoutMs } : {}), {
+  const timeoutMs = timeoutMsOf(plain, operation);
+  return new LuaRocks(targetFor(plain.target as TargetSpec, operation === "read" ? { dialTimeoutMs: timeoutMs } : {}), {
     tree: plain.tree,
     ...(plain.luaVersion !== undefined ? { luaVersion: plain.luaVersion } : {}),
     ...(plain.servers !== undefined ? { servers: plain.servers } : {}),

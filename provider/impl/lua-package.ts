@@ -11,7 +11,7 @@ import { compact, reveal } from "../runtime/inputs";
 import { checkLuaPackageInputs, LUA_PACKAGE_INPUT_KEYS, type LuaPackageInputs, type LuaPackageOutputs } from "./lua-package-inputs";
 import { diffLuaPackage } from "./lua-package-diff";
 import { vmPowerOf, xapiConfigured, xcpngVmUuid, type VmPowerReport } from "./lua-package-machine";
-import { deadlineMsOf, ensureVersion, rocksFor } from "./lua-package-rocks";
+import { ensureVersion, rocksFor, timeoutMsOf, timeoutSecondsOf } from "./lua-package-rocks";
 
 export { configure } from "../runtime/config";
 
@@ -105,7 +105,7 @@ function outputsFor(inputs: Record<string, unknown>, installedVersion: string, t
  */
 async function vmPowerFor(inputs: LuaPackageInputs, operation: "read" | "update" | "delete"): Promise<VmPowerReport | undefined> {
   try {
-    return await vmPowerOf(inputs.target, deadlineMsOf(inputs, operation));
+    return await vmPowerOf(inputs.target, timeoutMsOf(inputs, operation));
   } catch (error) {
     await log.warn(`LuaPackage ${inputs.name}: ${(error as Error).message}; going to the rock over SSH instead`);
     return undefined;
@@ -127,8 +127,8 @@ function stoppedVmMessage(inputs: Pick<LuaPackageInputs, "name">, vm: VmPowerRep
 
 /** A read's SSH dial failure, as an error naming the host, the deadline and what to do. */
 function unreachableOnRead(error: unknown, props: LuaPackageOutputs): unknown {
-  if (!(error instanceof SshError) || error.code !== "UNREACHABLE") return error;
-  const seconds = deadlineMsOf(props, "read") / 1000;
+  if (!(error instanceof SshError) || error.reason !== "UNREACHABLE") return error;
+  const seconds = timeoutSecondsOf(props, "read");
   const hint = xcpngVmUuid(props.target) !== undefined && !xapiConfigured() ? "; set bioxen:xapiUrl/xapiUsername/xapiPassword so refresh can see a stopped XcpngLuaVM without dialling" : "";
   return new Error(
     `LuaPackage ${props.name}: refresh could not reach ${error.target} within ${seconds} s (timeouts.read): is the host up? Start it, or raise timeouts.read if it is slow to answer${hint}. ${error.message}`,

@@ -3,6 +3,7 @@
  * bringing them in line with the `attach` list (new ones created and hot-plugged on running VMs,
  * removed ones unplugged and destroyed), and reading each attached guest's address.
  */
+import { Deadline } from "../../sdk/base/deadline";
 import type { XapiClient } from "../../sdk/xapi";
 import {
   XapiRecipeError,
@@ -152,7 +153,7 @@ export async function waitForAttachments(client: XapiClient, vifs: OwnedVif[], s
       const addresses = await waitForGuestAddresses(client, vif.vmRef, {
         devices: [vif.device],
         ...(cidr ? { expectedCidr: { [vif.device]: cidr } } : {}),
-        deadlineMs: options.deadline,
+        deadline: Deadline.at(options.deadline),
         signal: options.signal,
       });
       return attachmentOf(vif, addresses[vif.device]);

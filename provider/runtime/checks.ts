@@ -2,7 +2,7 @@
  * Check helpers shared by the resources for the inputs every resource has: `connection`
  * and `timeouts`. They only look at the values (no network) and pass unknowns.
  */
-import { maskUrlCredentials } from "../../sdk/target";
+import { maskUrlCredentials } from "../../sdk/base";
 import { normalizeFingerprint256 } from "../../sdk/xapi";
 import { failure, isUnknown, reveal, shown, type CheckFailure } from "./inputs";
 

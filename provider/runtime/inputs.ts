@@ -3,7 +3,7 @@
  * secret envelopes (direct calls and some engine paths), check failures and diff normalisation.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { maskUrlCredentials } from "../../sdk/target/mask-credentials";
+import { maskUrlCredentials } from "../../sdk/base";
 
 /** The string the engine sends for a value not known yet (`pulumi.runtime.unknownValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -37,7 +37,7 @@ const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9.:_-]{0,199}$/;
 /** Options for {@link targetFor}. */
 export interface TargetForOptions {
   /** keep re-dialling a host that is not up yet for this long (ms; sdk default 60 s) */
-  dialDeadlineMs?: number;
+  dialTimeoutMs?: number;
 }
 
 /**
@@ -57,7 +57,7 @@ export function targetFor(spec: TargetSpec, options: TargetForOptions = {}): Tar
     username: plain.username,
     privateKey,
     hostKey: { fingerprint: plain.hostKeyFingerprint },
-    ...(options.dialDeadlineMs !== undefined ? { dialDeadlineMs: options.dialDeadlineMs } : {}),
+    ...(options.dialTimeoutMs !== undefined ? { dialTimeoutMs: options.dialTimeoutMs } : {}),
   });
 }
 

@@ -1,4 +1,5 @@
 /** Problems found in an environment file, each with its place in the file and what was expected. */
+import { BioxenError } from "../base/errors";
 
 /** A 1-based place in a file. */
 export interface SourcePosition {
@@ -22,8 +23,9 @@ export function formatIssue(issue: EnvironmentIssue): string {
 }
 
 /** Thrown when an environment file does not parse or validate; `issues` lists every problem found. */
-export class EnvironmentError extends Error {
+export class EnvironmentError extends BioxenError {
   override readonly name = "EnvironmentError";
+  readonly code = "BIOXEN_ENV" as const;
   readonly file: string;
   readonly issues: readonly EnvironmentIssue[];
 

@@ -1,7 +1,8 @@
+import { BioxenError } from "../base/errors";
+
 /** No usable Lua interpreter on a target (the requested one, or none of the defaults). */
-export class LuaInterpreterNotFoundError extends Error {
-  /** Stable code for programs: "LUA_INTERPRETER_NOT_FOUND". */
-  readonly code = "LUA_INTERPRETER_NOT_FOUND";
+export class LuaInterpreterNotFoundError extends BioxenError {
+  readonly code = "BIOXEN_LUA_NOT_FOUND" as const;
   /**
    * @param target the target's description
    * @param tried the interpreter names or paths that were probed
@@ -26,7 +27,9 @@ export type LuaSessionFailure = "timeout" | "aborted" | "exited" | "closed";
  * the Lua process died (os.exit, crash), or the session was closed. After "timeout", "aborted"
  * and "exited" the next call starts a fresh process: globals and locals are lost.
  */
-export class LuaSessionError extends Error {
+export class LuaSessionError extends BioxenError {
+  /** `BIOXEN_TIMEOUT` or `BIOXEN_ABORTED` for a timeout or abort, else `BIOXEN_LUA_SESSION`. */
+  readonly code: "BIOXEN_LUA_SESSION" | "BIOXEN_TIMEOUT" | "BIOXEN_ABORTED";
   /**
    * @param reason what happened
    * @param message full explanation with context
@@ -36,6 +39,7 @@ export class LuaSessionError extends Error {
     message: string,
   ) {
     super(message);
+    this.code = reason === "timeout" ? "BIOXEN_TIMEOUT" : reason === "aborted" ? "BIOXEN_ABORTED" : "BIOXEN_LUA_SESSION";
     this.name = "LuaSessionError";
   }
 }

@@ -1,6 +1,6 @@
 import type { Target } from "../target/types";
 import { detectLuaInterpreter, type LuaVersionInfo } from "./interpreter";
-import { encodeRunRequest, RUN_PROGRAM, type RunSource } from "./run-program";
+import { encodeRunRequest, RUN_PROGRAM, type RunSource } from "./runner-program";
 import { LuaSession, type LuaSessionOptions } from "./session";
 import type { LuaResult, LuaRunOptions, LuaRunnerOptions } from "./types";
 

@@ -1,5 +1,6 @@
 import type { Target } from "../target/types";
-import { DeadlineError, withDeadline } from "./call-deadline";
+import { withDeadline } from "../base/deadline";
+import { WaitError } from "../base/errors";
 import { LuaSessionError } from "./errors";
 import { persistTopLevelLocals } from "./persist-locals";
 import { encodeSessionRequest } from "./session-frames";
@@ -78,14 +79,16 @@ export class LuaSession {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     const what = `${this.target.description}: Lua session (${this.interpreter}) call`;
     try {
-      const frame = await withDeadline(async () => (await this.startedWorker()).request(request), timeoutMs, options.signal, what);
+      const callError = (_what: string, reason: WaitError["reason"], waitedMs: number) =>
+        new WaitError(what, reason, waitedMs, { message: reason === "timeout" ? `${what} timed out after ${timeoutMs} ms` : `${what} was aborted` });
+      const frame = await withDeadline({ deadline: timeoutMs, signal: options.signal }, what, async () => (await this.startedWorker()).request(request), callError);
       return { ok: frame.ok, values: frame.values, stdout: frame.stdout, stderr: frame.stderr, ...(frame.ok ? {} : { error: frame.error }) };
     } catch (error) {
       if (this.closed) throw this.closedError();
-      if (error instanceof DeadlineError) {
+      if (error instanceof WaitError) {
         await this.discardWorker();
         throw new LuaSessionError(
-          error.kind,
+          error.reason,
           `${error.message}; the Lua process was killed and the next call starts a fresh one, so globals and locals are lost`,
         );
       }

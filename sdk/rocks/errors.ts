@@ -1,3 +1,5 @@
+import { BioxenError } from "../base/errors";
+
 /** How much of a failed command's stderr an error keeps (its end is where luarocks says why). */
 export const STDERR_TAIL_CHARS = 2000;
 
@@ -22,8 +24,10 @@ export interface LuaRocksFailure {
 }
 
 /** A luarocks command failed (non-zero exit, timeout) or its result contradicts what was asked. */
-export class LuaRocksError extends Error implements LuaRocksFailure {
+export class LuaRocksError extends BioxenError implements LuaRocksFailure {
   override readonly name = "LuaRocksError";
+  /** `BIOXEN_TIMEOUT` when our deadline killed the command, else `BIOXEN_ROCKS`. */
+  readonly code: "BIOXEN_ROCKS" | "BIOXEN_TIMEOUT";
   readonly operation: string;
   readonly rock: string;
   readonly target: string;
@@ -47,12 +51,14 @@ export class LuaRocksError extends Error implements LuaRocksFailure {
     this.exitCode = failure.exitCode;
     this.stderrTail = failure.stderrTail;
     this.timedOut = failure.timedOut ?? false;
+    this.code = this.timedOut ? "BIOXEN_TIMEOUT" : "BIOXEN_ROCKS";
   }
 }
 
 /** An argument (rock name, version, constraint, server, tree…) was refused before anything ran. */
-export class RockInputError extends Error {
+export class RockInputError extends BioxenError {
   override readonly name = "RockInputError";
+  readonly code = "BIOXEN_ROCK_INPUT" as const;
 
   /**
    * @param field the option or argument that was wrong, e.g. "name" or "servers[1]"

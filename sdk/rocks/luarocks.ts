@@ -1,8 +1,10 @@
 import type { Target } from "../target/types";
-import { assertEnvNames } from "../target/env";
+import { abortError } from "../base/abort";
+import { assertEnvNames } from "../base/env";
+import { WaitError } from "../base/errors";
+import { KeyedSemaphore } from "../base/semaphore";
 import { LuaRocksError, RockInputError } from "./errors";
 import { runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from "./invocation";
-import { KeyedLock } from "./keyed-lock";
 import { parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
 import { resolveTreeRoot, type RockTree } from "./tree";
 import { compareVersions, highestVersion, satisfiesConstraint, versionsEqual } from "./versions";
@@ -63,7 +65,7 @@ export interface RemoveOptions extends RockOperationOptions {
 const DEFAULT_TIMEOUT_MS = 300_000;
 
 /** Serializes operations on one tree of one target within this process (shared by all instances). */
-const treeLocks = new KeyedLock();
+const treeLocks = new KeyedSemaphore(() => 1);
 
 /**
  * LuaRocks on a {@link Target}. Every input is validated before any command runs; success is
@@ -248,7 +250,11 @@ export class LuaRocks {
     const key = `${this.target.key}\u0000${tree}`;
     const context = `luarocks ${operation} on ${this.target.description} (tree ${tree})`;
     const timeoutMs = Math.max(1, call.deadline - Date.now());
-    return treeLocks.run(key, { timeoutMs, signal: options.signal, context }, () => work({ ...call, tree }));
+    const fail = (end: "timeout" | "aborted", waitedMs: number) =>
+      end === "timeout"
+        ? new WaitError(context, end, waitedMs, { message: `${context}: gave up after ${timeoutMs} ms waiting for another operation on the same tree` })
+        : abortError(context, options.signal, " while waiting for another operation on the same tree");
+    return treeLocks.run(key, () => work({ ...call, tree }), { deadline: timeoutMs, signal: options.signal, what: context, fail });
   }
 
   private call(operation: string, rock: string, options: RockOperationOptions): LuaRocksCall {

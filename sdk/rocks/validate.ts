@@ -1,4 +1,4 @@
-import { maskUrlCredentials } from "../target/mask-credentials";
+import { maskUrlCredentials } from "../base/mask-credentials";
 import { RockInputError } from "./errors";
 
 /**

@@ -13,7 +13,7 @@ export interface DialSpec {
   auth: ResolvedAuth;
   hostKey: HostKeyPolicy;
   /** Give up (with the last cause) after this long. */
-  deadlineMs: number;
+  timeoutMs: number;
   /** Per attempt: TCP connect + SSH handshake + auth must finish within this. */
   readyTimeoutMs: number;
   keepaliveIntervalMs: number;
@@ -43,7 +43,7 @@ class AttemptFailure extends Error {
  * refusals and authentication failures are final at once.
  */
 export async function dialWithRetry(spec: DialSpec): Promise<DialedConnection> {
-  const deadline = Date.now() + spec.deadlineMs;
+  const deadline = Date.now() + spec.timeoutMs;
   let lastCause: Error | undefined;
   for (let attempt = 0; ; attempt++) {
     throwIfAborted(spec);
@@ -67,7 +67,7 @@ export async function dialWithRetry(spec: DialSpec): Promise<DialedConnection> {
   throw new SshError(
     "UNREACHABLE",
     spec.target,
-    `could not connect within ${spec.deadlineMs} ms; last error: ${lastCause?.message ?? "none (deadline too short)"}`,
+    `could not connect within ${spec.timeoutMs} ms; last error: ${lastCause?.message ?? "none (deadline too short)"}`,
     { cause: lastCause },
   );
 }

@@ -1,5 +1,7 @@
-/** What went wrong, in a form callers can branch on. */
-export type SshErrorCode =
+import { BioxenError } from "../base/errors";
+
+/** What went wrong, in a form callers can branch on (`SshError.reason`). */
+export type SshErrorReason =
   | "HOST_KEY_MISMATCH"
   | "HOST_KEY_UNKNOWN"
   | "HOST_KEY_REVOKED"
@@ -14,16 +16,19 @@ export type SshErrorCode =
   | "CLOSED";
 
 /** The one error type of sdk/ssh. Messages name the target and never contain keys or passwords. */
-export class SshError extends Error {
+export class SshError extends BioxenError {
   override readonly name = "SshError";
+  /** `BIOXEN_TIMEOUT` or `BIOXEN_ABORTED` for a timeout or abort, else `BIOXEN_SSH`. */
+  readonly code: "BIOXEN_SSH" | "BIOXEN_TIMEOUT" | "BIOXEN_ABORTED";
   /** Machine-readable reason. */
-  readonly code: SshErrorCode;
+  readonly reason: SshErrorReason;
   /** The target, e.g. "ssh://root@10.0.0.5:22". */
   readonly target: string;
 
-  constructor(code: SshErrorCode, target: string, message: string, options?: { cause?: unknown }) {
+  constructor(reason: SshErrorReason, target: string, message: string, options?: { cause?: unknown }) {
     super(`${target}: ${message}`, options);
-    this.code = code;
+    this.reason = reason;
+    this.code = reason === "TIMEOUT" ? "BIOXEN_TIMEOUT" : reason === "ABORTED" ? "BIOXEN_ABORTED" : "BIOXEN_SSH";
     this.target = target;
   }
 }

@@ -1,5 +1,5 @@
 import { finished } from "node:stream/promises";
-import { timeoutSignal } from "../target/timeout-signal";
+import { timeoutSignal } from "../base/timeout-signal";
 import type { ExecOptions, ExecResult } from "../target/types";
 import { SshError } from "./errors";
 import type { PooledConnection } from "./pool";

@@ -1,5 +1,5 @@
 export { sshTarget, type SshTarget, type SshTargetOptions } from "./target";
-export { SshError, type SshErrorCode } from "./errors";
+export { SshError, type SshErrorReason } from "./errors";
 export type { HostKeyPolicy } from "./host-key";
 export type { SshAuthOptions } from "./auth";
 export { quoteArg, quoteArgv } from "./quote";

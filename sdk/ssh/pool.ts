@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import type { Client, ClientChannel } from "ssh2";
-import { ChannelSlots, type ChannelLease } from "./channel-slots";
+import { Semaphore, type SlotLease } from "../base/semaphore";
 import { dialWithRetry, type DialSpec } from "./dial";
 import { SshError } from "./errors";
 import { OpenExpired, openWithin } from "./open-within";
@@ -60,7 +60,7 @@ export interface SshPoolStats {
 
 /** One live, shared SSH connection with bounded channel use and idle close. */
 export class PooledConnection {
-  readonly slots: ChannelSlots;
+  readonly slots: Semaphore;
   channelsOpened = 0;
   dead = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -73,7 +73,9 @@ export class PooledConnection {
     readonly hostKeyFingerprint: string,
     private readonly settings: PoolSettings,
   ) {
-    this.slots = new ChannelSlots(settings.maxSessions, (busy) => this.onBusyChange(busy));
+    // Ordinary work may use all but one slot; the last is kept for priority work (killing a
+    // timed-out command must not wait behind the commands it is meant to stop).
+    this.slots = new Semaphore(settings.maxSessions, { reserved: 1, onBusyChange: (busy) => this.onBusyChange(busy) });
     client.on("close", () => this.markDead());
     this.onBusyChange(false);
   }
@@ -82,19 +84,19 @@ export class PooledConnection {
    * Opens a channel once a slot is free. A refusal while other channels are open means the
    * server's MaxSessions is lower than configured: adopt that and wait for a slot. `signal` ends
    * the whole wait (slot and server); the server's answer alone must come within `openTimeoutMs`
-   * (default 30 s). Either ends it with SshError "ABORTED" or "TIMEOUT" (code "TIMEOUT" when the
+   * (default 30 s). Either ends it with SshError "ABORTED" or "TIMEOUT" (reason "TIMEOUT" when the
    * signal's reason is a TimeoutError); a channel that opens later is discarded and frees its slot.
    */
   async openChannel<T extends NodeJS.EventEmitter>(
     open: (client: Client, callback: (err: Error | undefined, channel: T | undefined) => void) => void,
     what: string,
     options: OpenChannelOptions<T>,
-  ): Promise<{ channel: T; lease: ChannelLease }> {
+  ): Promise<{ channel: T; lease: SlotLease }> {
     const { signal, openTimeoutMs = DEFAULT_OPEN_TIMEOUT_MS } = options;
     for (let attempt = 0; ; attempt++) {
       if (this.dead) throw new SshError("CLOSED", this.target, `cannot open ${what}: the connection is closed`);
       if (signal?.aborted) throw this.expired(what, true, signal.reason, openTimeoutMs);
-      const lease = await this.slots.acquire(options.priority, signal).catch((err: unknown) => {
+      const lease = await this.slots.acquire({ priority: options.priority, signal, fail: () => signal?.reason }).catch((err: unknown) => {
         throw signal?.aborted ? this.expired(what, true, signal.reason, openTimeoutMs) : err;
       });
       const late = (err: Error | undefined, channel: T | undefined) => {
@@ -108,10 +110,11 @@ export class PooledConnection {
         return { channel, lease };
       } catch (err) {
         if (err instanceof OpenExpired) throw this.expired(what, err.bySignal, err.reason, openTimeoutMs);
-        const busy = this.slots.inUse;
+        const busy = this.slots.stats().running;
         lease.release();
         if (!this.dead && busy > 1 && attempt < 5) {
-          this.slots.lowerLimit(busy - 1);
+          // The server refused a channel below our limit (its MaxSessions is lower): adopt the lower limit.
+          this.slots.setLimit(Math.max(2, busy - 1));
           continue;
         }
         throw new SshError("CHANNEL", this.target, `the server refused to open ${what}: ${(err as Error).message}`, { cause: err });
@@ -136,7 +139,7 @@ export class PooledConnection {
     command: string,
     what: string,
     options: Omit<OpenChannelOptions<ClientChannel>, "discard"> = {},
-  ): Promise<{ channel: ClientChannel; lease: ChannelLease; exitReport: () => ExitReport | undefined }> {
+  ): Promise<{ channel: ClientChannel; lease: SlotLease; exitReport: () => ExitReport | undefined }> {
     let report: ExitReport | undefined;
     const opened = await this.openChannel<ClientChannel>(
       (client, cb) =>
@@ -267,7 +270,7 @@ export function sshPoolStats(): SshPoolStats {
   for (const entry of pool.values()) {
     const c = entry.connection;
     if (!c || c.dead) continue;
-    connections.push({ key: c.key, target: c.target, activeChannels: c.slots.inUse, queuedChannels: c.slots.queued, channelsOpened: c.channelsOpened });
+    connections.push({ key: c.key, target: c.target, activeChannels: c.slots.stats().running, queuedChannels: c.slots.stats().waiting, channelsOpened: c.channelsOpened });
   }
   return { dials, connections };
 }

@@ -1,4 +1,4 @@
-import { ENV_NAME_PATTERN } from "../target/env";
+import { ENV_NAME_PATTERN } from "../base/env";
 import { SshError } from "./errors";
 
 /** Quotes one word for POSIX sh: single quotes, with each embedded ' written as '\''. */

@@ -1,6 +1,6 @@
 import type { ClientChannel } from "ssh2";
-import { timeoutSignal } from "../target/timeout-signal";
-import type { ChannelLease } from "./channel-slots";
+import { timeoutSignal } from "../base/timeout-signal";
+import type { SlotLease } from "../base/semaphore";
 import { SshError } from "./errors";
 import type { ExitReport, PooledConnection } from "./pool";
 import { buildKillCommand, PgidMarkerStripper } from "./remote-command";
@@ -34,7 +34,7 @@ export class RemoteProcess {
   constructor(
     private readonly connection: PooledConnection,
     readonly channel: ClientChannel,
-    lease: ChannelLease,
+    lease: SlotLease,
     exitReport: () => ExitReport | undefined,
   ) {
     let resolvePgid!: (id: number | undefined) => void;

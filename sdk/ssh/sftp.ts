@@ -1,5 +1,5 @@
 import type { SFTPWrapper } from "ssh2";
-import { timeoutSignal } from "../target/timeout-signal";
+import { timeoutSignal } from "../base/timeout-signal";
 import type { WriteFileOptions } from "../target/types";
 import { DEFAULT_WRITE_FILE_TIMEOUT_MS } from "../target/write-file-options";
 import { SshError } from "./errors";
@@ -8,7 +8,7 @@ import type { PooledConnection } from "./pool";
 /**
  * Writes a file over SFTP (one SFTP channel per call); `mode` is applied even if the file existed.
  * The deadline (default 60 s) counts from the call and covers connecting, opening the channel,
- * writing and chmod; past it the call rejects with SshError "TIMEOUT", on abort with "ABORTED".
+ * writing and chmod; past it the call rejects with SshError reason "TIMEOUT", on abort with "ABORTED".
  * @param connect returns the pooled connection, giving up when the signal aborts
  */
 export async function writeFileOverSftp(

@@ -17,7 +17,7 @@ export interface SshTargetOptions extends SshAuthOptions {
   /** How the host key is trusted (required). */
   hostKey: HostKeyPolicy;
   /** Keep re-dialling a host that is not up yet for this long (default 60 s). */
-  dialDeadlineMs?: number;
+  dialTimeoutMs?: number;
   /** Per attempt: TCP connect, handshake and auth (default 20 s). */
   readyTimeoutMs?: number;
   /** SSH keepalive interval (default 15 s; 0 disables). */
@@ -59,7 +59,7 @@ export function sshTarget(options: SshTargetOptions): SshTarget {
         username: options.username,
         auth: resolved,
         hostKey,
-        deadlineMs: options.dialDeadlineMs ?? 60_000,
+        timeoutMs: options.dialTimeoutMs ?? 60_000,
         readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
         keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
         target: description,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import type { ExecOptions } from "./types";
-import { assertEnvNames } from "./env";
+import { assertEnvNames } from "../base/env";
 
 /** A started local child and a promise for the moment all of its stdio has closed. */
 export interface LocalChild {

@@ -1,8 +1,8 @@
 import { chmod, writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import type { ExecOptions, ExecResult, Target, TargetProcess, WriteFileOptions } from "./types";
-import { abortError } from "./abort";
-import { timeoutSignal } from "./timeout-signal";
+import { abortError } from "../base/abort";
+import { timeoutSignal } from "../base/timeout-signal";
 import { DEFAULT_WRITE_FILE_TIMEOUT_MS, writeFileOptions } from "./write-file-options";
 import { collectOutput, describeLocalCommand, startLocalChild } from "./local-child";
 import { killProcessGroup } from "./process-group";

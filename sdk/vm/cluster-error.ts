@@ -1,3 +1,5 @@
+import { BioxenError } from "../base/errors";
+
 /** One VM of a cluster that could not be made, or could not be removed again. */
 export interface ClusterFailure {
   id: string;
@@ -8,7 +10,8 @@ export interface ClusterFailure {
  * A cluster could not be created in full. The VMs it did make were destroyed again
  * (`rollbackFailures` lists any that could not be — remove those by hand).
  */
-export class ClusterCreateError extends Error {
+export class ClusterCreateError extends BioxenError {
+  readonly code = "BIOXEN_CLUSTER" as const;
   /**
    * @param prefix the cluster's id prefix
    * @param size how many VMs were asked for

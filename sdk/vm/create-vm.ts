@@ -1,6 +1,6 @@
 import { createLocalVm, type LocalVmSpec } from "./local-vm";
 import type { LuaVM } from "./types";
-import { createXcpngVm, type XcpngVmSpec } from "./xcpng-vm";
+import { createXcpngVm, type XcpngVmSpec } from "./xcpng/lua-vm";
 
 /** What {@link createVm} makes: `{ type: "local" }` (the default) or `{ type: "xcpng", … }`. */
 export type VmSpec = LocalVmSpec | XcpngVmSpec;

@@ -1,10 +1,9 @@
 /** The VM factory and manager: Lua VMs (local or XCP-ng), clusters, broadcast and LuaSocket helpers. */
 export { createVm, type VmSpec } from "./create-vm";
 export { createLocalVm, type LocalVmSpec } from "./local-vm";
-export { createXcpngVm, type XcpngVmSpec, type XcpngConnection } from "./xcpng-vm";
+export { createXcpngVm, type XcpngVmSpec, type XcpngConnection } from "./xcpng/lua-vm";
 export { VmManager, type VmManagerOptions, type ManagedExecOptions, type BroadcastEntry, type ManagerSignalOptions } from "./manager";
 export { ClusterCreateError, type ClusterFailure } from "./cluster-error";
-export { ConcurrencyLimiter, type LimiterRunOptions } from "./limiter";
 export { idMatcher } from "./pattern";
 export { onTerminationSignals, type SignalCleanupOptions } from "./signal-cleanup";
 export { scopedTarget, type TargetScope } from "./scoped-target";

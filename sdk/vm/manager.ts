@@ -1,6 +1,6 @@
+import { Semaphore, type SlotWaitOptions } from "../base/semaphore";
 import { ClusterCreateError, type ClusterFailure } from "./cluster-error";
 import { createVm, type VmSpec } from "./create-vm";
-import { ConcurrencyLimiter } from "./limiter";
 import { idMatcher } from "./pattern";
 import { onTerminationSignals, type SignalCleanupOptions } from "./signal-cleanup";
 import type { LuaVM, VmExecOptions, VmExecResult } from "./types";
@@ -42,14 +42,14 @@ const DEFAULT_QUEUE_TIMEOUT_MS = 600_000;
 export class VmManager {
   private readonly vms = new Map<string, LuaVM>();
   private readonly reserved = new Set<string>();
-  private readonly executions: ConcurrencyLimiter;
-  private readonly creations: ConcurrencyLimiter;
+  private readonly executions: Semaphore;
+  private readonly creations: Semaphore;
   private readonly queueTimeoutMs: number;
 
   /** @param options concurrency limits and the queue deadline */
   constructor(options: VmManagerOptions = {}) {
-    this.executions = new ConcurrencyLimiter(options.concurrency ?? 4);
-    this.creations = new ConcurrencyLimiter(options.createConcurrency ?? 2);
+    this.executions = new Semaphore(options.concurrency ?? 4);
+    this.creations = new Semaphore(options.createConcurrency ?? 2);
     this.queueTimeoutMs = options.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS;
   }
 
@@ -64,7 +64,7 @@ export class VmManager {
     if (this.vms.has(id) || this.reserved.has(id)) throw new Error(`VmManager: a VM with id ${id} already exists; pick another id or destroy it first`);
     this.reserved.add(id);
     try {
-      const vm = await this.creations.run(() => createVm(id, spec), { ...options, queueTimeoutMs: this.queueTimeoutMs, context: `create VM ${id}` });
+      const vm = await this.creations.run(() => createVm(id, spec), { signal: options.signal, deadline: this.queueTimeoutMs, what: `create VM ${id}` });
       this.vms.set(id, vm);
       return vm;
     } finally {
@@ -176,8 +176,8 @@ export class VmManager {
     return vm;
   }
 
-  private queueOptions(context: string, options: ManagedExecOptions) {
-    return { context, signal: options.signal, queueTimeoutMs: this.queueTimeoutMs };
+  private queueOptions(what: string, options: ManagedExecOptions): SlotWaitOptions {
+    return { what, signal: options.signal, deadline: this.queueTimeoutMs };
   }
 }
 

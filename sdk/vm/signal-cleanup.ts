@@ -1,9 +1,12 @@
+import { withDeadline } from "../base/deadline";
+import { WaitError } from "../base/errors";
+
 /** Options of {@link onTerminationSignals}. */
 export interface SignalCleanupOptions {
   /** Signals to handle (default SIGINT and SIGTERM). */
   signals?: readonly NodeJS.Signals[];
-  /** Give up on cleanup after this long and let the signal end the process anyway (default 30 000 ms). */
-  deadlineMs?: number;
+  /** Give up on cleanup this long after the signal and let it end the process anyway (default 30 000 ms). */
+  timeoutMs?: number;
   /** Told about a cleanup that failed or ran out of time (default: written to stderr). */
   onCleanupError?: (error: Error) => void;
 }
@@ -16,7 +19,8 @@ export interface SignalCleanupOptions {
  */
 export function onTerminationSignals(cleanup: (signal: AbortSignal) => Promise<void>, options: SignalCleanupOptions = {}): () => void {
   const signals = options.signals ?? ["SIGINT", "SIGTERM"];
-  const deadlineMs = options.deadlineMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const expired = (what: string, reason: WaitError["reason"], waitedMs: number) => new WaitError(what, reason, waitedMs, { message: `cleanup did not finish within ${timeoutMs} ms` });
   const report = options.onCleanupError ?? ((error: Error) => process.stderr.write(`bioxen-luavm: cleanup on signal failed: ${error.message}\n`));
   let cleaning = false;
   const remove = () => signals.forEach((name) => process.removeListener(name, handler));
@@ -27,11 +31,7 @@ export function onTerminationSignals(cleanup: (signal: AbortSignal) => Promise<v
   const handler = (signal: NodeJS.Signals) => {
     if (cleaning) return reraise(signal);
     cleaning = true;
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const expired = new Promise<never>((_, reject) =>
-      deadline.addEventListener("abort", () => reject(new Error(`cleanup did not finish within ${deadlineMs} ms`)), { once: true }),
-    );
-    Promise.race([cleanup(deadline), expired])
+    withDeadline({ deadline: timeoutMs }, `cleanup on ${signal}`, cleanup, expired)
       .catch((error: unknown) => report(error instanceof Error ? error : new Error(String(error))))
       .finally(() => reraise(signal));
   };

@@ -1,9 +1,9 @@
 /** XapiClient: a session-keeping XAPI client over JSON-RPC or XML-RPC. */
 import { once } from "node:events";
 import type { Agent } from "undici";
-import { maskUrlCredentials } from "../target/mask-credentials";
-import { Deadline, type WaitOptions } from "./deadline";
-import { XapiError } from "./errors";
+import { maskUrlCredentials } from "../base/mask-credentials";
+import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
+import { XapiError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
 import { normalizeResult } from "./normalize";
 import { assertPlainHttpIsLocal } from "./plain-http";
@@ -37,13 +37,8 @@ export interface XapiConnectOptions {
   taskTimeoutMs?: number;
 }
 
-/** Per-call options: a deadline (same meaning as WaitOptions.deadlineMs) and a signal. */
-export interface XapiCallOptions {
-  /** milliseconds from now (or an absolute `Date.now()` value above 10^12); default: the client's timeoutMs */
-  deadlineMs?: number;
-  /** aborts the call */
-  signal?: AbortSignal;
-}
+/** Per-call options: a deadline (a Deadline, or milliseconds from now; default: the client's timeoutMs) and a signal. */
+export type XapiCallOptions = DeadlineOptions;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_TASK_TIMEOUT_MS = 600_000;
@@ -62,7 +57,7 @@ export class XapiClient {
   private readonly taskWaits = new Set<Promise<void>>();
   /** Makes the cleanup calls of task waits, still allowed while close() is ending them. */
   private readonly cleaner: XapiCaller = {
-    callWith: (options, method, ...params) => this.sendInSession(this.deadlineFor(options, `response to ${method}`, this.cleanupCutoff.signal), method, params),
+    callWith: (options, method, ...params) => this.sendWithin(options, method, params, this.cleanupCutoff.signal),
   };
   private readonly counts = new Map<string, number>();
   private keeper!: SessionKeeper;
@@ -83,7 +78,7 @@ export class XapiClient {
     const client = new XapiClient(createXapiAgent(options.tls), timeoutMs, options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS);
     try {
       const baseUrl = checkedBaseUrl(options.url, options.tls);
-      const deadline = new Deadline({ deadlineMs: timeoutMs, signal: options.signal }, `XAPI host ${baseUrl}`);
+      const deadline = new Wait({ deadline: timeoutMs, signal: options.signal }, `XAPI host ${baseUrl}`, xapiWaitError);
       const transport = await chooseTransport(options.transport ?? "auto", baseUrl, client.agent, deadline);
       client.keeper = new SessionKeeper({
         agent: client.agent,
@@ -95,7 +90,7 @@ export class XapiClient {
         closeSignal: client.closer.signal,
         onSend: (method) => client.counts.set(method, (client.counts.get(method) ?? 0) + 1),
       });
-      await client.keeper.session(deadline);
+      await client.keeper.session(deadline).finally(() => deadline.done());
       return client;
     } catch (error) {
       await client.agent.destroy().catch(() => undefined);
@@ -136,11 +131,21 @@ export class XapiClient {
   /** {@link call} with a per-call deadline and AbortSignal. */
   async callWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
     if (this.closed) throw new Error(`XapiClient is closed; cannot send ${method}`);
-    return this.sendInSession(this.deadlineFor(options, `response to ${method}`, this.closer.signal), method, params);
+    return this.sendWithin(options, method, params, this.closer.signal);
+  }
+
+  /** Sends `method` within the call's deadline (stopped early by `stop`), then clears the deadline's timer. */
+  private async sendWithin(options: XapiCallOptions, method: string, params: WireValue[], stop: AbortSignal): Promise<unknown> {
+    const wait = this.deadlineFor(options, `response to ${method}`, stop);
+    try {
+      return await this.sendInSession(wait, method, params);
+    } finally {
+      wait.done();
+    }
   }
 
   /** Sends `method` with the session ref first (renewing a refused session, following the master). */
-  private async sendInSession(deadline: Deadline, method: string, params: WireValue[]): Promise<unknown> {
+  private async sendInSession(deadline: Wait, method: string, params: WireValue[]): Promise<unknown> {
     if (method.startsWith("system.") || SESSIONLESS.has(method)) return this.resultOf(method, await this.keeper.send(method, params, deadline));
     let ref = await this.keeper.session(deadline);
     for (let redirects = 0, renewed = false; ; ) {
@@ -174,7 +179,7 @@ export class XapiClient {
   }
 
   private async runTask(options: XapiCallOptions, method: string, params: WireValue[]): Promise<unknown> {
-    const wait = { deadlineMs: options.deadlineMs ?? this.taskTimeoutMs, signal: options.signal };
+    const wait = { deadline: options.deadline ?? this.taskTimeoutMs, signal: options.signal };
     const taskRef = String(await this.callWith(wait, `Async.${method}`, ...params));
     return waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`));
   }
@@ -271,9 +276,9 @@ export class XapiClient {
     }
   }
 
-  private deadlineFor(options: XapiCallOptions, what: string, stop: AbortSignal): Deadline {
+  private deadlineFor(options: XapiCallOptions, what: string, stop: AbortSignal): Wait {
     const signals = [stop, ...(options.signal ? [options.signal] : [])];
-    return new Deadline({ deadlineMs: options.deadlineMs ?? this.timeoutMs, signal: AbortSignal.any(signals) }, what);
+    return new Wait({ deadline: options.deadline ?? this.timeoutMs, signal: AbortSignal.any(signals) }, what, xapiWaitError);
   }
 
   private resultOf(method: string, outcome: { ok: true; result: unknown } | { ok: false; code: string; params: unknown[] }): unknown {

@@ -1,7 +1,7 @@
 /** Watching XAPI objects through `event.from` with tokens — never by sleep-polling. */
 import type { XapiCaller } from "./caller";
-import { Deadline, type WaitOptions } from "./deadline";
-import { XapiError, XapiWaitError } from "./errors";
+import { Wait, type WaitOptions } from "../base/deadline";
+import { XapiError, XapiWaitError, xapiWaitError } from "./errors";
 import { XmlRpcDouble } from "./wire/values";
 
 /** One event from `event.from`. */
@@ -37,16 +37,20 @@ type EventBatch = { events?: unknown[]; token?: string };
  * @throws XapiWaitError when the deadline passes or the signal aborts
  */
 export async function* watchEvents(caller: XapiCaller, classes: readonly string[], options: WatchOptions): AsyncGenerator<XapiEvent> {
-  const deadline = new Deadline(options, `events of ${classes.join(", ")}`);
+  const deadline = new Wait(options, `events of ${classes.join(", ")}`, xapiWaitError);
   let token = options.token ?? "";
-  for (;;) {
-    const batch = await nextBatch(caller, classes, token, deadline);
-    if (batch === "lost") {
-      token = "";
-      continue;
+  try {
+    for (;;) {
+      const batch = await nextBatch(caller, classes, token, deadline);
+      if (batch === "lost") {
+        token = "";
+        continue;
+      }
+      for (const event of batch.events ?? []) yield event as XapiEvent;
+      token = batch.token ?? token;
     }
-    for (const event of batch.events ?? []) yield event as XapiEvent;
-    token = batch.token ?? token;
+  } finally {
+    deadline.done();
   }
 }
 
@@ -70,17 +74,17 @@ export async function waitForEvent(
  * One `event.from` call bounded by the deadline; `"lost"` on EVENTS_LOST.
  * @throws XapiWaitError (the wait's own, not the inner call's) on deadline or abort
  */
-export async function nextBatch(caller: XapiCaller, classes: readonly string[], token: string, deadline: Deadline): Promise<EventBatch | "lost"> {
+export async function nextBatch(caller: XapiCaller, classes: readonly string[], token: string, deadline: Wait): Promise<EventBatch | "lost"> {
   deadline.check();
   const remaining = deadline.remainingMs();
   // Near the end the server may time out together with us: better than many zero-second polls.
   const serverWaitMs = remaining > 2 * ROUND_TRIP_MARGIN_MS ? remaining - ROUND_TRIP_MARGIN_MS : remaining;
   const seconds = Math.min(MAX_POLL_SECONDS, serverWaitMs / 1000);
   try {
-    const options = { deadlineMs: deadline.endsAt, signal: deadline.signal };
+    const options = { deadline: deadline.asDeadline(), signal: deadline.signal };
     return (await caller.callWith(options, "event.from", [...classes], token, new XmlRpcDouble(seconds))) as EventBatch;
   } catch (error) {
-    if (error instanceof XapiError && error.code === "EVENTS_LOST") return "lost";
+    if (error instanceof XapiError && error.xapiCode === "EVENTS_LOST") return "lost";
     // The inner call ran on this wait's deadline and signal: report it as this wait's end.
     if (error instanceof XapiWaitError) throw deadline.errorFrom(error);
     throw error;

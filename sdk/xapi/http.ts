@@ -1,7 +1,7 @@
 /** One HTTP POST to a XAPI endpoint, with failures turned into XapiTransportError / XapiWaitError. */
 import type { Agent } from "undici";
 import { request } from "undici";
-import { Deadline } from "./deadline";
+import { Wait } from "../base/deadline";
 import { XapiTransportError, XapiWaitError } from "./errors";
 
 /** What came back from the host. */
@@ -27,7 +27,7 @@ export interface PostOptions {
   /** its content type */
   contentType: string;
   /** when to give up, and the caller's signal */
-  deadline: Deadline;
+  deadline: Wait;
 }
 
 /**
@@ -53,7 +53,7 @@ export async function post(options: PostOptions): Promise<HttpReply> {
   }
 }
 
-function deadlineError(deadline: Deadline, cause: unknown): XapiWaitError {
+function deadlineError(deadline: Wait, cause: unknown): XapiWaitError {
   const error = deadline.error();
   return new XapiWaitError(error.what, error.reason, error.waitedMs, error.reason === "aborted" ? error.cause : cause);
 }

@@ -2,7 +2,7 @@
 export { XapiClient, type XapiConnectOptions, type XapiCallOptions } from "./client";
 export { XapiError, XapiTransportError, XapiWaitError } from "./errors";
 export { TlsFingerprintMismatchError, normalizeFingerprint256, type XapiTlsOptions } from "./tls";
-export type { WaitOptions } from "./deadline";
+export type { WaitOptions } from "../base/deadline";
 export type { XapiEvent, WatchOptions } from "./events";
 export type { XapiTransportKind } from "./transport";
 export type { XapiTransportChoice } from "./transport-detect";

@@ -1,7 +1,7 @@
 /** The one XAPI session a client shares between concurrent calls, and the host it lives on. */
 import type { Agent } from "undici";
-import { Deadline, raceDeadline } from "./deadline";
-import { XapiError } from "./errors";
+import { Wait } from "../base/deadline";
+import { XapiError, xapiWaitError } from "./errors";
 import { masterUrlFor } from "./master-url";
 import { assertPlainHttpIsLocal } from "./plain-http";
 import { redactError } from "./redact";
@@ -62,36 +62,36 @@ export class SessionKeeper {
   }
 
   /** Sends one call to the current host, counting it. */
-  send(method: string, params: readonly WireValue[], deadline: Deadline): Promise<JsonRpcOutcome> {
+  send(method: string, params: readonly WireValue[], deadline: Wait): Promise<JsonRpcOutcome> {
     this.options.onSend(method);
     return this.transportInUse.call(method, params, deadline);
   }
 
   /** The shared session, logging in if there is none yet. */
-  session(deadline: Deadline): Promise<string> {
+  session(deadline: Wait): Promise<string> {
     this.current ??= this.startLogin();
-    return raceDeadline(this.current.promise, deadline);
+    return deadline.race(this.current.promise);
   }
 
   /**
    * A fresh session after `staleRef` was refused. Concurrent callers holding the same stale ref
    * share one login.
    */
-  renew(staleRef: string, deadline: Deadline): Promise<string> {
+  renew(staleRef: string, deadline: Wait): Promise<string> {
     if (!this.current || this.current.ref === staleRef) this.current = this.startLogin();
-    return raceDeadline(this.current.promise, deadline);
+    return deadline.race(this.current.promise);
   }
 
   /**
    * Moves to the pool master named by `HOST_IS_SLAVE` (answered to a call made with `staleRef`)
    * and logs in there; concurrent callers with the same stale ref share the move.
    */
-  moveToMaster(masterAddress: string, staleRef: string, deadline: Deadline): Promise<string> {
+  moveToMaster(masterAddress: string, staleRef: string, deadline: Wait): Promise<string> {
     if (!this.current || this.current.ref === staleRef) {
       this.switchHost(masterAddress);
       this.current = this.startLogin(staleRef);
     }
-    return raceDeadline(this.current.promise, deadline);
+    return deadline.race(this.current.promise);
   }
 
   /** Logs out if a session exists (errors ignored: the session is being given up anyway). */
@@ -103,8 +103,10 @@ export class SessionKeeper {
   }
 
   private async endSession(ref: string): Promise<void> {
-    const deadline = new Deadline({ deadlineMs: LOGOUT_TIMEOUT_MS }, "session.logout");
-    await this.send("session.logout", [ref], deadline).catch(() => undefined);
+    const deadline = new Wait({ deadline: LOGOUT_TIMEOUT_MS }, "session.logout", xapiWaitError);
+    await this.send("session.logout", [ref], deadline)
+      .catch(() => undefined)
+      .finally(() => deadline.done());
   }
 
   /** Masks the password in an error. */
@@ -133,7 +135,7 @@ export class SessionKeeper {
 
   private async login(): Promise<string> {
     const method = "session.login_with_password";
-    const deadline = new Deadline({ deadlineMs: this.options.loginTimeoutMs, signal: this.options.closeSignal }, `${method} as ${this.options.username}`);
+    const deadline = new Wait({ deadline: this.options.loginTimeoutMs, signal: this.options.closeSignal }, `${method} as ${this.options.username}`, xapiWaitError);
     const params = [this.options.username, this.#password, "1.1", this.options.originator];
     try {
       for (let redirects = 0; ; redirects++) {
@@ -144,6 +146,8 @@ export class SessionKeeper {
       }
     } catch (error) {
       throw this.redact(error);
+    } finally {
+      deadline.done();
     }
   }
 

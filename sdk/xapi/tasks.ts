@@ -1,7 +1,7 @@
 /** Waiting for XAPI tasks: result decoding, errors, cancel on deadline, and always destroy. */
 import type { XapiCaller } from "./caller";
-import { Deadline, type WaitOptions } from "./deadline";
-import { XapiError, XapiTransportError, XapiWaitError } from "./errors";
+import { Wait, type WaitOptions } from "../base/deadline";
+import { XapiError, XapiTransportError, XapiWaitError, xapiWaitError } from "./errors";
 import { nextBatch } from "./events";
 import { normalizeResult } from "./normalize";
 import { parseValueXml } from "./wire/xmlrpc";
@@ -34,19 +34,21 @@ export interface TaskCleanup {
  */
 export async function waitForTask(caller: XapiCaller, taskRef: string, options: WaitOptions, method: string, cleanup: TaskCleanup = { caller }): Promise<unknown> {
   const label = method ? `Async.${method}` : "task";
-  const deadline = new Deadline(options, `task ${taskRef} of ${label}`);
+  const deadline = new Wait(options, `task ${taskRef} of ${label}`, xapiWaitError);
   let record: TaskRecord;
   try {
     record = await finishedRecord(caller, taskRef, deadline);
   } catch (error) {
     const gone = await cancelAndDestroy(cleanup.caller, taskRef);
     throw cleanup.explain ? cleanup.explain(error, gone) : error;
+  } finally {
+    deadline.done();
   }
   await destroy(cleanup.caller, taskRef);
   return outcomeOf(record, taskRef, label, method);
 }
 
-async function finishedRecord(caller: XapiCaller, taskRef: string, deadline: Deadline): Promise<TaskRecord> {
+async function finishedRecord(caller: XapiCaller, taskRef: string, deadline: Wait): Promise<TaskRecord> {
   const classes = [`task/${taskRef}`];
   let token = "";
   for (;;) {
@@ -66,9 +68,9 @@ async function finishedRecord(caller: XapiCaller, taskRef: string, deadline: Dea
   }
 }
 
-async function readTask(caller: XapiCaller, taskRef: string, deadline: Deadline): Promise<TaskRecord> {
+async function readTask(caller: XapiCaller, taskRef: string, deadline: Wait): Promise<TaskRecord> {
   try {
-    return (await caller.callWith({ deadlineMs: deadline.endsAt, signal: deadline.signal }, "task.get_record", taskRef)) as TaskRecord;
+    return (await caller.callWith({ deadline: deadline.asDeadline(), signal: deadline.signal }, "task.get_record", taskRef)) as TaskRecord;
   } catch (error) {
     throw error instanceof XapiWaitError ? deadline.errorFrom(error) : error;
   }
@@ -103,18 +105,20 @@ function decodeResult(result: unknown, taskRef: string, label: string, method: s
  * @returns whether the task is gone
  */
 async function cancelAndDestroy(caller: XapiCaller, taskRef: string): Promise<boolean> {
-  await caller.callWith({ deadlineMs: CLEANUP_DEADLINE_MS }, "task.cancel", taskRef).catch(() => undefined);
-  const settle = new Deadline({ deadlineMs: CANCEL_SETTLE_MS }, `cancellation of task ${taskRef}`);
-  await finishedRecord(caller, taskRef, settle).catch(() => undefined);
+  await caller.callWith({ deadline: CLEANUP_DEADLINE_MS }, "task.cancel", taskRef).catch(() => undefined);
+  const settle = new Wait({ deadline: CANCEL_SETTLE_MS }, `cancellation of task ${taskRef}`, xapiWaitError);
+  await finishedRecord(caller, taskRef, settle)
+    .catch(() => undefined)
+    .finally(() => settle.done());
   return destroy(caller, taskRef);
 }
 
 /** Destroys the task; returns whether it is gone (HANDLE_INVALID: someone else destroyed it). */
 async function destroy(caller: XapiCaller, taskRef: string): Promise<boolean> {
   try {
-    await caller.callWith({ deadlineMs: CLEANUP_DEADLINE_MS }, "task.destroy", taskRef);
+    await caller.callWith({ deadline: CLEANUP_DEADLINE_MS }, "task.destroy", taskRef);
     return true;
   } catch (error) {
-    return error instanceof XapiError && error.code === "HANDLE_INVALID";
+    return error instanceof XapiError && error.xapiCode === "HANDLE_INVALID";
   }
 }

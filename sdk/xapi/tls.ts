@@ -1,4 +1,5 @@
 /** TLS trust for the XAPI connection: system CAs, a given CA, or one pinned certificate. */
+import { BioxenError } from "../base/errors";
 import { readFileSync } from "node:fs";
 import type { TLSSocket } from "node:tls";
 import { Agent, buildConnector } from "undici";
@@ -14,8 +15,9 @@ export interface XapiTlsOptions {
 }
 
 /** The host offered a certificate other than the pinned one. */
-export class TlsFingerprintMismatchError extends Error {
+export class TlsFingerprintMismatchError extends BioxenError {
   override readonly name = "TlsFingerprintMismatchError";
+  readonly code = "BIOXEN_TLS_FINGERPRINT" as const;
   /** @param host `host:port` @param expected the pinned fingerprint @param offered the certificate's fingerprint */
   constructor(
     readonly host: string,

@@ -1,6 +1,6 @@
 /** Picks the transport for `transport: "auto"`, as Xen Orchestra's client does. */
 import type { Agent } from "undici";
-import type { Deadline } from "./deadline";
+import type { Wait } from "../base/deadline";
 import { post } from "./http";
 import { createTransport, type XapiTransport, type XapiTransportKind } from "./transport";
 import { serializeJsonRpcRequest } from "./wire/jsonrpc";
@@ -13,7 +13,7 @@ export type XapiTransportChoice = XapiTransportKind | "auto";
  * `application/json`, else XML-RPC on `/` (old hosts, or a proxy that lacks the path).
  * Connection and TLS failures are thrown, not taken as a reason to fall back.
  */
-export async function chooseTransport(choice: XapiTransportChoice, baseUrl: string, agent: Agent, deadline: Deadline): Promise<XapiTransport> {
+export async function chooseTransport(choice: XapiTransportChoice, baseUrl: string, agent: Agent, deadline: Wait): Promise<XapiTransport> {
   if (choice !== "auto") return createTransport(choice, baseUrl, agent);
   const json = createTransport("json-rpc", baseUrl, agent);
   const method = "system.listMethods";

@@ -1,6 +1,6 @@
 /** The two XAPI transports (JSON-RPC on /jsonrpc, XML-RPC on /) behind one interface. */
 import type { Agent } from "undici";
-import type { Deadline } from "./deadline";
+import type { Wait } from "../base/deadline";
 import { XapiTransportError } from "./errors";
 import { post } from "./http";
 import { JsonRpcParseError, parseJsonRpcResponse, serializeJsonRpcRequest, type JsonRpcOutcome } from "./wire/jsonrpc";
@@ -17,7 +17,7 @@ export interface XapiTransport {
   /** the endpoint URL */
   readonly endpoint: string;
   /** Calls `method` with positional `params`, giving up at the deadline. */
-  call(method: string, params: readonly WireValue[], deadline: Deadline): Promise<JsonRpcOutcome>;
+  call(method: string, params: readonly WireValue[], deadline: Wait): Promise<JsonRpcOutcome>;
 }
 
 /**
@@ -40,7 +40,7 @@ class JsonRpcTransport implements XapiTransport {
     private readonly agent: Agent,
   ) {}
 
-  async call(method: string, params: readonly WireValue[], deadline: Deadline): Promise<JsonRpcOutcome> {
+  async call(method: string, params: readonly WireValue[], deadline: Wait): Promise<JsonRpcOutcome> {
     const body = serializeJsonRpcRequest(method, params, this.nextId++);
     const reply = await post({ agent: this.agent, url: this.endpoint, method, body, contentType: "application/json", deadline });
     if (reply.mediaType !== "application/json") throw unexpectedReply(this.endpoint, method, reply);
@@ -61,7 +61,7 @@ class XmlRpcTransport implements XapiTransport {
     private readonly agent: Agent,
   ) {}
 
-  async call(method: string, params: readonly WireValue[], deadline: Deadline): Promise<JsonRpcOutcome> {
+  async call(method: string, params: readonly WireValue[], deadline: Wait): Promise<JsonRpcOutcome> {
     const body = serializeMethodCall(method, params);
     const reply = await post({ agent: this.agent, url: this.endpoint, method, body, contentType: "text/xml", deadline });
     if (reply.status !== 200) throw unexpectedReply(this.endpoint, method, reply);

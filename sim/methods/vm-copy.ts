@@ -46,7 +46,7 @@ export function createVmMetrics(store: Store): string {
 export function duplicateVm(store: Store, source: string, newName: string, mode: { full: boolean; targetSr: string; snapshot?: boolean }): string {
   const vm = store.get("VM", source);
   if (mode.snapshot) {
-    if (vm.is_a_template || vm.is_a_snapshot) throw new XapiError("VM_IS_TEMPLATE", [source]);
+    if (vm.is_a_template || vm.is_a_snapshot) throw new XapiFailure("VM_IS_TEMPLATE", [source]);
     assertPowerState(source, vm, ["Halted", "Running", "Paused", "Suspended"]);
   } else assertPowerState(source, vm, ["Halted"]);
   const disks = vm.VBDs.map((vbd: string) => store.get("VBD", vbd));

@@ -34,7 +34,7 @@ describe("Lua interpreter detection", () => {
     const failure = runner.runChunk("return 1");
     await expect(failure).rejects.toBeInstanceOf(LuaInterpreterNotFoundError);
     await expect(failure).rejects.toThrow(/local: no Lua interpreter found \(tried lua9\.9\)/);
-    await expect(runner.openSession()).rejects.toMatchObject({ code: "LUA_INTERPRETER_NOT_FOUND" });
+    await expect(runner.openSession()).rejects.toMatchObject({ code: "BIOXEN_LUA_NOT_FOUND" });
   });
 
   it("rejects interpreter names that are not plain commands or paths", async () => {

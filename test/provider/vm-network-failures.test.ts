@@ -131,7 +131,7 @@ describe("VmNetwork failure paths", () => {
       const [attachment] = (outs as VmNetworkOutputs).attachments;
       expect(attachment).toEqual({ vmUuid: halted.uuid, vifUuid: expect.any(String), device: "1" });
       await env.client.call("VM.start", halted.ref, false, false);
-      const reported = await waitForGuestAddresses(env.client, halted.ref, { devices: ["1"], deadlineMs: 10_000 });
+      const reported = await waitForGuestAddresses(env.client, halted.ref, { devices: ["1"], deadline: 10_000 });
       const address = ((await vmNetwork.read(id, outs)).props as VmNetworkOutputs).attachments[0]?.address;
       expect(address).toBe(reported["1"]);
       expect(address).toMatch(/^127\.66\./);

@@ -33,7 +33,7 @@ export interface GuestVm {
 /** Installs, wires (device 0 on the management network) and starts a VM from `template`. */
 export async function startGuestVm(env: NetworkSim, name: string, template: string = TEMPLATES.cloneReady, waitForAddress = true): Promise<GuestVm> {
   const owner = `vm-network-test/${name}-${Math.random().toString(36).slice(2, 8)}`;
-  const wait = { deadlineMs: 30_000 };
+  const wait = { deadline: 30_000 };
   const tpl = await findTemplate(env.client, template);
   const ref = await installVm(env.client, tpl.ref, { name, mode: "clone", owner });
   const destroy = async () => void (await destroyVm(env.client, ref, { owner, cleanTimeoutMs: 5_000, ...wait }));

@@ -9,7 +9,8 @@ import { XcpngLuaVM, type XcpngLuaVmArgs } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { Engine, EngineOperationError, createProgramDir, type ProgramDir } from "../support/engine";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
-import { expectNoLeftovers, startXcpngSim, type XcpngSim } from "./support/xcpng-sim";
+import { startTestSim } from "../support/sim";
+import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/xcpng-lua-vm from dist/.
 const PASSWORD = "xcpng-ownership-secret-51f0a2";
@@ -18,7 +19,7 @@ let program: ProgramDir;
 const engines: Engine[] = [];
 
 beforeAll(async () => {
-  env = await startXcpngSim({ password: PASSWORD }, "127.83");
+  env = await startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.83" }, counted: XCPNG_COUNTED });
   program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
 });
 

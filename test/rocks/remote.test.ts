@@ -16,7 +16,7 @@ let target: SshTarget;
 
 beforeAll(async () => {
   [sshd, server, temp] = await Promise.all([startTestSshd(), startRocksServer({ rocks: ["alpha", "beta", "broken"] }), makeTempDir("remote")]);
-  target = sshTarget(sshTargetOptions(sshd, { dialDeadlineMs: 10_000 }));
+  target = sshTarget(sshTargetOptions(sshd, { dialTimeoutMs: 10_000 }));
 });
 afterAll(async () => {
   await closeAllSshConnections();

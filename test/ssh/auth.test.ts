@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 const target = (auth: Partial<SshTargetOptions>) =>
-  sshTarget({ host: sshd.host, port: sshd.port, username: sshd.username, hostKey: { fingerprint: sshd.hostKeyFingerprint }, dialDeadlineMs: 10_000, ...auth });
+  sshTarget({ host: sshd.host, port: sshd.port, username: sshd.username, hostKey: { fingerprint: sshd.hostKeyFingerprint }, dialTimeoutMs: 10_000, ...auth });
 
 async function whoami(auth: Partial<SshTargetOptions>): Promise<string> {
   return (await target(auth).exec(["id", "-un"])).stdout.trim();
@@ -40,16 +40,16 @@ describe("key authentication against OpenSSH", () => {
   it("rejects an encrypted key with a wrong passphrase before dialling, without echoing it", async () => {
     const error = await target({ privateKey: sshd.encryptedPrivateKey, passphrase: "wrong-passphrase-123" }).exec(["true"]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshError);
-    expect((error as SshError).code).toBe("KEY_INVALID");
+    expect((error as SshError).reason).toBe("KEY_INVALID");
     expect((error as SshError).message).not.toContain("wrong-passphrase-123");
   });
 
   it("fails at once with AUTH_FAILED for a key the server does not accept (no retries)", async () => {
     const stranger = join(dir, "stranger");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", stranger]);
-    const error = await target({ privateKeyPath: stranger, dialDeadlineMs: 600_000 }).exec(["true"]).catch((e: unknown) => e);
+    const error = await target({ privateKeyPath: stranger, dialTimeoutMs: 600_000 }).exec(["true"]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshError);
-    expect((error as SshError).code).toBe("AUTH_FAILED");
+    expect((error as SshError).reason).toBe("AUTH_FAILED");
     expect((error as SshError).message).toContain(`authentication failed for ${sshd.username}@${sshd.host}:${sshd.port} (tried publickey)`);
   });
 
@@ -87,7 +87,7 @@ describe("password authentication", () => {
   });
 
   const passwordTarget = (password: string) =>
-    sshTarget({ host: "127.0.0.1", port, username: "tester", password, hostKey: { fingerprint: hostFingerprint }, dialDeadlineMs: 10_000 });
+    sshTarget({ host: "127.0.0.1", port, username: "tester", password, hostKey: { fingerprint: hostFingerprint }, dialTimeoutMs: 10_000 });
 
   it("logs in with the right password", async () => {
     expect(await passwordTarget("correct horse").hostKeyFingerprint()).toBe(hostFingerprint);
@@ -95,7 +95,7 @@ describe("password authentication", () => {
 
   it("reports AUTH_FAILED (tried password) without the password in the message", async () => {
     const error = await passwordTarget("hunter2-wrong").hostKeyFingerprint().catch((e: unknown) => e);
-    expect((error as SshError).code).toBe("AUTH_FAILED");
+    expect((error as SshError).reason).toBe("AUTH_FAILED");
     expect((error as SshError).message).toContain("(tried password)");
     expect((error as SshError).message).not.toContain("hunter2-wrong");
   });

@@ -24,10 +24,10 @@ afterAll(async () => {
 describe("dialling", () => {
   it("gives up on a closed port at the deadline and reports the last cause", async () => {
     const port = await freePort();
-    const target = sshTarget({ host: "127.0.0.1", port, username: "nobody", password: "x", hostKey: { trustOnFirstUse: true }, dialDeadlineMs: 1_500 });
+    const target = sshTarget({ host: "127.0.0.1", port, username: "nobody", password: "x", hostKey: { trustOnFirstUse: true }, dialTimeoutMs: 1_500 });
     const error = await target.exec(["true"]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshError);
-    expect((error as SshError).code).toBe("UNREACHABLE");
+    expect((error as SshError).reason).toBe("UNREACHABLE");
     expect((error as SshError).message).toContain("ECONNREFUSED");
     expect(((error as SshError).cause as NodeJS.ErrnoException).code).toBe("ECONNREFUSED");
   });
@@ -43,7 +43,7 @@ describe("dialling", () => {
       username: keys.username,
       privateKey: keys.privateKey,
       hostKey: { trustOnFirstUse: true },
-      dialDeadlineMs: 30_000,
+      dialTimeoutMs: 30_000,
     });
     const result = target.exec(["echo", "booted"]);
     await new Promise((r) => setTimeout(r, 700));
@@ -53,12 +53,12 @@ describe("dialling", () => {
 
   it("an abort signal stops the dial loop", async () => {
     const port = await freePort();
-    const target = sshTarget({ host: "127.0.0.1", port, username: "nobody", password: "x", hostKey: { trustOnFirstUse: true }, dialDeadlineMs: 60_000 });
+    const target = sshTarget({ host: "127.0.0.1", port, username: "nobody", password: "x", hostKey: { trustOnFirstUse: true }, dialTimeoutMs: 60_000 });
     const controller = new AbortController();
     const pending = target.exec(["true"], { signal: controller.signal }).catch((e: unknown) => e);
     setTimeout(() => controller.abort(new Error("test abort")), 300);
     const error = await pending;
-    expect((error as SshError).code).toBe("ABORTED");
+    expect((error as SshError).reason).toBe("ABORTED");
   });
 
   it("an abort ends a stalled attempt at once, not at its ready timeout", async () => {
@@ -70,7 +70,7 @@ describe("dialling", () => {
       username: "nobody",
       password: "x",
       hostKey: { trustOnFirstUse: true },
-      dialDeadlineMs: 600_000,
+      dialTimeoutMs: 600_000,
       readyTimeoutMs: 600_000,
     });
     const controller = new AbortController();
@@ -78,7 +78,7 @@ describe("dialling", () => {
     const socket = await serverSide;
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
     controller.abort(new Error("test abort"));
-    expect(((await pending) as SshError).code).toBe("ABORTED");
+    expect(((await pending) as SshError).reason).toBe("ABORTED");
     // The shared dial let go of its socket too (without the fix this waits for the 10-minute ready timeout).
     await closed;
   });

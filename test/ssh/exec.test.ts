@@ -11,7 +11,7 @@ let sshd: TestSshd;
 let dir: string;
 let target: SshTarget;
 
-const options = (extra: Partial<SshTargetOptions> = {}): SshTargetOptions => sshTargetOptions(sshd, { dialDeadlineMs: 10_000, ...extra });
+const options = (extra: Partial<SshTargetOptions> = {}): SshTargetOptions => sshTargetOptions(sshd, { dialTimeoutMs: 10_000, ...extra });
 
 beforeAll(async () => {
   sshd = await startTestSshd({ maxSessions: 10 });
@@ -80,7 +80,7 @@ describe("exec over SSH", () => {
     const controller = new AbortController();
     const pending = target.exec(["sh", "-c", 'sleep 600 & sleep 601; : "$0"', marker], { signal: controller.signal }).catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 300);
-    expect(((await pending) as SshError).code).toBe("ABORTED");
+    expect(((await pending) as SshError).reason).toBe("ABORTED");
     expect(processesMatching(marker)).toBe("");
   });
 

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const target = (hostKey: HostKeyPolicy) =>
-  sshTarget({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKey, dialDeadlineMs: 10_000 });
+  sshTarget({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKey, dialTimeoutMs: 10_000 });
 
 async function refusal(hostKey: HostKeyPolicy): Promise<SshError> {
   const error = await target(hostKey).exec(["true"]).catch((e: unknown) => e);
@@ -43,14 +43,14 @@ describe("host key verification", () => {
 
   it("refuses a mismatching pin and shows the offered and expected fingerprints", async () => {
     const error = await refusal({ fingerprint: OTHER_FINGERPRINT });
-    expect(error.code).toBe("HOST_KEY_MISMATCH");
+    expect(error.reason).toBe("HOST_KEY_MISMATCH");
     expect(error.message).toContain(sshd.hostKeyFingerprint);
     expect(error.message).toContain(OTHER_FINGERPRINT);
   });
 
   it("refuses a host that known_hosts does not list (HOST_KEY_UNKNOWN with the offered fingerprint)", async () => {
     const error = await refusal({ knownHostsPath: knownHosts("empty", `[127.0.0.1]:1 ${sshd.hostPublicKey}\n`) });
-    expect(error.code).toBe("HOST_KEY_UNKNOWN");
+    expect(error.reason).toBe("HOST_KEY_UNKNOWN");
     expect(error.message).toContain(sshd.hostKeyFingerprint);
   });
 
@@ -59,7 +59,7 @@ describe("host key verification", () => {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other]);
     const otherLine = execFileSync("cat", [`${other}.pub`]).toString().trim();
     const error = await refusal({ knownHostsPath: knownHosts("wrong", `[${sshd.host}]:${sshd.port} ${otherLine}\n`) });
-    expect(error.code).toBe("HOST_KEY_MISMATCH");
+    expect(error.reason).toBe("HOST_KEY_MISMATCH");
     expect(error.message).toContain(sshd.hostKeyFingerprint);
   });
 

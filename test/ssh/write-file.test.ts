@@ -43,7 +43,7 @@ beforeAll(async () => {
   );
   chmodSync(wrapper, 0o755);
   sshd = await startTestSshd({ forceCommand: wrapper });
-  target = sshTarget(sshTargetOptions(sshd, { dialDeadlineMs: 10_000 }));
+  target = sshTarget(sshTargetOptions(sshd, { dialTimeoutMs: 10_000 }));
 });
 afterAll(async () => {
   await closeAllSshConnections();
@@ -66,7 +66,7 @@ describe("writeFile over SSH", () => {
     const path = join(dir, "never-handshake.txt");
     const error = await target.writeFile(path, "x", { timeoutMs: 1_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshError);
-    expect((error as SshError).code).toBe("TIMEOUT");
+    expect((error as SshError).reason).toBe("TIMEOUT");
     expect((error as SshError).message).toContain(path);
     expect((error as SshError).message).toContain(target.description);
     expect((error as SshError).message).toContain("1000 ms");
@@ -79,7 +79,7 @@ describe("writeFile over SSH", () => {
     serverMode("stall-upload");
     const path = join(dir, "never-written.txt");
     const error = await target.writeFile(path, "x", { timeoutMs: 1_500 }).catch((e: unknown) => e);
-    expect((error as SshError).code).toBe("TIMEOUT");
+    expect((error as SshError).reason).toBe("TIMEOUT");
     expect((error as SshError).message).toContain(path);
     // The channel did open: what timed out was the upload itself, not the SFTP handshake.
     expect(((error as SshError).cause as Error).name).toBe("TimeoutError");
@@ -92,7 +92,7 @@ describe("writeFile over SSH", () => {
     const pending = target.writeFile(join(dir, "aborted.txt"), "x", { signal: controller.signal }).catch((e: unknown) => e);
     setTimeout(() => controller.abort(new Error("test abort")), 300);
     const error = await pending;
-    expect((error as SshError).code).toBe("ABORTED");
+    expect((error as SshError).reason).toBe("ABORTED");
     expect(((error as SshError).cause as Error).message).toBe("test abort");
   });
 
@@ -100,7 +100,7 @@ describe("writeFile over SSH", () => {
     const controller = new AbortController();
     controller.abort();
     const error = await target.writeFile(join(dir, "pre-aborted.txt"), "x", { signal: controller.signal }).catch((e: unknown) => e);
-    expect((error as SshError).code).toBe("ABORTED");
+    expect((error as SshError).reason).toBe("ABORTED");
   });
 
   it("still uploads once the server behaves again", async () => {

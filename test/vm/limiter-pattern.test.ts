@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConcurrencyLimiter, idMatcher, validateVmId } from "../../sdk/vm";
+import { Semaphore, idMatcher, validateVmId } from "../../index";
 
 /** Lets every pending promise callback run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -11,9 +11,9 @@ function gate(): { opened: Promise<void>; open: () => void } {
   return { opened, open };
 }
 
-describe("ConcurrencyLimiter", () => {
+describe("Semaphore", () => {
   it("never runs more than the limit and serves waiters in order", async () => {
-    const limiter = new ConcurrencyLimiter(2);
+    const limiter = new Semaphore(2);
     const gates = [gate(), gate(), gate(), gate()];
     const started: number[] = [];
     let inFlight = 0;
@@ -40,14 +40,14 @@ describe("ConcurrencyLimiter", () => {
   });
 
   it("stops waiting on abort or queue deadline, naming the work, and frees nothing it never held", async () => {
-    const limiter = new ConcurrencyLimiter(1);
+    const limiter = new Semaphore(1);
     const hold = gate();
     const holder = limiter.run(() => hold.opened);
     const controller = new AbortController();
-    const aborted = limiter.run(async () => "never", { signal: controller.signal, context: "execute on worker-9" });
+    const aborted = limiter.run(async () => "never", { signal: controller.signal, what: "execute on worker-9" });
     controller.abort();
     await expect(aborted).rejects.toThrow("execute on worker-9: aborted while waiting for a free slot");
-    await expect(limiter.run(async () => "never", { queueTimeoutMs: 10, context: "create VM x" })).rejects.toThrow(/create VM x: no free slot within 10 ms \(limit 1, 1 running\)/);
+    await expect(limiter.run(async () => "never", { deadline: 10, what: "create VM x" })).rejects.toThrow(/create VM x: no free slot within 10 ms \(limit 1, 1 running\)/);
     expect(limiter.stats()).toEqual({ running: 1, waiting: 0 });
     hold.open();
     await holder;
@@ -55,7 +55,7 @@ describe("ConcurrencyLimiter", () => {
   });
 
   it("refuses a limit that is not a positive integer", () => {
-    expect(() => new ConcurrencyLimiter(0)).toThrow(/integer ≥ 1/);
+    expect(() => new Semaphore(0)).toThrow(/integer ≥ 1/);
   });
 });
 

@@ -14,7 +14,7 @@ import { SEEDED, TEMPLATES } from "../../sim";
 import { ownerFor, useRecipeSim } from "./support";
 
 const SSH_PORT = 2222;
-const wait = { deadlineMs: 30_000 };
+const wait = { deadline: 30_000 };
 const env = useRecipeSim({ options: { guests: undefined, guest: { authorizedKeys: [], sshPort: SSH_PORT, bootDelayMs: 300 } } });
 
 /** The first line a TCP server at address:port sends (an sshd sends its version banner). */

@@ -12,7 +12,7 @@ import { SEEDED, TEMPLATES } from "../../sim";
 import { createScriptedGuests } from "./scripted-guests";
 import { ownerFor, useRecipeSim } from "./support";
 
-const wait = { deadlineMs: 20_000 };
+const wait = { deadline: 20_000 };
 const guests = createScriptedGuests();
 const env = useRecipeSim({ options: { guests }, afterStop: () => guests.dispose() });
 
@@ -35,7 +35,7 @@ describe("waitForGuestAddresses", () => {
   it("never takes a link-local address, and returns the real one once reported", async () => {
     await withRunningVm("link-local", async (vm, uuid) => {
       guests.report(uuid, { "0/ip": "169.254.12.34", "0/ipv4/0": "169.254.12.34", "0/ipv6/0": "fe80::216:3eff:fe00:1" });
-      const error = await waitForGuestAddresses(env.client, vm, { deadlineMs: 1_000 }).catch((e: unknown) => e);
+      const error = await waitForGuestAddresses(env.client, vm, { deadline: 1_000 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(XapiRecipeError);
       expect(String(error)).toMatch(/no usable address for device 0 after [\d.]+ s; the guest reported .*169\.254\.12\.34/);
       expect(String(error)).toMatch(/link-local addresses are never used/);
@@ -54,7 +54,7 @@ describe("waitForGuestAddresses", () => {
         "0": "192.168.7.20",
       });
       expect(await waitForGuestAddresses(env.client, vm, { ...wait, expectedCidr: { "0": "fd00::/64" } })).toEqual({ "0": "fd00::20" });
-      await expect(waitForGuestAddresses(env.client, vm, { deadlineMs: 800, expectedCidr: { "0": "172.16.0.0/12" } })).rejects.toThrow(
+      await expect(waitForGuestAddresses(env.client, vm, { deadline: 800, expectedCidr: { "0": "172.16.0.0/12" } })).rejects.toThrow(
         /device 0 in 172\.16\.0\.0\/12/,
       );
     });
@@ -73,7 +73,7 @@ describe("waitForGuestAddresses", () => {
     await withRunningVm(
       "no-tools",
       async (vm, uuid) => {
-        const error = await waitForGuestAddresses(env.client, vm, { deadlineMs: 1_000 }).catch((e: unknown) => e);
+        const error = await waitForGuestAddresses(env.client, vm, { deadline: 1_000 }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(XapiRecipeError);
         expect(String(error)).toContain(`VM ${uuid}`);
         expect(String(error)).toMatch(/no guest metrics after [\d.]+ s — are guest tools \(xe-guest-utilities\) installed in the template\?/);
@@ -85,7 +85,7 @@ describe("waitForGuestAddresses", () => {
   it("stops at once when aborted", async () => {
     await withRunningVm("abort", async (vm) => {
       const controller = new AbortController();
-      const pending = waitForGuestAddresses(env.client, vm, { deadlineMs: 60_000, signal: controller.signal });
+      const pending = waitForGuestAddresses(env.client, vm, { deadline: 60_000, signal: controller.signal });
       setTimeout(() => controller.abort(new Error("cancelled by test")), 50);
       const error = await pending.catch((e: unknown) => e);
       expect((error as Error).name).toBe("XapiWaitError");

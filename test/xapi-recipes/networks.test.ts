@@ -16,7 +16,7 @@ import {
 import { SEEDED, TEMPLATES } from "../../sim";
 import { ownerFor, useRecipeSim } from "./support";
 
-const wait = { deadlineMs: 20_000 };
+const wait = { deadline: 20_000 };
 const env = useRecipeSim();
 
 const networkCount = () => env.sim.objects("network").length;
@@ -56,7 +56,7 @@ describe("VLAN networks", () => {
     expect(env.sim.record("PIF", vlanRecord.tagged_PIF)).toMatchObject({ device: "eth0", host: pool.master, VLAN: -1 });
     expect(env.sim.record("network", network)!.PIFs).toEqual([vlanRecord.untagged_PIF]);
     // What the recipe avoids: the network cannot go while its VLAN PIF remains.
-    await expect(env.client.call("network.destroy", network)).rejects.toMatchObject({ code: "NETWORK_CONTAINS_PIF" });
+    await expect(env.client.call("network.destroy", network)).rejects.toMatchObject({ xapiCode: "NETWORK_CONTAINS_PIF" });
     await destroyNetwork(env.client, network, { owner });
     expect(env.sim.record("VLAN", vlan)).toBeUndefined();
     expect(env.sim.record("PIF", vlanRecord.untagged_PIF)).toBeUndefined();
@@ -69,7 +69,7 @@ describe("VLAN networks", () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(XapiRecipeError);
-    expect((error as XapiRecipeError).code).toBe("VLAN_TAG_INVALID");
+    expect((error as XapiRecipeError).xapiCode).toBe("VLAN_TAG_INVALID");
     expect(String(error)).toMatch(/eth0 tag 4095.*0–4094.*removed again/s);
     expect(networkCount()).toBe(before);
   });
@@ -79,7 +79,7 @@ describe("VLAN networks", () => {
     const first = await createVlanNetwork(env.client, { name: "vlan-7", pifDevice: "eth0", vlan: 7, owner });
     const before = networkCount();
     const error = await createVlanNetwork(env.client, { name: "vlan-7-again", pifDevice: "eth0", vlan: 7, owner }).catch((e: unknown) => e);
-    expect((error as XapiRecipeError).code).toBe("PIF_VLAN_EXISTS");
+    expect((error as XapiRecipeError).xapiCode).toBe("PIF_VLAN_EXISTS");
     expect(networkCount()).toBe(before);
     expect(env.sim.record("VLAN", first.vlan)).toBeDefined();
     await destroyNetwork(env.client, first.network, { owner });

@@ -4,7 +4,7 @@ import { SEEDED, TEMPLATES } from "../../sim";
 import { ownerFor, useRecipeSim } from "./support";
 
 const GiB = 1024 ** 3;
-const wait = { deadlineMs: 20_000 };
+const wait = { deadline: 20_000 };
 const env = useRecipeSim();
 
 async function newVm(name: string, template: string = TEMPLATES.cloneReady): Promise<{ vm: string; owner: string }> {
@@ -31,7 +31,7 @@ describe("startVm / shutdownVm", () => {
     await startVm(env.client, vm, wait);
     const error = await startVm(env.client, vm, wait).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiRecipeError);
-    expect((error as XapiRecipeError).code).toBe("VM_BAD_POWER_STATE");
+    expect((error as XapiRecipeError).xapiCode).toBe("VM_BAD_POWER_STATE");
     expect(String(error)).toMatch(/^XapiRecipeError: start VM/);
     await destroyVm(env.client, vm, { owner, ...wait });
   });
@@ -39,7 +39,7 @@ describe("startVm / shutdownVm", () => {
   it("falls back to hard shutdown when the guest lacks the feature (no guest tools)", async () => {
     const { vm, owner } = await newVm("no-tools", TEMPLATES.noGuestTools);
     await startVm(env.client, vm, wait);
-    await expect(env.client.call("VM.clean_shutdown", vm)).rejects.toMatchObject({ code: "VM_LACKS_FEATURE" });
+    await expect(env.client.call("VM.clean_shutdown", vm)).rejects.toMatchObject({ xapiCode: "VM_LACKS_FEATURE" });
     expect(await shutdownVm(env.client, vm, { cleanTimeoutMs: 5_000, ...wait })).toBe("hard");
     expect(powerState(vm)).toBe("Halted");
     await destroyVm(env.client, vm, { owner, ...wait });
@@ -72,7 +72,7 @@ describe("startVm / shutdownVm", () => {
     const { vm, owner } = await newVm("abort-start");
     const controller = new AbortController();
     controller.abort(new Error("user pressed ^C"));
-    await expect(startVm(env.client, vm, { deadlineMs: 20_000, signal: controller.signal })).rejects.toThrow(/abort/i);
+    await expect(startVm(env.client, vm, { deadline: 20_000, signal: controller.signal })).rejects.toThrow(/abort/i);
     await destroyVm(env.client, vm, { owner, ...wait });
   });
 });

@@ -20,7 +20,7 @@ import { ownerFor, useRecipeSim } from "./support";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-const wait = { deadlineMs: 20_000 };
+const wait = { deadline: 20_000 };
 const env = useRecipeSim();
 
 /** Runs `body` with a fresh halted VM from the clone-ready template, destroyed afterwards. */
@@ -39,11 +39,11 @@ describe("setVcpus", () => {
   it("grows (max first) and shrinks (at_startup first)", async () => {
     await withVm("vcpus", async (vm) => {
       // The order matters: raising at_startup above max is refused.
-      await expect(env.client.call("VM.set_VCPUs_at_startup", vm, 4)).rejects.toMatchObject({ code: "INVALID_VALUE" });
+      await expect(env.client.call("VM.set_VCPUs_at_startup", vm, 4)).rejects.toMatchObject({ xapiCode: "INVALID_VALUE" });
       await setVcpus(env.client, vm, 4);
       expect(env.sim.record("VM", vm)).toMatchObject({ VCPUs_max: 4, VCPUs_at_startup: 4 });
       // …and lowering max below at_startup is refused too.
-      await expect(env.client.call("VM.set_VCPUs_max", vm, 2)).rejects.toMatchObject({ code: "INVALID_VALUE" });
+      await expect(env.client.call("VM.set_VCPUs_max", vm, 2)).rejects.toMatchObject({ xapiCode: "INVALID_VALUE" });
       await setVcpus(env.client, vm, 2);
       expect(env.sim.record("VM", vm)).toMatchObject({ VCPUs_max: 2, VCPUs_at_startup: 2 });
       await setVcpus(env.client, vm, 2);
@@ -56,7 +56,7 @@ describe("setVcpus", () => {
       await startVm(env.client, vm, wait);
       const error = await setVcpus(env.client, vm, 3).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(XapiRecipeError);
-      expect((error as XapiRecipeError).code).toBe("VM_BAD_POWER_STATE");
+      expect((error as XapiRecipeError).xapiCode).toBe("VM_BAD_POWER_STATE");
       expect(String(error)).toMatch(/only be changed while the VM is halted/);
     });
   });
@@ -83,7 +83,7 @@ describe("setMemory", () => {
       await expect(setMemory(env.client, vm, MIN_MEMORY_BYTES - 1)).rejects.toThrow(/invalid memory size/);
       // What the recipe avoids: limits out of order are a MEMORY_CONSTRAINT_VIOLATION.
       await expect(env.client.call("VM.set_memory_limits", vm, GiB, 512 * MiB, GiB, GiB)).rejects.toMatchObject({
-        code: "MEMORY_CONSTRAINT_VIOLATION",
+        xapiCode: "MEMORY_CONSTRAINT_VIOLATION",
       });
     });
   });
@@ -104,7 +104,7 @@ describe("growRootDisk", () => {
   it("surfaces SR_FULL when the SR has no room", async () => {
     await withVm("disk-full", async (vm) => {
       const error = await growRootDisk(env.client, vm, SEEDED.localSrBytes * 2).catch((e: unknown) => e);
-      expect((error as XapiRecipeError).code).toBe("SR_FULL");
+      expect((error as XapiRecipeError).xapiCode).toBe("SR_FULL");
       expect(String(error)).toMatch(/grow root disk: VDI.resize/);
     });
   });

@@ -17,7 +17,7 @@ import { ownerFor, useRecipeSim } from "./support";
 
 const GiB = 1024 ** 3;
 const env = useRecipeSim();
-const wait = { deadlineMs: 20_000 };
+const wait = { deadline: 20_000 };
 
 /** The SR each disk of a VM sits on. */
 function diskSrs(vm: string): string[] {
@@ -129,7 +129,7 @@ describe("cloneFromTemplate / provisionVm", () => {
 
     const error = await installVm(env.client, big, { name: "too-big", mode: "clone", sr: env.sr(SEEDED.localSr), owner }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiRecipeError);
-    expect((error as XapiRecipeError).code).toBe("SR_FULL");
+    expect((error as XapiRecipeError).xapiCode).toBe("SR_FULL");
     expect(String(error)).toMatch(/SR_FULL/);
     expect(String(error)).toMatch(/enough free space/);
     expect(String(error)).toMatch(/destroyed again/);

@@ -17,7 +17,7 @@ import { SEEDED, TEMPLATES } from "../../sim";
 import { ownerFor, useRecipeSim } from "./support";
 
 const GiB = 1024 ** 3;
-const wait = { deadlineMs: 20_000 };
+const wait = { deadline: 20_000 };
 // An old host without /jsonrpc: every value travels as XML-RPC, int64 as untyped strings.
 const env = useRecipeSim({ options: { jsonRpc: false }, transport: "xml-rpc" });
 

@@ -66,7 +66,7 @@ describe.each(schemes)("XapiClient over %s", (scheme) => {
     const client = await connect(transport);
     const error = await client.call("VM.get_record", "OpaqueRef:NULL").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiError);
-    expect(error).toMatchObject({ code: "HANDLE_INVALID", method: "VM.get_record" });
+    expect(error).toMatchObject({ xapiCode: "HANDLE_INVALID", method: "VM.get_record" });
     expect((error as XapiError).message).toMatch(/^HANDLE_INVALID \[.*OpaqueRef:NULL\] from VM\.get_record$/);
   });
 });
@@ -107,7 +107,7 @@ describe("XapiClient failures", () => {
     const wrong = "not-the-Secret-42";
     const error = await XapiClient.connect({ ...credentials(sim), password: wrong, transport }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiError);
-    expect(error).toMatchObject({ code: "SESSION_AUTHENTICATION_FAILED", method: "session.login_with_password" });
+    expect(error).toMatchObject({ xapiCode: "SESSION_AUTHENTICATION_FAILED", method: "session.login_with_password" });
     const shown = `${String(error)} ${JSON.stringify(error)} ${JSON.stringify((error as XapiError).params)}`;
     expect(shown).not.toContain(wrong);
     expect(shown).not.toContain(sim.password);
@@ -127,7 +127,7 @@ describe("XapiClient failures", () => {
     const client = await XapiClient.connect({ ...credentials(sim) });
     try {
       sim.faults.add({ kind: "fail", method: "VM.get_all", code: "SOMETHING_FROM_XAPI_99", params: ["a", "b"] });
-      await expect(client.call("VM.get_all")).rejects.toMatchObject({ code: "SOMETHING_FROM_XAPI_99", params: ["a", "b"] });
+      await expect(client.call("VM.get_all")).rejects.toMatchObject({ xapiCode: "SOMETHING_FROM_XAPI_99", params: ["a", "b"] });
     } finally {
       await client.close();
     }
@@ -150,9 +150,9 @@ describe("XapiClient failures", () => {
     const client = await XapiClient.connect({ ...credentials(sim) });
     try {
       sim.faults.add({ kind: "stall", method: "VM.get_all" });
-      const error = await client.callWith({ deadlineMs: 300 }, "VM.get_all").catch((e: unknown) => e);
+      const error = await client.callWith({ deadline: 300 }, "VM.get_all").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(XapiWaitError);
-      expect(error).toMatchObject({ reason: "deadline" });
+      expect(error).toMatchObject({ reason: "timeout" });
     } finally {
       await client.close();
     }
@@ -163,8 +163,8 @@ describe("XapiClient failures", () => {
     const collecting = setInterval(collectGarbage, 10);
     try {
       sim.faults.add({ kind: "stall", method: "VM.get_all" });
-      const error = await client.callWith({ deadlineMs: 300 }, "VM.get_all").catch((e: unknown) => e);
-      expect(error).toMatchObject({ reason: "deadline" });
+      const error = await client.callWith({ deadline: 300 }, "VM.get_all").catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: "timeout" });
     } finally {
       clearInterval(collecting);
       await client.close();

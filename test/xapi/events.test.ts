@@ -16,29 +16,29 @@ describe.each(["json-rpc", "xml-rpc"] as const)("events over %s", (transport) =>
   });
 
   it("waitFor sees the current state first", async () => {
-    const event = await client.waitFor([`vm/${vm}`], (e) => e.ref === vm, { deadlineMs: 10_000 });
+    const event = await client.waitFor([`vm/${vm}`], (e) => e.ref === vm, { deadline: 10_000 });
     expect(event).toMatchObject({ class: "vm", ref: vm });
     expect(typeof event.snapshot?.memory_static_max).toBe("number");
   });
 
   it("waitFor resolves on a later change made by another call", async () => {
     const label = `renamed-${transport}`;
-    const waiting = client.waitFor(["vm"], (e) => e.snapshot?.name_label === label, { deadlineMs: 10_000 });
+    const waiting = client.waitFor(["vm"], (e) => e.snapshot?.name_label === label, { deadline: 10_000 });
     await client.call("VM.set_name_label", vm, label);
     expect(await waiting).toMatchObject({ ref: vm, operation: "mod" });
   });
 
   it("waitFor ends at the deadline with XapiWaitError", async () => {
-    const error = await client.waitFor(["vm"], () => false, { deadlineMs: 300 }).catch((e: unknown) => e);
+    const error = await client.waitFor(["vm"], () => false, { deadline: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiWaitError);
-    expect(error).toMatchObject({ reason: "deadline" });
+    expect(error).toMatchObject({ reason: "timeout" });
   });
 
   it("watchEvents streams events with tokens and stops when the caller aborts", async () => {
     const abort = new AbortController();
     const seen: XapiEvent[] = [];
     const watching = (async () => {
-      for await (const event of client.watchEvents(["vm"], { deadlineMs: 30_000, signal: abort.signal })) {
+      for await (const event of client.watchEvents(["vm"], { deadline: 30_000, signal: abort.signal })) {
         seen.push(event);
         if (event.snapshot?.name_description === "last") abort.abort();
       }
@@ -53,7 +53,7 @@ describe.each(["json-rpc", "xml-rpc"] as const)("events over %s", (transport) =>
 
   it("close ends a pending wait", async () => {
     const other = await XapiClient.connect({ ...credentials(sim), transport });
-    const waiting = other.waitFor(["vm"], () => false, { deadlineMs: 60_000 }).catch((e: unknown) => e);
+    const waiting = other.waitFor(["vm"], () => false, { deadline: 60_000 }).catch((e: unknown) => e);
     await other.close();
     expect(await waiting).toBeInstanceOf(XapiWaitError);
   });

@@ -34,7 +34,7 @@ describe("XapiError", () => {
   it("says code, params and method", () => {
     const error = new XapiError("VM_BAD_POWER_STATE", ["OpaqueRef:1", "halted", "running"], "VM.start");
     expect(error.message).toBe("VM_BAD_POWER_STATE [OpaqueRef:1, halted, running] from VM.start");
-    expect(error).toMatchObject({ code: "VM_BAD_POWER_STATE", method: "VM.start" });
+    expect(error).toMatchObject({ xapiCode: "VM_BAD_POWER_STATE", method: "VM.start" });
   });
 });
 

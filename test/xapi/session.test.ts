@@ -47,7 +47,7 @@ describe.each(["json-rpc", "xml-rpc"] as const)("sessions over %s", (transport) 
     const sessionsBefore = sim.sessionCount();
     try {
       sim.faults.add({ kind: "fail", method: "VM.get_all", code: "SESSION_INVALID", params: ["OpaqueRef:x"], times: 2 });
-      await expect(client.call("VM.get_all")).rejects.toMatchObject({ code: "SESSION_INVALID", method: "VM.get_all" });
+      await expect(client.call("VM.get_all")).rejects.toMatchObject({ xapiCode: "SESSION_INVALID", method: "VM.get_all" });
       expect(client.callCount(LOGIN)).toBe(2);
       expect(client.callCount("VM.get_all")).toBe(2);
     } finally {
@@ -91,7 +91,7 @@ describe.each(["json-rpc", "xml-rpc"] as const)("sessions over %s", (transport) 
     const client = await connect();
     await client.close();
     sim.faults.add({ kind: "fail", method: LOGIN, code: "HOST_IS_SLAVE", params: [master], times: 3 });
-    await expect(connect()).rejects.toMatchObject({ code: "HOST_IS_SLAVE", params: [master] });
+    await expect(connect()).rejects.toMatchObject({ xapiCode: "HOST_IS_SLAVE", params: [master] });
     // Exactly three login attempts used the three faults up: the next connect succeeds at once.
     const next = await connect();
     expect(next.callCount(LOGIN)).toBe(1);
@@ -104,7 +104,7 @@ describe.each(["json-rpc", "xml-rpc"] as const)("sessions over %s", (transport) 
     sim.faults.add({ kind: "fail", method: LOGIN, code: "HOST_IS_SLAVE", params: [member], times: 10 });
     const error = await connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiError);
-    expect(error).toMatchObject({ code: "HOST_IS_SLAVE", method: LOGIN });
+    expect(error).toMatchObject({ xapiCode: "HOST_IS_SLAVE", method: LOGIN });
     expect(sim.sessionCount()).toBe(0);
   });
 });

@@ -44,7 +44,7 @@ describe.each(["json-rpc", "xml-rpc"] as const)("tasks over %s", (transport) => 
     sim.faults.add({ kind: "fail", method: "VM.clone", code: "SR_FULL", params: ["4294967296", "0"] });
     const error = await client.callAsync("VM.clone", template, "lua-clone-2").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiError);
-    expect(error).toMatchObject({ code: "SR_FULL", params: ["4294967296", "0"], method: "Async.VM.clone" });
+    expect(error).toMatchObject({ xapiCode: "SR_FULL", params: ["4294967296", "0"], method: "Async.VM.clone" });
     expect(tasksLeft()).toBe(0);
   });
 
@@ -53,11 +53,11 @@ describe.each(["json-rpc", "xml-rpc"] as const)("tasks over %s", (transport) => 
     const other = await XapiClient.connect({ ...credentials(sim), transport });
     try {
       const pending = client.callAsync("VM.clone", template, "lua-clone-3").catch((e: unknown) => e);
-      const event = await other.waitFor(["task"], (e) => e.snapshot?.status === "pending", { deadlineMs: 10_000 });
+      const event = await other.waitFor(["task"], (e) => e.snapshot?.status === "pending", { deadline: 10_000 });
       await other.call("task.cancel", event.ref);
       const error = await pending;
       expect(error).toBeInstanceOf(XapiError);
-      expect(error).toMatchObject({ code: "TASK_CANCELLED", method: "Async.VM.clone" });
+      expect(error).toMatchObject({ xapiCode: "TASK_CANCELLED", method: "Async.VM.clone" });
     } finally {
       await other.close();
     }
@@ -67,8 +67,8 @@ describe.each(["json-rpc", "xml-rpc"] as const)("tasks over %s", (transport) => 
   it("cancels and destroys the task when the caller aborts", async () => {
     sim.latency.set({ methods: { "VM.clone": SLOW_CLONE_MS } });
     const abort = new AbortController();
-    const pending = client.callAsyncWith({ signal: abort.signal, deadlineMs: 60_000 }, "VM.clone", template, "lua-clone-4").catch((e: unknown) => e);
-    await client.waitFor(["task"], (e) => e.snapshot?.status === "pending", { deadlineMs: 10_000 });
+    const pending = client.callAsyncWith({ signal: abort.signal, deadline: 60_000 }, "VM.clone", template, "lua-clone-4").catch((e: unknown) => e);
+    await client.waitFor(["task"], (e) => e.snapshot?.status === "pending", { deadline: 10_000 });
     abort.abort(new Error("user pressed ^C"));
     const error = await pending;
     expect(error).toBeInstanceOf(XapiWaitError);
@@ -79,9 +79,9 @@ describe.each(["json-rpc", "xml-rpc"] as const)("tasks over %s", (transport) => 
 
   it("cancels and destroys the task at the deadline", async () => {
     sim.latency.set({ methods: { "VM.clone": SLOW_CLONE_MS } });
-    const error = await client.callAsyncWith({ deadlineMs: 400 }, "VM.clone", template, "lua-clone-5").catch((e: unknown) => e);
+    const error = await client.callAsyncWith({ deadline: 400 }, "VM.clone", template, "lua-clone-5").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XapiWaitError);
-    expect(error).toMatchObject({ reason: "deadline" });
+    expect(error).toMatchObject({ reason: "timeout" });
     expect((error as Error).message).toMatch(/task OpaqueRef:.* of Async\.VM\.clone/);
     expect(tasksLeft()).toBe(0);
   });
@@ -91,7 +91,7 @@ describe.each(["json-rpc", "xml-rpc"] as const)("tasks over %s", (transport) => 
     const baselineSessions = sim.sessionCount();
     const closing = await XapiClient.connect({ ...credentials(sim), transport });
     const pending = closing.callAsync("VM.clone", template, "lua-clone-closed").catch((e: unknown) => e);
-    const event = await closing.waitFor(["task"], (e) => e.snapshot?.status === "pending", { deadlineMs: 10_000 });
+    const event = await closing.waitFor(["task"], (e) => e.snapshot?.status === "pending", { deadline: 10_000 });
     await Promise.all([closing.close(), closing.close()]);
     const error = await pending;
     expect(error).toBeInstanceOf(Error);

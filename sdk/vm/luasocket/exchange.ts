@@ -1,7 +1,7 @@
 import type { LuaVM } from "../types";
 import { luaSocketClient, luaSocketServer, peerToPeer } from "./programs";
 import { parseReport } from "./report";
-import { runTogether } from "./run-program";
+import { runTogether } from "./run-on-vms";
 
 /** Options of {@link exchangeMessages}. */
 export interface ExchangeOptions {

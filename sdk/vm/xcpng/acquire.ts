@@ -5,6 +5,7 @@
  * this instance's marker with state "creating". A finished VM — e.g. the predecessor of a
  * replacement — is never returned, nor a snapshot, nor a copy of a VM of ours.
  */
+import type { WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import {
   XapiRecipeError,
@@ -36,10 +37,8 @@ export interface AcquiredVm {
   adopted: boolean;
 }
 
-type Wait = { deadlineMs: number; signal?: AbortSignal };
-
 /** Finds or makes the VM for `spec` and marks it with `claim` (see the file comment). Deadline/signal apply to the clone/copy and provisioning tasks. */
-export async function acquireVm(client: XapiClient, spec: XcpngLuaVmSpec, claim: Required<Claim>, wait: Wait): Promise<AcquiredVm> {
+export async function acquireVm(client: XapiClient, spec: XcpngLuaVmSpec, claim: Required<Claim>, wait: WaitOptions): Promise<AcquiredVm> {
   if (spec.adopt) return adoptVm(client, spec.adopt, claim);
   const sr = spec.sr ? await refByUuidOrName(client, "SR", spec.sr) : undefined;
   const [existing, ...extra] = (await findUnfinished(client, "VM", spec.owner)).sort((a, b) => a.uuid.localeCompare(b.uuid));
@@ -60,7 +59,7 @@ async function newVmUuid(client: XapiClient, ref: string, claim: Required<Claim>
   try {
     return String(await client.call("VM.get_uuid", ref));
   } catch (error) {
-    const cleanup = await destroyVm(client, ref, { owner: claim, deadlineMs: 60_000 }).then(
+    const cleanup = await destroyVm(client, ref, { owner: claim, deadline: 60_000 }).then(
       () => "it was destroyed again",
       (cleanupError: unknown) => `destroying it failed too (${String(cleanupError)}): remove the VM owned by ${claim.owner} by hand`,
     );
@@ -68,11 +67,11 @@ async function newVmUuid(client: XapiClient, ref: string, claim: Required<Claim>
   }
 }
 
-async function finishProvisioning(client: XapiClient, vm: string, claim: Required<Claim>, options: { sr?: string } & Wait): Promise<void> {
+async function finishProvisioning(client: XapiClient, vm: string, claim: Required<Claim>, options: { sr?: string } & WaitOptions): Promise<void> {
   try {
     await provisionVm(client, vm, options);
   } catch (error) {
-    await destroyVm(client, vm, { owner: claim, deadlineMs: 60_000 }).catch(() => undefined);
+    await destroyVm(client, vm, { owner: claim, deadline: 60_000 }).catch(() => undefined);
     throw new XapiRecipeError({ step: "provision the VM an earlier attempt cloned", object: vm, hint: "it was destroyed; the next attempt clones again" }, "failed", error);
   }
 }

@@ -1,4 +1,5 @@
 /** The error of a lifecycle step that left a VM behind on purpose (so the caller keeps its id). */
+import { BioxenError } from "../../base/errors";
 import type { XcpngLuaVmState } from "./types";
 
 /**
@@ -6,8 +7,9 @@ import type { XcpngLuaVmState } from "./types";
  * Lua did not come up in time): `vmUuid` and `state` describe what exists, so a caller can
  * record it and retry. Failures that were rolled back are thrown as the underlying error.
  */
-export class XcpngLuaVmError extends Error {
+export class XcpngLuaVmError extends BioxenError {
   override readonly name = "XcpngLuaVmError";
+  readonly code = "BIOXEN_VM_KEPT" as const;
   /**
    * @param step the step that failed
    * @param vmUuid the VM that was kept

@@ -3,6 +3,7 @@
  * can only change while the VM is halted (as in xapi): a running VM is shut down for them only
  * when allowed, otherwise the change is refused with a message saying how to allow it.
  */
+import type { WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import { XapiRecipeError, findRootDisk, growRootDisk, ownerTag, setMemory, setVcpus, shutdownVm } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
@@ -44,7 +45,7 @@ export async function plannedHardwareChanges(client: XapiClient, vm: string, spe
  * caller starts it again when the spec wants it running).
  * @param allowHalt shut a running VM down when vCPUs, memory or disk must change
  */
-export async function applyHardware(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, wait: { allowHalt: boolean; deadlineMs: number; signal?: AbortSignal }): Promise<boolean> {
+export async function applyHardware(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, wait: { allowHalt: boolean } & WaitOptions): Promise<boolean> {
   const record = (await withContext({ step: "read VM", object: vm }, () => client.call("VM.get_record", vm))) as Record<string, unknown>;
   const uuid = String(record.uuid);
   if (record.name_label !== spec.name) await withContext({ step: "rename VM", object: uuid }, () => client.call("VM.set_name_label", vm, spec.name));
@@ -63,7 +64,7 @@ export async function applyHardware(client: XapiClient, vm: string, spec: XcpngL
         `the VM is ${String(record.power_state).toLowerCase()} and ${needed.join(", ")} can only change while it is halted`,
       );
     }
-    await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, deadlineMs: wait.deadlineMs, signal: wait.signal });
+    await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, deadline: wait.deadline, signal: wait.signal });
     halted = true;
   }
   if (changes.vcpus) await setVcpus(client, vm, spec.vcpus);

@@ -8,6 +8,7 @@
  * throws {@link XcpngLuaVmError} with its uuid and state, so the caller records it and the next
  * run continues from it. An adopted VM is never destroyed by a failure.
  */
+import { Deadline, type WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import { randomUUID } from "node:crypto";
 import { assertOwned, destroyOrphanVdis, destroyVm, isGone, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
@@ -51,7 +52,7 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
   const createDeadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
   const claim = { owner: spec.owner, instance: randomUUID() };
   options.onProgress?.(`VM "${spec.name}": ${spec.adopt ? `adopting ${spec.adopt}` : `finding or cloning ${spec.template}`}`);
-  const vm = await acquireVm(client, spec, claim, { deadlineMs: createDeadline, signal: options.signal });
+  const vm = await acquireVm(client, spec, claim, { deadline: Deadline.at(createDeadline), signal: options.signal });
   const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks, instance: claim.instance };
   let state: XcpngLuaVmState;
   try {
@@ -61,7 +62,7 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
     await setMarkerState(client, "VM", vm.ref, "complete");
   } catch (error) {
     if (error instanceof XcpngLuaVmError || vm.adopted) throw await kept(client, vm, error instanceof XcpngLuaVmError ? error : new XcpngLuaVmError("configure adopted VM", vm.uuid, await observeVm(client, vm.ref, carried).catch(() => assumedState(vm.uuid, spec, carried)), error));
-    const cleanup = await destroyVm(client, vm.ref, { owner: claim, cleanTimeoutMs: 10_000, deadlineMs: Date.now() + 120_000 }).then(
+    const cleanup = await destroyVm(client, vm.ref, { owner: claim, cleanTimeoutMs: 10_000, deadline: 120_000 }).then(
       () => undefined,
       (cleanupError: unknown) => cleanupError,
     );
@@ -136,7 +137,7 @@ export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owne
   }
   const deleteMs = options.deleteMs ?? DEFAULT_DELETE_MS;
   options.onProgress?.(`VM ${vmUuid}: shutting down and destroying`);
-  const result = await destroyVm(client, vm, { owner: claim, adopted: prior.adopted && !prior.instance, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadlineMs: deleteMs, signal: options.signal });
+  const result = await destroyVm(client, vm, { owner: claim, adopted: prior.adopted && !prior.instance, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadline: deleteMs, signal: options.signal });
   return result.destroyed;
 }
 
@@ -147,13 +148,13 @@ interface ConvergeOptions {
 }
 
 async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, claim: Claim, options: ConvergeOptions): Promise<void> {
-  const wait = { deadlineMs: options.deadline, signal: options.signal };
+  const wait = { deadline: Deadline.at(options.deadline), signal: options.signal };
   await applyHardware(client, vm, spec, { allowHalt: options.allowHalt || spec.powerState === "halted", ...wait });
   await syncNics(client, vm, spec, claim);
   await applyPowerState(client, vm, spec.powerState, wait);
 }
 
-async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: { deadlineMs: number; signal?: AbortSignal }): Promise<void> {
+async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: WaitOptions): Promise<void> {
   const current = String(await withContext({ step: "read power state", object: vm }, () => client.call("VM.get_power_state", vm)));
   if (wanted === "halted") {
     if (current !== "Halted") await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, ...wait });

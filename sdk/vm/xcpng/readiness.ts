@@ -7,7 +7,8 @@
  */
 import type { XapiClient } from "../../xapi";
 import { LuaRunner, type LuaVersionInfo } from "../../lua";
-import { timeoutSignal } from "../../target/timeout-signal";
+import { Deadline, Wait, withDeadline, type WaitOptions } from "../../base/deadline";
+import { WaitError, type WaitEnd } from "../../base/errors";
 import { sshTarget, type HostKeyPolicy, type SshTarget } from "../../ssh";
 import { XapiRecipeError, waitForGuestAddresses } from "../../xapi/recipes";
 import type { XcpngLuaVmSpec } from "./types";
@@ -39,16 +40,17 @@ export async function waitUntilReady(client: XapiClient, vm: string, vmUuid: str
   const devices = spec.networks.map((_, i) => String(i));
   const expectedCidr = Object.fromEntries(spec.networks.flatMap((n, i) => (n.expectedCidr ? [[String(i), n.expectedCidr]] : [])));
   options.onProgress?.(`VM ${vmUuid}: waiting for guest addresses on device ${devices.join(", ")}`);
-  const addresses = await waitForGuestAddresses(client, vm, { devices, expectedCidr, deadlineMs: options.deadline, signal: options.signal });
+  const addresses = await waitForGuestAddresses(client, vm, { devices, expectedCidr, deadline: Deadline.at(options.deadline), signal: options.signal });
   const target = guestTarget(vmUuid, addresses["0"]!, spec, options);
   options.onProgress?.(`VM ${vmUuid}: waiting for SSH on ${addresses["0"]}:${spec.ssh.port}`);
-  const hostKeyFingerprint = await withDeadline(target.hostKeyFingerprint(), options, `SSH on ${target.description}`);
+  const hostKeyFingerprint = await withDeadline(readyWait(options), `SSH on ${target.description}`, () => target.hostKeyFingerprint(), readyError);
   if (!options.recordedHostKey && !spec.ssh.hostKeyFingerprint) {
     await client.call("VM.remove_from_other_config", vm, HOST_KEY_MARKER);
     await client.call("VM.add_to_other_config", vm, HOST_KEY_MARKER, hostKeyFingerprint);
   }
-  const signal = timeoutSignal(Math.max(1, options.deadline - Date.now()), options.signal);
-  const lua = await new LuaRunner(target, spec.luaInterpreter ? { interpreter: spec.luaInterpreter } : {}).version({ signal });
+  const runner = new LuaRunner(target, spec.luaInterpreter ? { interpreter: spec.luaInterpreter } : {});
+  const luaWait = new Wait(readyWait(options), `Lua on ${target.description}`);
+  const lua = await runner.version({ signal: luaWait.signal }).finally(() => luaWait.done());
   options.onProgress?.(`VM ${vmUuid}: ${lua.interpreter} ${lua.version} ready`);
   return { addresses, hostKeyFingerprint, lua };
 }
@@ -71,20 +73,15 @@ function guestTarget(vmUuid: string, address: string, spec: XcpngLuaVmSpec, opti
     username: spec.ssh.user,
     privateKey: spec.ssh.privateKey,
     hostKey: hostKeyPolicy(vmUuid, spec, options.recordedHostKey, options.mayTrustOnFirstUse),
-    dialDeadlineMs: Math.max(1, options.deadline - Date.now()),
+    dialTimeoutMs: Math.max(1, options.deadline - Date.now()),
   });
 }
 
-function withDeadline<T>(promise: Promise<T>, options: ReadyOptions, what: string): Promise<T> {
-  const remaining = Math.max(1, options.deadline - Date.now());
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not answer within the ready timeout`)), remaining);
-    timer.unref();
-    const onAbort = () => reject(options.signal?.reason ?? new Error(`${what}: aborted`));
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-    });
-  });
+function readyWait(options: ReadyOptions): WaitOptions {
+  return { deadline: Deadline.at(Math.max(options.deadline, Date.now() + 1)), signal: options.signal };
+}
+
+function readyError(what: string, reason: WaitEnd, waitedMs: number, cause?: unknown): WaitError {
+  const message = reason === "timeout" ? `${what} did not answer within the ready timeout` : `${what}: aborted`;
+  return new WaitError(what, reason, waitedMs, { cause, message });
 }

@@ -7,12 +7,12 @@ import type { XapiCallOptions, XapiClient } from "../client";
 /** An XAPI connection with a logged-in session (an `XapiClient`). */
 export type RecipeClient = Pick<XapiClient, "call" | "callWith" | "callAsync" | "callAsyncWith" | "watchEvents">;
 
-export type { WaitOptions } from "../deadline";
+export type { WaitOptions } from "../../base/deadline";
 export type { XapiCallOptions } from "../client";
 
 /** The deadline and signal part of options that also hold other things. */
 export function taskWait(options: XapiCallOptions): XapiCallOptions {
-  return { deadlineMs: options.deadlineMs, signal: options.signal };
+  return { deadline: options.deadline, signal: options.signal };
 }
 
 /** A reference that means "no object" in XAPI. */

@@ -1,4 +1,5 @@
 /** Errors raised by the recipes, and helpers to read the XAPI error underneath. */
+import { BioxenError, isAbort } from "../../base/errors";
 
 /** What a recipe was doing when it failed. */
 export interface RecipeErrorContext {
@@ -14,16 +15,17 @@ export interface RecipeErrorContext {
 
 /**
  * A recipe failure: says the step, the object and what to do; the XAPI error (or whatever
- * failed underneath) is kept as `cause`, and its code is copied to `code` when there is one.
+ * failed underneath) is kept as `cause`, and its XAPI code is copied to `xapiCode` when there is one.
  */
-export class XapiRecipeError extends Error {
+export class XapiRecipeError extends BioxenError {
   override readonly name = "XapiRecipeError";
+  readonly code = "BIOXEN_XAPI_RECIPE" as const;
   /** The step that failed. */
   readonly step: string;
   /** The object concerned, if any. */
   readonly object: string | undefined;
   /** The XAPI error code of the cause, e.g. "SR_FULL", if the cause was an XAPI error. */
-  readonly code: string | undefined;
+  readonly xapiCode: string | undefined;
   /** The XAPI error parameters of the cause. */
   readonly params: readonly string[];
 
@@ -39,15 +41,15 @@ export class XapiRecipeError extends Error {
     super(`${where}: ${detail}${causeText}${hint}`, cause === undefined ? undefined : { cause });
     this.step = context.step;
     this.object = context.object;
-    this.code = xapiErrorCode(cause);
+    this.xapiCode = xapiErrorCode(cause);
     this.params = xapiErrorParams(cause);
   }
 }
 
-/** The XAPI error code carried by an error (`code` of an XapiError, or a recipe error's code). */
+/** The XAPI error code carried by an error (`xapiCode` of an XapiError or of a recipe error). */
 export function xapiErrorCode(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
+  const code = (error as { xapiCode?: unknown }).xapiCode;
   return typeof code === "string" ? code : undefined;
 }
 
@@ -83,15 +85,9 @@ export async function withContext<T>(context: RecipeErrorContext, action: () => 
   try {
     return await action();
   } catch (error) {
-    if (error instanceof XapiRecipeError || isAbortError(error)) throw error;
+    if (error instanceof XapiRecipeError || isAbort(error)) throw error;
     throw new XapiRecipeError(context, "failed", error);
   }
-}
-
-/** True for a cancelled wait: an AbortError, or the client's XapiWaitError with reason "aborted". */
-export function isAbortError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return error.name === "AbortError" || (error.name === "XapiWaitError" && (error as { reason?: unknown }).reason === "aborted");
 }
 
 function describeCause(cause: unknown): string {

@@ -3,10 +3,11 @@
  * and, once it has one, its guest metrics object (never sleep-polling). The deadline error says
  * what was awaited and the likely cause.
  */
-import { Deadline } from "../deadline";
+import { Wait } from "../../base/deadline";
 import type { RecipeClient, WaitOptions } from "./client";
 import { isRealRef } from "./client";
 import { XapiRecipeError } from "./errors";
+import { xapiWaitError } from "../errors";
 import { parseCidr, pickGuestAddress, type Cidr } from "./guest-addresses";
 import { map, str } from "./records";
 
@@ -37,7 +38,7 @@ export async function waitForGuestAddresses(client: RecipeClient, vm: string, op
   const devices = options.devices ?? ["0"];
   const expected: Record<string, Cidr> = {};
   for (const [device, cidr] of Object.entries(options.expectedCidr ?? {})) expected[device] = parseCidr(cidr);
-  const deadline = new Deadline(options, `guest addresses of VM ${vm} (device ${devices.join(", ")})`);
+  const deadline = new Wait(options, `guest addresses of VM ${vm} (device ${devices.join(", ")})`, xapiWaitError);
   const state: GuestState = {};
   const addresses = (): GuestAddresses | undefined => {
     if (!state.networks) return undefined;
@@ -56,7 +57,7 @@ export async function waitForGuestAddresses(client: RecipeClient, vm: string, op
       // whose first batch reports the current state of everything watched.
       const watching = state.metrics;
       const classes = [`vm/${vm}`, ...(watching ? [`vm_guest_metrics/${watching}`] : [])];
-      for await (const event of client.watchEvents(classes, { deadlineMs: deadline.endsAt, signal: options.signal })) {
+      for await (const event of client.watchEvents(classes, { deadline: deadline.asDeadline(), signal: options.signal })) {
         applyEvent(state, vm, event);
         const found = addresses();
         if (found) return found;
@@ -67,6 +68,8 @@ export async function waitForGuestAddresses(client: RecipeClient, vm: string, op
     const timedOut = (error as { name?: string }).name === "XapiWaitError" && !options.signal?.aborted && deadline.remainingMs() === 0;
     if (!timedOut) throw error;
     throw explainTimeout(deadline, state, devices, expected, vm, error);
+  } finally {
+    deadline.done();
   }
 }
 
@@ -86,7 +89,7 @@ function applyEvent(state: GuestState, vm: string, event: { class: string; ref: 
 
 /** The deadline error: no metrics at all (guest tools?) or the addresses that were reported. */
 function explainTimeout(
-  deadline: Deadline,
+  deadline: Wait,
   state: GuestState,
   devices: string[],
   expected: Record<string, Cidr>,

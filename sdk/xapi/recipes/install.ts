@@ -19,7 +19,7 @@ export interface InstallVmOptions extends CloneOptions {
 export async function installVm(client: RecipeClient, template: string, options: InstallVmOptions): Promise<string> {
   const vm = await cloneFromTemplate(client, template, options.mode === "clone" ? { ...options, sr: undefined } : options);
   try {
-    await provisionVm(client, vm, { sr: options.sr, deadlineMs: options.deadlineMs, signal: options.signal });
+    await provisionVm(client, vm, { sr: options.sr, deadline: options.deadline, signal: options.signal });
     return vm;
   } catch (error) {
     const cleanup = await destroyNewVm(client, vm).then(

@@ -1,5 +1,5 @@
 /** Starting and shutting down VMs, with deadlines; clean shutdown falls back to hard shutdown. */
-import { Deadline } from "../deadline";
+import { Deadline } from "../../base/deadline";
 import type { RecipeClient, WaitOptions } from "./client";
 import { XapiRecipeError, hasXapiCode, withContext } from "./errors";
 
@@ -11,7 +11,7 @@ export async function startVm(client: RecipeClient, vm: string, wait: WaitOption
   );
 }
 
-/** Options for {@link shutdownVm}; `deadlineMs` covers the clean attempt and the hard fallback. */
+/** Options for {@link shutdownVm}; `deadline` covers the clean attempt and the hard fallback. */
 export interface ShutdownOptions extends WaitOptions {
   /** How long a clean shutdown may take before a hard shutdown is used instead. */
   cleanTimeoutMs: number;
@@ -27,18 +27,18 @@ export type ShutdownOutcome = "already-halted" | "clean" | "hard";
  */
 export async function shutdownVm(client: RecipeClient, vm: string, options: ShutdownOptions): Promise<ShutdownOutcome> {
   const step = "shut down VM";
-  const deadline = new Deadline(options, `VM ${vm} to shut down`);
+  const deadline = Deadline.from(options.deadline, `VM ${vm} to shut down`);
   const powerState = async () => String(await withContext({ step, object: vm }, () => client.call("VM.get_power_state", vm)));
   const initial = await powerState();
   if (initial === "Halted") return "already-halted";
   if (initial === "Running") {
     try {
       const cleanMs = Math.min(options.cleanTimeoutMs, deadline.remainingMs());
-      await client.callAsyncWith({ deadlineMs: cleanMs, signal: options.signal }, "VM.clean_shutdown", vm);
+      await client.callAsyncWith({ deadline: cleanMs, signal: options.signal }, "VM.clean_shutdown", vm);
       return "clean";
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      const timedOut = (error as { reason?: unknown }).reason === "deadline";
+      const timedOut = (error as { reason?: unknown }).reason === "timeout";
       if (!timedOut && !hasXapiCode(error, "VM_LACKS_FEATURE") && !hasXapiCode(error, "VM_BAD_POWER_STATE")) {
         throw new XapiRecipeError({ step: `${step}: clean shutdown`, object: vm }, "failed", error);
       }
@@ -46,7 +46,7 @@ export async function shutdownVm(client: RecipeClient, vm: string, options: Shut
     if ((await powerState()) === "Halted") return "clean";
   }
   try {
-    await client.callAsyncWith({ deadlineMs: Math.max(1, deadline.remainingMs()), signal: options.signal }, "VM.hard_shutdown", vm);
+    await client.callAsyncWith({ deadline: Math.max(1, deadline.remainingMs()), signal: options.signal }, "VM.hard_shutdown", vm);
   } catch (error) {
     if (hasXapiCode(error, "VM_BAD_POWER_STATE") && (await powerState()) === "Halted") return "hard";
     if (options.signal?.aborted) throw error;

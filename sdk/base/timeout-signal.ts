@@ -8,7 +8,18 @@
  * @param also another signal that aborts the returned one
  */
 export function timeoutSignal(ms: number, also?: AbortSignal): AbortSignal {
+  return timeoutController(ms, also).signal;
+}
+
+/**
+ * {@link timeoutSignal} with a way to stop its timer early: call `clear()` once the wait is over,
+ * so a long deadline does not leave a timer (and what it holds) alive after every call.
+ */
+export function timeoutController(ms: number, also?: AbortSignal): { signal: AbortSignal; clear(): void } {
   const controller = new AbortController();
-  setTimeout(() => controller.abort(new DOMException(`The operation timed out after ${ms} ms`, "TimeoutError")), ms).unref();
-  return also ? AbortSignal.any([controller.signal, also]) : controller.signal;
+  const timer = setTimeout(() => controller.abort(new DOMException(`The operation timed out after ${ms} ms`, "TimeoutError")), ms).unref();
+  return {
+    signal: also ? AbortSignal.any([controller.signal, also]) : controller.signal,
+    clear: () => clearTimeout(timer),
+  };
 }

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { timeoutSignal } from "../../sdk/target/timeout-signal";
+import { timeoutSignal } from "../../sdk/base/timeout-signal";
 
 /** Node's `gc()`, made available at run time: the signal must fire although nothing else holds its timer's state. */
 setFlagsFromString("--expose-gc");

@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { LuaRunner } from "../lua";
-import { LuaRocks, validateLuaVersion, type RockTree } from "../rocks";
-import { sshTarget } from "../ssh";
-import { XapiClient, type XapiConnectOptions } from "../xapi";
-import { treeLuaPathEnv } from "./lua-paths";
-import { scopedTarget } from "./scoped-target";
-import type { LuaVM } from "./types";
-import { RunnerVm } from "./vm-base";
-import { validateVmId } from "./vm-id";
-import { destroyXcpngLuaVm, ensureXcpngLuaVm, XcpngLuaVmError, type XcpngLuaVmSpec, type XcpngNicSpec } from "./xcpng";
+import { LuaRunner } from "../../lua";
+import { LuaRocks, validateLuaVersion, type RockTree } from "../../rocks";
+import { sshTarget } from "../../ssh";
+import { XapiClient, type XapiConnectOptions } from "../../xapi";
+import { treeLuaPathEnv } from "../lua-paths";
+import { scopedTarget } from "../scoped-target";
+import type { LuaVM } from "../types";
+import { RunnerVm } from "../vm-base";
+import { validateVmId } from "../vm-id";
+import { destroyXcpngLuaVm, ensureXcpngLuaVm } from "./lifecycle";
+import { XcpngLuaVmError } from "./errors";
+import type { XcpngLuaVmSpec, XcpngNicSpec } from "./types";
 
 /** How an XCP-ng VM reaches the pool: login options (a client per VM), or a connected client to share. */
 export type XcpngConnection = Omit<XapiConnectOptions, "signal"> | { client: XapiClient };
