@@ -69,12 +69,16 @@ async function main(): Promise<void> {
       HOST_KEY: String(vm.outputs.hostKeyFingerprint),
       POOL_UUID: await poolUuid(sim.url, sim.username, sim.password),
       TREE: tree,
-      USER: env.user,
+      GUEST_ROOT: String(byName("seq").outputs.treePath).split(`/${vm.id}/`)[0]!,
+      PROGRAM_DIR: program.dir,
     };
     let text = JSON.stringify(engine.state, null, 2);
     for (const [name, value] of Object.entries(placeholders).sort(([, a], [, b]) => b.length - a.length)) {
       text = text.split(JSON.stringify(value).slice(1, -1)).join(`<<${name}>>`);
     }
+    // The user name is short ("root"): only whole values and the ssh:// id, not parts of keys.
+    text = text.split(JSON.stringify(env.user)).join('"<<USER>>"').split(`ssh://${env.user}@`).join("ssh://<<USER>>@");
+    placeholders.USER = env.user;
     const out = join(ROOT, "test", "fixtures", "state", `${VERSION}.json`);
     writeFileSync(out, `${JSON.stringify({ version: VERSION, placeholders: Object.keys(placeholders), state: JSON.parse(text) }, null, 2)}\n`);
     console.log(`wrote ${out}`);
