@@ -56,7 +56,7 @@ export async function installPackedProject(): Promise<PackedProject> {
     const dir = join(root, "project");
     mkdirSync(dir);
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "packed-user", version: "1.0.0", private: true }, null, 2));
-    await runIn(dir, "npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(root, info!.filename)], 300_000);
+    await runIn(dir, "npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(root, info!.filename)], 540_000);
     return { dir, packedFiles: info!.files.map((f) => f.path), remove: () => rmSync(root, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(root, { recursive: true, force: true });

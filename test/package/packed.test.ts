@@ -25,7 +25,7 @@ let rocks: RocksServer;
 
 beforeAll(async () => {
   [project, rocks] = await Promise.all([installPackedProject(), startRocksServer({ rocks: ["alpha"] })]);
-}, 360_000);
+}, 600_000);
 
 afterAll(async () => {
   project?.remove();
