@@ -1,0 +1,107 @@
+/**
+ * Writes test/fixtures/state/<version>.json: the engine state that THIS checkout's resources
+ * (XcpngLuaVM, LuaPackage, VmNetwork, LocalLua) leave after one `up` against the simulator,
+ * `__provider` included as the engine stores it. Run once per release, before the release:
+ *   npm run build && npx tsx test/compat/generate-state-fixture.ts
+ * Values that name this run's world (URLs, uuids, keys, addresses, temp paths) become
+ * placeholders `<<NAME>>`, listed in the file; everything else is the state byte for byte.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { join, resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { LocalLua } from "../../provider/local-lua";
+import { LuaPackage } from "../../provider/lua-package";
+import { VmNetwork } from "../../provider/vm-network";
+import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
+import { XapiClient } from "../../sdk/xapi";
+import { SEEDED, TEMPLATES, startSimulator } from "../../sim";
+import { Engine, createProgramDir } from "../support/engine";
+import { startRocksServer } from "../support/rocks-server";
+import { generateClientKeyPair } from "../support/client-key";
+
+const ROOT = resolve(__dirname, "../..");
+const VERSION = (require(join(ROOT, "package.json")) as { version: string }).version;
+
+async function main(): Promise<void> {
+  // Not test/support/sim (it imports vitest): the same simulator set-up, by hand.
+  const keys = generateClientKeyPair();
+  const sshPort = 2222;
+  const sim = await startSimulator({ slaveHost: false, latency: { scale: 0 }, guest: { authorizedKeys: [keys.public], bootDelayMs: 100, sshPort, addressBase: "127.89" } });
+  const env = { sim, keys: { private: keys.private }, user: userInfo().username, sshPort };
+  const rocks = await startRocksServer({ rocks: ["alpha"] });
+  const program = createProgramDir({ "bioxen-luavm": ROOT });
+  const tree = mkdtempSync(join(tmpdir(), "bioxen-fixture-tree-"));
+  const engine = new Engine({
+    project: "compat",
+    stack: "dev",
+    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": env.sim.password },
+    secretConfigKeys: ["bioxen:xapiPassword"],
+    programDir: program.dir,
+  });
+  try {
+    await engine.up(() => {
+      const vm = new XcpngLuaVM("worker", {
+        template: TEMPLATES.cloneReady,
+        vcpus: 1,
+        memoryMiB: 512,
+        networks: [{ network: SEEDED.managementNetwork }],
+        ssh: { user: env.user, port: env.sshPort, privateKey: pulumi.secret(env.keys.private) },
+        luaInterpreter: "lua5.4",
+      });
+      new LuaPackage("seq", { target: vm.sshTarget, name: "alpha", version: "1.0-1", servers: [rocks.url] });
+      new VmNetwork("lab", { name: "lab", attach: [{ vmUuid: vm.id }] });
+      new LocalLua("local", { interpreter: "lua5.4", tree });
+    });
+    const byName = (name: string) => engine.state.find((r) => r.urn.endsWith(`::${name}`))!;
+    const vm = byName("worker");
+    const net = byName("lab");
+    const attachments = net.outputs.attachments as Array<{ vifUuid: string; address: string }>;
+    const placeholders: Record<string, string> = {
+      XAPI_URL: env.sim.url,
+      ROCKS_URL: rocks.url,
+      PRIVATE_KEY: env.keys.private,
+      VM_UUID: vm.id,
+      NETWORK_UUID: net.id,
+      VIF_UUID: attachments[0]!.vifUuid,
+      VIF_ADDRESS: attachments[0]!.address,
+      VM_ADDRESS: String(vm.outputs.ipAddress),
+      HOST_KEY: String(vm.outputs.hostKeyFingerprint),
+      POOL_UUID: await poolUuid(sim.url, sim.username, sim.password),
+      TREE: tree,
+      GUEST_ROOT: String(byName("seq").outputs.treePath).split(`/${vm.id}/`)[0]!,
+      PROGRAM_DIR: program.dir,
+    };
+    let text = JSON.stringify(engine.state, null, 2);
+    for (const [name, value] of Object.entries(placeholders).sort(([, a], [, b]) => b.length - a.length)) {
+      text = text.split(JSON.stringify(value).slice(1, -1)).join(`<<${name}>>`);
+    }
+    // The user name is short ("root"): only whole values and the ssh:// id, not parts of keys.
+    text = text.split(JSON.stringify(env.user)).join('"<<USER>>"').split(`ssh://${env.user}@`).join("ssh://<<USER>>@");
+    placeholders.USER = env.user;
+    const out = join(ROOT, "test", "fixtures", "state", `${VERSION}.json`);
+    writeFileSync(out, `${JSON.stringify({ version: VERSION, placeholders: Object.keys(placeholders), state: JSON.parse(text) }, null, 2)}\n`);
+    console.log(`wrote ${out}`);
+    await engine.destroy();
+  } finally {
+    program.remove();
+    rmSync(tree, { recursive: true, force: true });
+    await rocks.stop();
+    await sim.stop();
+  }
+}
+
+async function poolUuid(url: string, username: string, password: string): Promise<string> {
+  const client = await XapiClient.connect({ url, username, password, timeoutMs: 20_000 });
+  try {
+    const [pool] = (await client.call("pool.get_all")) as string[];
+    return String(await client.call("pool.get_uuid", pool!));
+  } finally {
+    await client.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
