@@ -18,8 +18,8 @@ import { sshTargetOptions } from "../../test/support/ssh-target";
 import { compareInRounds, msPerOp, type Comparison } from "./rounds";
 
 const run = promisify(execFile);
-const ROUNDS = 7;
-const EXECS_PER_ROUND = 20;
+const ROUNDS = 5;
+const EXECS_PER_ROUND = 15;
 
 /** Runs the SSH comparisons on a fresh sshd and stops everything it started. */
 export async function compareSsh(): Promise<Comparison[]> {
