@@ -9,10 +9,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import type { Comparison } from "./rounds";
+import { compareRocks } from "./rocks";
 import { compareSsh } from "./ssh";
 
 const GROUPS: Record<string, () => Promise<Comparison[]>> = {
   ssh: compareSsh,
+  rocks: compareRocks,
 };
 
 async function main(): Promise<void> {
