@@ -11,9 +11,11 @@ import { join } from "node:path";
 import type { Comparison } from "./rounds";
 import { compareRocks } from "./rocks";
 import { compareSsh } from "./ssh";
+import { compareXapi } from "./xapi";
 
 const GROUPS: Record<string, () => Promise<Comparison[]>> = {
   ssh: compareSsh,
+  xapi: compareXapi,
   rocks: compareRocks,
 };
 

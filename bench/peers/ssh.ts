@@ -19,7 +19,7 @@ import { compareInRounds, msPerOp, type Comparison } from "./rounds";
 
 const run = promisify(execFile);
 const ROUNDS = 5;
-const EXECS_PER_ROUND = 15;
+const EXECS_PER_ROUND = 12;
 
 /** Runs the SSH comparisons on a fresh sshd and stops everything it started. */
 export async function compareSsh(): Promise<Comparison[]> {
