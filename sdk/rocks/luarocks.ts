@@ -5,6 +5,8 @@ import { WaitError } from "../base/errors";
 import { KeyedSemaphore } from "../base/semaphore";
 import { LuaRocksError, RockInputError } from "./errors";
 import { runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from "./invocation";
+import { versionsOnDisk } from "./disk-versions";
+import { installedVersionReported, removedVersionsReported, reportsNotInstalled } from "./outcome";
 import { parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
 import { resolveTreeRoot, type RockTree } from "./tree";
 import { compareVersions, highestVersion, satisfiesConstraint, versionsEqual } from "./versions";
@@ -68,8 +70,9 @@ const DEFAULT_TIMEOUT_MS = 300_000;
 const treeLocks = new KeyedSemaphore(() => 1);
 
 /**
- * LuaRocks on a {@link Target}. Every input is validated before any command runs; success is
- * decided by exit codes and then checked against `luarocks list`. Operations on one tree are
+ * LuaRocks on a {@link Target}. Every input is validated before any command runs; the outcome of
+ * an install or remove is read from that one luarocks run's exit code and output, and checked
+ * against `luarocks list` only when the output does not say. Operations on one tree are
  * serialized twice: in this process, and on the target with `flock <tree>/.bioxen-luarocks.lock`
  * (so other processes and other connections to the same machine cannot corrupt the manifest).
  */
@@ -78,6 +81,7 @@ export class LuaRocks {
   private readonly tree: RockTree;
   private readonly timeoutMs: number;
   private root?: Promise<string>;
+  private rocksSubdir?: Promise<string>;
 
   constructor(
     readonly target: Target,
@@ -116,10 +120,9 @@ export class LuaRocks {
     const wanted = versionRequest(options);
     return this.locked("install", options, async (call) => {
       const version = wanted.terms ? await this.pick(name, wanted.terms, call) : wanted.exact;
-      await this.run(call, "install", name, ["install", "--deps-mode", "one", name, ...(version ? [version] : [])], true);
-      const versions = await this.versionsOf(name, call);
-      const installed = version ? versions.find((v) => versionsEqual(v, version)) : highestVersion(versions);
-      if (!installed) throw this.contradiction("install", name, `luarocks exited 0 but ${name} ${version ?? ""} is not listed in the tree`);
+      const { stdout } = await this.run(call, "install", name, ["install", "--deps-mode", "one", name, ...(version ? [version] : [])], true);
+      const installed = installedVersionReported(stdout, name) ?? (await this.listedAfterInstall(name, version, call));
+      if (version && !versionsEqual(installed, version)) throw this.contradiction("install", name, `asked for ${version}, luarocks installed ${installed}`);
       return { name, version: installed };
     });
   }
@@ -146,16 +149,7 @@ export class LuaRocks {
   async remove(name: string, options: RemoveOptions = {}): Promise<string[]> {
     validateRockName(name);
     if (options.version !== undefined) validateRockVersion(options.version);
-    return this.locked("remove", options, async (call) => {
-      const installed = await this.versionsOf(name, call);
-      const doomed = options.version === undefined ? installed : installed.filter((v) => versionsEqual(v, options.version!));
-      const flags = options.force ? ["--force"] : [];
-      for (const version of doomed) await this.run(call, "remove", name, ["remove", ...flags, name, version], false);
-      const left = await this.versionsOf(name, call);
-      const stuck = doomed.filter((v) => left.includes(v));
-      if (stuck.length > 0) throw this.contradiction("remove", name, `luarocks exited 0 but ${stuck.join(", ")} still listed`);
-      return doomed;
-    });
+    return this.locked("remove", options, (call) => this.removeIn(call, "remove", name, options.version, options.force ?? false));
   }
 
   /** Every rock version installed in the tree (`luarocks list --porcelain`). */
@@ -190,24 +184,84 @@ export class LuaRocks {
     if (direction === "downgrade" && !wanted.exact && !wanted.terms) {
       throw new RockInputError("version", undefined, "downgrade needs a version or a constraint");
     }
-    const terms = wanted.terms ?? (wanted.exact ? [{ op: "==" as const, version: wanted.exact }] : []);
     return this.locked(direction, options, async (call) => {
-      const version = await this.pick(name, terms, call);
-      const current = highestVersion(await this.versionsOf(name, call));
+      // An exact version needs no search: luarocks install itself reports a version it cannot find.
+      const version = wanted.exact ?? (await this.pick(name, wanted.terms ?? [], call));
+      const before = await this.installedVersions(name, call);
+      const current = highestVersion(before);
       const wrongWay = current !== undefined && compareVersions(version, current) * (direction === "upgrade" ? 1 : -1) < 0;
       if (wrongWay) {
         throw new RockInputError("version", version, `${direction} of ${name} from ${current} would go the other way; use ${direction === "upgrade" ? "downgrade" : "upgrade"}`);
       }
-      await this.run(call, direction, name, ["install", "--deps-mode", "one", name, version], true);
-      for (const other of (await this.versionsOf(name, call)).filter((v) => v !== version)) {
-        await this.run(call, direction, name, ["remove", name, other], false);
-      }
-      const left = await this.versionsOf(name, call);
-      if (left.length !== 1 || left[0] !== version) {
-        throw this.contradiction(direction, name, `expected only ${version} installed, found [${left.join(", ")}]`);
-      }
-      return { name, version };
+      const { stdout } = await this.run(call, direction, name, ["install", "--deps-mode", "one", name, version], true);
+      const installed = installedVersionReported(stdout, name);
+      if (installed !== undefined && !versionsEqual(installed, version)) throw this.contradiction(direction, name, `asked for ${version}, luarocks installed ${installed}`);
+      // luarocks removes the other versions itself unless configured to keep them.
+      const replaced = removedVersionsReported(stdout, name) ?? [];
+      const kept = installed === undefined ? undefined : before.filter((v) => v !== installed && !replaced.includes(v));
+      for (const other of kept ?? []) await this.removeIn(call, direction, name, other, false);
+      if (installed !== undefined && kept !== undefined) return { name, version: installed };
+      return { name, version: await this.onlyVersionListed(direction, name, version, call) };
     });
+  }
+
+  /**
+   * Runs one `luarocks remove` of `name` (every version, or `version`) and returns the versions it
+   * removed, from its own output; [] when none was installed.
+   */
+  private async removeIn(call: LuaRocksCall, operation: string, name: string, version: string | undefined, force: boolean): Promise<string[]> {
+    const args = ["remove", ...(force ? ["--force"] : []), name, ...(version === undefined ? [] : [version])];
+    let stdout: string;
+    try {
+      ({ stdout } = await this.run(call, operation, name, args, false));
+    } catch (error) {
+      if (error instanceof LuaRocksError && error.exitCode === 1 && reportsNotInstalled(error.stderrTail, name)) return [];
+      throw error;
+    }
+    const removed = removedVersionsReported(stdout, name);
+    if (removed) return removed;
+    const left = (await this.versionsOf(name, call)).filter((v) => version === undefined || versionsEqual(v, version));
+    if (left.length > 0) throw this.contradiction(operation, name, `luarocks exited 0 but ${left.join(", ")} still listed`);
+    return version === undefined ? [] : [version];
+  }
+
+  /** After an install whose output did not name the version: the one `luarocks list` shows. */
+  private async listedAfterInstall(name: string, version: string | undefined, call: LuaRocksCall): Promise<string> {
+    const versions = await this.versionsOf(name, call);
+    const installed = version ? versions.find((v) => versionsEqual(v, version)) : highestVersion(versions);
+    if (!installed) throw this.contradiction("install", name, `luarocks exited 0 but ${name} ${version ?? ""} is not listed in the tree`);
+    return installed;
+  }
+
+  /** After a move whose output was unclear: removes what luarocks kept and checks exactly `version` is left. */
+  private async onlyVersionListed(direction: string, name: string, version: string, call: LuaRocksCall): Promise<string> {
+    for (const other of (await this.versionsOf(name, call)).filter((v) => !versionsEqual(v, version))) {
+      await this.removeIn(call, direction, name, other, false);
+    }
+    const left = await this.versionsOf(name, call);
+    if (left.length !== 1 || !versionsEqual(left[0], version)) {
+      throw this.contradiction(direction, name, `expected only ${version} installed, found [${left.join(", ")}]`);
+    }
+    return left[0];
+  }
+
+  /** The installed versions of `name`: from the tree's directory when it can be read, else `luarocks list`. */
+  private async installedVersions(name: string, call: LuaRocksCall): Promise<string[]> {
+    const onDisk = await versionsOnDisk(this.setup, call.tree!, await this.rocksDir(call), name, call.deadline, call.signal);
+    return onDisk ?? this.versionsOf(name, call);
+  }
+
+  /** The tree's per-Lua-version rocks directory: fixed by luaVersion, else asked of luarocks once. */
+  private rocksDir(call: LuaRocksCall): Promise<string> {
+    if (this.setup.luaVersion) return Promise.resolve(`lib/luarocks/rocks-${this.setup.luaVersion}`);
+    this.rocksSubdir ??= this.run({ ...call, tree: undefined }, "config", "", ["config", "rocks_subdir"], false).then(
+      (result) => result.stdout.trim(),
+      (error: unknown) => {
+        this.rocksSubdir = undefined;
+        throw error;
+      },
+    );
+    return this.rocksSubdir;
   }
 
   /** The servers' highest version of `name` satisfying `terms`; a LuaRocksError when there is none. */

@@ -160,6 +160,9 @@ function connectTcp(host: string, port: number, timeoutMs: number, spec: DialSpe
     signal?.addEventListener("abort", onAbort, { once: true });
     socket.once("connect", () => {
       settle();
+      // ssh2 sets no socket options on a socket it is handed: without this every exec waits for
+      // a delayed ACK (~40 ms) on small request/reply packets (OpenSSH sets it on both ends).
+      socket.setNoDelay(true);
       socket.removeAllListeners("error");
       resolve(socket);
     });

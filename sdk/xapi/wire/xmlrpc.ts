@@ -1,4 +1,4 @@
 /** The XML-RPC codec, client and server side, as xapi speaks it. */
 export { serializeMethodCall, serializeMethodResponse, serializeValue } from "./xmlrpc-serialize";
-export { parseMethodCall, parseMethodResponse, parseValueXml, decodeValue } from "./xmlrpc-parse";
+export { parseMethodCall, parseMethodResponse, parseValueXml } from "./xmlrpc-parse";
 export { XmlRpcParseError, XmlRpcFault } from "./errors";

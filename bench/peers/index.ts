@@ -1,0 +1,49 @@
+/**
+ * `npm run bench:peers`: bioxen-luavm against the tools users would pick instead (SSH: OpenSSH
+ * ControlMaster and a new ssh2 connection per command; XAPI: Xen Orchestra's `xen-api`; LuaRocks:
+ * raw `luarocks`), each as interleaved A/B rounds. Prints every median ratio ours/peer with its
+ * min and max and writes them to bench/results/peers.json. A benchmark, not a test: nothing is
+ * asserted. Optional arguments pick groups: ssh, xapi, rocks (default: all).
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import type { Comparison } from "./rounds";
+import { compareRocks } from "./rocks";
+import { compareSsh } from "./ssh";
+import { compareXapi } from "./xapi";
+
+const GROUPS: Record<string, () => Promise<Comparison[]>> = {
+  ssh: compareSsh,
+  xapi: compareXapi,
+  rocks: compareRocks,
+};
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(name in GROUPS));
+  if (unknown.length > 0) throw new Error(`unknown group(s) ${unknown.join(", ")}; known: ${Object.keys(GROUPS).join(", ")}`);
+  const started = new Date();
+  const loadBefore = loadavg();
+  const comparisons: Comparison[] = [];
+  for (const name of asked.length > 0 ? asked : Object.keys(GROUPS)) {
+    console.log(`--- ${name}`);
+    comparisons.push(...(await GROUPS[name]()));
+  }
+  const result = {
+    date: started.toISOString(),
+    durationS: Math.round((Date.now() - started.getTime()) / 1000),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform },
+    loadAverage1m: { before: loadBefore[0], after: loadavg()[0] },
+    comparisons,
+  };
+  const dir = join(__dirname, "..", "results");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "peers.json"), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote bench/results/peers.json (${result.durationS} s, load ${loadBefore[0].toFixed(1)} → ${loadavg()[0].toFixed(1)})`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
