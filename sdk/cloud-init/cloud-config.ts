@@ -31,7 +31,7 @@ export interface CloudConfigOptions {
   user?: string;
   /** OpenSSH public key lines allowed to log in as `user` (at least one). */
   authorizedKeys: readonly string[];
-  /** The host key sshd must present (its private half goes into `ssh_keys`; cloud-init deletes the template's keys and generates none). Without it, cloud-init generates keys and the fingerprint is not known in advance. */
+  /** The host key sshd must present (its private half goes into `ssh_keys`; cloud-init deletes the template's keys and, given `ssh_keys`, generates none). Without it, cloud-init generates keys and the fingerprint is not known in advance. */
   hostKey?: SshHostKey;
   /** cloud-init's `disable_root`: refuse root logins by key (default: true, false when `user` is root; true with `user` root is an error). */
   disableRoot?: boolean;
@@ -95,7 +95,6 @@ function hostKeyEntries(hostKey: SshHostKey | undefined): Record<string, unknown
   }
   return {
     ssh_deletekeys: true,
-    ssh_genkeytypes: [],
     ssh_keys: { ed25519_private: hostKey.revealPrivateKey(), ed25519_public: hostKey.publicKey },
   };
 }

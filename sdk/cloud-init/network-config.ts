@@ -53,8 +53,9 @@ function ethernet(nic: NicNetworkConfig, index: number): [string, Record<string,
   if (!nic.dhcp && addresses.length === 0) throw new CloudInitError(field, "needs static addresses or dhcp: true");
   if (nic.dhcp) body.dhcp4 = true;
   if (addresses.length > 0) body.addresses = addresses;
-  const routes = [gatewayRoute(nic.gateway, 4, addresses, `${field}.gateway`), gatewayRoute(nic.gateway6, 6, addresses, `${field}.gateway6`)].filter((route) => route !== undefined);
-  if (routes.length > 0) body.routes = routes;
+  // gateway4/gateway6 rather than routes: cloud-init 22.4 renders a `to: ::/0` route as ::/64.
+  if (nic.gateway !== undefined) body.gateway4 = checkGateway(nic.gateway, 4, addresses, `${field}.gateway`);
+  if (nic.gateway6 !== undefined) body.gateway6 = checkGateway(nic.gateway6, 6, addresses, `${field}.gateway6`);
   const nameservers: Record<string, string[]> = {};
   if (nic.dns !== undefined) nameservers.addresses = checkList(nic.dns, `${field}.dns`, checkIp);
   if (nic.searchDomains !== undefined) nameservers.search = checkList(nic.searchDomains, `${field}.searchDomains`, (domain, at) => checkHostname(domain, at));
@@ -78,11 +79,10 @@ function checkCidr(value: unknown, field: string): string {
   return value as string;
 }
 
-function gatewayRoute(gateway: unknown, family: 4 | 6, addresses: string[], field: string): { to: string; via: string } | undefined {
-  if (gateway === undefined) return undefined;
+function checkGateway(gateway: unknown, family: 4 | 6, addresses: string[], field: string): string {
   if (typeof gateway !== "string" || isIP(gateway) !== family) throw new CloudInitError(field, `${JSON.stringify(gateway)} is not an IPv${family} address`);
   if (!addresses.some((address) => isIP(address.split("/")[0]) === family)) {
     throw new CloudInitError(field, `needs a static IPv${family} address in addresses to reach the gateway from`);
   }
-  return { to: family === 4 ? "0.0.0.0/0" : "::/0", via: gateway };
+  return gateway;
 }
