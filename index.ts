@@ -12,3 +12,4 @@ export * from "./sdk/rocks";
 export { startSimulator, type Simulator, type SimulatorOptions } from "./sim";
 export * from "./sdk/vm";
 export * from "./sdk/env";
+export * from "./sdk/cloud-init";
