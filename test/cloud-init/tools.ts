@@ -22,13 +22,13 @@ export function run(argv: string[], env: NodeJS.ProcessEnv = {}): ToolRun {
 }
 
 /** A scratch directory for one test file; `dispose()` removes it. */
-export function scratch(): { path(name: string): string; write(name: string, content: Buffer | string): string; dispose(): void } {
+export function scratch(): { path(name: string): string; write(name: string, content: Buffer | string, mode?: number): string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), "bioxen-cloud-init-"));
   return {
     path: (name) => join(dir, name),
-    write(name, content) {
+    write(name, content, mode = 0o644) {
       const file = join(dir, name);
-      writeFileSync(file, content);
+      writeFileSync(file, content, { mode });
       return file;
     },
     dispose: () => rmSync(dir, { recursive: true, force: true }),
