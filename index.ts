@@ -13,3 +13,4 @@ export * from "./sdk/lua";
 export * from "./sdk/rocks";
 export * from "./sdk/vm";
 export * from "./sdk/env";
+export * from "./sdk/cloud-init";

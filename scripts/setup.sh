@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 purpose="${1:-demo}"
 case "$purpose" in
   demo) packages=(openssh-server openssh-client lua5.4 luarocks lua-socket tar ca-certificates) ;;
-  test) packages=(openssh-server openssh-client lua5.4 liblua5.4-dev lua5.1 luarocks lua-socket tar util-linux procps ca-certificates git) ;;
+  test) packages=(openssh-server openssh-client lua5.4 liblua5.4-dev lua5.1 luarocks lua-socket tar util-linux procps ca-certificates git dosfstools mtools cloud-init) ;;
   *) echo "setup: unknown purpose '$purpose' (use demo or test)" >&2; exit 2 ;;
 esac
 
