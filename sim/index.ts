@@ -5,5 +5,5 @@ export type { FaultRule, FaultRuleInput, FaultAction } from "./ops/faults";
 export type { LatencyOptions } from "./ops/latency";
 export { DEFAULT_METHOD_LATENCY } from "./ops/latency";
 export { TEMPLATES, SEEDED } from "./seed";
-export { NO_GUEST_TOOLS_KEY } from "./methods/vm-state";
+export { NO_GUEST_TOOLS_KEY, CLOUD_INIT_KEY, NO_BAKED_KEYS_KEY } from "./methods/vm-state";
 export { createFakeGuestHost, type FakeGuestOptions } from "./guest/fake-guests";

@@ -5,7 +5,7 @@ import type { Store } from "./model/store";
 import { xapiDate } from "./model/time";
 import { createVbd, createVdi } from "./methods/disks";
 import { createVmMetrics } from "./methods/vm-copy";
-import { NO_GUEST_TOOLS_KEY } from "./methods/vm-state";
+import { CLOUD_INIT_KEY, NO_BAKED_KEYS_KEY, NO_GUEST_TOOLS_KEY } from "./methods/vm-state";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -18,6 +18,8 @@ export const TEMPLATES = {
   cloneReady: "bioxen-lua-5.4",
   /** Clone-ready but without guest tools: never reports an IP, clean_shutdown fails. */
   noGuestTools: "bioxen-lua-5.4-no-tools",
+  /** Clone-ready, runs cloud-init, no SSH key baked in: reachable only with a key a config drive injects. */
+  cloudInit: "bioxen-lua-5.4-cloud-init",
   /** Two templates carry this name, so a lookup by name is ambiguous. */
   ambiguous: "Ubuntu Jammy Jellyfish 22.04",
 } as const;
@@ -191,5 +193,6 @@ export function seedPool(store: Store, addresses: SeedAddresses): PoolRefs {
   seedTemplate(store, { name: TEMPLATES.ambiguous, memoryBytes: 2 * GiB, isDefault: false, otherConfig: { linux_template: "true", disks: provisionXml(8 * GiB) } });
   seedCloneReadyTemplate(store, TEMPLATES.cloneReady, localSr, {});
   seedCloneReadyTemplate(store, TEMPLATES.noGuestTools, localSr, { [NO_GUEST_TOOLS_KEY]: "true" });
+  seedCloneReadyTemplate(store, TEMPLATES.cloudInit, localSr, { [CLOUD_INIT_KEY]: "true", [NO_BAKED_KEYS_KEY]: "true" });
   return { pool, master: master.host, member: member.host, masterAddress: addresses.master };
 }

@@ -14,6 +14,7 @@ import { Latency } from "./ops/latency";
 import { dispatch } from "./rpc/dispatch";
 import { XapiFailure } from "./model/failure";
 import { seedPool } from "./seed";
+import { readVdiContent } from "./disk-io/vdi-content";
 import type { SimulatorOptions } from "./options";
 import { startListener, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
@@ -49,6 +50,8 @@ export interface Simulator {
   objects(className: string): Array<{ ref: string; record: XRecord }>;
   /** A copy of one record, or undefined. */
   record(className: string, ref: string): XRecord | undefined;
+  /** The bytes uploaded into a VDI (`PUT /import_raw_vdi`); empty when none (or the VDI is gone). */
+  vdiContent(vdi: string): Buffer;
   /** The ref of the object with this uuid, or undefined. */
   refOf(uuid: string): string | undefined;
   /**
@@ -64,13 +67,13 @@ function urlOf(scheme: string, host: string, port: number): string {
   return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
-async function startSlave(core: SimCore, host: string, preferredPort: number, tls: { cert: string; key: string } | undefined, jsonRpc: boolean): Promise<Listener | undefined> {
+async function startSlave(core: SimCore, host: string, preferredPort: number, tls: { cert: string; key: string } | undefined, jsonRpc: boolean, masterUrl: string): Promise<Listener | undefined> {
   const call = async () => {
     throw new XapiFailure("HOST_IS_SLAVE", [core.refs.masterAddress]);
   };
   for (const port of [preferredPort, 0]) {
     try {
-      return await startListener(core, call, { host, port, tls, jsonRpc });
+      return await startListener(core, call, { host, port, tls, jsonRpc, masterUrl });
     } catch {
       // Same port taken on that address: fall back to any port; no such address: no member.
     }
@@ -119,8 +122,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (ownsGuests) await guests.dispose();
     throw new Error(`simulator: cannot listen on ${host}:${options.port ?? 0} (${(error as Error).message}); choose another --port/--host`);
   }
-  const slave = slaveHost ? await startSlave(core, slaveHost, master.port, tls, jsonRpc) : undefined;
   const scheme = options.https ? "https" : "http";
+  const slave = slaveHost ? await startSlave(core, slaveHost, master.port, tls, jsonRpc, urlOf(scheme, advertised, master.port)) : undefined;
   let stopping: Promise<void> | undefined;
   const copy = (record: XRecord) => structuredClone(record);
 
@@ -139,6 +142,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sessionCount: () => store.all("session").length,
     objects: (className) => store.all(className).map((o) => ({ ref: o.ref, record: copy(o.record) })),
     record: (className, ref) => (store.has(className, ref) ? copy(store.get(className, ref)) : undefined),
+    vdiContent: (vdi) => Buffer.from(readVdiContent(store, vdi)),
     refOf: (uuid) => store.refOfUuid(uuid),
     reportGuestMetrics(vm, networks) {
       const ref = vm.startsWith("OpaqueRef:") ? vm : store.refByUuid("VM", vm);

@@ -3,6 +3,7 @@ import { tmpdir, userInfo } from "node:os";
 import * as path from "node:path";
 import { AddressPool } from "./address-pool";
 import { assertVmId, guestArea, type GuestArea } from "./area-layout";
+import { applyCloudInit, type CloudInitOutcome } from "./cloud-init-boot";
 import { ensureGuestHostKey } from "./guest-host-key";
 import { killGuestProcesses } from "./guest-processes";
 import { assertPlainPath, resolveGuestHostOptions, type GuestHostOptions, type ResolvedGuestHostOptions } from "./guest-host-options";
@@ -34,6 +35,8 @@ export interface SimGuestHost extends GuestHost {
   expireLeases(vmUuid: string): void;
   /** The guest's area (`<rootDir>/<vmUuid>`), which holds its HOME and rocks trees. */
   areaDir(vmUuid: string): string;
+  /** What cloud-init did at the guest's last boot (undefined: its image does not run cloud-init, or it never booted). */
+  cloudInitOutcome(vmUuid: string): CloudInitOutcome | undefined;
 }
 
 /** One address of a running guest and the sshd serving it. */
@@ -47,6 +50,11 @@ interface Guest {
   vmUuid: string;
   area: GuestArea;
   hostKey?: GeneratedKeyFiles;
+  /** Whether the image carries the guest host's authorized keys. */
+  bakedKeys: boolean;
+  /** Keys cloud-init installed (they stay on the "disk" across boots, as ~/.ssh/authorized_keys does). */
+  injectedKeys: string[];
+  cloudInit?: CloudInitOutcome;
   running: boolean;
   hasGuestTools: boolean;
   booted: boolean;
@@ -99,6 +107,11 @@ class LoopbackGuestHost implements SimGuestHost {
         throw new Error(`guest ${guest.vmUuid}: start refused, duplicate VIF devices ${devices.join(",")}`);
       }
       await prepareArea(guest.area);
+      guest.bakedKeys = spec.bakedKeys ?? true;
+      if (spec.cloudInit) {
+        guest.cloudInit = await applyCloudInit(spec.cloudInit.drives, guest.area.sshDir);
+        if (guest.cloudInit.applied) guest.injectedKeys = guest.cloudInit.authorizedKeys;
+      }
       guest.hostKey = await ensureGuestHostKey(guest.area.sshDir);
       try {
         for (const nic of spec.nics) await this.plugAddress(guest, nic);
@@ -198,6 +211,10 @@ class LoopbackGuestHost implements SimGuestHost {
     return guestArea(this.rootDir, vmUuid).root;
   }
 
+  cloudInitOutcome(vmUuid: string): CloudInitOutcome | undefined {
+    return this.guests.get(vmUuid)?.cloudInit;
+  }
+
   private hostKeyOf(vmUuid: string): GeneratedKeyFiles {
     const key = this.guests.get(vmUuid)?.hostKey;
     if (!key) throw new Error(`guest ${vmUuid} has no host key yet: it has not been started by this guest host`);
@@ -211,7 +228,7 @@ class LoopbackGuestHost implements SimGuestHost {
     let guest = this.guests.get(vmUuid);
     if (!guest) {
       const area = guestArea(this.rootDir, vmUuid);
-      guest = { vmUuid, area, running: false, hasGuestTools: false, booted: false, nics: new Map(), queue: Promise.resolve() };
+      guest = { vmUuid, area, bakedKeys: true, injectedKeys: [], running: false, hasGuestTools: false, booted: false, nics: new Map(), queue: Promise.resolve() };
       this.guests.set(vmUuid, guest);
     }
     return guest;
@@ -232,7 +249,7 @@ class LoopbackGuestHost implements SimGuestHost {
         const sshd = await startGuestSshd({
           address,
           port: this.options.sshPort,
-          authorizedKeys: this.options.authorizedKeys,
+          authorizedKeys: [...(guest.bakedKeys ? this.options.authorizedKeys : []), ...guest.injectedKeys],
           areaRoot: guest.area.root,
           hostKeyPath: guest.hostKey!.privateKeyPath,
           guestShell: this.guestShell,

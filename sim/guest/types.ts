@@ -12,6 +12,13 @@ export interface GuestBootSpec {
   nics: GuestNic[];
   /** From the template's other_config: false means "no guest tools", so metrics never appear. */
   hasGuestTools: boolean;
+  /**
+   * Set when the VM's image runs cloud-init (a template marked cloud-init-ready): the raw
+   * content of its attached non-bootable Disk VBDs, which the guest searches for a NoCloud drive.
+   */
+  cloudInit?: { drives: Buffer[] };
+  /** false when the image has no authorized keys baked in (only what cloud-init injects). Default true. */
+  bakedKeys?: boolean;
 }
 
 /**

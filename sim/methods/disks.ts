@@ -3,6 +3,7 @@ import { XapiFailure } from "../model/failure";
 import { createChild, destroyChild, type ChildLinks } from "../model/links";
 import type { XRecord } from "../model/record";
 import type { Store } from "../model/store";
+import { dropVdiContent } from "../disk-io/vdi-content";
 
 /** Bytes still free on an SR. */
 export function srFree(store: Store, sr: string): number {
@@ -53,6 +54,7 @@ export function createVdi(store: Store, fields: XRecord, thin = false): string {
 export function destroyVdi(store: Store, vdi: string): void {
   const sr = store.get("VDI", vdi).SR;
   store.destroy("VDI", vdi);
+  dropVdiContent(store, vdi);
   recountSr(store, sr);
 }
 

@@ -1,10 +1,11 @@
 /** Connects VMs to the guest layer: boots and halts guests, records the metrics they report. */
 import type { SimCore } from "../rpc/core";
-import type { GuestNic } from "../guest/types";
+import type { GuestBootSpec, GuestNic } from "../guest/types";
+import { readVdiContent } from "../disk-io/vdi-content";
 import { xapiDate } from "../model/time";
 import { XapiFailure } from "../model/failure";
 import { NULL_REF } from "../schema";
-import { hasGuestTools } from "./vm-state";
+import { hasBakedKeys, hasGuestTools, runsCloudInit } from "./vm-state";
 
 /** The VIFs of a VM that are plugged, as guest NICs. */
 export function attachedNics(core: SimCore, vmRef: string): GuestNic[] {
@@ -60,12 +61,23 @@ export function recordGuestMetrics(core: SimCore, vmRef: string, networks: Recor
 /** Boots the VM's guest; its metrics arrive later through the listener. */
 export async function bootGuest(core: SimCore, vmRef: string): Promise<void> {
   const vm = core.store.get("VM", vmRef);
-  const spec = { vmUuid: vm.uuid, nics: attachedNics(core, vmRef), hasGuestTools: hasGuestTools(vm) };
+  const spec: GuestBootSpec = { vmUuid: vm.uuid, nics: attachedNics(core, vmRef), hasGuestTools: hasGuestTools(vm), bakedKeys: hasBakedKeys(vm) };
+  if (runsCloudInit(vm)) spec.cloudInit = { drives: dataDrives(core, vmRef) };
   try {
     await core.guests.start(spec, metricsListener(core, vmRef));
   } catch (error) {
     throw new XapiFailure("INTERNAL_ERROR", [`guest of VM ${vm.uuid} failed to boot: ${(error as Error).message}`]);
   }
+}
+
+/** The content of the VM's attached, non-bootable Disk VBDs: where cloud-init looks for a seed. */
+function dataDrives(core: SimCore, vmRef: string): Buffer[] {
+  return core.store
+    .get("VM", vmRef)
+    .VBDs.map((ref: string) => core.store.get("VBD", ref))
+    .filter((vbd: Record<string, any>) => vbd.type === "Disk" && !vbd.bootable && !vbd.empty && vbd.currently_attached && core.store.has("VDI", vbd.VDI))
+    .map((vbd: Record<string, any>) => readVdiContent(core.store, vbd.VDI))
+    .filter((content: Buffer) => content.length > 0);
 }
 
 /** Halts the VM's guest and forgets its metrics (xapi drops guest metrics on halt). */

@@ -5,6 +5,7 @@ import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVdi, destroyVbd, destroyVdi, recountSr } from "./disks";
 import type { SimCore } from "../rpc/core";
+import { readVdiContent, writeVdiContent } from "../disk-io/vdi-content";
 
 const vdiSelf = { name: "self", type: T.ref("VDI") };
 
@@ -56,7 +57,9 @@ export function vdiMethods(): MethodDef[] {
       result: T.ref("VDI"),
       handler: ({ core }, ref: string, sr: string) => {
         const vdi = core.store.get("VDI", ref);
-        return createVdi(core.store, { ...vdi, uuid: undefined, SR: sr, VBDs: [], parent: NULL_REF, snapshots: [] });
+        const copy = createVdi(core.store, { ...vdi, uuid: undefined, SR: sr, VBDs: [], parent: NULL_REF, snapshots: [] });
+        writeVdiContent(core.store, copy, readVdiContent(core.store, ref));
+        return copy;
       },
     }),
   ];

@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { SimCore } from "../rpc/core";
 import type { Caller } from "./call";
+import { handleImportRawVdi, isImportRawVdi } from "../disk-io/import-raw-vdi";
 import { handleJsonRpc } from "./jsonrpc-endpoint";
 import { sendHtmlError } from "./respond";
 import { handleXmlRpc } from "./xmlrpc-endpoint";
@@ -16,6 +17,11 @@ export interface ListenerOptions {
   tls?: { cert: string; key: string };
   /** false: `/jsonrpc` falls through to XML-RPC, as on a host without JSON-RPC. */
   jsonRpc: boolean;
+  /**
+   * A pool member's listener: the master's URL, to which HTTP handlers (`PUT /import_raw_vdi`)
+   * are redirected with 302, as xapi forwards a request to a host that can see the SR.
+   */
+  masterUrl?: string;
 }
 
 /** A running listener. */
@@ -26,11 +32,15 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-function route(core: SimCore, call: Caller, jsonRpc: boolean) {
+function route(core: SimCore, call: Caller, options: ListenerOptions) {
+  const jsonRpc = options.jsonRpc;
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
-    const work =
-      req.method !== "POST"
+    const work = isImportRawVdi(req)
+      ? options.masterUrl === undefined
+        ? handleImportRawVdi(core, req, res)
+        : Promise.resolve(redirect(res, `${options.masterUrl}${req.url ?? "/"}`))
+      : req.method !== "POST"
         ? Promise.resolve(sendHtmlError(res, 404, "Not Found"))
         : jsonRpc && path === "/jsonrpc"
           ? handleJsonRpc(core, call, req, res)
@@ -42,12 +52,16 @@ function route(core: SimCore, call: Caller, jsonRpc: boolean) {
   };
 }
 
+function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location, "content-length": "0", connection: "close" }).end();
+}
+
 /**
  * Starts listening.
  * @throws the listen error (EADDRINUSE, EADDRNOTAVAIL…) when the address cannot be bound
  */
 export async function startListener(core: SimCore, call: Caller, options: ListenerOptions): Promise<Listener> {
-  const handler = route(core, call, options.jsonRpc);
+  const handler = route(core, call, options);
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 60_000;
   // event.from may legitimately block for a minute or more.

@@ -1,6 +1,6 @@
 /**
  * `PUT /import_raw_vdi` as xapi serves it, over real HTTP: the handler is mounted on a loopback
- * server of its own over a seeded simulator store (it is not yet routed by sim/server).
+ * server of its own over a seeded simulator store (the simulator routes it too: test/sim-disk-io/cloud-init-guest.test.ts).
  */
 import { createServer, type Server } from "node:http";
 import { randomBytes } from "node:crypto";

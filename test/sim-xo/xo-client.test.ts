@@ -46,6 +46,7 @@ describe.each(TRANSPORTS)("XO xen-api client over $name", ({ jsonRpc }) => {
       "Ubuntu Jammy Jellyfish 22.04",
       "Ubuntu Jammy Jellyfish 22.04",
       "bioxen-lua-5.4",
+      "bioxen-lua-5.4-cloud-init",
       "bioxen-lua-5.4-no-tools",
     ]);
     expect(labels("SR")).toEqual(expect.arrayContaining(["Local storage", "NFS shared storage"]));
