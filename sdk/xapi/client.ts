@@ -5,6 +5,7 @@ import { maskUrlCredentials } from "../base/mask-credentials";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
 import { XapiError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
+import { putBody, type UploadProgress } from "./http-put";
 import { normalizeResult } from "./normalize";
 import { assertPlainHttpIsLocal } from "./plain-http";
 import { SessionKeeper, MAX_REDIRECTS } from "./session";
@@ -35,6 +36,12 @@ export interface XapiConnectOptions {
   timeoutMs?: number;
   /** default deadline for `callAsync` tasks, in ms (default 600 000) */
   taskTimeoutMs?: number;
+}
+
+/** Options of {@link XapiClient.putToHandler}: a deadline and signal for the whole upload, and progress reports. */
+export interface XapiPutOptions extends DeadlineOptions {
+  /** called after each chunk handed to the connection */
+  onProgress?: UploadProgress;
 }
 
 /** Per-call options: a deadline (a Deadline, or milliseconds from now; default: the client's timeoutMs) and a signal. */
@@ -214,6 +221,27 @@ export class XapiClient {
         return new Error(`XapiClient was closed while waiting for task ${taskRef} of ${label}; ${fate}`, { cause: error });
       },
     };
+  }
+
+  /**
+   * PUTs `body` to one of xapi's HTTP handlers on the pool master (e.g. `/import_raw_vdi`), with
+   * `session_id` added to `query`, over this client's connection settings (TLS pin or CA);
+   * redirects to another host are followed. Returns the HTTP status: the outcome of the work is
+   * in the task passed as `task_id`, which the caller creates and waits for.
+   * @throws XapiTransportError, XapiWaitError (the session ref never appears in them)
+   */
+  async putToHandler(path: string, query: Record<string, string>, body: Buffer, options: XapiPutOptions = {}): Promise<number> {
+    if (this.closed) throw new Error(`XapiClient is closed; cannot PUT ${path}`);
+    const wait = this.deadlineFor(options, `PUT ${path}`, this.closer.signal);
+    try {
+      const session = await this.keeper.session(wait);
+      const url = new URL(path, this.poolMasterUrl);
+      url.search = new URLSearchParams({ session_id: session, ...query }).toString();
+      const reply = await putBody({ agent: this.agent, url: url.href, body, deadline: wait, onProgress: options.onProgress });
+      return reply.status;
+    } finally {
+      wait.done();
+    }
   }
 
   /**

@@ -12,7 +12,8 @@
  *   ref as result, or failure with error_info); without it, a task lives for the request only;
  * - more bytes than the VDI's virtual_size: the task fails with VDI_IO_ERROR.
  * Faults: rules for method `import_raw_vdi` apply (`fail` fails the task after the 200, `drop`
- * cuts the connection mid-body, `stall` delays before answering).
+ * cuts the connection before answering and fails the task with VDI_IO_ERROR, as a closed upload
+ * does, `stall` delays before answering).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimCore } from "../rpc/core";
@@ -58,7 +59,10 @@ export async function handleImportRawVdi(core: ImportCore, req: IncomingMessage,
       return sendHtmlError(res, refusal.status, refusal.title);
     }
     const transport = core.faults.take(IMPORT_RAW_VDI_FAULT, "transport");
-    if (transport?.kind === "drop") return void req.socket.destroy();
+    if (transport?.kind === "drop") {
+      failTask(core, task, new XapiFailure("VDI_IO_ERROR", ["the upload connection closed early"]));
+      return void req.socket.destroy();
+    }
     if (transport?.kind === "stall") await (transport.ms === undefined ? untilAborted(core.stopSignal) : sleep(transport.ms, core.stopSignal));
     const vdi = query.get("vdi") ?? createImportedVdi(core, query.get("sr")!, Number(req.headers["content-length"]));
     res.writeHead(200, { "task-id": task, "content-type": "application/octet-stream", connection: "close" });

@@ -117,10 +117,12 @@ describe("PUT /import_raw_vdi", () => {
     expect(readVdiContent(store, vdi).length).toBe(0);
   });
 
-  it("an injected drop cuts the connection without storing anything", async () => {
+  it("an injected drop cuts the connection without storing anything and fails the caller's task", async () => {
     core.faults.dropConnection("import_raw_vdi");
     const vdi = newVdi();
-    await expect(put({ session_id: session, vdi }, payload)).rejects.toThrow();
+    const task = newTask();
+    await expect(put({ session_id: session, vdi, task_id: task }, payload)).rejects.toThrow();
     expect(readVdiContent(store, vdi).length).toBe(0);
+    expect(store.get("task", task)).toMatchObject({ status: "failure", error_info: ["VDI_IO_ERROR", "the upload connection closed early"] });
   });
 });

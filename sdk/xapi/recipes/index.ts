@@ -37,3 +37,4 @@ export { pickGuestAddress, reportedAddresses, isLinkLocal, parseCidr, type Cidr 
 export { createPrivateNetwork, createVlanNetwork, destroyNetwork } from "./network";
 export type { PrivateNetworkOptions, VlanNetworkOptions, VlanNetwork, DestroyNetworkOptions } from "./network";
 export { resolveRef } from "./refs";
+export { attachConfigDrive, type AttachConfigDriveOptions, type ConfigDriveAttachment, type UploadClient } from "./config-drive";
