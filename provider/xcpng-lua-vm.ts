@@ -39,6 +39,32 @@ export interface XcpngLuaVmTimeoutsArgs {
   delete?: pulumi.Input<number>;
 }
 
+/** Per-VM identity through cloud-init (NoCloud config drive attached before the first boot). Any change replaces the VM. */
+export interface XcpngLuaVmCloudInitArgs {
+  /** the user the keys are for (default: ssh.user) */
+  user?: pulumi.Input<string>;
+  /** public key lines allowed to log in (default: the public half of the SSH private key in use) */
+  authorizedKeys?: pulumi.Input<pulumi.Input<string>[]>;
+  /** hostname (default: the VM name as a hostname) */
+  hostname?: pulumi.Input<string>;
+  /** static addresses per NIC (network-config v2): { device?, mac?, dhcp?, addresses?, gateway?, gateway6?, dns?, searchDomains? } */
+  networkConfig?: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
+  /** cloud-init disable_root (default true unless the user is root) */
+  disableRoot?: pulumi.Input<boolean>;
+  /** packages to install at first boot */
+  packages?: pulumi.Input<pulumi.Input<string>[]>;
+  /** commands to run at first boot (a shell line or an argv list each) */
+  runcmd?: pulumi.Input<pulumi.Input<string | string[]>[]>;
+  /** files to write at first boot: { path, content, permissions?, owner?, encoding?, append? } */
+  writeFiles?: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
+  /** more cloud-config keys merged in (object or YAML mapping; none may repeat a generated key or set a password) */
+  extraUserData?: pulumi.Input<Record<string, unknown> | string>;
+  /** raw user-data used whole instead (then pin ssh.hostKeyFingerprint, or hostKey "template") */
+  userData?: pulumi.Input<string>;
+  /** "generate" (default): a per-VM ed25519 host key pinned before the first boot; "template": the image's keys, trusted on first use */
+  hostKey?: pulumi.Input<"generate" | "template">;
+}
+
 /** Inputs of {@link XcpngLuaVM}. */
 export interface XcpngLuaVmArgs {
   /** per-resource XAPI connection; missing fields come from `bioxen:xapi*` config (a change of url replaces) */
@@ -73,6 +99,8 @@ export interface XcpngLuaVmArgs {
   timeouts?: pulumi.Input<XcpngLuaVmTimeoutsArgs>;
   /** uuid of an existing VM to take over instead of cloning (replace); it is destroyed on delete like any other */
   adopt?: pulumi.Input<string>;
+  /** cloud-init config drive (replace); not with adopt */
+  cloudInit?: pulumi.Input<XcpngLuaVmCloudInitArgs>;
 }
 
 /** The one provider instance of XcpngLuaVM (serialized once per program). */
@@ -106,6 +134,10 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
   declare readonly sshTarget: pulumi.Output<TargetSpec | undefined>;
   /** the VM was taken over with `adopt` */
   declare readonly adopted: pulumi.Output<boolean>;
+  /** uuid of the cloud-init config drive's VDI (destroyed with the VM) */
+  declare readonly configDriveVdiUuid: pulumi.Output<string | undefined>;
+  /** the host key generated for cloud-init: { privateKey, publicKey, fingerprint } (secret) */
+  declare readonly cloudInitHostKey: pulumi.Output<{ privateKey: string; publicKey: string; fingerprint: string } | undefined>;
 
   /**
    * @param name resource name (also the default VM name)
@@ -114,7 +146,7 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: XcpngLuaVmArgs, opts: pulumi.CustomResourceOptions = {}) {
     const owner = ownerOf(pulumi.getProject(), pulumi.getStack(), "XcpngLuaVM", name);
-    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined };
+    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined, configDriveVdiUuid: undefined, cloudInitHostKey: undefined };
     const inputs = {
       ...args,
       name: args.name ?? name,
@@ -122,6 +154,6 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
       ...(args.ssh !== undefined ? { ssh: pulumi.secret(args.ssh) } : {}),
       __owner: owner,
     };
-    super(provider, name, { ...inputs, ...outputs }, { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection", "ssh", "sshTarget"] }, "bioxen", "XcpngLuaVM");
+    super(provider, name, { ...inputs, ...outputs }, { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection", "ssh", "sshTarget", "cloudInitHostKey"] }, "bioxen", "XcpngLuaVM");
   }
 }

@@ -1,5 +1,5 @@
 /**
- * XcpngLuaVM diff: what replaces (template, cloneMode, sr, adopt, the pool URL) and what updates
+ * XcpngLuaVM diff: what replaces (template, cloneMode, sr, adopt, cloudInit, the pool URL) and what updates
  * in place (everything else but the hidden owner). Refuses, with the fix in the message, a disk
  * shrink and a vCPU/memory/disk change on a running VM without `allowRestart`.
  * Pure: no network; unknown values count as changes (in a replace key: a replace).
@@ -8,7 +8,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys, isUnknown, reveal, sameValue } from "../runtime/inputs";
 import { normalizeXcpngInputs } from "./xcpng-lua-vm-inputs";
 
-const REPLACE_KEYS = ["template", "cloneMode", "sr", "adopt"];
+/** cloudInit replaces: cloud-init applies it once per instance, at the first boot. */
+const REPLACE_KEYS = ["template", "cloneMode", "sr", "adopt", "cloudInit"];
 const UPDATE_KEYS = ["name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts"];
 const HALT_KEYS = ["vcpus", "memoryMiB", "diskGiB"];
 

@@ -9,6 +9,7 @@ import { checkConnectionInput, checkTimeouts } from "../runtime/checks";
 import type { ConnectionInput } from "../runtime/connections";
 import { compact, failure, isUnknown, normalizeTags, reveal, shown, type CheckFailure } from "../runtime/inputs";
 import { OWNER_INPUT, ownerProblem } from "../runtime/owner";
+import { cloudInitFailures, type CloudInitInput } from "./xcpng-lua-vm-cloud-init";
 
 /** Normalized inputs as stored in the state (outputs hold them too). */
 export interface XcpngLuaVmInputs {
@@ -28,6 +29,7 @@ export interface XcpngLuaVmInputs {
   allowRestart: boolean;
   timeouts?: { create?: number; ready?: number; delete?: number };
   adopt?: string;
+  cloudInit?: CloudInitInput;
   [OWNER_INPUT]: string;
 }
 
@@ -36,9 +38,9 @@ export const XCPNG_LUA_VM_DEFAULTS = { cloneMode: "clone", vcpus: 1, memoryMiB: 
 /** The timeouts this resource has (seconds). */
 export const XCPNG_TIMEOUT_KEYS = ["create", "ready", "delete"] as const;
 /** Output keys the resource class passes as undefined placeholders. */
-export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB"] as const;
+export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", "configDriveVdiUuid", "cloudInitHostKey"] as const;
 
-const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", OWNER_INPUT, "__provider"];
+const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", "cloudInit", OWNER_INPUT, "__provider"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USER = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 const MAX_NICS = 7;
@@ -99,6 +101,8 @@ export function xcpngFailures(news: Record<string, unknown>): CheckFailure[] {
   if (known("powerState") && news.powerState !== "running" && news.powerState !== "halted") f.push(failure("powerState", `must be "running" or "halted", got ${shown(news.powerState)}`));
   if (known("allowRestart") && typeof news.allowRestart !== "boolean") f.push(failure("allowRestart", `must be true or false, got ${shown(news.allowRestart)}`));
   f.push(...checkTimeouts("timeouts", news.timeouts, XCPNG_TIMEOUT_KEYS));
+  if (known("cloudInit") && known("adopt")) f.push(failure("cloudInit", "cannot be given with adopt: cloud-init runs once per instance, at its first boot"));
+  f.push(...cloudInitFailures(news.cloudInit, typeof reveal<Record<string, unknown> | undefined>(news.ssh)?.hostKeyFingerprint === "string"));
   return f;
 }
 

@@ -9,6 +9,7 @@ import { xcpngMachineId } from "../runtime/machine-id";
 import { OWNER_INPUT } from "../runtime/owner";
 import type { TargetSpec } from "../runtime/ssh-target";
 import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./xcpng-lua-vm-inputs";
+import { cloudInitOutputs, cloudInitSpecOf } from "./xcpng-lua-vm-cloud-init";
 
 /**
  * The output recording the resource instance (`bioxen:instance` of its VM's marker). Absent in
@@ -40,6 +41,7 @@ export function specOf(raw: Record<string, unknown>): XcpngLuaVmSpec {
     powerState: inputs.powerState,
     allowRestart: inputs.allowRestart,
     ...(inputs.adopt ? { adopt: inputs.adopt } : {}),
+    ...(inputs.cloudInit ? { cloudInit: cloudInitSpecOf(inputs.cloudInit) } : {}),
   };
 }
 
@@ -85,6 +87,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
     sshTarget,
     adopted: state.adopted,
     rootDiskGiB: state.diskGiB,
+    ...cloudInitOutputs(state, inputs),
     [INSTANCE_OUTPUT]: state.instance,
   });
 }

@@ -61,7 +61,8 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
     const poolUuid = await poolUuidOf(client);
     try {
       const state = await updateXcpngLuaVm(client, id, spec, priorOf(olds), lifecycleOptions(inputs));
-      return { outs: outputsOf(inputs, state, poolUuid, spec) };
+      // What only the create knew (the drive, the host key it generated) stays in the outputs.
+      return { outs: outputsOf({ ...inputs, configDriveVdiUuid: olds.configDriveVdiUuid, cloudInitHostKey: olds.cloudInitHostKey }, state, poolUuid, spec) };
     } catch (error) {
       throw keptVmError(error, inputs, poolUuid, spec);
     }

@@ -11,9 +11,10 @@
 import { Deadline, type WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import { randomUUID } from "node:crypto";
-import { assertOwned, destroyOrphanVdis, destroyVm, isGone, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
+import { XapiRecipeError, assertOwned, destroyOrphanVdis, destroyVm, isGone, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
-import { acquireVm } from "./acquire";
+import { acquireVm, type AcquiredVm } from "./acquire";
+import { attachCloudInit } from "./cloud-init";
 import { XcpngLuaVmError } from "./errors";
 import { applyHardware } from "./hardware";
 import { vmRefOf } from "./lookup";
@@ -56,6 +57,7 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
   const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks, instance: claim.instance };
   let state: XcpngLuaVmState;
   try {
+    spec = await withCloudInit(client, vm, spec, claim, carried, { deadline: Deadline.at(createDeadline), signal: options.signal }, options);
     await converge(client, vm.ref, spec, claim, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, signal: options.signal });
     const recorded = await recordedHostKey(client, vm.ref);
     state = await ready(client, vm.ref, vm.uuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse: vm.ours, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
@@ -71,6 +73,21 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
     throw await kept(client, vm, new XcpngLuaVmError(`create VM "${spec.name}" (and destroying it again: ${String(cleanup)})`, vm.uuid, state, error));
   }
   return state;
+}
+
+/**
+ * Attaches the cloud-init drive to a VM this create cloned (never to an adopted one), records
+ * it in `carried`, and returns the spec with the generated host key pinned: no trust on first use.
+ */
+async function withCloudInit(client: XapiClient, vm: AcquiredVm, spec: XcpngLuaVmSpec, claim: Claim, carried: CarriedFacts, wait: WaitOptions, options: XcpngLifecycleOptions): Promise<XcpngLuaVmSpec> {
+  if (!spec.cloudInit) return spec;
+  if (vm.adopted) throw new XapiRecipeError({ step: "cloud-init", object: vm.uuid, hint: "cloud-init runs once per instance: drop cloudInit when adopting" }, "an adopted VM gets no config drive");
+  options.onProgress?.(`VM ${vm.uuid}: attaching the cloud-init config drive`);
+  const attached = await attachCloudInit(client, vm, spec, claim, wait);
+  carried.configDriveVdiUuid = attached.configDriveVdiUuid;
+  if (!attached.hostKey) return spec;
+  carried.cloudInitHostKey = attached.hostKey;
+  return { ...spec, ssh: { ...spec.ssh, hostKeyFingerprint: spec.ssh.hostKeyFingerprint ?? attached.hostKey.fingerprint } };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface CarriedFacts {
   instance?: string;
   /** expected CIDRs by device, so the same address rule applies as when waiting */
   networks?: XcpngNicSpec[];
+  configDriveVdiUuid?: string;
+  cloudInitHostKey?: XcpngLuaVmState["cloudInitHostKey"];
 }
 
 /** A VIF of the VM. */
@@ -63,6 +65,8 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
     ...(carried.lua ? { lua: carried.lua } : {}),
     adopted: carried.adopted,
     ...(carried.instance ? { instance: carried.instance } : {}),
+    ...(carried.configDriveVdiUuid ? { configDriveVdiUuid: carried.configDriveVdiUuid } : {}),
+    ...(carried.cloudInitHostKey ? { cloudInitHostKey: carried.cloudInitHostKey } : {}),
   };
 }
 

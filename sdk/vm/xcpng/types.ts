@@ -1,5 +1,7 @@
 /** The typed spec, options and state of an XCP-ng Lua VM (shared by the provider and `createVm`). */
 import type { LuaVersionInfo } from "../../lua";
+import type { SshHostKey } from "../../cloud-init";
+import type { XcpngCloudInitSpec } from "./cloud-init";
 
 /** One VIF: the network it joins and, optionally, the CIDR its guest address must fall in. */
 export interface XcpngNicSpec {
@@ -48,6 +50,8 @@ export interface XcpngLuaVmSpec {
   allowRestart: boolean;
   /** uuid of an existing VM to take over instead of cloning */
   adopt?: string;
+  /** per-VM identity through a cloud-init config drive, attached before the first boot (created VMs only) */
+  cloudInit?: XcpngCloudInitSpec;
 }
 
 /** Deadlines (ms) and cancellation for one lifecycle call. */
@@ -89,4 +93,8 @@ export interface XcpngLuaVmState {
   adopted: boolean;
   /** the resource instance whose marker the VM carries (`bioxen:instance`); absent for a VM created by 0.1.0 */
   instance?: string;
+  /** uuid of the cloud-init config drive's VDI (destroyed with the VM) */
+  configDriveVdiUuid?: string;
+  /** the host key handed to the guest through cloud-init (secret: its private half) */
+  cloudInitHostKey?: SshHostKey;
 }

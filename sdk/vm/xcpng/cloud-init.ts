@@ -1,0 +1,91 @@
+/**
+ * A new VM's per-VM identity through cloud-init: the config drive (user-data with the login keys
+ * and, by default, an ed25519 host key generated here so its fingerprint is pinned before the VM
+ * first boots) is built, uploaded and attached while the VM is still halted.
+ */
+import { utils as sshUtils } from "ssh2";
+import { buildConfigDrive, CloudInitError, generateSshHostKey, renderCloudConfig, SshHostKey, type CloudConfigFile, type NicNetworkConfig } from "../../cloud-init";
+import type { WaitOptions } from "../../base/deadline";
+import type { XapiClient } from "../../xapi";
+import { attachConfigDrive, findRootDisk, type Claim } from "../../xapi/recipes";
+import { refByUuidOrName } from "./lookup";
+import type { XcpngLuaVmSpec } from "./types";
+
+/** What the VM's cloud-init gets (see docs/resources.md "Cloud-init"). */
+export interface XcpngCloudInitSpec {
+  /** the user the keys are for (default: `ssh.user`) */
+  user?: string;
+  /** public key lines allowed to log in (default: the public half of `ssh.privateKey`) */
+  authorizedKeys?: string[];
+  /** hostname (default: the VM name made a hostname) */
+  hostname?: string;
+  /** static network settings per NIC (`network-config` v2); none: the image's default (DHCP) */
+  networkConfig?: NicNetworkConfig[];
+  /** cloud-init `disable_root` (default: true unless the user is root) */
+  disableRoot?: boolean;
+  /** packages to install at first boot */
+  packages?: string[];
+  /** commands to run at first boot */
+  runcmd?: Array<string | string[]>;
+  /** files to write at first boot */
+  writeFiles?: CloudConfigFile[];
+  /** more cloud-config keys merged into the document (object or YAML mapping) */
+  extraUserData?: Record<string, unknown> | string;
+  /** raw user-data used whole instead of the generated document: pinning the host key is then the caller's (`ssh.hostKeyFingerprint`) */
+  userData?: string;
+  /**
+   * "generate" (default): a fresh ed25519 host key goes into `ssh_keys` and is pinned from the
+   * start; an `SshHostKey`: that key (e.g. one kept from an earlier attempt); "template": the
+   * image's own keys, trusted on first use (explicit opt-in).
+   */
+  hostKey?: "generate" | "template" | SshHostKey;
+}
+
+/** What was attached. */
+export interface AttachedCloudInit {
+  configDriveVdiUuid: string;
+  /** the host key handed to the guest (undefined with hostKey "template" or raw userData) */
+  hostKey?: SshHostKey;
+}
+
+/** Drive size: the smallest the FAT writer makes, ample for user-data. */
+const DRIVE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Builds the drive for `vm` (halted, uuid `vmUuid`) and attaches it; the VDI is marked with `claim`.
+ * @throws CloudInitError for bad cloud-init input (before anything is made), XapiRecipeError from the upload
+ */
+export async function attachCloudInit(client: XapiClient, vm: { ref: string; uuid: string }, spec: XcpngLuaVmSpec, claim: Claim, wait: WaitOptions): Promise<AttachedCloudInit> {
+  const cloudInit = spec.cloudInit!;
+  const hostKey = cloudInit.userData !== undefined || cloudInit.hostKey === "template" ? undefined : cloudInit.hostKey instanceof SshHostKey ? cloudInit.hostKey : generateSshHostKey(`bioxen-luavm ${vm.uuid}`);
+  const hostname = cloudInit.hostname ?? hostnameOf(spec.name);
+  const userData = cloudInit.userData ?? renderCloudConfig({
+    hostname,
+    user: cloudInit.user ?? spec.ssh.user,
+    authorizedKeys: cloudInit.authorizedKeys ?? [publicKeyOf(spec.ssh.privateKey)],
+    hostKey,
+    disableRoot: cloudInit.disableRoot,
+    packages: cloudInit.packages,
+    runcmd: cloudInit.runcmd,
+    writeFiles: cloudInit.writeFiles,
+    extra: cloudInit.extraUserData,
+  });
+  const drive = buildConfigDrive({ instanceId: vm.uuid, hostname, userData, networkConfig: cloudInit.networkConfig, sizeBytes: DRIVE_BYTES });
+  const sr = spec.sr ? await refByUuidOrName(client, "SR", spec.sr) : String((await findRootDisk(client, vm.ref)).vdiRecord.SR);
+  const made = await attachConfigDrive(client, vm.ref, { image: drive.image, sr, owner: claim, ...wait });
+  return { configDriveVdiUuid: made.vdiUuid, hostKey };
+}
+
+/** The public key line of a private key (the default authorized key). */
+export function publicKeyOf(privateKey: string): string {
+  const parsed = sshUtils.parseKey(privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) throw new CloudInitError("authorizedKeys", "not given, and the SSH private key cannot be read to derive it (give cloudInit.authorizedKeys)");
+  return `${key.type} ${key.getPublicSSH().toString("base64")}`;
+}
+
+/** A VM name as a hostname: lower case, runs of other characters as "-", at most 63 characters. */
+export function hostnameOf(name: string): string {
+  const host = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return host || "bioxen-vm";
+}
