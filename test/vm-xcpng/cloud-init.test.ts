@@ -1,0 +1,83 @@
+/**
+ * End to end on the simulator, through sdk/vm/xcpng: a VM of the cloud-init template (NO key
+ * baked in) gets a config drive before its first boot, is reached with the injected key, and its
+ * host key is the one generated before boot — pinned, never trusted on first use. Destroy takes
+ * the drive with it; a failure at any step of the drive's upload leaves nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeAllSshConnections } from "../../sdk/ssh";
+import { HOST_KEY_MARKER, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
+import { TEMPLATES, type FaultRuleInput } from "../../sim";
+import { generateClientKeyPair } from "../support/client-key";
+import { startTestSim } from "../support/sim";
+import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+
+let env: XcpngSim;
+const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
+/** A key no template knows: only cloud-init can let it in. */
+const injected = generateClientKeyPair();
+
+beforeAll(async () => {
+  env = await startTestSim({}, { sshGuests: { addressBase: "127.93" }, counted: [...XCPNG_COUNTED, "task"] });
+});
+
+afterAll(async () => {
+  await closeAllSshConnections();
+  if (!env) return;
+  try {
+    expectNoLeftovers(env);
+  } finally {
+    await env.stop();
+  }
+});
+
+function cloudInitSpec(name: string) {
+  return vmSpec(env, name, { template: TEMPLATES.cloudInit, ssh: { user: env.user, port: env.sshPort, privateKey: injected.private }, cloudInit: { user: env.user, disableRoot: env.user !== "root" } });
+}
+
+describe("XcpngLuaVM cloud-init (sdk/vm/xcpng)", () => {
+  it("reaches a VM with no baked key through the injected one, its host key pinned from before the first boot", async () => {
+    const spec = cloudInitSpec("ci-e2e");
+    const state = await ensureXcpngLuaVm(env.client, spec, fast);
+    const vmRef = env.sim.refOf(state.vmUuid)!;
+    try {
+      const generated = state.cloudInitHostKey!;
+      expect(generated.fingerprint).toMatch(/^SHA256:/);
+      expect(state.hostKeyFingerprint).toBe(generated.fingerprint);
+      expect(env.sim.sshGuests!.hostKeyFingerprint(state.vmUuid)).toBe(generated.fingerprint);
+      expect(state.lua?.languageVersion).toBe("5.4");
+      // No trust on first use: nothing was recorded as "first seen" on the VM.
+      expect(env.sim.record("VM", vmRef)!.other_config[HOST_KEY_MARKER]).toBeUndefined();
+      expect(env.sim.sshGuests!.cloudInitOutcome(state.vmUuid)).toMatchObject({ applied: true, instanceId: state.vmUuid, hostname: "ci-e2e", hostKeyInstalled: true });
+      const drive = env.sim.refOf(state.configDriveVdiUuid!)!;
+      expect(env.sim.record("VDI", drive)!.other_config).toMatchObject({ "bioxen:owner": spec.owner, "bioxen:instance": state.instance, "bioxen:self": state.configDriveVdiUuid });
+      expect(env.sim.record("VBD", env.sim.record("VDI", drive)!.VBDs[0])).toMatchObject({ VM: vmRef, type: "Disk", bootable: false });
+      // The private half shows nowhere the state is printed.
+      const privateBody = generated.revealPrivateKey().split("\n")[1];
+      expect(JSON.stringify(state)).not.toContain(privateBody);
+      expect(String(state.cloudInitHostKey)).not.toContain(privateBody);
+    } finally {
+      expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast)).toBe(true);
+    }
+    expect(env.sim.refOf(state.configDriveVdiUuid!)).toBeUndefined();
+    expectNoLeftovers(env);
+  }, 90_000);
+
+  const faults: Array<[string, FaultRuleInput]> = [
+    ["VDI.create", { method: "VDI.create", code: "SR_FULL", params: ["8388608", "0"] }],
+    ["task.create", { method: "task.create", code: "TOO_MANY_PENDING_TASKS" }],
+    ["the upload's task", { method: "import_raw_vdi", code: "VDI_IO_ERROR", params: ["Device I/O errors"] }],
+    ["the upload's connection", { method: "import_raw_vdi", kind: "drop" }],
+    ["VBD.create", { method: "VBD.create", code: "DEVICE_ALREADY_EXISTS", params: ["1"] }],
+  ];
+
+  it.each(faults)("a failure of %s leaves no VM, VDI, VBD or task", async (_step, fault) => {
+    env.sim.faults.add(fault);
+    try {
+      await expect(ensureXcpngLuaVm(env.client, cloudInitSpec("ci-fail"), fast)).rejects.toThrow(/config drive: .*the VM was destroyed again/);
+    } finally {
+      env.sim.faults.clear();
+    }
+    expectNoLeftovers(env);
+  }, 60_000);
+});
