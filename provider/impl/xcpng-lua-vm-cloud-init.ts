@@ -35,7 +35,7 @@ export function cloudInitFailures(value: unknown, pinned: boolean): CheckFailure
   try {
     renderForCheck(cloudInit);
   } catch (error) {
-    if (error instanceof CloudInitError) return [failure(`cloudInit.${error.field}`, error.message.replace(/^cloud-init [^:]*: /, ""))];
+    if (error instanceof CloudInitError) return [failure(`cloudInit.${error.field.replace(/^extra\b/, "extraUserData")}`, error.message.replace(/^cloud-init [^:]*: /, ""))];
     throw error;
   }
   return [];

@@ -87,6 +87,7 @@ async function withCloudInit(client: XapiClient, vm: AcquiredVm, spec: XcpngLuaV
   carried.configDriveVdiUuid = attached.configDriveVdiUuid;
   if (!attached.hostKey) return spec;
   carried.cloudInitHostKey = attached.hostKey;
+  carried.hostKeyFingerprint ??= attached.hostKey.fingerprint; // known before the first boot: a kept VM reports it too
   return { ...spec, ssh: { ...spec.ssh, hostKeyFingerprint: spec.ssh.hostKeyFingerprint ?? attached.hostKey.fingerprint } };
 }
 
