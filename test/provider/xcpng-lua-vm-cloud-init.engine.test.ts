@@ -13,7 +13,7 @@ import { generateClientKeyPair } from "../support/client-key";
 import { Engine, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
 import { startTestSim } from "../support/sim";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
-import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim, finishEngineSim } from "./support/xcpng-sim";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/xcpng-lua-vm from dist/.
 const PASSWORD = "xcpng-ci-engine-secret-51d0";
@@ -27,15 +27,7 @@ beforeAll(async () => {
   program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
 });
 
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-    if (env) expectNoLeftovers(env);
-  } finally {
-    program?.remove();
-    await env?.stop();
-  }
-});
+afterAll(() => finishEngineSim(engine, env, program));
 
 describe("XcpngLuaVM cloudInit through the real dynamic-provider host", () => {
   it("creates a VM reachable only through the injected key with its host key pinned from the start, and leaks no private key", async () => {

@@ -6,34 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
-import { setConfiguredValues } from "../../provider/runtime/config";
-import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { UNKNOWN } from "../../provider/runtime/inputs";
-import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, testOwner, type XcpngSim, configureProviderFor, finishProviderSim } from "./support/xcpng-sim";
 
 let env: XcpngSim;
 const injected = generateClientKeyPair();
 
 beforeAll(async () => {
   env = await startTestSim({}, { sshGuests: { addressBase: "127.94" }, counted: XCPNG_COUNTED });
-  setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
+  configureProviderFor(env);
 });
 
-afterAll(async () => {
-  setConfiguredValues({});
-  await closeAllSshConnections();
-  await closeAllXapiClients();
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+afterAll(() => finishProviderSim(env));
 
 function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -6,7 +6,7 @@ import { SEEDED, TEMPLATES } from "../../sim";
 import { Engine, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim, finishEngineSim } from "./support/xcpng-sim";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/xcpng-lua-vm from dist/.
 const PASSWORD = "xcpng-engine-secret-8c41e7";
@@ -19,15 +19,7 @@ beforeAll(async () => {
   program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
 });
 
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-    if (env) expectNoLeftovers(env);
-  } finally {
-    program?.remove();
-    await env?.stop();
-  }
-});
+afterAll(() => finishEngineSim(engine, env, program));
 
 /** Waits (deadline 15 s) until the simulator holds no session other than the test's own client. */
 async function sessionsDrainTo(count: number): Promise<number> {

@@ -5,12 +5,11 @@
  * the drive with it; a failure at any step of the drive's upload leaves nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllSshConnections } from "../../sdk/ssh";
 import { HOST_KEY_MARKER, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES, type FaultRuleInput } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim, finishXcpngSim } from "../provider/support/xcpng-sim";
 
 let env: XcpngSim;
 const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
@@ -21,15 +20,7 @@ beforeAll(async () => {
   env = await startTestSim({}, { sshGuests: { addressBase: "127.93" }, counted: [...XCPNG_COUNTED, "task"] });
 });
 
-afterAll(async () => {
-  await closeAllSshConnections();
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+afterAll(() => finishXcpngSim(env));
 
 function cloudInitSpec(name: string) {
   return vmSpec(env, name, { template: TEMPLATES.cloudInit, ssh: { user: env.user, port: env.sshPort, privateKey: injected.private }, cloudInit: { user: env.user, disableRoot: env.user !== "root" } });

@@ -2,7 +2,11 @@
  * What the XcpngLuaVM suites use around `startTestSim(options, { sshGuests, counted: XCPNG_COUNTED })`
  * (test/support/sim): the leak check, owners, specs and the pool uuid.
  */
+import { setConfiguredValues } from "../../../provider/runtime/config";
+import { closeAllXapiClients } from "../../../provider/runtime/connections";
+import { closeAllSshConnections } from "../../../sdk/ssh";
 import type { XcpngLuaVmSpec } from "../../../sdk/vm/xcpng";
+import type { Engine, ProgramDir } from "../../support/engine";
 import { SEEDED, TEMPLATES } from "../../../sim";
 import type { SshGuestLogin, TestSim } from "../../support/sim";
 import { expectNoLeftovers as expectNoSimLeftovers } from "../../support/sim-suite";
@@ -46,4 +50,38 @@ export function vmSpec(env: XcpngSim, name: string, overrides: Partial<XcpngLuaV
 export async function poolUuidOf(env: XcpngSim): Promise<string> {
   const [pool] = (await env.client.call("pool.get_all")) as string[];
   return String(await env.client.call("pool.get_uuid", pool!));
+}
+
+/** Ends an sdk suite: closes SSH connections, checks for leftovers, stops the simulator. */
+export async function finishXcpngSim(env: XcpngSim | undefined): Promise<void> {
+  await closeAllSshConnections();
+  if (!env) return;
+  try {
+    expectNoLeftovers(env);
+  } finally {
+    await env.stop();
+  }
+}
+
+/** Points the provider's configuration at `env`: its XAPI login and the guests' SSH user. */
+export function configureProviderFor(env: XcpngSim): void {
+  setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
+}
+
+/** Ends a provider suite: configuration cleared, shared XAPI clients closed, then {@link finishXcpngSim}. */
+export async function finishProviderSim(env: XcpngSim | undefined): Promise<void> {
+  setConfiguredValues({});
+  await closeAllXapiClients();
+  await finishXcpngSim(env);
+}
+
+/** Ends an engine suite: destroys what the stack still holds, checks for leftovers, removes the program, stops the simulator. */
+export async function finishEngineSim(engine: Engine | undefined, env: XcpngSim | undefined, program: ProgramDir | undefined): Promise<void> {
+  try {
+    if (engine?.state.length) await engine.destroy();
+    if (env) expectNoLeftovers(env);
+  } finally {
+    program?.remove();
+    await env?.stop();
+  }
 }
