@@ -68,6 +68,13 @@ export function generateSshHostKey(comment = "bioxen-luavm"): SshHostKey {
   if (typeof comment !== "string" || !/^[\x21-\x7e][\x20-\x7e]*$/.test(comment) || comment.length > 200) {
     throw new CloudInitError("hostKey comment", `${JSON.stringify(comment)} must be 1–200 printable ASCII characters on one line`);
   }
-  const pair = sshUtils.generateKeyPairSync("ed25519", { comment });
-  return SshHostKey.fromPrivateKey(pair.private);
+  // ssh2's generator now and then emits a key its own parser rejects: such keys are made again.
+  for (let attempt = 1; ; attempt++) {
+    const pair = sshUtils.generateKeyPairSync("ed25519", { comment });
+    try {
+      return SshHostKey.fromPrivateKey(pair.private);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+    }
+  }
 }

@@ -5,6 +5,7 @@
  * the drive with it; a failure at any step of the drive's upload leaves nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createVm } from "../../sdk/vm";
 import { HOST_KEY_MARKER, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES, type FaultRuleInput } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
@@ -51,6 +52,26 @@ describe("XcpngLuaVM cloud-init (sdk/vm/xcpng)", () => {
       expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast)).toBe(true);
     }
     expect(env.sim.refOf(state.configDriveVdiUuid!)).toBeUndefined();
+    expectNoLeftovers(env);
+  }, 90_000);
+
+  it("does the same through createVm(id, { type: \"xcpng\", cloudInit })", async () => {
+    const vm = await createVm("ci-factory", {
+      type: "xcpng",
+      connection: { client: env.client },
+      template: TEMPLATES.cloudInit,
+      networks: [{ network: "Pool-wide network associated with eth0" }],
+      ssh: { username: env.user, privateKey: injected.private, port: env.sshPort },
+      memoryMiB: 512,
+      interpreter: "lua5.4",
+      cloudInit: { user: env.user, disableRoot: env.user !== "root" },
+      timeouts: fast,
+    });
+    try {
+      expect((await vm.execute("return 6 * 7")).stdout).toBe("42\n");
+    } finally {
+      await vm.destroy();
+    }
     expectNoLeftovers(env);
   }, 90_000);
 

@@ -11,6 +11,7 @@ import { validateVmId } from "../vm-id";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm } from "./lifecycle";
 import { XcpngLuaVmError } from "./errors";
 import type { XcpngLuaVmSpec, XcpngNicSpec } from "./types";
+import type { XcpngCloudInitSpec } from "./cloud-init";
 
 /** How an XCP-ng VM reaches the pool: login options (a client per VM), or a connected client to share. */
 export type XcpngConnection = Omit<XapiConnectOptions, "signal"> | { client: XapiClient };
@@ -52,6 +53,8 @@ export interface XcpngVmSpec {
   rocksTimeoutMs?: number;
   /** Deadlines: create (clone … start, default 600 000 ms), ready (address, SSH, Lua, 300 000), delete (300 000). */
   timeouts?: { createMs?: number; readyMs?: number; deleteMs?: number };
+  /** Per-VM identity through a cloud-init config drive (keys, hostname, a host key pinned before the first boot). */
+  cloudInit?: XcpngCloudInitSpec;
   /** Progress lines (no secrets). */
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
@@ -153,6 +156,7 @@ function toLifecycleSpec(id: string, spec: XcpngVmSpec): XcpngLuaVmSpec {
     tags: spec.tags ?? [],
     powerState: "running",
     allowRestart: true,
+    ...(spec.cloudInit ? { cloudInit: spec.cloudInit } : {}),
   };
 }
 
