@@ -21,14 +21,15 @@ import { expectNoSecretLeaks, privateKeyLines } from "../provider/support/engine
 import { startRecordingProxy, type RecordingProxy } from "./recording-proxy";
 import { redact, writeReport, type AcceptanceReport, type PhaseResult, type ScenarioResult } from "./report";
 import { ACCEPTANCE_PROJECT, checkRunId, newRunId } from "./run-identity";
-import { SCENARIOS, type ScenarioRun } from "./scenarios";
-import { connectTo, findRunObjects, sweep } from "./sweep";
+import { selectScenarios, type ScenarioRun } from "./scenarios";
+import { connectTo, findRunObjects, objectsOfRun, sweep, sweepRun } from "./sweep";
 import { poolFromEnv, simulatorTarget, type AcceptanceTarget } from "./target";
 
 const RUN_ID = process.env.BIOXEN_ACCEPTANCE_RUN_ID ? checkRunId(process.env.BIOXEN_ACCEPTANCE_RUN_ID) : newRunId();
 const REPORT_DIR = process.env.BIOXEN_ACCEPTANCE_REPORT_DIR ?? resolve(__dirname, "../../.tmp/acceptance");
 const SIM_PASSWORD = "acceptance-xapi-secret-8d41c2";
 const pool = poolFromEnv();
+const scenarios = selectScenarios(process.env.BIOXEN_ACCEPTANCE_SCENARIOS);
 /** Ceilings for a slow pool or a loaded machine, not expectations. */
 const SCENARIO_TIMEOUT_MS = pool ? 1_800_000 : 300_000;
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (direct) report.swept = await sweep(direct, (await findRunObjects(direct)).filter((o) => o.runId === RUN_ID));
+    if (direct) report.swept = await sweepRun(direct, RUN_ID);
   } finally {
     report.finishedAt = new Date().toISOString();
     const paths = writeReport(REPORT_DIR, report);
@@ -101,7 +102,7 @@ function newEngine(): Engine {
 const secrets = () => [target.xapi.password, ...privateKeyLines(target.ssh.privateKey)];
 
 describe(`acceptance (run ${RUN_ID})`, () => {
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     it(scenario.name, async () => {
       const result: ScenarioResult = { name: scenario.name, status: "failed", phases: [] };
       report.scenarios.push(result);
@@ -137,6 +138,6 @@ describe(`acceptance (run ${RUN_ID})`, () => {
   }
 
   it("leaves nothing of its run on the pool", async () => {
-    expect((await findRunObjects(direct)).filter((o) => o.runId === RUN_ID).map((o) => `${o.cls} ${o.uuid} "${o.name}"`)).toEqual([]);
+    expect((await objectsOfRun(direct, RUN_ID)).map((o) => `${o.cls} ${o.uuid} "${o.name}"`)).toEqual([]);
   });
 });

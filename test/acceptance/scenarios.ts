@@ -16,6 +16,7 @@ import type { Engine, OperationResult } from "../support/engine";
 import { mutations } from "../provider/support/engine-checks";
 import { LIFECYCLE, adoptProgram, lifecycleProgram, replaceProgram, workloadProgram, type ProgramContext } from "./programs";
 import type { PhaseResult } from "./report";
+import { selectScenarioNames, type ScenarioName } from "./scenario-names";
 import { ACCEPTANCE_PROJECT, namePrefix } from "./run-identity";
 import { VERSIONED_ROCK, WORKLOAD_ROCK_DIR } from "./target";
 
@@ -34,7 +35,7 @@ export interface ScenarioRun extends ProgramContext {
 
 /** A scenario: a name and its body. */
 export interface Scenario {
-  name: string;
+  name: ScenarioName;
   body(run: ScenarioRun): Promise<void>;
 }
 
@@ -193,3 +194,9 @@ const fasta: Scenario = {
 
 /** Every scenario, in the order the suite runs them. */
 export const SCENARIOS: readonly Scenario[] = [lifecycle, replace, adoption, fasta];
+
+/** The scenarios named in `list` (see {@link selectScenarioNames}). */
+export function selectScenarios(list: string | undefined): readonly Scenario[] {
+  const names = selectScenarioNames(list);
+  return SCENARIOS.filter((s) => names.includes(s.name));
+}

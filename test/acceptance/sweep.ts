@@ -3,7 +3,8 @@
  * run R when its own marker names R (`bioxen:owner` = `bioxen-acceptance/R/…` and `bioxen:self`,
  * or for a VIF `bioxen:vm`, is the object it sits on: a copy made by someone else never matches),
  * or, for a VM carrying no marker at all, when its name starts with R's name prefix (the VM the
- * adoption scenario makes before adopting it). Snapshots are never included.
+ * adoption scenario makes before adopting it, a clone made just before its provider was killed).
+ * Snapshots are never included.
  */
 import { XapiClient } from "../../sdk/xapi";
 import { destroyNetwork, destroyVm, instanceMarkerKey, isGone, markerPrefix, ownerMarkerKey, selfMarkerKey, vifVmMarkerKey } from "../../sdk/xapi/recipes";
@@ -63,7 +64,9 @@ function runObjectOf(cls: SweptClass, ref: string, record: XapiRecord, vifVmUuid
     return { cls, ref, uuid, name, runId: markedRun, claim: { owner: owner!, ...(instance ? { instance } : {}) } };
   }
   const unmarked = !Object.keys(otherConfig).some((key) => key.startsWith(markerPrefix));
-  const namedRun = cls === "VM" && unmarked && record.is_a_template !== true ? runIdOfName(name) : undefined;
+  // A clone whose marker was never written (the provider was killed right after VM.clone) is
+  // still a template then; its name, which only a run gives, says whose it is.
+  const namedRun = cls === "VM" && unmarked ? runIdOfName(name) : undefined;
   return namedRun ? { cls, ref, uuid, name, runId: namedRun } : undefined;
 }
 
@@ -77,6 +80,28 @@ export async function sweep(client: XapiClient, objects: readonly RunObject[]): 
     }
   }
   return removed;
+}
+
+/** The objects of run `runId`. */
+export async function objectsOfRun(client: XapiClient, runId: string): Promise<RunObject[]> {
+  return (await findRunObjects(client)).filter((o) => o.runId === runId);
+}
+
+/**
+ * Removes what run `runId` left. A provider process killed mid-create may have left an
+ * asynchronous task (a clone) that makes a VM after this sweep looked: every task still pending
+ * is waited for (up to `taskDeadlineMs` each), then the run is swept again.
+ */
+export async function sweepRun(client: XapiClient, runId: string, taskDeadlineMs = 300_000): Promise<string[]> {
+  const removed = await sweep(client, await objectsOfRun(client, runId));
+  const tasks = (await client.call("task.get_all_records")) as Record<string, { status?: string }>;
+  const pending = Object.entries(tasks).filter(([, task]) => task.status === "pending").map(([ref]) => ref);
+  if (pending.length === 0) return removed;
+  for (const ref of pending) {
+    // A task that outlives the deadline does not stop the sweep: whatever exists by then is removed.
+    await client.waitFor([`task/${ref}`], (e) => e.operation === "del" || e.snapshot?.status !== "pending", { deadline: taskDeadlineMs }).catch(() => undefined);
+  }
+  return [...removed, ...(await sweep(client, await objectsOfRun(client, runId)))];
 }
 
 async function removeOne(client: XapiClient, object: RunObject): Promise<void> {

@@ -39,7 +39,7 @@ export interface AcceptanceTarget {
 }
 
 const REQUIRED = ["XAPI_URL", "XAPI_USERNAME", "XAPI_PASSWORD", "TEMPLATE", "NETWORK", "SSH_USER", "SSH_PRIVATE_KEY_FILE", "ROCKS_SERVER"] as const;
-const OPTIONAL = ["TLS_FINGERPRINT", "CA_FILE", "SR"] as const;
+const OPTIONAL = ["TLS_FINGERPRINT", "CA_FILE", "SR", "SSH_PORT"] as const;
 
 /** The BIOXEN_ACCEPTANCE_* variables that are set, by suffix. */
 function acceptanceEnv(env: NodeJS.ProcessEnv): Map<string, string> {
@@ -64,6 +64,8 @@ export function poolFromEnv(env: NodeJS.ProcessEnv = process.env): AcceptanceTar
     throw new Error(`acceptance: an https pool needs ${ENV_PREFIX}TLS_FINGERPRINT (SHA-256 of its certificate) or ${ENV_PREFIX}CA_FILE; TLS is never switched off`);
   }
   const keyFile = set.get("SSH_PRIVATE_KEY_FILE")!;
+  const port = set.has("SSH_PORT") ? Number(set.get("SSH_PORT")) : undefined;
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error(`acceptance: ${ENV_PREFIX}SSH_PORT must be a TCP port, got ${JSON.stringify(set.get("SSH_PORT"))}`);
   return {
     kind: "pool",
     xapi: {
@@ -76,7 +78,7 @@ export function poolFromEnv(env: NodeJS.ProcessEnv = process.env): AcceptanceTar
     template: set.get("TEMPLATE")!,
     network: set.get("NETWORK")!,
     ...(set.has("SR") ? { sr: set.get("SR")! } : {}),
-    ssh: { user: set.get("SSH_USER")!, privateKey: readKey(keyFile) },
+    ssh: { user: set.get("SSH_USER")!, privateKey: readKey(keyFile), ...(port ? { port } : {}) },
     rocksServer: set.get("ROCKS_SERVER")!,
     stop: async () => undefined,
   };
