@@ -17,7 +17,9 @@ export interface RemoteCommandOptions {
 /**
  * Builds the shell line sent over SSH. sshd runs each session in its own session (setsid), so the
  * login shell's pid is its process-group id; the line prints it, then `exec`s the command in the
- * same process so the group can be killed as a whole (timeouts, aborts, kill()).
+ * same process so the group can be killed as a whole (timeouts, aborts, kill()). Variables are
+ * set by the shell's `export`, not `env`: `env` would take an argv[0] containing "=" as one more
+ * assignment and run the next word instead; quoted, argv[0] is always the program (as locally).
  */
 export function buildRemoteCommand(argv: readonly string[], options: RemoteCommandOptions, target: string): string {
   if (argv.length === 0) throw new SshError("INVALID_ARGUMENT", target, "cannot run an empty argv");
@@ -25,8 +27,8 @@ export function buildRemoteCommand(argv: readonly string[], options: RemoteComma
   if (options.cwd !== undefined) parts.push(`cd -- ${quoteArg(options.cwd)}`);
   const env = Object.entries(options.env ?? {});
   for (const [name] of env) assertEnvName(name, target);
-  const envPrefix = env.length > 0 ? `env -- ${quoteArgv(env.map(([n, v]) => `${n}=${v}`))} ` : "";
-  parts.push(`exec ${envPrefix}${quoteArgv(argv)}`);
+  for (const [name, value] of env) parts.push(`export ${name}=${quoteArg(value)}`);
+  parts.push(`exec ${quoteArgv(argv)}`);
   return parts.join(" && ");
 }
 
