@@ -8,6 +8,12 @@ const PGID_LINE = /bioxen-pgid:(\d+)\n/;
 /** Output before the marker (shell start-up noise) is dropped; beyond this much we give up looking. */
 const MARKER_SEARCH_LIMIT = 64 * 1024;
 
+/**
+ * sshd hands the command line to the login shell as ONE argument (`sh -c <line>`), and Linux caps a
+ * single argument at MAX_ARG_STRLEN (32 pages = 131,072 bytes, terminating NUL included).
+ */
+export const MAX_REMOTE_COMMAND_BYTES = 131_071;
+
 /** Where and how a remote command runs. */
 export interface RemoteCommandOptions {
   env?: Record<string, string>;
@@ -29,7 +35,16 @@ export function buildRemoteCommand(argv: readonly string[], options: RemoteComma
   for (const [name] of env) assertEnvName(name, target);
   for (const [name, value] of env) parts.push(`export ${name}=${quoteArg(value)}`);
   parts.push(`exec ${quoteArgv(argv)}`);
-  return parts.join(" && ");
+  const line = parts.join(" && ");
+  const bytes = Buffer.byteLength(line);
+  if (bytes > MAX_REMOTE_COMMAND_BYTES) {
+    throw new SshError(
+      "INVALID_ARGUMENT",
+      target,
+      `the command line for ${JSON.stringify(argv[0])} is ${bytes} bytes quoted; the remote shell takes at most ${MAX_REMOTE_COMMAND_BYTES} in one argument (Linux MAX_ARG_STRLEN): pass large data on stdin or upload it with writeFile`,
+    );
+  }
+  return line;
 }
 
 /** The shell line that sends `signal` to the whole process group (falling back to the one pid). */

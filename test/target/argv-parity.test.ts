@@ -67,3 +67,17 @@ describe("argv parity between the local and the SSH target", () => {
     for (const [name, target] of targets) expect((await target.exec(["printenv", "BIOXEN_PARITY"], { env: { BIOXEN_PARITY: value } })).stdout, name).toBe(`${value}\n`);
   });
 });
+
+describe("an argv too long for one command line", () => {
+  it("is refused over SSH before anything is sent, saying how to pass the data, and refused locally too", async () => {
+    const argv = ["printf", "%s", "x".repeat(200_000)];
+    const [, ssh] = targets[1]!;
+    const remote = await ssh.exec(argv).catch((error: unknown) => error);
+    expect(remote).toMatchObject({ name: "SshError", reason: "INVALID_ARGUMENT" });
+    expect((remote as Error).message).toMatch(/is 2000\d\d bytes quoted; the remote shell takes at most 131071 .*stdin or upload it with writeFile/);
+    await expect(targets[0]![1].exec(argv)).rejects.toThrow(/E2BIG/);
+    // Just under the limit still runs, byte-exact.
+    const fits = "y".repeat(130_000);
+    expect((await ssh.exec(["printf", "%s", fits])).stdout).toBe(fits);
+  });
+});
