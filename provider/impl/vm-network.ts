@@ -13,7 +13,7 @@ import { compact, reveal } from "../runtime/inputs";
 import { withCreateSlot } from "../runtime/limiter";
 import { PartialCreateError } from "../runtime/partial";
 import { VM_NETWORK_DEFAULTS, type AttachSpec, type Attachment, type VmNetworkInputs, type VmNetworkOutputs } from "./vm-network-types";
-import { createNetwork, findNetwork, observeNetwork, renameNetwork, teardownNetwork, type ObservedNetwork } from "./vm-network-xapi";
+import { createNetwork, findNetwork, observeNetwork, removeUnfinished, renameNetwork, teardownNetwork, type ObservedNetwork } from "./vm-network-xapi";
 import { currentAttachments, ownedVifs, reconcileVifs, waitForAttachments } from "./vm-network-vifs";
 
 export { configure } from "../runtime/config";
@@ -46,6 +46,7 @@ function outputsOf(inputs: VmNetworkInputs, network: ObservedNetwork, attachment
 
 /**
  * Creates the network (and VLAN), attaches the VMs, waits for the running ones' addresses.
+ * First removes what an interrupted create of the same name left unfinished (removeUnfinished).
  * Any failure removes what this attempt made; if that removal fails too, the error carries the
  * id and properties so the engine keeps the network in the state.
  */
@@ -56,6 +57,7 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
   const { signal, readyEndsAt } = deadlines(inputs, "create");
   return withPool(inputs, "create", async (client, url) => {
     const { ref, vifs } = await withCreateSlot(url, async () => {
+      await removeUnfinished(client, claim.owner);
       const network = await createNetwork(client, { ...inputs, owner: claim });
       try {
         const vifs = await reconcileVifs(client, network, inputs.attach, { owner: claim, mtu: inputs.mtu });
