@@ -103,20 +103,21 @@ export async function teardownNetwork(client: XapiClient, ref: string, owner: Cl
   await destroyNetwork(client, ref, { owner });
 }
 
+/** A network an interrupted create left unfinished, with the claim its own marker names. */
+export interface UnfinishedNetwork {
+  ref: string;
+  uuid: string;
+  claim: Claim;
+}
+
 /**
- * Removes the networks (with their VIFs and VLAN) that an interrupted create of `owner` left
- * unfinished (`bioxen:state` "creating"), each under the instance its own marker names: a retry
- * never leaks them, and never continues them (their VIFs would carry another instance). Finished
- * networks (a live resource's, e.g. the predecessor of a replacement) never match. A network
- * that still carries VIFs of others is refused by the teardown, which names them.
+ * The networks an interrupted create of `owner` left unfinished (`bioxen:state` "creating").
+ * Finished networks (a live resource's, e.g. the predecessor of a replacement) never match.
  */
-export async function removeUnfinished(client: XapiClient, owner: string): Promise<void> {
-  for (const left of await findUnfinished(client, "network", owner)) {
-    const instance = (left.record.other_config as Record<string, string>)[instanceMarkerKey];
-    try {
-      await teardownNetwork(client, left.ref, { owner, instance });
-    } catch (error) {
-      throw new XapiRecipeError({ step: "remove the network an interrupted create left", object: left.uuid, hint: "remove the VIFs listed from that network (or the network), then run again" }, "failed", error);
-    }
-  }
+export async function unfinishedNetworks(client: XapiClient, owner: string): Promise<UnfinishedNetwork[]> {
+  return (await findUnfinished(client, "network", owner)).map((left) => ({
+    ref: left.ref,
+    uuid: left.uuid,
+    claim: { owner, instance: (left.record.other_config as Record<string, string>)[instanceMarkerKey] },
+  }));
 }

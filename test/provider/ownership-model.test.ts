@@ -4,6 +4,7 @@
  * through the provider's own create/read/update/diff/delete. Invariants are checked after every
  * step (support/ownership-model.ts). A failing seed is shrunk to a minimal step list and printed.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setConfiguredValues } from "../../provider/runtime/config";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
@@ -21,7 +22,9 @@ const WORKERS = 2;
 const sims: Simulator[] = [];
 
 beforeAll(async () => {
-  for (let i = 0; i < WORKERS; i++) sims.push(await startModelSimulator());
+  const password = randomBytes(12).toString("hex");
+  setConfiguredValues({ xapiPassword: password });
+  for (let i = 0; i < WORKERS; i++) sims.push(await startModelSimulator(password));
 });
 
 afterAll(async () => {

@@ -33,7 +33,7 @@ export type Step =
   | { kind: "delete"; name: Name }
   | { kind: "refresh"; name: Name }
   | { kind: "fault"; name: Name; op: "create" | "update" | "replace" | "delete"; nth: number; variant: number; memory: number; attach: number }
-  | { kind: "crash"; name: Name; cut: number; variant: number; attach: number }
+  | { kind: "crash"; name: Name; cut: number; variant: number; attach: number; meddle: "none" | "clone" | "snapshot" }
   | { kind: "outside"; name: Name; action: "template" | "snapshot" | "power" | "removeVif" };
 
 /** A small seeded generator (mulberry32). */
@@ -63,7 +63,7 @@ export function stepsOf(seed: number, maxSteps: number): Step[] {
     else if (kind === "replace") steps.push({ kind, name, variant: int(4) });
     else if (kind === "delete" || kind === "refresh") steps.push({ kind, name });
     else if (kind === "fault") steps.push({ kind, name, op: pick(["create", "update", "replace", "delete"] as const), nth: 1 + int(40), variant: int(4), memory: pick([512, 768]), attach: int(8) });
-    else if (kind === "crash") steps.push({ kind, name, cut: 1 + int(40), variant: int(4), attach: int(8) });
+    else if (kind === "crash") steps.push({ kind, name, cut: 1 + int(40), variant: int(4), attach: int(8), meddle: pick(["none", "clone", "snapshot"] as const) });
     else steps.push({ kind, name, action: pick(["template", "snapshot", "power", "removeVif"] as const) });
   }
   return steps;
@@ -83,9 +83,13 @@ export interface SequenceResult {
 
 type Records = Map<string, string>;
 
-/** The simulator for sequences (fake guests, no latency); each sequence uses its own stack name. */
-export function startModelSimulator(): Promise<Simulator> {
-  return startSimulator({ guests: false, latency: { scale: 0 } });
+/**
+ * The simulator for sequences (fake guests, no latency); each sequence uses its own stack name.
+ * All of them share `password`, which the stack config holds too: partial states record the
+ * connection without it, so later calls on such a resource take it from the config, as in a real stack.
+ */
+export function startModelSimulator(password?: string): Promise<Simulator> {
+  return startSimulator({ guests: false, latency: { scale: 0 }, ...(password ? { password } : {}) });
 }
 
 let runs = 0;
@@ -118,6 +122,8 @@ class SequenceRun {
   private problem?: string;
   private readonly userMade = new Set<string>();
   private baseline = new Set<string>();
+  /** the pool's records the current step is compared with (the user's actions inside a step renew it) */
+  private stepBefore = new Map<string, Records>();
   private baselineNetworks = new Set<string>();
   /** the user's VMs a network attaches to (uuids) */
   private pets: string[] = [];
@@ -308,7 +314,7 @@ class SequenceRun {
       await this.outside(step);
       return this.checkState();
     }
-    const before = this.records();
+    this.stepBefore = this.records();
     const instancesBefore = this.instances();
     await this.retryPendingDeletes();
     if (step.kind === "fault") {
@@ -318,16 +324,20 @@ class SequenceRun {
       this.sim.faults.clear();
       await this.operate(op); // the user's next `up` (or destroy) retries
     } else if (step.kind === "crash") {
-      await this.crash(step.name, step.cut, step.variant, step.attach);
+      await this.crash(step, instancesBefore);
     } else {
       await this.operate(step);
     }
     await this.retryPendingDeletes();
-    return this.problem ?? this.checkState() ?? this.checkUntouched(before, this.records(), new Set([...instancesBefore, ...this.instances()]));
+    return this.problem ?? this.checkState() ?? this.checkUntouched(this.stepBefore, this.records(), new Set([...instancesBefore, ...this.instances()]));
   }
 
-  /** A create killed after `cut` XAPI requests (no rollback runs), then retried by a fresh provider instance. */
-  private async crash(name: Name, cut: number, variant: number, attach: number): Promise<void> {
+  /**
+   * A create killed after `cut` XAPI requests (no rollback runs), then retried by a fresh provider
+   * instance; in between, the user may clone or snapshot what the killed create left unfinished
+   * (`meddle`): the retry must leave those copies alone.
+   */
+  private async crash({ name, cut, variant, attach, meddle }: Extract<Step, { kind: "crash" }>, instances: Set<string>): Promise<void> {
     if (this.state.has(name)) return;
     const before = { VM: new Set(this.sim.objects("VM").map((o) => o.ref)), network: new Set(this.sim.objects("network").map((o) => o.ref)) };
     const proxy = await startCutProxy(this.sim.url, cut);
@@ -347,6 +357,8 @@ class SequenceRun {
       this.state.set(name, { id, outputs: { ...outs, connection: this.connection } });
       return;
     }
+    // What the killed create did is checked now; the user's copies below are the new baseline.
+    this.problem ??= this.checkUntouched(this.stepBefore, this.records(), instances);
     for (const cls of ["VM", "network"] as const) {
       for (const object of this.sim.objects(cls)) {
         if (before[cls].has(object.ref)) continue;
@@ -354,9 +366,23 @@ class SequenceRun {
         // Killed between the clone and its marker, or between the "complete" mark and the engine
         // learning the id: an object no retry may take over (docs/resources.md "Ownership", known windows).
         if ((cls === "VM" && marker["bioxen:self"] !== object.record.uuid) || marker["bioxen:state"] !== "creating") this.orphans.add(object.ref);
+        else if (meddle !== "none") await this.copyUnfinished(cls, object.ref, meddle);
       }
     }
+    this.stepBefore = this.records();
     await this.doCreate(name, await this.inputs(name, variant, 512, attach));
+  }
+
+  /** The user clones (when halted) or snapshots an unfinished VM, or a VM carrying a VIF of an unfinished network. */
+  private async copyUnfinished(cls: "VM" | "network", ref: string, how: "clone" | "snapshot"): Promise<void> {
+    const source = cls === "VM" ? ref : this.sim.objects("VIF").find((vif) => vif.record.network === ref)?.record.VM;
+    const vm = source ? this.sim.record("VM", source) : undefined;
+    if (!source || !vm) return;
+    const method = how === "clone" && vm.power_state === "Halted" ? "VM.clone" : "VM.snapshot";
+    this.userCount += 1;
+    // A copy XAPI refuses (a snapshot of a template mid-provision) is simply not made.
+    const copy = await this.xapi(method, source, `copy-${this.userCount}`).catch(() => undefined);
+    if (copy) this.userMade.add(String(copy));
   }
 
   private async outside(step: Extract<Step, { kind: "outside" }>): Promise<void> {
@@ -399,6 +425,8 @@ class SequenceRun {
     if (untouched) return untouched;
     const ours = WATCHED.flatMap((cls) => this.sim.objects(cls).filter((o) => this.isMarkedOursNow(cls, o.record) && ![o.ref, o.record.network, o.record.VM].some((ref) => this.orphans.has(ref))).map((o) => `${cls} ${o.record.uuid}`));
     if (ours.length > 0) return `objects of ours remain: ${ours.join(", ")}`;
+    const lost = [...this.userMade].filter((ref) => !this.sim.record("VM", ref));
+    if (lost.length > 0) return `VMs the user made were destroyed: ${lost.join(", ")}`;
     const strays = this.sim.objects("VM").filter((o) => !this.baseline.has(o.ref) && !this.orphans.has(o.ref) && !this.userMade.has(o.ref));
     if (strays.length > 0) return `VMs nobody made remain: ${strays.map((o) => `${o.record.name_label} ${JSON.stringify(o.record.other_config)}`).join(", ")}`;
     const networks = this.sim.objects("network").filter((o) => !this.baselineNetworks.has(o.ref) && !this.orphans.has(o.ref));
