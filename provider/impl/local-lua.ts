@@ -4,7 +4,8 @@
  * TargetSpec. The tree is deleted only when this resource created it (`createdTree`).
  * Loaded in the provider host as `bioxen-luavm/provider/impl/local-lua`.
  */
-import { mkdir, rm, stat } from "node:fs/promises";
+import { mkdir, rm, rmdir, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys, compact, reveal } from "../runtime/inputs";
 import { checkLocalLuaInputs, type LocalLuaInputs } from "./local-lua-inputs";
@@ -50,17 +51,40 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
   return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
 }
 
-/** Probes the interpreter, then creates the tree if missing; id = the tree path. */
+/**
+ * Probes the interpreter, then creates the tree if missing; id = the tree path. The tree is the
+ * last step and nothing follows it, so a create either returns or has made nothing (makeTree).
+ */
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = reveal<LocalLuaInputs>(raw);
   const found = await probeLocalInterpreter(inputs.interpreter);
   const createdTree = !(await isDirectory(inputs.tree));
-  try {
-    await mkdir(inputs.tree, { recursive: true });
-  } catch (error) {
-    throw new Error(`LocalLua: could not create the rocks tree ${inputs.tree}: ${(error as Error).message}`, { cause: error });
-  }
+  await makeTree(inputs.tree);
   return { id: inputs.tree, outs: outputsFor(inputs, found, createdTree) };
+}
+
+/**
+ * `mkdir -p tree`. When it fails part-way (a parent made, the tree itself refused), the folders
+ * this call made are removed again, deepest first; the error names any that could not be.
+ */
+async function makeTree(tree: string): Promise<void> {
+  const missing: string[] = [];
+  for (let path = tree; !(await exists(path)) && dirname(path) !== path; path = dirname(path)) missing.push(path);
+  try {
+    await mkdir(tree, { recursive: true });
+  } catch (error) {
+    const left: string[] = [];
+    for (const path of missing) if (await exists(path)) await rmdir(path).catch(() => left.push(path));
+    const cleanup = left.length === 0 ? "the folders made were removed again" : `remove by hand the folders it made: ${left.join(", ")}`;
+    throw new Error(`LocalLua: could not create the rocks tree ${tree}: ${(error as Error).message}; ${cleanup}`, { cause: error });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Gone when the tree folder is gone; otherwise the interpreter is probed again. */

@@ -6,7 +6,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { log } from "@pulumi/pulumi";
+import { LuaRocksError, RockInputError } from "../../sdk/rocks";
 import { SshError } from "../../sdk/ssh";
+import { PartialCreateError } from "../runtime/partial";
 import { compact, reveal } from "../runtime/inputs";
 import { checkLuaPackageInputs, LUA_PACKAGE_INPUT_KEYS, type LuaPackageInputs, type LuaPackageOutputs } from "./lua-package-inputs";
 import { diffLuaPackage } from "./lua-package-diff";
@@ -25,13 +27,46 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
   return diffLuaPackage(olds, news);
 }
 
-/** Installs the rock (with its dependencies); id = `<target>:<tree root>/<name>`. */
+/**
+ * Installs the rock (with its dependencies); id = `<target>:<tree root>/<name>`, known before
+ * anything changes. An install luarocks refused made nothing (luarocks removes what it began);
+ * one that failed otherwise may have installed the rock (connection lost, deadline, another
+ * version than asked): see {@link keptIfInstalled}.
+ */
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = reveal<LuaPackageInputs>(raw);
   const rocks = rocksFor(inputs, "create");
-  const installed = await rocks.install(inputs.name, compact({ version: inputs.version, constraint: inputs.constraint }));
   const treePath = await rocks.treeRoot();
-  return { id: `${rocks.target.description}:${treePath}/${inputs.name}`, outs: outputsFor(raw, installed.version, treePath) };
+  const id = `${rocks.target.description}:${treePath}/${inputs.name}`;
+  try {
+    const installed = await rocks.install(inputs.name, compact({ version: inputs.version, constraint: inputs.constraint }));
+    return { id, outs: outputsFor(raw, installed.version, treePath) };
+  } catch (error) {
+    if (error instanceof RockInputError || (error instanceof LuaRocksError && typeof error.exitCode === "number" && error.exitCode > 0 && !error.timedOut)) throw error;
+    throw await keptIfInstalled(id, raw, treePath, error);
+  }
+}
+
+/**
+ * After an install that may have got through: a rock now in the tree is kept as the partial
+ * state (the engine records it; the next up brings it to the version asked, destroy removes it);
+ * a tree that cannot be asked is kept the same way (a refresh drops it when the rock is not
+ * there). Properties never hold the SSH private key. Nothing installed: the install's error.
+ */
+async function keptIfInstalled(id: string, raw: Record<string, unknown>, treePath: string, error: unknown): Promise<Error> {
+  const inputs = reveal<LuaPackageInputs>(raw);
+  const { name } = inputs;
+  const reason = (error as Error).message;
+  let installed: string | undefined;
+  try {
+    // Asked as a refresh asks (dial and all within timeouts.read): the host may be gone.
+    installed = await rocksFor(inputs, "read").installed(name);
+  } catch (checkError) {
+    const message = `${reason}; whether ${name} was installed could not be checked (${(checkError as Error).message}): it is kept in the state, and a refresh drops it if it is not there`;
+    return new PartialCreateError(message, id, compact({ ...inputsOf(raw), treePath }), error);
+  }
+  if (installed === undefined) return error as Error;
+  return new PartialCreateError(`${reason}; ${name} ${installed} is in the tree now: it is kept in the state (run up again to finish, or destroy to remove it)`, id, outputsFor(raw, installed, treePath), error);
 }
 
 /**

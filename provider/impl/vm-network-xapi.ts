@@ -10,6 +10,8 @@ import {
   createVlanNetwork,
   destroyNetwork,
   destroyVif,
+  findUnfinished,
+  instanceMarkerKey,
   isGone,
   type Claim,
 } from "../../sdk/xapi/recipes";
@@ -99,4 +101,23 @@ export async function teardownNetwork(client: XapiClient, ref: string, owner: Cl
   }
   for (const vif of await ownedVifs(client, ref, owner, recorded)) await destroyVif(client, vif.ref, { owner });
   await destroyNetwork(client, ref, { owner });
+}
+
+/** A network an interrupted create left unfinished, with the claim its own marker names. */
+export interface UnfinishedNetwork {
+  ref: string;
+  uuid: string;
+  claim: Claim;
+}
+
+/**
+ * The networks an interrupted create of `owner` left unfinished (`bioxen:state` "creating").
+ * Finished networks (a live resource's, e.g. the predecessor of a replacement) never match.
+ */
+export async function unfinishedNetworks(client: XapiClient, owner: string): Promise<UnfinishedNetwork[]> {
+  return (await findUnfinished(client, "network", owner)).map((left) => ({
+    ref: left.ref,
+    uuid: left.uuid,
+    claim: { owner, instance: (left.record.other_config as Record<string, string>)[instanceMarkerKey] },
+  }));
 }

@@ -13,7 +13,7 @@ import { compact, reveal } from "../runtime/inputs";
 import { withCreateSlot } from "../runtime/limiter";
 import { PartialCreateError } from "../runtime/partial";
 import { VM_NETWORK_DEFAULTS, type AttachSpec, type Attachment, type VmNetworkInputs, type VmNetworkOutputs } from "./vm-network-types";
-import { createNetwork, findNetwork, observeNetwork, renameNetwork, teardownNetwork, type ObservedNetwork } from "./vm-network-xapi";
+import { createNetwork, findNetwork, observeNetwork, renameNetwork, teardownNetwork, unfinishedNetworks, type ObservedNetwork } from "./vm-network-xapi";
 import { currentAttachments, ownedVifs, reconcileVifs, waitForAttachments } from "./vm-network-vifs";
 
 export { configure } from "../runtime/config";
@@ -46,6 +46,7 @@ function outputsOf(inputs: VmNetworkInputs, network: ObservedNetwork, attachment
 
 /**
  * Creates the network (and VLAN), attaches the VMs, waits for the running ones' addresses.
+ * First removes what an interrupted create of the same name left unfinished (clearUnfinished).
  * Any failure removes what this attempt made; if that removal fails too, the error carries the
  * id and properties so the engine keeps the network in the state.
  */
@@ -56,6 +57,7 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
   const { signal, readyEndsAt } = deadlines(inputs, "create");
   return withPool(inputs, "create", async (client, url) => {
     const { ref, vifs } = await withCreateSlot(url, async () => {
+      await clearUnfinished(client, raw);
       const network = await createNetwork(client, { ...inputs, owner: claim });
       try {
         const vifs = await reconcileVifs(client, network, inputs.attach, { owner: claim, mtu: inputs.mtu });
@@ -82,11 +84,40 @@ async function rolledBack(client: XapiClient, network: string, inputs: VmNetwork
     await teardownNetwork(client, network, claimOf(inputs));
     return new Error(`${reason} (the network and VIFs made by this attempt were removed again)`, { cause: error });
   } catch (cleanupError) {
-    const uuid = String(await client.call("network.get_uuid", network).catch(() => network));
-    await setMarkerState(client, "network", network, "complete").catch(() => undefined);
-    const properties = { ...raw, __instance: inputs.__instance, networkUuid: uuid, bridge: "", attachments: [] };
-    return new PartialCreateError(`${reason}; removing the new network ${uuid} also failed: ${(cleanupError as Error).message}`, uuid, properties, error);
+    return keptInState(client, network, inputs.__instance!, raw, (uuid) => `${reason}; removing the new network ${uuid} also failed: ${(cleanupError as Error).message}`, error);
   }
+}
+
+/**
+ * Removes what interrupted creates of this name left unfinished ("creating"), each under the
+ * instance its own marker names: its VIFs written for the VM they are on (never a copy a user's
+ * clone or snapshot carries), its VLAN, the network. One that cannot be removed — a copy of its
+ * VIF is on it — is handed to the engine as this create's partial state, so a destroy (once the
+ * user removed that VIF) removes it instead of it being lost.
+ */
+async function clearUnfinished(client: XapiClient, raw: Record<string, unknown>): Promise<void> {
+  const { __owner: owner } = reveal<VmNetworkInputs>(raw);
+  for (const left of await unfinishedNetworks(client, owner)) {
+    try {
+      await teardownNetwork(client, left.ref, left.claim);
+    } catch (error) {
+      const message = (uuid: string) => `the network ${uuid} an interrupted create left could not be removed (${(error as Error).message}); it is kept in the state: remove the VIFs named, then run up or destroy again`;
+      throw await keptInState(client, left.ref, left.claim.instance!, raw, message, error);
+    }
+  }
+}
+
+/**
+ * The partial-state error for a network of `instance` this create could not remove: marked
+ * "complete" (no retry removes it behind the engine's back), properties as the network is.
+ */
+async function keptInState(client: XapiClient, network: string, instance: string, raw: Record<string, unknown>, message: (uuid: string) => string, cause: unknown): Promise<PartialCreateError> {
+  await setMarkerState(client, "network", network, "complete").catch(() => undefined);
+  const observed = await observeNetwork(client, network).catch(() => undefined);
+  const uuid = observed?.uuid ?? String(await client.call("network.get_uuid", network).catch(() => network));
+  const actual = observed ? { name: observed.name, description: observed.description, mtu: observed.mtu, vlan: observed.vlan } : {};
+  const properties = compact({ ...raw, ...actual, __instance: instance, networkUuid: uuid, bridge: observed?.bridge ?? "", attachments: [] });
+  return new PartialCreateError(message(uuid), uuid, properties, cause);
 }
 
 /**

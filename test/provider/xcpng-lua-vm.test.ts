@@ -155,12 +155,15 @@ describe("XcpngLuaVM create / read / update / delete against the simulator", () 
   });
 
   it("throws with the id and properties when the VM was kept (Lua missing), so the engine records it", async () => {
-    const { inputs: checked } = await impl.check({}, inputs({ luaInterpreter: "/nonexistent/lua", timeouts: { ready: 5 } }));
+    const { inputs: checked } = await impl.check({}, inputs({ luaInterpreter: "/nonexistent/lua", timeouts: { ready: 5 }, connection: { url: env.sim.url, username: env.sim.username, password: env.sim.password } }));
     const error = (await impl.create({ ...checked, __provider: "provider-text" }).catch((e: unknown) => e)) as Error & { id?: string; properties?: Record<string, unknown> };
     expect(error.message).toMatch(/lua/i);
     expect(error.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.properties).toMatchObject({ vmUuid: error.id, __provider: "provider-text", luaInterpreter: "/nonexistent/lua" });
     expect(error.message).not.toContain(env.keys.private);
+    const recorded = JSON.stringify(error.properties);
+    expect(recorded).not.toContain(env.keys.private.split("\n")[1]);
+    expect(recorded).not.toContain(env.sim.password);
     await impl.delete(error.id!, error.properties!);
     expectNoLeftovers(env);
   });
