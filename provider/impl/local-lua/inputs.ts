@@ -4,9 +4,10 @@
  * directory (the Pulumi program folder), so the state always holds absolute paths.
  */
 import * as path from "node:path";
-import { assertInterpreterName } from "../../sdk/lua/interpreter";
-import { validateTreePath } from "../../sdk/rocks";
-import { failure, isUnknown, reveal, shown, type CheckFailure } from "../runtime/inputs";
+import { assertInterpreterName } from "../../../sdk/lua/interpreter";
+import { validateTreePath } from "../../../sdk/rocks";
+import { unexpectedKeys } from "../../runtime/checks";
+import { failure, isUnknown, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 
 /** LocalLua inputs after check: `projectDir` and `tree` absolute (unless still unknown in a preview). */
 export interface LocalLuaInputs {
@@ -43,13 +44,6 @@ export function checkLocalLuaInputs(raw: Record<string, unknown>, cwd = process.
   const tree = news.tree === undefined ? path.join(projectDir!, DEFAULT_TREE_DIR) : absoluteFolder(news.tree, projectDir ?? cwd, "tree", failures);
   if (tree !== undefined) inputs.tree = tree;
   return { inputs, failures };
-}
-
-/** Failures for keys that are not inputs of the resource (typos in plain-JavaScript programs). */
-export function unexpectedKeys(news: Record<string, unknown>, known: readonly string[]): CheckFailure[] {
-  return Object.keys(news)
-    .filter((key) => !key.startsWith("__") && !known.includes(key))
-    .map((key) => failure(key, `is not an input of this resource (known inputs: ${known.join(", ")})`));
 }
 
 function interpreterProblem(value: unknown): string | undefined {

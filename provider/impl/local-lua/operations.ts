@@ -6,12 +6,12 @@
  */
 import { mkdir, rm, stat } from "node:fs/promises";
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, compact, reveal } from "../runtime/inputs";
-import { checkLocalLuaInputs, type LocalLuaInputs } from "./local-lua-inputs";
-import { luaCPathFor, luaPathFor, probeLocalInterpreter } from "./local-lua-probe";
-import type { LocalTargetSpec } from "./local-lua-target";
+import { changedKeys, compact, reveal } from "../../runtime/inputs";
+import { checkLocalLuaInputs, type LocalLuaInputs } from "./inputs";
+import { luaCPathFor, luaPathFor, probeLocalInterpreter } from "./probe";
+import type { LocalTargetSpec } from "../../runtime/local-target";
 
-export { configure } from "../runtime/config";
+export { configure } from "../../runtime/config";
 
 /** LocalLua state: normalised inputs plus what was found and made. */
 export interface LocalLuaOutputs extends LocalLuaInputs {

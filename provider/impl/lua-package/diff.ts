@@ -12,9 +12,9 @@
  * (which gets the outputs) goes to where the VM is now.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN, changedKeys, isUnknown, reveal, sameValue } from "../runtime/inputs";
-import { sameMachineId } from "../runtime/machine-id";
-import { satisfiesRequest } from "./lua-package-rocks";
+import { UNKNOWN, changedKeys, isUnknown, reveal, sameValue } from "../../runtime/inputs";
+import { sameMachineId } from "../../runtime/machine-id";
+import { satisfiesRequest } from "./rocks";
 
 /** Inputs whose change means another rock: a new resource. */
 export const LUA_PACKAGE_REPLACE_KEYS = ["target", "name", "tree", "luaVersion"] as const;

@@ -12,12 +12,11 @@ import {
   validateTreePath,
   type LuaVersion,
   type RockTree,
-} from "../../sdk/rocks";
-import { checkTimeouts } from "../runtime/checks";
-import { failure, isUnknown, reveal, shown, type CheckFailure } from "../runtime/inputs";
-import { checkTargetSpec } from "../runtime/ssh-target";
-import { unexpectedKeys } from "./local-lua-inputs";
-import { checkLocalTargetExtras, type PackageTargetSpec } from "./local-lua-target";
+} from "../../../sdk/rocks";
+import { checkTimeouts, unexpectedKeys } from "../../runtime/checks";
+import { failure, isUnknown, reveal, shown, type CheckFailure } from "../../runtime/inputs";
+import { checkTargetSpec } from "../../runtime/ssh-target";
+import { checkLocalTargetExtras, type PackageTargetSpec } from "../../runtime/local-target";
 
 /** Per-operation deadlines in seconds (Pulumi's customTimeouts never reach dynamic providers). */
 export interface LuaPackageTimeouts {

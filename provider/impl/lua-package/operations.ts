@@ -6,14 +6,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { log } from "@pulumi/pulumi";
-import { SshError } from "../../sdk/ssh";
-import { compact, reveal } from "../runtime/inputs";
-import { checkLuaPackageInputs, LUA_PACKAGE_INPUT_KEYS, type LuaPackageInputs, type LuaPackageOutputs } from "./lua-package-inputs";
-import { diffLuaPackage } from "./lua-package-diff";
-import { vmPowerOf, xapiConfigured, xcpngVmUuid, type VmPowerReport } from "./lua-package-machine";
-import { ensureVersion, rocksFor, timeoutMsOf, timeoutSecondsOf } from "./lua-package-rocks";
+import { SshError } from "../../../sdk/ssh";
+import { compact, reveal } from "../../runtime/inputs";
+import { checkLuaPackageInputs, LUA_PACKAGE_INPUT_KEYS, type LuaPackageInputs, type LuaPackageOutputs } from "./inputs";
+import { diffLuaPackage } from "./diff";
+import { vmPowerOf, xapiConfigured, xcpngVmUuid, type VmPowerReport } from "./machine";
+import { ensureVersion, rocksFor, timeoutMsOf, timeoutSecondsOf } from "./rocks";
 
-export { configure } from "../runtime/config";
+export { configure } from "../../runtime/config";
 
 /** Validates every input with the sdk/rocks validators and fills defaults; no network. */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {

@@ -1,24 +1,37 @@
 /**
  * VmNetwork dynamic-provider implementation: a private network or a VLAN on a PIF, with the VMs
  * attached to it (VIFs hot-plugged on running VMs) and each attached guest's address.
- * Loaded in the provider host as `bioxen-luavm/provider/impl/vm-network`; uses sdk/ only.
+ * Loaded in the provider host as `bioxen-luavm/provider/impl/vm-network` (../vm-network.ts);
+ * the XAPI steps are sdk/vm/network's.
  * id = the network uuid.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "node:crypto";
-import type { XapiClient } from "../../sdk/xapi";
-import { assertOwned, setMarkerState, type Claim } from "../../sdk/xapi/recipes";
-import { withXapi, type ConnectionInput } from "../runtime/connections";
-import { compact, reveal } from "../runtime/inputs";
-import { withCreateSlot } from "../runtime/limiter";
-import { PartialCreateError } from "../runtime/partial";
-import { VM_NETWORK_DEFAULTS, type AttachSpec, type Attachment, type VmNetworkInputs, type VmNetworkOutputs } from "./vm-network-types";
-import { createNetwork, findNetwork, observeNetwork, renameNetwork, teardownNetwork, type ObservedNetwork } from "./vm-network-xapi";
-import { currentAttachments, ownedVifs, reconcileVifs, waitForAttachments } from "./vm-network-vifs";
+import {
+  createNetwork,
+  currentAttachments,
+  findNetwork,
+  networkUuidOf,
+  observeNetwork,
+  ownedVifs,
+  reconcileVifs,
+  renameNetwork,
+  teardownNetwork,
+  waitForAttachments,
+  type AttachSpec,
+} from "../../../sdk/vm/network";
+import type { XapiClient } from "../../../sdk/xapi";
+import { assertOwned, setMarkerState, type Claim } from "../../../sdk/xapi/recipes";
+import { withXapi, type ConnectionInput } from "../../runtime/connections";
+import { compact, reveal } from "../../runtime/inputs";
+import { withCreateSlot } from "../../runtime/limiter";
+import { PartialCreateError } from "../../runtime/partial";
+import { VM_NETWORK_DEFAULTS, type VmNetworkInputs } from "./inputs";
+import { outputsOf, type VmNetworkOutputs } from "./outputs";
 
-export { configure } from "../runtime/config";
-export { check } from "./vm-network-check";
-export { diff } from "./vm-network-diff";
+export { configure } from "../../runtime/config";
+export { check } from "./inputs";
+export { diff } from "./diff";
 
 /** Deadlines of one operation, from the `timeouts` input (seconds). */
 function deadlines(inputs: VmNetworkInputs, kind: "create" | "delete"): { signal: AbortSignal; readyEndsAt: number } {
@@ -36,12 +49,6 @@ async function withPool<T>(inputs: VmNetworkInputs, step: string, fn: (client: X
     if (error instanceof PartialCreateError) throw error;
     throw new Error(`VmNetwork "${inputs.name}": ${step} failed: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** Outputs: normalized inputs (no `__provider`, which the host adds) + what exists. */
-function outputsOf(inputs: VmNetworkInputs, network: ObservedNetwork, attachments: Attachment[]): VmNetworkOutputs {
-  const { __provider: _provider, ...rest } = inputs as VmNetworkInputs & { __provider?: unknown };
-  return compact({ ...rest, networkUuid: network.uuid, bridge: network.bridge, attachments }) as VmNetworkOutputs;
 }
 
 /**
@@ -82,7 +89,7 @@ async function rolledBack(client: XapiClient, network: string, inputs: VmNetwork
     await teardownNetwork(client, network, claimOf(inputs));
     return new Error(`${reason} (the network and VIFs made by this attempt were removed again)`, { cause: error });
   } catch (cleanupError) {
-    const uuid = String(await client.call("network.get_uuid", network).catch(() => network));
+    const uuid = await networkUuidOf(client, network);
     await setMarkerState(client, "network", network, "complete").catch(() => undefined);
     const properties = { ...raw, __instance: inputs.__instance, networkUuid: uuid, bridge: "", attachments: [] };
     return new PartialCreateError(`${reason}; removing the new network ${uuid} also failed: ${(cleanupError as Error).message}`, uuid, properties, error);

@@ -5,8 +5,8 @@
  * Pure: no network; unknown values count as changes (in a replace key: a replace).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, isUnknown, reveal, sameValue } from "../runtime/inputs";
-import { normalizeXcpngInputs } from "./xcpng-lua-vm-inputs";
+import { changedKeys, isUnknown, reveal, sameValue } from "../../runtime/inputs";
+import { normalizeXcpngInputs } from "./inputs";
 
 const REPLACE_KEYS = ["template", "cloneMode", "sr", "adopt"];
 const UPDATE_KEYS = ["name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts"];

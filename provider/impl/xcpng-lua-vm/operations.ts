@@ -4,18 +4,18 @@
  * kept a VM after a failure throws with `id` and `properties` so the engine records it.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm } from "../../sdk/vm/xcpng";
-import { withXapi, type ConnectionInput } from "../runtime/connections";
-import { reveal } from "../runtime/inputs";
-import { withCreateSlot } from "../runtime/limiter";
-import { poolUuidOf } from "../runtime/machine-id";
-import { OWNER_INPUT } from "../runtime/owner";
-import { PartialCreateError } from "../runtime/partial";
-import { diffXcpngLuaVm } from "./xcpng-lua-vm-diff";
-import { checkXcpngLuaVm } from "./xcpng-lua-vm-inputs";
-import { inputsOfOutputs, lifecycleOptions, outputsOf, priorOf, specOf } from "./xcpng-lua-vm-map";
+import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm } from "../../../sdk/vm/xcpng";
+import { withXapi, type ConnectionInput } from "../../runtime/connections";
+import { reveal } from "../../runtime/inputs";
+import { withCreateSlot } from "../../runtime/limiter";
+import { poolUuidOf } from "../../runtime/machine-id";
+import { OWNER_INPUT } from "../../runtime/owner";
+import { PartialCreateError } from "../../runtime/partial";
+import { diffXcpngLuaVm } from "./diff";
+import { checkXcpngLuaVm } from "./inputs";
+import { inputsOfOutputs, lifecycleOptions, outputsOf, priorOf, specOf } from "./outputs";
 
-export { configure } from "../runtime/config";
+export { configure } from "../../runtime/config";
 
 /** check: validate every input, apply defaults (no network). */
 export const check = checkXcpngLuaVm;
