@@ -25,8 +25,13 @@ export const LOCAL_LUA_INPUT_KEYS = ["interpreter", "projectDir", "tree"] as con
 /** Default tree folder name inside the project folder. */
 export const DEFAULT_TREE_DIR = "lua_modules";
 
+/** The provider's check: validates inputs and makes `projectDir`/`tree` absolute (relative to the program folder); no side effects. */
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  return checkLocalLuaInputs(news);
+}
+
 /** Validates and normalises raw LocalLua inputs; unknown values pass through untouched. */
-export function checkLocalLuaInputs(raw: Record<string, unknown>, cwd = process.cwd()): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+function checkLocalLuaInputs(raw: Record<string, unknown>, cwd = process.cwd()): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const news = reveal<Record<string, unknown>>(raw);
   const failures: CheckFailure[] = unexpectedKeys(news, LOCAL_LUA_INPUT_KEYS);
   const inputs: Record<string, unknown> = { ...news };

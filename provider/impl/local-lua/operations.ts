@@ -6,49 +6,14 @@
  */
 import { mkdir, rm, stat } from "node:fs/promises";
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, compact, reveal } from "../../runtime/inputs";
-import { checkLocalLuaInputs, type LocalLuaInputs } from "./inputs";
-import { luaCPathFor, luaPathFor, probeLocalInterpreter } from "./probe";
-import type { LocalTargetSpec } from "../../runtime/local-target";
+import { reveal } from "../../runtime/inputs";
+import type { LocalLuaInputs } from "./inputs";
+import { inputsOf, outputsOf, type LocalLuaOutputs } from "./outputs";
+import { probeLocalInterpreter } from "./probe";
 
 export { configure } from "../../runtime/config";
-
-/** LocalLua state: normalised inputs plus what was found and made. */
-export interface LocalLuaOutputs extends LocalLuaInputs {
-  /** Absolute path of the interpreter. */
-  interpreterPath: string;
-  /** Language version ("5.1" … "5.4"). */
-  luaVersion: string;
-  /** Release the interpreter reports ("5.4.6"). */
-  interpreterVersion: string;
-  /** The rocks tree (= `tree`). */
-  treePath: string;
-  /** LUA_PATH that finds the tree's Lua modules, then the defaults. */
-  luaPath: string;
-  /** LUA_CPATH that finds the tree's C modules, then the defaults. */
-  luaCPath: string;
-  /** Target for LuaPackage and for running scripts: local, with this tree and Lua version. */
-  target: LocalTargetSpec;
-  /** True when this resource made the tree folder (so delete removes it). */
-  createdTree: boolean;
-}
-
-/** Inputs whose change means another tree: a new resource. */
-const REPLACE_KEYS = ["tree"] as const;
-/** Inputs applied in place (the interpreter is probed again). */
-const UPDATE_KEYS = ["interpreter", "projectDir"] as const;
-
-/** Validates inputs and makes `projectDir`/`tree` absolute (relative to the program folder); no side effects. */
-export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  return checkLocalLuaInputs(news);
-}
-
-/** Tree change → replace; interpreter or projectDir change → update. */
-export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = changedKeys(olds, news, REPLACE_KEYS);
-  const updates = changedKeys(olds, news, UPDATE_KEYS);
-  return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
-}
+export { check } from "./inputs";
+export { diff } from "./diff";
 
 /** Probes the interpreter, then creates the tree if missing; id = the tree path. */
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
@@ -60,7 +25,7 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
   } catch (error) {
     throw new Error(`LocalLua: could not create the rocks tree ${inputs.tree}: ${(error as Error).message}`, { cause: error });
   }
-  return { id: inputs.tree, outs: outputsFor(inputs, found, createdTree) };
+  return { id: inputs.tree, outs: outputsOf(inputs, found, createdTree) };
 }
 
 /** Gone when the tree folder is gone; otherwise the interpreter is probed again. */
@@ -68,7 +33,7 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
   const props = reveal<LocalLuaOutputs>(raw);
   if (!(await isDirectory(props.treePath ?? id))) return {};
   const found = await probeLocalInterpreter(props.interpreter);
-  const outs = outputsFor(props, found, props.createdTree === true);
+  const outs = outputsOf(props, found, props.createdTree === true);
   return { id, props: outs, inputs: inputsOf(outs) };
 }
 
@@ -77,7 +42,7 @@ export async function update(_id: string, olds: Record<string, unknown>, news: R
   const inputs = reveal<LocalLuaInputs>(news);
   const found = await probeLocalInterpreter(inputs.interpreter);
   await mkdir(inputs.tree, { recursive: true });
-  return { outs: outputsFor(inputs, found, reveal<LocalLuaOutputs>(olds).createdTree === true) };
+  return { outs: outputsOf(inputs, found, reveal<LocalLuaOutputs>(olds).createdTree === true) };
 }
 
 /** Removes the tree folder, but only when this resource created it. */
@@ -92,26 +57,6 @@ async function deleteLocalLua(id: string, raw: Record<string, unknown>): Promise
   }
 }
 export { deleteLocalLua as delete };
-
-function outputsFor(inputs: LocalLuaInputs, found: Awaited<ReturnType<typeof probeLocalInterpreter>>, createdTree: boolean): LocalLuaOutputs {
-  return compact({
-    interpreter: inputs.interpreter,
-    projectDir: inputs.projectDir,
-    tree: inputs.tree,
-    interpreterPath: found.interpreterPath,
-    luaVersion: found.luaVersion,
-    interpreterVersion: found.interpreterVersion,
-    treePath: inputs.tree,
-    luaPath: luaPathFor(inputs.tree, found.luaVersion),
-    luaCPath: luaCPathFor(inputs.tree, found.luaVersion),
-    target: { kind: "local" as const, tree: inputs.tree, luaVersion: found.luaVersion },
-    createdTree,
-  });
-}
-
-function inputsOf(outs: LocalLuaOutputs): Record<string, unknown> {
-  return compact({ interpreter: outs.interpreter, projectDir: outs.projectDir, tree: outs.tree });
-}
 
 async function isDirectory(path: string): Promise<boolean> {
   try {

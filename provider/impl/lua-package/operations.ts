@@ -8,22 +8,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import { log } from "@pulumi/pulumi";
 import { SshError } from "../../../sdk/ssh";
 import { compact, reveal } from "../../runtime/inputs";
-import { checkLuaPackageInputs, LUA_PACKAGE_INPUT_KEYS, type LuaPackageInputs, type LuaPackageOutputs } from "./inputs";
-import { diffLuaPackage } from "./diff";
+import type { LuaPackageInputs } from "./inputs";
 import { vmPowerOf, xapiConfigured, xcpngVmUuid, type VmPowerReport } from "./machine";
+import { inputsOf, outputsOf, type LuaPackageOutputs } from "./outputs";
 import { ensureVersion, rocksFor, timeoutMsOf, timeoutSecondsOf } from "./rocks";
 
 export { configure } from "../../runtime/config";
-
-/** Validates every input with the sdk/rocks validators and fills defaults; no network. */
-export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  return checkLuaPackageInputs(news);
-}
-
-/** Another machine/name/tree/luaVersion → replace; the same machine at a new address, or a version request the installed version misses → update. */
-export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  return diffLuaPackage(olds, news);
-}
+export { check } from "./inputs";
+export { diff } from "./diff";
 
 /** Installs the rock (with its dependencies); id = `<target>:<tree root>/<name>`. */
 export async function create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
@@ -31,7 +23,7 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
   const rocks = rocksFor(inputs, "create");
   const installed = await rocks.install(inputs.name, compact({ version: inputs.version, constraint: inputs.constraint }));
   const treePath = await rocks.treeRoot();
-  return { id: `${rocks.target.description}:${treePath}/${inputs.name}`, outs: outputsFor(raw, installed.version, treePath) };
+  return { id: `${rocks.target.description}:${treePath}/${inputs.name}`, outs: outputsOf(raw, installed.version, treePath) };
 }
 
 /**
@@ -50,14 +42,14 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
   }
   if (vm !== undefined && vm.powerState !== "running") {
     await log.info(`LuaPackage ${props.name}: VM ${vm.vmUuid} is ${vm.powerState}; the rock is on its disk and cannot be checked now, so refresh keeps the last known state (${props.installedVersion} in ${props.treePath})`);
-    const outs = outputsFor(raw, props.installedVersion, props.treePath);
+    const outs = outputsOf(raw, props.installedVersion, props.treePath);
     return { id, props: outs, inputs: inputsOf(outs) };
   }
   const rocks = rocksFor(props, "read");
   try {
     const installed = await rocks.installed(props.name);
     if (installed === undefined) return {};
-    const outs = outputsFor(raw, installed, await rocks.treeRoot());
+    const outs = outputsOf(raw, installed, await rocks.treeRoot());
     return { id, props: outs, inputs: inputsOf(outs) };
   } catch (error) {
     throw unreachableOnRead(error, props);
@@ -74,7 +66,7 @@ export async function update(_id: string, _olds: Record<string, unknown>, news: 
   await requireRunningVm(inputs, "update");
   const rocks = rocksFor(inputs, "update");
   const installed = await ensureVersion(rocks, inputs);
-  return { outs: outputsFor(news, installed.version, await rocks.treeRoot()) };
+  return { outs: outputsOf(news, installed.version, await rocks.treeRoot()) };
 }
 
 /**
@@ -93,11 +85,6 @@ async function deleteLuaPackage(_id: string, raw: Record<string, unknown>): Prom
   await rocksFor(props, "delete").remove(props.name);
 }
 export { deleteLuaPackage as delete };
-
-/** Outputs = the inputs as given (secret envelopes kept) + what is installed where. */
-function outputsFor(inputs: Record<string, unknown>, installedVersion: string, treePath: string): Record<string, unknown> {
-  return compact({ ...inputsOf(inputs), installedVersion, treePath });
-}
 
 /**
  * The power of the target's VM, or undefined (no XcpngLuaVM, no XAPI connection). When XAPI
@@ -134,8 +121,4 @@ function unreachableOnRead(error: unknown, props: LuaPackageOutputs): unknown {
     `LuaPackage ${props.name}: refresh could not reach ${error.target} within ${seconds} s (timeouts.read): is the host up? Start it, or raise timeouts.read if it is slow to answer${hint}. ${error.message}`,
     { cause: error },
   );
-}
-
-function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
-  return compact(Object.fromEntries(LUA_PACKAGE_INPUT_KEYS.map((key) => [key, props[key]])));
 }

@@ -13,7 +13,7 @@ const UPDATE_KEYS = ["name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh",
 const HALT_KEYS = ["vcpus", "memoryMiB", "diskGiB"];
 
 /** The dynamic provider's diff for XcpngLuaVM (olds = the old outputs). */
-export async function diffXcpngLuaVm(id: string, olds: Record<string, unknown>, rawNews: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(id: string, olds: Record<string, unknown>, rawNews: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const news = normalizeXcpngInputs(rawNews);
   const replaces = changedKeys(olds, news, REPLACE_KEYS);
   if (poolUrlChanged(olds.connection, news.connection)) replaces.push("connection");

@@ -44,7 +44,7 @@ const USER = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 const MAX_NICS = 7;
 
 /** The dynamic provider's check for XcpngLuaVM. */
-export async function checkXcpngLuaVm(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   const failures = xcpngFailures(news);
   return { inputs: failures.length > 0 ? news : normalizeXcpngInputs(news), failures };
 }

@@ -11,17 +11,13 @@ import { withCreateSlot } from "../../runtime/limiter";
 import { poolUuidOf } from "../../runtime/machine-id";
 import { OWNER_INPUT } from "../../runtime/owner";
 import { PartialCreateError } from "../../runtime/partial";
-import { diffXcpngLuaVm } from "./diff";
-import { checkXcpngLuaVm } from "./inputs";
-import { inputsOfOutputs, lifecycleOptions, outputsOf, priorOf, specOf } from "./outputs";
+import { inputsOf, lifecycleOptions, outputsOf, priorOf, specOf } from "./outputs";
 
 export { configure } from "../../runtime/config";
-
 /** check: validate every input, apply defaults (no network). */
-export const check = checkXcpngLuaVm;
-
+export { check } from "./inputs";
 /** diff: replaces / in-place updates / refusals (no network). */
-export const diff = diffXcpngLuaVm;
+export { diff } from "./diff";
 
 /**
  * create: find-or-clone, configure, start, wait for address, SSH and Lua. The pool's uuid is read
@@ -50,7 +46,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
   });
   if (!found) return {};
   const outs = outputsOf(props, found.state, found.poolUuid);
-  return { id, props: outs, inputs: inputsOfOutputs(outs) };
+  return { id, props: outs, inputs: inputsOf(outs) };
 }
 
 /** update: in-place changes (halting only with allowRestart); returns the full outputs. */

@@ -90,7 +90,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
 }
 
 /** The inputs that correspond to outputs (for read): everything but the computed keys. */
-export function inputsOfOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
+export function inputsOf(outputs: Record<string, unknown>): Record<string, unknown> {
   const inputs = { ...outputs };
   for (const key of [...XCPNG_OUTPUT_KEYS, INSTANCE_OUTPUT]) delete inputs[key];
   return inputs;
