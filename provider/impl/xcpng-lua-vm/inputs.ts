@@ -2,13 +2,13 @@
  * XcpngLuaVM inputs: their normalized shape and `check` — every input validated with a precise
  * message, defaults applied so the state is normalized. Pure: no network; unknowns pass.
  */
-import { assertInterpreterName } from "../../sdk/lua/interpreter";
-import { normaliseFingerprint } from "../../sdk/ssh/fingerprint";
-import { parseCidr } from "../../sdk/xapi/recipes/guest-addresses";
-import { checkConnectionInput, checkTimeouts } from "../runtime/checks";
-import type { ConnectionInput } from "../runtime/connections";
-import { compact, failure, isUnknown, normalizeTags, reveal, shown, type CheckFailure } from "../runtime/inputs";
-import { OWNER_INPUT, ownerProblem } from "../runtime/owner";
+import { assertInterpreterName } from "../../../sdk/lua/interpreter";
+import { normaliseFingerprint } from "../../../sdk/ssh/fingerprint";
+import { parseCidr } from "../../../sdk/xapi/recipes/guest-addresses";
+import { checkConnectionInput, checkTimeouts } from "../../runtime/checks";
+import type { ConnectionInput } from "../../runtime/connections";
+import { compact, failure, isUnknown, normalizeTags, reveal, shown, type CheckFailure } from "../../runtime/inputs";
+import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
 
 /** Normalized inputs as stored in the state (outputs hold them too). */
 export interface XcpngLuaVmInputs {
@@ -44,7 +44,7 @@ const USER = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 const MAX_NICS = 7;
 
 /** The dynamic provider's check for XcpngLuaVM. */
-export async function checkXcpngLuaVm(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   const failures = xcpngFailures(news);
   return { inputs: failures.length > 0 ? news : normalizeXcpngInputs(news), failures };
 }

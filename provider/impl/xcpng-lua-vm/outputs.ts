@@ -2,13 +2,13 @@
  * XcpngLuaVM: inputs → sdk spec (resolving SSH defaults from the provider settings) and sdk
  * state → outputs (normalized inputs + computed outputs), and outputs → inputs for read.
  */
-import type { XcpngLifecycleOptions, XcpngLuaVmSpec, XcpngLuaVmState } from "../../sdk/vm/xcpng";
-import { describeSetting, settings } from "../runtime/config";
-import { compact, reveal } from "../runtime/inputs";
-import { xcpngMachineId } from "../runtime/machine-id";
-import { OWNER_INPUT } from "../runtime/owner";
-import type { TargetSpec } from "../runtime/ssh-target";
-import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./xcpng-lua-vm-inputs";
+import type { XcpngLifecycleOptions, XcpngLuaVmSpec, XcpngLuaVmState } from "../../../sdk/vm/xcpng";
+import { describeSetting, settings } from "../../runtime/config";
+import { compact, reveal } from "../../runtime/inputs";
+import { xcpngMachineId } from "../../runtime/machine-id";
+import { OWNER_INPUT } from "../../runtime/owner";
+import type { TargetSpec } from "../../runtime/ssh-target";
+import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./inputs";
 
 /**
  * The output recording the resource instance (`bioxen:instance` of its VM's marker). Absent in
@@ -90,7 +90,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
 }
 
 /** The inputs that correspond to outputs (for read): everything but the computed keys. */
-export function inputsOfOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
+export function inputsOf(outputs: Record<string, unknown>): Record<string, unknown> {
   const inputs = { ...outputs };
   for (const key of [...XCPNG_OUTPUT_KEYS, INSTANCE_OUTPUT]) delete inputs[key];
   return inputs;

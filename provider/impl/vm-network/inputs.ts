@@ -1,13 +1,54 @@
 /**
- * VmNetwork `check`: validates every input with a precise message and applies the defaults, so
- * the state is normalized. Pure: no network call; unknown values (preview) pass unchanged.
+ * VmNetwork inputs: their normalized shape (after check) with defaults and limits, and `check`,
+ * which validates every input with a precise message and applies the defaults, so the state is
+ * normalized. Pure: no network call; unknown values (preview) pass unchanged.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../../sdk/xapi/recipes/guest-addresses";
-import { checkConnectionInput, checkTimeouts } from "../runtime/checks";
-import { compact, failure, isUnknown, reveal, shown, type CheckFailure } from "../runtime/inputs";
-import { OWNER_INPUT, ownerProblem } from "../runtime/owner";
-import { COMPUTED_KEYS, MTU_RANGE, VM_NETWORK_DEFAULTS } from "./vm-network-types";
+import type { AttachSpec, VlanSpec } from "../../../sdk/vm/network";
+import { parseCidr } from "../../../sdk/xapi/recipes/guest-addresses";
+import { checkConnectionInput, checkTimeouts } from "../../runtime/checks";
+import { compact, failure, isUnknown, reveal, shown, type CheckFailure } from "../../runtime/inputs";
+import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
+
+/** Per-operation limits in seconds (Pulumi's customTimeouts never reach dynamic providers). */
+export interface VmNetworkTimeouts {
+  /** Whole create or update, seconds. */
+  create?: number;
+  /** Waiting for each running VM's address on the network, seconds. */
+  ready?: number;
+  /** Whole delete, seconds. */
+  delete?: number;
+}
+
+/** Normalized inputs (what check returns; defaults applied). */
+export interface VmNetworkInputs {
+  /** Per-resource XAPI connection (shape owned by provider/runtime/connections). */
+  connection?: Record<string, unknown>;
+  name: string;
+  description: string;
+  mtu: number;
+  vlan?: VlanSpec;
+  attach: AttachSpec[];
+  timeouts?: VmNetworkTimeouts;
+  /** The ownership identity (provider/runtime/owner). */
+  __owner: string;
+  /** The resource instance (`bioxen:instance` of its network's and VIFs' markers); absent in state written by 0.1.0. */
+  __instance?: string;
+}
+
+/** Defaults and limits of the inputs. */
+export const VM_NETWORK_DEFAULTS = {
+  mtu: 1500,
+  createSeconds: 600,
+  readySeconds: 180,
+  deleteSeconds: 300,
+} as const;
+
+/** Accepted MTU range (68 is IPv4's minimum; 9216 the largest jumbo frame switches carry). */
+export const MTU_RANGE = { min: 68, max: 9216 } as const;
+
+/** Output keys the provider computes (not inputs); the resource class passes them as `undefined` placeholders. */
+export const COMPUTED_KEYS = ["networkUuid", "bridge", "attachments"] as const;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Linux interface names: at most 15 characters, no slash or whitespace. */

@@ -1,8 +1,9 @@
 /**
- * The network side of a VmNetwork on XAPI: creating the network (private, or with its VLAN),
- * reading back what exists, renaming, and the ordered teardown (our VIFs, the VLAN, the network).
+ * The network side of a VM network on XAPI (the VmNetwork resource's): creating the network
+ * (private, or with its VLAN), reading back what exists, renaming, and the ordered teardown (our
+ * VIFs, the VLAN, the network).
  */
-import type { XapiClient } from "../../sdk/xapi";
+import type { XapiClient } from "../../xapi";
 import {
   XapiRecipeError,
   assertOwned,
@@ -14,9 +15,9 @@ import {
   instanceMarkerKey,
   isGone,
   type Claim,
-} from "../../sdk/xapi/recipes";
-import { ownedVifs } from "./vm-network-vifs";
-import type { VlanSpec } from "./vm-network-types";
+} from "../../xapi/recipes";
+import { ownedVifs } from "./vifs";
+import type { VlanSpec } from "./types";
 
 /** What the network itself looks like on the pool. */
 export interface ObservedNetwork {
@@ -53,6 +54,11 @@ export async function findNetwork(client: XapiClient, uuid: string): Promise<str
     if (isGone(error)) return undefined;
     throw new XapiRecipeError({ step: "find network: network.get_by_uuid", object: uuid }, "failed", error);
   }
+}
+
+/** The network's uuid; `ref` itself when XAPI cannot say (for messages about a half-made network). */
+export async function networkUuidOf(client: XapiClient, ref: string): Promise<string> {
+  return String(await client.call("network.get_uuid", ref).catch(() => ref));
 }
 
 /** Reads the network's fields and its VLAN (a VLAN PIF carries the tagged device's name and the tag). */

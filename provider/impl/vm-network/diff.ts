@@ -6,8 +6,8 @@
  * fields. `__owner` is ignored (outputs keep the identity the objects were created with).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, isUnknown, reveal, sameValue, stableJson } from "../runtime/inputs";
-import { VM_NETWORK_DEFAULTS } from "./vm-network-types";
+import { changedKeys, isUnknown, reveal, sameValue, stableJson } from "../../runtime/inputs";
+import { VM_NETWORK_DEFAULTS } from "./inputs";
 
 const REPLACE_KEYS = ["mtu", "vlan"] as const;
 const UPDATE_KEYS = ["name", "description", "timeouts"] as const;

@@ -3,10 +3,10 @@
  * request its inputs make, and bringing an installed rock to a version that satisfies it
  * (install, upgrade or downgrade in place).
  */
-import { LuaRocks, compareVersions, satisfiesConstraint, validateConstraint, type ConstraintTerm, type InstalledRock } from "../../sdk/rocks";
-import { reveal } from "../runtime/inputs";
-import { targetFor, type TargetSpec } from "../runtime/ssh-target";
-import type { LuaPackageInputs, LuaPackageTimeouts } from "./lua-package-inputs";
+import { LuaRocks, compareVersions, satisfiesConstraint, validateConstraint, type ConstraintTerm, type InstalledRock } from "../../../sdk/rocks";
+import { reveal } from "../../runtime/inputs";
+import { targetFor, type TargetSpec } from "../../runtime/ssh-target";
+import type { LuaPackageInputs, LuaPackageTimeouts } from "./inputs";
 
 /** Default deadline of create, update and delete when `timeouts` does not say (seconds). */
 export const DEFAULT_TIMEOUT_S = 300;

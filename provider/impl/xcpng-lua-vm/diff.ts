@@ -5,15 +5,15 @@
  * Pure: no network; unknown values count as changes (in a replace key: a replace).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys, isUnknown, reveal, sameValue } from "../runtime/inputs";
-import { normalizeXcpngInputs } from "./xcpng-lua-vm-inputs";
+import { changedKeys, isUnknown, reveal, sameValue } from "../../runtime/inputs";
+import { normalizeXcpngInputs } from "./inputs";
 
 const REPLACE_KEYS = ["template", "cloneMode", "sr", "adopt"];
 const UPDATE_KEYS = ["name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts"];
 const HALT_KEYS = ["vcpus", "memoryMiB", "diskGiB"];
 
 /** The dynamic provider's diff for XcpngLuaVM (olds = the old outputs). */
-export async function diffXcpngLuaVm(id: string, olds: Record<string, unknown>, rawNews: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(id: string, olds: Record<string, unknown>, rawNews: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const news = normalizeXcpngInputs(rawNews);
   const replaces = changedKeys(olds, news, REPLACE_KEYS);
   if (poolUrlChanged(olds.connection, news.connection)) replaces.push("connection");

@@ -12,12 +12,11 @@ import {
   validateTreePath,
   type LuaVersion,
   type RockTree,
-} from "../../sdk/rocks";
-import { checkTimeouts } from "../runtime/checks";
-import { failure, isUnknown, reveal, shown, type CheckFailure } from "../runtime/inputs";
-import { checkTargetSpec } from "../runtime/ssh-target";
-import { unexpectedKeys } from "./local-lua-inputs";
-import { checkLocalTargetExtras, type PackageTargetSpec } from "./local-lua-target";
+} from "../../../sdk/rocks";
+import { checkTimeouts, unexpectedKeys } from "../../runtime/checks";
+import { failure, isUnknown, reveal, shown, type CheckFailure } from "../../runtime/inputs";
+import { checkTargetSpec } from "../../runtime/ssh-target";
+import { checkLocalTargetExtras, type PackageTargetSpec } from "../../runtime/local-target";
 
 /** Per-operation deadlines in seconds (Pulumi's customTimeouts never reach dynamic providers). */
 export interface LuaPackageTimeouts {
@@ -40,22 +39,19 @@ export interface LuaPackageInputs {
   timeouts?: LuaPackageTimeouts;
 }
 
-/** LuaPackage state: the inputs, plus what is installed and where. */
-export interface LuaPackageOutputs extends LuaPackageInputs {
-  /** The version installed in the tree ("1.0-1"). */
-  installedVersion: string;
-  /** The tree's root directory on the target. */
-  treePath: string;
-}
-
 /** Every input key LuaPackage accepts. */
 export const LUA_PACKAGE_INPUT_KEYS = ["target", "name", "version", "constraint", "servers", "tree", "luaVersion", "timeouts"] as const;
 
 /** The `timeouts` keys LuaPackage understands. */
 export const LUA_PACKAGE_TIMEOUT_KEYS = ["create", "update", "delete", "read"] as const;
 
+/** The provider's check: validates every input with the sdk/rocks validators and fills defaults; no network. */
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  return checkLuaPackageInputs(news);
+}
+
 /** Validates raw LuaPackage inputs and fills in `tree`/`luaVersion` from a LocalLua target. */
-export function checkLuaPackageInputs(raw: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+function checkLuaPackageInputs(raw: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const news = reveal<Record<string, unknown>>(raw);
   // Values keep their secret envelopes (if any) in the inputs; only defaults are added.
   const inputs: Record<string, unknown> = { ...raw };

@@ -1,10 +1,11 @@
 /**
- * The VIFs a VmNetwork owns: finding them (VIFs on the network that carry our ownership marker),
- * bringing them in line with the `attach` list (new ones created and hot-plugged on running VMs,
- * removed ones unplugged and destroyed), and reading each attached guest's address.
+ * The VIFs a VM network (the VmNetwork resource's) owns: finding them (VIFs on the network that
+ * carry our ownership marker), bringing them in line with the `attach` list (new ones created and
+ * hot-plugged on running VMs, removed ones unplugged and destroyed), and reading each attached
+ * guest's address.
  */
-import { Deadline } from "../../sdk/base/deadline";
-import type { XapiClient } from "../../sdk/xapi";
+import { Deadline } from "../../base/deadline";
+import type { XapiClient } from "../../xapi";
 import {
   XapiRecipeError,
   createVif,
@@ -18,8 +19,8 @@ import {
   type Claim,
   parseCidr,
   waitForGuestAddresses,
-} from "../../sdk/xapi/recipes";
-import type { AttachSpec, Attachment } from "./vm-network-types";
+} from "../../xapi/recipes";
+import type { AttachSpec, Attachment } from "./types";
 
 /** A VIF of ours on the network, with its VM. */
 export interface OwnedVif {

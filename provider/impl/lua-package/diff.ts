@@ -12,17 +12,21 @@
  * (which gets the outputs) goes to where the VM is now.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN, changedKeys, isUnknown, reveal, sameValue } from "../runtime/inputs";
-import { sameMachineId } from "../runtime/machine-id";
-import { satisfiesRequest } from "./lua-package-rocks";
+import { UNKNOWN, changedKeys, isUnknown, reveal, sameValue } from "../../runtime/inputs";
+import { sameMachineId } from "../../runtime/machine-id";
+import { satisfiesRequest } from "./rocks";
 
 /** Inputs whose change means another rock: a new resource. */
 export const LUA_PACKAGE_REPLACE_KEYS = ["target", "name", "tree", "luaVersion"] as const;
 /** Inputs applied in place, compared as values (credentials, host key pin, servers, deadlines). */
 const UPDATE_KEYS = ["target", "servers", "timeouts"] as const;
 
-/** The diff of a LuaPackage: `olds` are the old outputs, `news` the checked inputs. */
-export function diffLuaPackage(olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+/**
+ * The diff of a LuaPackage (`olds` are the old outputs, `news` the checked inputs): another
+ * machine/name/tree/luaVersion → replace; the same machine at a new address, or a version request
+ * the installed version misses → update.
+ */
+export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const old = reveal<Record<string, unknown>>(olds);
   const next = reveal<Record<string, unknown>>(news);
   const replaces = LUA_PACKAGE_REPLACE_KEYS.filter((key) => {

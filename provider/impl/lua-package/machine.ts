@@ -11,12 +11,12 @@
  * and the caller dials SSH as before. A VM the pool does know is reported whatever pool the id
  * names: VM uuids are unique.
  */
-import { isGone } from "../../sdk/xapi/recipes";
-import type { XapiCallOptions, XapiClient } from "../../sdk/xapi";
-import { settings } from "../runtime/config";
-import { withXapi } from "../runtime/connections";
-import { reveal } from "../runtime/inputs";
-import { parseXcpngMachineId, poolUuidOf, type XcpngMachine } from "../runtime/machine-id";
+import { isGone, readPowerStateByUuid } from "../../../sdk/xapi/recipes";
+import type { XapiCallOptions, XapiClient } from "../../../sdk/xapi";
+import { settings } from "../../runtime/config";
+import { withXapi } from "../../runtime/connections";
+import { reveal } from "../../runtime/inputs";
+import { parseXcpngMachineId, poolUuidOf, type XcpngMachine } from "../../runtime/machine-id";
 
 /** The VM behind a target as XAPI sees it: its power state in lower case, or "gone". */
 export interface VmPowerReport {
@@ -60,9 +60,7 @@ export async function vmPowerOf(target: unknown, timeoutMs: number, signal?: Abo
   const options: XapiCallOptions = { deadline: timeoutMs, ...(signal ? { signal } : {}) };
   return withXapi(undefined, async (client, url) => {
     try {
-      const ref = (await client.callWith(options, "VM.get_by_uuid", vmUuid)) as string;
-      const power = (await client.callWith(options, "VM.get_power_state", ref)) as string;
-      return { vmUuid, powerState: String(power).toLowerCase() };
+      return { vmUuid, powerState: await readPowerStateByUuid(client, vmUuid, options) };
     } catch (error) {
       if (!isGone(error)) throw new Error(`asking XAPI ${url} for the power state of VM ${vmUuid} failed: ${(error as Error).message}`, { cause: error });
     }

@@ -5,9 +5,9 @@
  */
 import { access, constants } from "node:fs/promises";
 import * as path from "node:path";
-import { LuaRunner } from "../../sdk/lua";
-import { validateLuaVersion, type LuaVersion } from "../../sdk/rocks";
-import { localTarget } from "../../sdk/target";
+import { LuaRunner } from "../../../sdk/lua";
+import { validateLuaVersion, type LuaVersion } from "../../../sdk/rocks";
+import { localTarget } from "../../../sdk/target";
 
 /** The interpreter LocalLua found. */
 export interface LocalInterpreter {

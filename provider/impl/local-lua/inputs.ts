@@ -4,9 +4,10 @@
  * directory (the Pulumi program folder), so the state always holds absolute paths.
  */
 import * as path from "node:path";
-import { assertInterpreterName } from "../../sdk/lua/interpreter";
-import { validateTreePath } from "../../sdk/rocks";
-import { failure, isUnknown, reveal, shown, type CheckFailure } from "../runtime/inputs";
+import { assertInterpreterName } from "../../../sdk/lua/interpreter";
+import { validateTreePath } from "../../../sdk/rocks";
+import { unexpectedKeys } from "../../runtime/checks";
+import { failure, isUnknown, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 
 /** LocalLua inputs after check: `projectDir` and `tree` absolute (unless still unknown in a preview). */
 export interface LocalLuaInputs {
@@ -24,8 +25,13 @@ export const LOCAL_LUA_INPUT_KEYS = ["interpreter", "projectDir", "tree"] as con
 /** Default tree folder name inside the project folder. */
 export const DEFAULT_TREE_DIR = "lua_modules";
 
+/** The provider's check: validates inputs and makes `projectDir`/`tree` absolute (relative to the program folder); no side effects. */
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  return checkLocalLuaInputs(news);
+}
+
 /** Validates and normalises raw LocalLua inputs; unknown values pass through untouched. */
-export function checkLocalLuaInputs(raw: Record<string, unknown>, cwd = process.cwd()): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+function checkLocalLuaInputs(raw: Record<string, unknown>, cwd = process.cwd()): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const news = reveal<Record<string, unknown>>(raw);
   const failures: CheckFailure[] = unexpectedKeys(news, LOCAL_LUA_INPUT_KEYS);
   const inputs: Record<string, unknown> = { ...news };
@@ -43,13 +49,6 @@ export function checkLocalLuaInputs(raw: Record<string, unknown>, cwd = process.
   const tree = news.tree === undefined ? path.join(projectDir!, DEFAULT_TREE_DIR) : absoluteFolder(news.tree, projectDir ?? cwd, "tree", failures);
   if (tree !== undefined) inputs.tree = tree;
   return { inputs, failures };
-}
-
-/** Failures for keys that are not inputs of the resource (typos in plain-JavaScript programs). */
-export function unexpectedKeys(news: Record<string, unknown>, known: readonly string[]): CheckFailure[] {
-  return Object.keys(news)
-    .filter((key) => !key.startsWith("__") && !known.includes(key))
-    .map((key) => failure(key, `is not an input of this resource (known inputs: ${known.join(", ")})`));
 }
 
 function interpreterProblem(value: unknown): string | undefined {

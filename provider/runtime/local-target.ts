@@ -4,8 +4,8 @@
  * `luaPath` looks. Extra keys are ignored by `targetFor` and accepted by `checkTargetSpec`.
  */
 import { validateLuaVersion, validateTreePath, type LuaVersion } from "../../sdk/rocks";
-import { failure, isUnknown, reveal, shown, type CheckFailure } from "../runtime/inputs";
-import type { TargetSpec } from "../runtime/ssh-target";
+import { failure, isUnknown, reveal, shown, type CheckFailure } from "./inputs";
+import type { TargetSpec } from "./ssh-target";
 
 /** A local TargetSpec that may name the rocks tree and Lua version to use by default. */
 export interface LocalTargetSpec {
