@@ -9,7 +9,7 @@
 import { readFile } from "node:fs/promises";
 import { timeoutSignal } from "../sdk/base/timeout-signal";
 import { createVm, type LuaVM } from "../sdk/vm";
-import { openDemoPool, type DemoPool } from "./support/demo-pool";
+import { openDemoPool, type DemoPool } from "../scripts/support/demo-pool";
 import { startRocksServer, type RocksServer } from "../scripts/support/rocks-server";
 import { runWorkload, SAMPLE_FASTA, WORKLOAD_ROCK, WORKLOAD_ROCK_DIR } from "./support/workload";
 

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterStack } from "../../examples/pulumi-cluster/program";
-import { openDemoPool, type DemoPool } from "../../examples/support/demo-pool";
+import { openDemoPool, type DemoPool } from "../../scripts/support/demo-pool";
 import { startRocksServer, type RocksServer } from "../../scripts/support/rocks-server";
 import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../examples/support/workload";
 import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
