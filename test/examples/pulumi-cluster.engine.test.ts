@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterStack } from "../../examples/pulumi-cluster/program";
 import { openDemoPool, type DemoPool } from "../../scripts/support/demo-pool";
 import { startRocksServer, type RocksServer } from "../../scripts/support/rocks-server";
-import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../examples/support/workload";
+import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../scripts/support/workload-files";
 import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { Engine, createProgramDir, type OperationResult, type ProgramDir } from "../support/engine";
