@@ -7,7 +7,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createVm } from "../sdk/vm";
+// Outside this repository: import { createVm } from "bioxen-luavm";
+import { createVm } from "../index";
 import { startRocksServer } from "../scripts/support/rocks-server";
 import { runWorkload } from "./support/workload";
 import { SAMPLE_FASTA, WORKLOAD_ROCK, WORKLOAD_ROCK_DIR } from "../scripts/support/workload-files";

@@ -7,8 +7,8 @@
  *   npx tsx examples/integration-demo.ts        (or: npm run demo)
  */
 import { readFile } from "node:fs/promises";
-import { timeoutSignal } from "../sdk/base/timeout-signal";
-import { createVm, type LuaVM } from "../sdk/vm";
+// Outside this repository: import { createVm, timeoutSignal, type LuaVM } from "bioxen-luavm";
+import { createVm, timeoutSignal, type LuaVM } from "../index";
 import { openDemoPool, type DemoPool } from "../scripts/support/demo-pool";
 import { startRocksServer, type RocksServer } from "../scripts/support/rocks-server";
 import { runWorkload } from "./support/workload";

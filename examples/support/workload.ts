@@ -1,4 +1,4 @@
-import type { LuaVM } from "../../sdk/vm";
+import type { LuaVM } from "../../index";
 
 /** One FASTA record's figures as the rock reports them. */
 export interface WorkloadRecord {
