@@ -20,6 +20,11 @@ describe("the tree keeps the import rules of docs/architecture.md", () => {
     expect(importViolations(edges, RULES)).toEqual([]);
   });
 
+  it("the rules name only layers that exist", () => {
+    const named = Object.values(LAYERS).flatMap((layer) => layer.mayImport);
+    expect(named.filter((name) => name !== "public" && !(name in LAYERS))).toEqual([]);
+  });
+
   it("every .ts file belongs to a layer", () => {
     expect(sourceFiles(ROOT).filter((file) => layerOf(file, LAYERS) === undefined)).toEqual([]);
   });
