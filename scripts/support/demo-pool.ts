@@ -7,7 +7,7 @@ import { maskUrlCredentials } from "../../sdk/base";
 import type { XcpngVmSpec } from "../../sdk/vm";
 import { ownerMarkerKey } from "../../sdk/xapi/recipes";
 import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../sim";
-import { freePort } from "../../scripts/support/free-port";
+import { freePort } from "./free-port";
 
 const run = promisify(execFile);
 
