@@ -4,6 +4,7 @@ import { randomMac } from "./model/ids";
 import type { Store } from "./model/store";
 import { xapiDate } from "./model/time";
 import { createVbd, createVdi } from "./methods/disks";
+import { createVif } from "./methods/nics";
 import { createVmMetrics, duplicateVm } from "./methods/vm-copy";
 import { NO_GUEST_TOOLS_KEY } from "./methods/vm-state";
 
@@ -191,20 +192,21 @@ export function seedPool(store: Store, addresses: SeedAddresses, fillerVms = 0):
   seedTemplate(store, { name: TEMPLATES.ambiguous, memoryBytes: 2 * GiB, isDefault: false, otherConfig: { linux_template: "true", disks: provisionXml(8 * GiB) } });
   const cloneReady = seedCloneReadyTemplate(store, TEMPLATES.cloneReady, localSr, {});
   seedCloneReadyTemplate(store, TEMPLATES.noGuestTools, localSr, { [NO_GUEST_TOOLS_KEY]: "true" });
-  seedFillerVms(store, cloneReady, localSr, fillerVms);
+  seedFillerVms(store, { template: cloneReady, sr: localSr, network: management }, fillerVms);
   return { pool, master: master.host, member: member.host, masterAddress: addresses.master };
 }
 
 /**
- * Halted VMs cloned from `template` (copy-on-write disks), named "filler-N", each marked as a
- * finished VM of another stack's resource: the bulk of a large pool.
+ * Halted VMs cloned from `template` (copy-on-write disks on `sr`), named "filler-N", each with a
+ * VIF on `network` and marked as a finished VM of another stack's resource: the bulk of a large pool.
  */
-function seedFillerVms(store: Store, template: string, sr: string, count: number): void {
+function seedFillerVms(store: Store, from: { template: string; sr: string; network: string }, count: number): void {
   for (let i = 0; i < count; i++) {
-    const vm = duplicateVm(store, template, `filler-${i}`, { full: false, targetSr: sr });
+    const vm = duplicateVm(store, from.template, `filler-${i}`, { full: false, targetSr: from.sr });
     const { uuid, other_config } = store.get("VM", vm);
     const owner = `filler/pool/XcpngLuaVM/vm-${i}`;
     const marker = { "bioxen:owner": owner, "bioxen:instance": `filler-${i}`, "bioxen:state": "complete", "bioxen:self": uuid };
     store.update("VM", vm, { is_a_template: false, other_config: { ...other_config, ...marker }, tags: ["bioxen-luavm"] });
+    createVif(store, { device: "0", network: from.network, VM: vm, MAC: randomMac(), MTU: 1500, other_config: {}, currently_attached: false });
   }
 }
