@@ -163,7 +163,20 @@ function describeClass(cls: JsonClass, calls: Map<string, CallInfo[]>) {
       ];
     }),
   );
-  return { lifecycle: LIFECYCLE[cls.lifecycle.state], fields, messages };
+  return { lifecycle: LIFECYCLE[cls.lifecycle.state], fields, messages: { ...messages, ...hiddenQueries(cls.name, messages.get_all_records) } };
+}
+
+/**
+ * `get_all_where` and `get_all_records_where`: served beside `get_all_records` but hidden from the
+ * docs, so xenapi.json lacks them (ocaml/idl/datamodel_utils.ml `messages_of_obj`).
+ */
+function hiddenQueries(cls: string, getAllRecords: { lifecycle: string } | undefined) {
+  if (!getAllRecords) return {};
+  const common = { params: [{ name: "expr", type: "string" }], session: true, async: false, implicit: true, lifecycle: getAllRecords.lifecycle, errors: [], hidden: true };
+  return {
+    get_all_where: { ...common, result: `${cls} ref set` },
+    get_all_records_where: { ...common, result: `(${cls} ref -> ${cls} record) map` },
+  };
 }
 
 function main(): void {
