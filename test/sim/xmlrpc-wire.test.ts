@@ -81,13 +81,14 @@ describe("simulator XML-RPC wire (POST /)", () => {
     expect(await ok(sim.url, "VM.get_actions_after_crash", [session, vm])).toBe("destroy");
     await xmlCall(sim.url, "VM.set_is_a_template", [session, vm, { xml: "<boolean>0</boolean>" }]);
     expect(await ok(sim.url, "VM.get_is_a_template", [session, vm])).toBe(false);
-    // ocaml-rpc's unmarshallers fail with an OCaml Failure, which xapi answers as INTERNAL_ERROR.
+    // ocaml-rpc's unmarshallers fail with an OCaml Failure, which xapi answers as INTERNAL_ERROR
+    // (failureOf reads the raw XML text: `"` stays &quot;).
     const badEnum = await xmlCall(sim.url, "VM.set_actions_after_crash", [session, vm, "explode"]);
-    expect(failureOf(badEnum.body)).toEqual(["INTERNAL_ERROR", 'Failure("Unknown tag/contents")']);
+    expect(failureOf(badEnum.body)).toEqual(["INTERNAL_ERROR", 'Failure(&quot;Unknown tag/contents&quot;)']);
     const badInt = await xmlCall(sim.url, "VM.set_VCPUs_max", [session, vm, "four"]);
-    expect(failureOf(badInt.body)).toEqual(["INTERNAL_ERROR", 'Failure("Int64.of_string")']);
+    expect(failureOf(badInt.body)).toEqual(["INTERNAL_ERROR", 'Failure(&quot;Int64.of_string&quot;)']);
     const stringBool = await xmlCall(sim.url, "VM.set_is_a_template", [session, vm, "true"]);
-    expect(failureOf(stringBool.body)).toEqual(["INTERNAL_ERROR", "Failure(\"Expected bool, got 'S(true)'\")"]);
+    expect(failureOf(stringBool.body)).toEqual(["INTERNAL_ERROR", "Failure(&quot;Expected bool, got 'S(true)'&quot;)"]);
   });
 
   it("lets trailing defaulted parameters be omitted (and, like xapi's pattern match, ignores extra ones)", async () => {
