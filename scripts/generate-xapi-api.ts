@@ -130,10 +130,10 @@ function errorConstants(source: string): Map<string, string> {
   return consts;
 }
 
-/** `{CODE: [param names]}` for every error of the datamodel. */
-function errorCodes(dir: string, commit: string): Record<string, string[]> {
+/** `{CODE: [param names]}` for every error of the datamodel; `null` for codes api_errors.ml has but the datamodel does not declare. */
+function errorCodes(dir: string, commit: string): Record<string, string[] | null> {
   const consts = errorConstants(show(dir, commit, "ocaml/xapi-consts/api_errors.ml"));
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[] | null> = Object.fromEntries([...consts.values()].map((code) => [code, null]));
   for (const m of show(dir, commit, "ocaml/idl/datamodel_errors.ml").matchAll(/error\s+Api_errors\.(\w+)\s*\[([^\]]*)\]/g)) {
     const code = consts.get(m[1]);
     if (!code) throw new Error(`unknown error constant ${m[1]}`);

@@ -18,6 +18,12 @@ import type { SimulatorOptions } from "./options";
 import { startListener, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
 
+/** One call as the simulator received it (params decoded from the wire). */
+export interface RecordedCall {
+  method: string;
+  params: unknown[];
+}
+
 /** A running simulated pool. */
 export interface Simulator {
   /** The master's URL, e.g. "http://127.0.0.1:40123" (https:// with `https: true`). */
@@ -45,6 +51,8 @@ export interface Simulator {
   expireSessions(): void;
   /** Number of live sessions (leak checks). */
   sessionCount(): number;
+  /** The calls received so far, in order (only with `recordCalls: true`; else empty). */
+  calls(): readonly RecordedCall[];
   /** Copies of every record of a class, with refs. */
   objects(className: string): Array<{ ref: string; record: XRecord }>;
   /** A copy of one record, or undefined. */
@@ -110,7 +118,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const certificate = options.https ? generateCertificate([advertised, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
   const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };
   const jsonRpc = options.jsonRpc ?? true;
-  const call = (method: string, params: readonly unknown[]) => dispatch(core, method, params);
+  const recorded: RecordedCall[] = [];
+  const call = (method: string, params: readonly unknown[]) => {
+    if (options.recordCalls) recorded.push({ method, params: structuredClone([...params]) });
+    return dispatch(core, method, params);
+  };
   let master: Listener;
   try {
     master = await startListener(core, call, { host, port: options.port ?? 0, tls, jsonRpc });
@@ -137,6 +149,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sshGuests,
     expireSessions: () => store.all("session").forEach((s) => store.destroy("session", s.ref)),
     sessionCount: () => store.all("session").length,
+    calls: () => recorded,
     objects: (className) => store.all(className).map((o) => ({ ref: o.ref, record: copy(o.record) })),
     record: (className, ref) => (store.has(className, ref) ? copy(store.get(className, ref)) : undefined),
     refOf: (uuid) => store.refOfUuid(uuid),

@@ -53,7 +53,8 @@ export interface ApiDescription {
   source: { repository: string; commit: string; licence: string };
   classes: Record<string, ApiClass>;
   enums: Record<string, string[]>;
-  errors: Record<string, string[]>;
+  /** Error code → parameter names; null when xapi raises it without declaring it in the datamodel. */
+  errors: Record<string, string[] | null>;
 }
 
 /** The description, typed. */

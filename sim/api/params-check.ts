@@ -45,3 +45,14 @@ function checkConstructorRecord(cls: string, record: Record<string, unknown>): v
     checkUnmarshal(parseType(field.type), record[name]);
   }
 }
+
+/** `Async.<Class>.<method>` → the sync name and whether it was asked for asynchronously. */
+export function splitAsync(name: string): { isAsync: boolean; base: string } {
+  const isAsync = name.startsWith("Async.");
+  return { isAsync, base: isAsync ? name.slice("Async.".length) : name };
+}
+
+/** server_helpers.ml do_dispatch: an Async call of a message without async mode is a Fault. */
+export function checkAsync(found: FoundMessage, isAsync: boolean): void {
+  if (isAsync && !found.def.async) throw new XapiFailure("Fault", [`No async mode for this operation (rpc: ${found.wireName})`]);
+}

@@ -10,29 +10,25 @@ import { faultError } from "../ops/faults";
 import { sleep } from "../ops/sleep";
 import { XapiFailure } from "../model/failure";
 import { messageByWireName, type FoundMessage } from "../api/description";
-import { checkArity, checkTypes } from "../api/params-check";
+import { checkArity, checkAsync, checkTypes, splitAsync } from "../api/params-check";
 import { fromWire } from "./from-wire";
 import type { CallContext, MethodDef } from "./method";
 import { startTask } from "./tasks";
 import { toWire } from "./to-wire";
-
-const ASYNC = "Async.";
 
 /**
  * Executes `name(params…)` and returns its wire value, or throws an XapiFailure.
  * `Async.<Class>.<method>` returns a task ref at once and runs the call in the background.
  */
 export async function dispatch(core: SimCore, name: string, params: readonly unknown[]): Promise<WireValue> {
-  const isAsync = name.startsWith(ASYNC);
-  const base = isAsync ? name.slice(ASYNC.length) : name;
+  const { isAsync, base } = splitAsync(name);
   const found = messageByWireName(base);
   if (!found) return unlisted(core, base, params);
   checkArity(found, params);
   if (found.def.lifecycle !== "removed") checkTypes(found, params);
   const session = found.def.session ? checkSession(core, params[0]) : "";
   if (found.def.lifecycle === "removed") throw new XapiFailure("MESSAGE_REMOVED", []);
-  // server_helpers.ml do_dispatch: an Async call of a message without async mode is a Fault.
-  if (isAsync && !found.def.async) throw new XapiFailure("Fault", [`No async mode for this operation (rpc: ${found.wireName})`]);
+  checkAsync(found, isAsync);
   const def = core.methods.get(found.wireName);
   if (!def) throw new XapiFailure("NOT_IMPLEMENTED", [found.wireName]);
   const args = decodeArgs(def, found, params.slice(found.def.session ? 1 : 0));
