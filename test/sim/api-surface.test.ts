@@ -5,13 +5,13 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "../../sim";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Simulator } from "../../sim";
 import { API, listedMethodNames, parseType } from "../../sim/api/description";
 import { buildMethodTable } from "../../sim/methods";
 import { CLASSES } from "../../sim/schema";
 import { numericFieldsOf } from "../../sdk/xapi/field-types";
-import { jsonCall, login, ok } from "./raw";
+import { jsonCall, ok, xapiOnlySim } from "./raw";
 
 const SIM_DIR = join(__dirname, "../../sim");
 
@@ -57,14 +57,13 @@ const RAISED_AS_XAPI_DOES: Record<string, number[]> = {
 };
 
 describe("the simulator against the generated xapi API description", () => {
+  const running = xapiOnlySim();
   let sim: Simulator;
   let session: string;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ guests: false, latency: { scale: 0 } });
-    session = await login(sim);
+  beforeAll(() => {
+    sim = running.sim();
+    session = running.session();
   });
-  afterAll(() => sim.stop());
 
   it("names its source: a xen-api commit and the licence", () => {
     expect(API.source.repository).toBe("https://github.com/xapi-project/xen-api");
