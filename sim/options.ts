@@ -47,4 +47,6 @@ export interface SimulatorOptions {
   fillerVms?: number;
   /** VLAN tags the simulated kernel already uses (VLAN.create → VLAN_IN_USE). Default [999]. */
   kernelVlanTags?: number[];
+  /** Keep every call (method and decoded params) for `Simulator.calls()`, so tests can replay a client's calls through the strict check. Default false. */
+  recordCalls?: boolean;
 }

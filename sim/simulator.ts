@@ -18,6 +18,12 @@ import type { SimulatorOptions } from "./options";
 import { startListener, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
 
+/** One call as the simulator received it (params decoded from the wire). */
+export interface RecordedCall {
+  method: string;
+  params: unknown[];
+}
+
 /** A running simulated pool. */
 export interface Simulator {
   /** The master's URL, e.g. "http://127.0.0.1:40123" (https:// with `https: true`). */
@@ -47,6 +53,8 @@ export interface Simulator {
   sessionCount(): number;
   /** What clients have asked of the master so far: calls per method and bytes both ways. */
   traffic(): SimTraffic;
+  /** The calls received so far, in order (only with `recordCalls: true`; else empty). */
+  calls(): readonly RecordedCall[];
   /** Copies of every record of a class, with refs. */
   objects(className: string): Array<{ ref: string; record: XRecord }>;
   /** A copy of one record, or undefined. */
@@ -125,8 +133,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };
   const jsonRpc = options.jsonRpc ?? true;
   const byMethod = new Map<string, number>();
+  const recorded: RecordedCall[] = [];
   const call = (method: string, params: readonly unknown[]) => {
     byMethod.set(method, (byMethod.get(method) ?? 0) + 1);
+    if (options.recordCalls) recorded.push({ method, params: structuredClone([...params]) });
     return dispatch(core, method, params);
   };
   let master: Listener;
@@ -160,6 +170,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const counts = Object.fromEntries(byMethod);
       return { calls: Object.values(counts).reduce((sum, n) => sum + n, 0), byMethod: counts, bytesReceived: bytes.received, bytesSent: bytes.sent };
     },
+    calls: () => recorded,
     objects: (className) => store.all(className).map((o) => ({ ref: o.ref, record: copy(o.record) })),
     record: (className, ref) => (store.has(className, ref) ? copy(store.get(className, ref)) : undefined),
     refOf: (uuid) => store.refOfUuid(uuid),

@@ -6,12 +6,13 @@ import { UNKNOWN } from "../../provider/runtime/inputs";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { startTestSim } from "../support/sim";
+import { expectStrictReplay } from "../support/strict-replay";
 import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim } from "./support/xcpng-sim";
 
 let env: XcpngSim;
 
 beforeAll(async () => {
-  env = await startTestSim({}, { sshGuests: { addressBase: "127.80" }, counted: XCPNG_COUNTED });
+  env = await startTestSim({ recordCalls: true }, { sshGuests: { addressBase: "127.80" }, counted: XCPNG_COUNTED });
   setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
 });
 
@@ -175,5 +176,11 @@ describe("XcpngLuaVM create / read / update / delete against the simulator", () 
     } finally {
       setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
     }
+  });
+});
+
+describe("XcpngLuaVM's XAPI calls", () => {
+  it("are all ones real xapi accepts: the strict replay of every recorded call (method exists, arity, types)", () => {
+    expectStrictReplay(env.sim, ["session.login_with_password", "Async.VM.clone", "VM.set_memory_limits", "VIF.create", "Async.VM.start", "event.from", "VM.destroy"]);
   });
 });

@@ -104,8 +104,8 @@ async function rolledBack(client: XapiClient, network: string, inputs: VmNetwork
  * user removed that VIF) removes it instead of it being lost.
  */
 async function clearUnfinished(client: XapiClient, raw: Record<string, unknown>): Promise<void> {
-  const { __owner: owner } = reveal<VmNetworkInputs>(raw);
-  for (const left of await unfinishedNetworks(client, owner)) {
+  const { __owner: owner, name } = reveal<VmNetworkInputs>(raw);
+  for (const left of await unfinishedNetworks(client, owner, name)) {
     try {
       await teardownNetwork(client, left.ref, left.claim);
     } catch (error) {

@@ -117,11 +117,12 @@ export interface UnfinishedNetwork {
 }
 
 /**
- * The networks an interrupted create of `owner` left unfinished (`bioxen:state` "creating").
- * Finished networks (a live resource's, e.g. the predecessor of a replacement) never match.
+ * The networks named `name` that an interrupted create of `owner` left unfinished (`bioxen:state`
+ * "creating"). Finished networks (a live resource's, e.g. the predecessor of a replacement) never
+ * match; looking by name keeps the lookup independent of the pool's size.
  */
-export async function unfinishedNetworks(client: XapiClient, owner: string): Promise<UnfinishedNetwork[]> {
-  return (await findUnfinished(client, "network", owner)).map((left) => ({
+export async function unfinishedNetworks(client: XapiClient, owner: string, name: string): Promise<UnfinishedNetwork[]> {
+  return (await findUnfinished(client, "network", owner, name)).map((left) => ({
     ref: left.ref,
     uuid: left.uuid,
     claim: { owner, instance: (left.record.other_config as Record<string, string>)[instanceMarkerKey] },
