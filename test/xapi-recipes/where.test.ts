@@ -24,7 +24,7 @@ describe("recordsWhere", () => {
       expect((await findTemplate(env.client, quoted)).ref).toBe(clone);
       await expect(recordsWhere(env.client, "VM", { name_label: "x", name_description: 'a "b"' }, "test")).rejects.toThrow(/cannot look up VM/);
     } finally {
-      await destroyVm(env.client, clone, {});
+      await destroyVm(env.client, clone, { deadline: 30_000 });
     }
   });
 
