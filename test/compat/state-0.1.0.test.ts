@@ -7,24 +7,17 @@
  * the current implementation must accept the old shape without a diff or a replace.
  * Needs a fresh `npm run build` (the host loads dist/ through the program folder's link).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalLua } from "../../provider/local-lua";
-import { Engine, ProviderHost, createProgramDir, type ProgramDir, type ResourceState } from "../support/engine";
+import { Engine, ProviderHost, createProgramDir, type ProgramDir } from "../support/engine";
 import { mutations } from "../provider/support/engine-checks";
+import { boundState as bind, loadStateFixture } from "./state-fixture";
 
-const FIXTURE = JSON.parse(readFileSync(join(__dirname, "../fixtures/state/0.1.0.json"), "utf8")) as { version: string; placeholders: string[]; state: ResourceState[] };
-
-/** The fixture state with each `<<NAME>>` replaced by `values[NAME]` (every placeholder must be given). */
-function boundState(values: Record<string, string>): ResourceState[] {
-  expect(Object.keys(values).sort()).toEqual([...FIXTURE.placeholders].sort());
-  let text = JSON.stringify(FIXTURE.state);
-  for (const [name, value] of Object.entries(values)) text = text.split(`<<${name}>>`).join(JSON.stringify(value).slice(1, -1));
-  expect(text).not.toMatch(/<<[A-Z_]+>>/);
-  return JSON.parse(text) as ResourceState[];
-}
+const FIXTURE = loadStateFixture("0.1.0");
+const boundState = (values: Record<string, string>) => bind(FIXTURE, values);
 
 /** Stand-in values for a state that is only diffed (no call reaches a pool, a guest or a rocks server). */
 const OFFLINE_VALUES = {
