@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:ci` (what `.ci/run` runs): the whole test-suite three times, each from a copy of
 # this checkout at a fresh temporary path, so no other checkout on the machine can satisfy a test.
-#   leg 1: this machine's Node with the lockfile — `npm run test:fresh`, the README's test command
-#          (installs missing system packages, npm ci, build, type-check, vitest);
+#   leg 1: this machine's Node with the lockfile — `npm run test:fresh` (installs missing system
+#          packages, npm ci, build, type-check, vitest);
 #   leg 2, 3: Node 22 and Node 24 (official builds from the npm registry package node-linux-<arch>,
 #          installed into the temporary folder, never system-wide, first on PATH for the leg) with
 #          the newest @pulumi/pulumi that package.json allows, as `npm install bioxen-luavm` gives a
