@@ -36,8 +36,11 @@ export interface FixtureWorld {
   tree: string;
 }
 
-/** The program every fixture was written by: one resource of each type, project "compat", stack "dev". */
-export function fixtureProgram(world: FixtureWorld): () => void {
+/**
+ * The program every fixture was written by: one resource of each type, project "compat", stack
+ * "dev". `omitPackage` leaves the LuaPackage out (an up with it deletes only that resource).
+ */
+export function fixtureProgram(world: FixtureWorld, options: { omitPackage?: boolean } = {}): () => void {
   return () => {
     const vm = new XcpngLuaVM("worker", {
       template: TEMPLATES.cloneReady,
@@ -47,7 +50,7 @@ export function fixtureProgram(world: FixtureWorld): () => void {
       ssh: { user: world.sshUser, port: world.sshPort, privateKey: pulumi.secret(world.privateKey) },
       luaInterpreter: "lua5.4",
     });
-    new LuaPackage("seq", { target: vm.sshTarget, name: "alpha", version: "1.0-1", servers: [world.rocksUrl] });
+    if (!options.omitPackage) new LuaPackage("seq", { target: vm.sshTarget, name: "alpha", version: "1.0-1", servers: [world.rocksUrl] });
     new VmNetwork("lab", { name: "lab", attach: [{ vmUuid: vm.id }] });
     new LocalLua("local", { interpreter: "lua5.4", tree: world.tree });
   };
