@@ -14,7 +14,7 @@ import { startSimulator } from "../../sim";
 import { Engine, createProgramDir } from "../support/engine";
 import { startRocksServer } from "../support/rocks-server";
 import { generateClientKeyPair } from "../support/client-key";
-import { fixtureProgram, placeholderValues } from "./state-fixture";
+import { fixtureEngineOptions, fixtureProgram, placeholderValues } from "./state-fixture";
 
 const ROOT = resolve(__dirname, "../..");
 const VERSION = (require(join(ROOT, "package.json")) as { version: string }).version;
@@ -28,13 +28,7 @@ async function main(): Promise<void> {
   const rocks = await startRocksServer({ rocks: ["alpha"] });
   const program = createProgramDir({ "bioxen-luavm": ROOT });
   const tree = mkdtempSync(join(tmpdir(), "bioxen-fixture-tree-"));
-  const engine = new Engine({
-    project: "compat",
-    stack: "dev",
-    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": env.sim.password },
-    secretConfigKeys: ["bioxen:xapiPassword"],
-    programDir: program.dir,
-  });
+  const engine = new Engine(fixtureEngineOptions(sim, program.dir));
   try {
     const world = { sshUser: env.user, sshPort: env.sshPort, privateKey: env.keys.private, rocksUrl: rocks.url, tree };
     await engine.up(fixtureProgram(world));

@@ -18,7 +18,7 @@ import { startTestSim } from "../support/sim";
 import { expectNoLeftovers } from "../support/sim-suite";
 import { mutations } from "../provider/support/engine-checks";
 import { XCPNG_COUNTED, poolUuidOf, type XcpngSim } from "../provider/support/xcpng-sim";
-import { boundState, fixtureProgram, loadStateFixture, placeholderValues, type FixtureWorld } from "./state-fixture";
+import { boundState, fixtureEngineOptions, fixtureProgram, loadStateFixture, placeholderValues, type FixtureWorld } from "./state-fixture";
 
 const FIXTURE = loadStateFixture("0.1.0");
 const COUNTED = [...XCPNG_COUNTED, "network"];
@@ -47,13 +47,7 @@ afterAll(async () => {
 });
 
 function newEngine(): Engine {
-  const engine = new Engine({
-    project: "compat",
-    stack: "dev",
-    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": env.sim.password },
-    secretConfigKeys: ["bioxen:xapiPassword"],
-    programDir: program.dir,
-  });
+  const engine = new Engine(fixtureEngineOptions(env.sim, program.dir));
   engines.push(engine);
   return engine;
 }

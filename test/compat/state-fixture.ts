@@ -12,7 +12,7 @@ import { LuaPackage } from "../../provider/lua-package";
 import { VmNetwork } from "../../provider/vm-network";
 import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
-import type { ResourceState } from "../support/engine";
+import type { EngineOptions, ResourceState } from "../support/engine";
 
 /** A state fixture as stored. */
 export interface StateFixture {
@@ -53,6 +53,17 @@ export function fixtureProgram(world: FixtureWorld, options: { omitPackage?: boo
     if (!options.omitPackage) new LuaPackage("seq", { target: vm.sshTarget, name: "alpha", version: "1.0-1", servers: [world.rocksUrl] });
     new VmNetwork("lab", { name: "lab", attach: [{ vmUuid: vm.id }] });
     new LocalLua("local", { interpreter: "lua5.4", tree: world.tree });
+  };
+}
+
+/** Engine options of the fixture's stack ("compat"/"dev") on pool `xapi`, the program folder `programDir`. */
+export function fixtureEngineOptions(xapi: { url: string; username: string; password: string }, programDir: string): EngineOptions {
+  return {
+    project: "compat",
+    stack: "dev",
+    config: { "bioxen:xapiUrl": xapi.url, "bioxen:xapiUsername": xapi.username, "bioxen:xapiPassword": xapi.password },
+    secretConfigKeys: ["bioxen:xapiPassword"],
+    programDir,
   };
 }
 
