@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:ci` (what `.ci/run` runs): the whole test-suite three times, each from a copy of
 # this checkout at a fresh temporary path, so no other checkout on the machine can satisfy a test.
-#   leg 1: this machine's Node with the lockfile — `npm run test:fresh`, the README's test command
-#          (installs missing system packages, npm ci, build, type-check, vitest);
+#   leg 1: this machine's Node with the lockfile — `npm run test:fresh` (installs missing system
+#          packages, npm ci, build, type-check, vitest);
 #   leg 2, 3: Node 22 and Node 24 (official builds from the npm registry package node-linux-<arch>,
 #          installed into the temporary folder, never system-wide, first on PATH for the leg) with
 #          the newest @pulumi/pulumi that package.json allows, as `npm install bioxen-luavm` gives a
@@ -17,7 +17,18 @@ legs=("$@")
 say() { printf '\n==> %s\n' "$*"; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bioxen-ci.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# Each leg's wall time, printed at the end whether the run is green or not (CI must stay well under 30 min).
+timings=()
+leg_now=""
+leg_started=0
+finish() {
+  local status=$?
+  [ -z "$leg_now" ] || timings+=("leg $leg_now: failed after $((SECONDS - leg_started)) s")
+  [ "${#timings[@]}" -eq 0 ] || printf '    %s\n' "${timings[@]}" "total: $SECONDS s"
+  rm -rf "$work"
+  exit "$status"
+}
+trap finish EXIT
 
 # A copy of the checkout's files (not node_modules, dist or .git) at "$work/$1".
 copy_checkout() {
@@ -38,7 +49,9 @@ install_node() {
 }
 
 run_leg() {
-  local leg="$1" started=$SECONDS
+  local leg="$1"
+  leg_now="$leg"
+  leg_started=$SECONDS
   case "$leg" in
     system)
       say "leg Node $(node --version) (this machine), lockfile: npm run test:fresh"
@@ -65,10 +78,9 @@ run_leg() {
       ;;
     *) echo "ci: unknown leg '$leg' (use system, 22 or 24)" >&2; return 2 ;;
   esac
-  timings+=("leg $leg: $((SECONDS - started)) s")
+  timings+=("leg $leg: $((SECONDS - leg_started)) s")
+  leg_now=""
 }
 
-timings=()
 for leg in "${legs[@]}"; do run_leg "$leg"; done
 say "all legs green"
-printf '    %s\n' "${timings[@]}"
