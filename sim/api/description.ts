@@ -4,7 +4,7 @@
  * parameters and which fields a record carries.
  */
 import raw from "./xapi-api.json";
-import type { FieldType } from "../schema/types";
+import type { FieldType } from "./field-type";
 
 /** Lifecycle state of a class, field or message. */
 export type Lifecycle = "published" | "prototyped" | "deprecated" | "removed";

@@ -10,7 +10,7 @@ import { faultError } from "../ops/faults";
 import { sleep } from "../ops/sleep";
 import { XapiFailure } from "../model/failure";
 import { messageByWireName, type FoundMessage } from "../api/description";
-import { checkArity, checkAsync, checkTypes, splitAsync } from "../api/params-check";
+import { checkArity, checkAsync, checkTypes, splitAsync } from "./params-check";
 import { fromWire } from "./from-wire";
 import type { CallContext, MethodDef } from "./method";
 import { startTask } from "./tasks";

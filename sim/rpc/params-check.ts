@@ -1,6 +1,6 @@
 /** The parameter checks of xapi's generated dispatcher (ocaml/idl/ocaml_backend/gen_server.ml), from the description. */
 import { XapiFailure } from "../model/failure";
-import { API, parseType, type FoundMessage } from "./description";
+import { API, parseType, type FoundMessage } from "../api/description";
 import { checkUnmarshal } from "./unmarshal-check";
 
 /**

@@ -1,6 +1,6 @@
 /** The dispatcher's description checks as a pure function, for replaying a client's recorded calls. */
 import { XapiFailure } from "../model/failure";
-import { messageByWireName } from "./description";
+import { messageByWireName } from "../api/description";
 import { checkArity, checkAsync, checkTypes, splitAsync } from "./params-check";
 
 /**

@@ -6,7 +6,7 @@
  * A ref of another class passes here, as in xapi (refs are strings); the object lookup then
  * fails with HANDLE_INVALID.
  */
-import type { FieldType } from "../schema/types";
+import type { FieldType } from "../api/field-type";
 import { XapiFailure } from "../model/failure";
 
 /** ocaml-rpc's `Rpc.to_string` of a decoded wire value, used in its error messages. */
