@@ -36,6 +36,8 @@ export function startWatchdog(pid: number, paths: readonly string[]): Watchdog {
   const exited = new Promise<void>((resolve) => watchdog.once("close", () => resolve()).once("error", () => resolve()));
   return {
     release: () => {
+      // Waiting for it must keep this process alive (it was unref'd so that it never would otherwise).
+      watchdog.ref();
       watchdog.kill("SIGKILL");
       return exited;
     },
