@@ -14,10 +14,17 @@ import { Latency } from "./ops/latency";
 import { dispatch } from "./rpc/dispatch";
 import { XapiFailure } from "./model/failure";
 import { seedPool } from "./seed";
-import { readVdiContent } from "./disk-io/vdi-content";
+import { readVdiContent } from "./model/vdi-content";
+import { handleImportRawVdi, isImportRawVdi } from "./disk-io/import-raw-vdi";
 import type { SimulatorOptions } from "./options";
-import { startListener, type Listener } from "./server/listener";
+import { startListener, type HttpHandler, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
+
+/** One call as the simulator received it (params decoded from the wire). */
+export interface RecordedCall {
+  method: string;
+  params: unknown[];
+}
 
 /** A running simulated pool. */
 export interface Simulator {
@@ -46,6 +53,10 @@ export interface Simulator {
   expireSessions(): void;
   /** Number of live sessions (leak checks). */
   sessionCount(): number;
+  /** What clients have asked of the master so far: calls per method and bytes both ways. */
+  traffic(): SimTraffic;
+  /** The calls received so far, in order (only with `recordCalls: true`; else empty). */
+  calls(): readonly RecordedCall[];
   /** Copies of every record of a class, with refs. */
   objects(className: string): Array<{ ref: string; record: XRecord }>;
   /** A copy of one record, or undefined. */
@@ -63,17 +74,29 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
+/** Calls and bytes the master served since it started (see {@link Simulator.traffic}). */
+export interface SimTraffic {
+  /** Calls answered, over both transports. */
+  calls: number;
+  /** Calls per method name, e.g. `{ "VM.get_record": 3 }`. */
+  byMethod: Record<string, number>;
+  /** Bytes received from clients (requests, HTTP headers included). */
+  bytesReceived: number;
+  /** Bytes sent to clients (responses, HTTP headers included). */
+  bytesSent: number;
+}
+
 function urlOf(scheme: string, host: string, port: number): string {
   return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
-async function startSlave(core: SimCore, host: string, preferredPort: number, tls: { cert: string; key: string } | undefined, jsonRpc: boolean, masterUrl: string): Promise<Listener | undefined> {
+async function startSlave(core: SimCore, host: string, preferredPort: number, tls: { cert: string; key: string } | undefined, jsonRpc: boolean, httpHandlers: readonly HttpHandler[], masterUrl: string): Promise<Listener | undefined> {
   const call = async () => {
     throw new XapiFailure("HOST_IS_SLAVE", [core.refs.masterAddress]);
   };
   for (const port of [preferredPort, 0]) {
     try {
-      return await startListener(core, call, { host, port, tls, jsonRpc, masterUrl });
+      return await startListener(core, call, { host, port, tls, jsonRpc, httpHandlers, masterUrl });
     } catch {
       // Same port taken on that address: fall back to any port; no such address: no member.
     }
@@ -106,24 +129,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     guests,
     latency: new Latency(options.latency),
     faults: new Faults(options.faults),
-    refs: seedPool(store, { master: advertised, member: slaveHost || advertised }),
+    refs: seedPool(store, { master: advertised, member: slaveHost || advertised }, options.fillerVms ?? 0),
     kernelVlanTags: options.kernelVlanTags ?? [999],
     stopSignal: stopper.signal,
   };
   const certificate = options.https ? generateCertificate([advertised, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
   const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };
   const jsonRpc = options.jsonRpc ?? true;
-  const call = (method: string, params: readonly unknown[]) => dispatch(core, method, params);
+  const byMethod = new Map<string, number>();
+  const recorded: RecordedCall[] = [];
+  const call = (method: string, params: readonly unknown[]) => {
+    byMethod.set(method, (byMethod.get(method) ?? 0) + 1);
+    if (options.recordCalls) recorded.push({ method, params: structuredClone([...params]) });
+    return dispatch(core, method, params);
+  };
+  const httpHandlers: HttpHandler[] = [{ matches: isImportRawVdi, serve: (req, res) => handleImportRawVdi(core, req, res) }];
   let master: Listener;
   try {
-    master = await startListener(core, call, { host, port: options.port ?? 0, tls, jsonRpc });
+    master = await startListener(core, call, { host, port: options.port ?? 0, tls, jsonRpc, httpHandlers });
   } catch (error) {
     stopper.abort();
     if (ownsGuests) await guests.dispose();
     throw new Error(`simulator: cannot listen on ${host}:${options.port ?? 0} (${(error as Error).message}); choose another --port/--host`);
   }
   const scheme = options.https ? "https" : "http";
-  const slave = slaveHost ? await startSlave(core, slaveHost, master.port, tls, jsonRpc, urlOf(scheme, advertised, master.port)) : undefined;
+  const slave = slaveHost ? await startSlave(core, slaveHost, master.port, tls, jsonRpc, httpHandlers, urlOf(scheme, advertised, master.port)) : undefined;
   let stopping: Promise<void> | undefined;
   const copy = (record: XRecord) => structuredClone(record);
 
@@ -140,6 +170,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sshGuests,
     expireSessions: () => store.all("session").forEach((s) => store.destroy("session", s.ref)),
     sessionCount: () => store.all("session").length,
+    traffic() {
+      const bytes = master.bytes();
+      const counts = Object.fromEntries(byMethod);
+      return { calls: Object.values(counts).reduce((sum, n) => sum + n, 0), byMethod: counts, bytesReceived: bytes.received, bytesSent: bytes.sent };
+    },
+    calls: () => recorded,
     objects: (className) => store.all(className).map((o) => ({ ref: o.ref, record: copy(o.record) })),
     record: (className, ref) => (store.has(className, ref) ? copy(store.get(className, ref)) : undefined),
     vdiContent: (vdi) => Buffer.from(readVdiContent(store, vdi)),

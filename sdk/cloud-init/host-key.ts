@@ -4,7 +4,7 @@
  * `revealPrivateKey()`: string conversion, JSON and `util.inspect` show the public half only.
  */
 import { inspect } from "node:util";
-import { utils as sshUtils } from "ssh2";
+import { ssh2 } from "../base/lazy-modules";
 import { sha256Fingerprint } from "../ssh/fingerprint";
 import { CloudInitError } from "./errors";
 
@@ -30,7 +30,7 @@ export class SshHostKey {
    * @throws CloudInitError when it is not one (the message never quotes the key).
    */
   static fromPrivateKey(privateKey: string): SshHostKey {
-    const parsed = typeof privateKey === "string" ? sshUtils.parseKey(privateKey) : new Error("not a string");
+    const parsed = typeof privateKey === "string" ? ssh2().utils.parseKey(privateKey) : new Error("not a string");
     if (parsed instanceof Error || Array.isArray(parsed) || !parsed.isPrivateKey() || parsed.type !== "ssh-ed25519") {
       throw new CloudInitError("hostKey", "is not an unencrypted OpenSSH ed25519 private key");
     }
@@ -70,7 +70,7 @@ export function generateSshHostKey(comment = "bioxen-luavm"): SshHostKey {
   }
   // ssh2's generator now and then emits a key its own parser rejects: such keys are made again.
   for (let attempt = 1; ; attempt++) {
-    const pair = sshUtils.generateKeyPairSync("ed25519", { comment });
+    const pair = ssh2().utils.generateKeyPairSync("ed25519", { comment });
     try {
       return SshHostKey.fromPrivateKey(pair.private);
     } catch (error) {

@@ -24,7 +24,7 @@ import { asXapiFailure, XapiFailure } from "../model/failure";
 import { xmlValueText } from "../rpc/to-wire";
 import { createVdi } from "../methods/disks";
 import { sendHtmlError } from "../server/respond";
-import { writeVdiContent } from "./vdi-content";
+import { writeVdiContent } from "../model/vdi-content";
 
 /** The parts of the simulator core the upload handler uses. */
 export type ImportCore = Pick<SimCore, "store" | "faults" | "username" | "password" | "stopSignal">;

@@ -3,7 +3,7 @@ import { XapiFailure } from "../model/failure";
 import { createChild, destroyChild, type ChildLinks } from "../model/links";
 import type { XRecord } from "../model/record";
 import type { Store } from "../model/store";
-import { dropVdiContent } from "../disk-io/vdi-content";
+import { dropVdiContent } from "../model/vdi-content";
 
 /** Bytes still free on an SR. */
 export function srFree(store: Store, sr: string): number {

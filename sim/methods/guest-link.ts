@@ -1,7 +1,7 @@
 /** Connects VMs to the guest layer: boots and halts guests, records the metrics they report. */
 import type { SimCore } from "../rpc/core";
 import type { GuestBootSpec, GuestNic } from "../guest/types";
-import { readVdiContent } from "../disk-io/vdi-content";
+import { readVdiContent } from "../model/vdi-content";
 import { xapiDate } from "../model/time";
 import { XapiFailure } from "../model/failure";
 import { NULL_REF } from "../schema";

@@ -17,7 +17,6 @@ export function taskMethods(): MethodDef[] {
         { name: "description", type: T.string },
       ],
       result: T.ref("task"),
-      syncOnly: true,
       handler: ({ core }, label: string, description: string) =>
         core.store.create("task", { name_label: label, name_description: description, status: "pending", progress: 0, created: xapiDate(), resident_on: core.refs.master, other_config: {} }),
     }),

@@ -5,7 +5,7 @@ import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVdi, destroyVbd, destroyVdi, recountSr } from "./disks";
 import type { SimCore } from "../rpc/core";
-import { readVdiContent, writeVdiContent } from "../disk-io/vdi-content";
+import { readVdiContent, writeVdiContent } from "../model/vdi-content";
 
 const vdiSelf = { name: "self", type: T.ref("VDI") };
 

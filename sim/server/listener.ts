@@ -4,7 +4,6 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { SimCore } from "../rpc/core";
 import type { Caller } from "./call";
-import { handleImportRawVdi, isImportRawVdi } from "../disk-io/import-raw-vdi";
 import { handleJsonRpc } from "./jsonrpc-endpoint";
 import { sendHtmlError } from "./respond";
 import { handleXmlRpc } from "./xmlrpc-endpoint";
@@ -17,17 +16,33 @@ export interface ListenerOptions {
   tls?: { cert: string; key: string };
   /** false: `/jsonrpc` falls through to XML-RPC, as on a host without JSON-RPC. */
   jsonRpc: boolean;
+  /** xapi's HTTP handlers beside the RPC endpoints (`PUT /import_raw_vdi`, sim/disk-io). */
+  httpHandlers?: readonly HttpHandler[];
   /**
-   * A pool member's listener: the master's URL, to which HTTP handlers (`PUT /import_raw_vdi`)
-   * are redirected with 302, as xapi forwards a request to a host that can see the SR.
+   * A pool member's listener: the master's URL, to which requests for the HTTP handlers are
+   * redirected with 302, as xapi forwards a request to a host that can see the SR.
    */
   masterUrl?: string;
+}
+
+/** One of xapi's HTTP handlers: which requests are its, and how it serves them. */
+export interface HttpHandler {
+  matches(req: IncomingMessage): boolean;
+  serve(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/** Bytes a listener moved since it started, over every connection (HTTP headers included). */
+export interface ListenerBytes {
+  received: number;
+  sent: number;
 }
 
 /** A running listener. */
 export interface Listener {
   /** The port actually bound. */
   port: number;
+  /** Bytes received and sent so far (closed and open connections). */
+  bytes(): ListenerBytes;
   /** Stops accepting, destroys open connections, resolves once closed. */
   close(): Promise<void>;
 }
@@ -36,9 +51,10 @@ function route(core: SimCore, call: Caller, options: ListenerOptions) {
   const jsonRpc = options.jsonRpc;
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
-    const work = isImportRawVdi(req)
+    const handler = options.httpHandlers?.find((h) => h.matches(req));
+    const work = handler
       ? options.masterUrl === undefined
-        ? handleImportRawVdi(core, req, res)
+        ? handler.serve(req, res)
         : Promise.resolve(redirect(res, `${options.masterUrl}${req.url ?? "/"}`))
       : req.method !== "POST"
         ? Promise.resolve(sendHtmlError(res, 404, "Not Found"))
@@ -67,9 +83,14 @@ export async function startListener(core: SimCore, call: Caller, options: Listen
   // event.from may legitimately block for a minute or more.
   server.requestTimeout = 0;
   const sockets = new Set<Socket>();
+  const closed: ListenerBytes = { received: 0, sent: 0 };
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      closed.received += socket.bytesRead;
+      closed.sent += socket.bytesWritten;
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -83,6 +104,13 @@ export async function startListener(core: SimCore, call: Caller, options: Listen
   let closing: Promise<void> | undefined;
   return {
     port,
+    bytes() {
+      const open = [...sockets];
+      return {
+        received: closed.received + open.reduce((sum, socket) => sum + socket.bytesRead, 0),
+        sent: closed.sent + open.reduce((sum, socket) => sum + socket.bytesWritten, 0),
+      };
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -10,7 +10,7 @@ import { Faults } from "../../sim/ops/faults";
 import { seedPool, SEEDED } from "../../sim/seed";
 import { createVdi } from "../../sim/methods/disks";
 import { handleImportRawVdi, isImportRawVdi, type ImportCore } from "../../sim/disk-io/import-raw-vdi";
-import { readVdiContent } from "../../sim/disk-io/vdi-content";
+import { readVdiContent } from "../../sim/model/vdi-content";
 
 const stopper = new AbortController();
 const store = new Store();
