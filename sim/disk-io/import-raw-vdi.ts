@@ -13,7 +13,8 @@
  * - more bytes than the VDI's virtual_size: the task fails with VDI_IO_ERROR.
  * Faults: rules for method `import_raw_vdi` apply (`fail` fails the task after the 200, `drop`
  * cuts the connection before answering and fails the task with VDI_IO_ERROR, as a closed upload
- * does, `stall` delays before answering).
+ * does, `stall` delays before answering, `corrupt` stores the body with its first 64 KiB zeroed:
+ * a disk damaged without any error, as a guest then finds it).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimCore } from "../rpc/core";
@@ -70,7 +71,7 @@ export async function handleImportRawVdi(core: ImportCore, req: IncomingMessage,
       const bytes = await receive(core, req, task, core.store.get("VDI", vdi).virtual_size);
       const fault = core.faults.take(IMPORT_RAW_VDI_FAULT, "execution");
       if (fault?.kind === "fail") throw faultError(fault);
-      writeVdiContent(core.store, vdi, bytes);
+      writeVdiContent(core.store, vdi, transport?.kind === "corrupt" ? damaged(bytes) : bytes);
       if (core.store.has("task", task)) core.store.update("task", task, { status: "success", progress: 1, finished: xapiDate(), result: xmlValueText(vdi) });
     } catch (error) {
       failTask(core, task, asXapiFailure(error));
@@ -79,6 +80,13 @@ export async function handleImportRawVdi(core: ImportCore, req: IncomingMessage,
   } finally {
     if (callerTask === undefined && core.store.has("task", task)) core.store.destroy("task", task);
   }
+}
+
+/** The bytes with their first 64 KiB (boot sector, FATs and root directory of a small FAT image) zeroed. */
+function damaged(bytes: Buffer): Buffer {
+  const copy = Buffer.from(bytes);
+  copy.fill(0, 0, Math.min(copy.length, 64 * 1024));
+  return copy;
 }
 
 /** Why a request is refused before any byte is read, if it is. */

@@ -1,4 +1,4 @@
-/** Fault injection: fail, drop or stall chosen calls. */
+/** Fault injection: fail, drop, stall or (uploads) corrupt chosen calls. */
 import { XapiFailure } from "../model/failure";
 
 /** What to do to the chosen call. */
@@ -8,7 +8,9 @@ export type FaultAction =
   /** Destroy the connection without answering. */
   | { kind: "drop" }
   /** Answer after `ms` milliseconds, or never (until the simulator stops) when `ms` is omitted. */
-  | { kind: "stall"; ms?: number };
+  | { kind: "stall"; ms?: number }
+  /** `PUT /import_raw_vdi` only: store the upload with its first 64 KiB zeroed and succeed (a silently damaged disk). */
+  | { kind: "corrupt" };
 
 /** A fault rule: which calls of which method, and what happens to them. */
 export type FaultRule = FaultAction & {
@@ -59,7 +61,7 @@ export class Faults {
 
   /**
    * Counts a call against the rules for this stage and returns the action that applies, if any.
-   * Drop and stall are transport-level (taken before dispatch), fail is taken at execution.
+   * Drop, stall and corrupt are transport-level (taken before dispatch), fail is taken at execution.
    * @param method the name as called (maybe `Async.` prefixed)
    */
   take(method: string, stage: "transport" | "execution"): FaultAction | undefined {

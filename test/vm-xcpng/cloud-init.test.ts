@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVm } from "../../sdk/vm";
-import { HOST_KEY_MARKER, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
+import { HOST_KEY_MARKER, XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES, type FaultRuleInput } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
 import { startTestSim } from "../support/sim";
@@ -23,8 +23,8 @@ beforeAll(async () => {
 
 afterAll(() => finishXcpngSim(env));
 
-function cloudInitSpec(name: string) {
-  return vmSpec(env, name, { template: TEMPLATES.cloudInit, ssh: { user: env.user, port: env.sshPort, privateKey: injected.private }, cloudInit: { user: env.user, disableRoot: env.user !== "root" } });
+function cloudInitSpec(name: string, template: string = TEMPLATES.cloudInit) {
+  return vmSpec(env, name, { template, ssh: { user: env.user, port: env.sshPort, privateKey: injected.private }, cloudInit: { user: env.user, disableRoot: env.user !== "root" } });
 }
 
 describe("XcpngLuaVM cloud-init (sdk/vm/xcpng)", () => {
@@ -92,4 +92,35 @@ describe("XcpngLuaVM cloud-init (sdk/vm/xcpng)", () => {
     }
     expectNoLeftovers(env);
   }, 60_000);
+
+  const unapplied: Array<[string, string, FaultRuleInput | undefined, RegExp]> = [
+    ["a drive damaged on its way to the disk", TEMPLATES.cloudInit, { method: "import_raw_vdi", kind: "corrupt" }, /no vfat file system/],
+    ["a template without cloud-init", TEMPLATES.cloneReady, undefined, /^$/],
+  ];
+
+  it.each(unapplied)("%s: the guest boots without the drive and the create says so, keeping the VM", async (_case, template, fault, guestReason) => {
+    if (fault) env.sim.faults.add(fault);
+    const spec = cloudInitSpec("ci-unapplied", template);
+    let kept: XcpngLuaVmError | undefined;
+    try {
+      await ensureXcpngLuaVm(env.client, spec, fast).catch((error: unknown) => {
+        kept = error as XcpngLuaVmError;
+      });
+    } finally {
+      env.sim.faults.clear();
+    }
+    expect(kept).toBeInstanceOf(XcpngLuaVmError);
+    try {
+      expect(kept!.message).toMatch(/the guest did not apply its cloud-init config drive \(VDI [0-9a-f-]{36}\): its sshd presents another host key than the one the drive installs .*host key mismatch.*malformed or rejected.*NoCloud datasource.*docs\/installation\.md/);
+      const outcome = env.sim.sshGuests!.cloudInitOutcome(kept!.vmUuid);
+      if (template === TEMPLATES.cloudInit) expect(outcome).toMatchObject({ applied: false, reason: expect.stringMatching(guestReason) });
+      else expect(outcome).toBeUndefined();
+      // The private half of the generated key is in no message.
+      const privateBody = kept!.state.cloudInitHostKey!.revealPrivateKey().split("\n")[1];
+      expect(kept!.message).not.toContain(privateBody);
+    } finally {
+      expect(await destroyXcpngLuaVm(env.client, kept!.vmUuid, spec.owner, { adopted: false, instance: kept!.state.instance }, fast)).toBe(true);
+    }
+    expectNoLeftovers(env);
+  }, 90_000);
 });

@@ -6,6 +6,7 @@
 import { utils as sshUtils } from "ssh2";
 import { buildConfigDrive, CloudInitError, generateSshHostKey, renderCloudConfig, SshHostKey, type CloudConfigFile, type NicNetworkConfig } from "../../cloud-init";
 import type { WaitOptions } from "../../base/deadline";
+import { SshError } from "../../ssh";
 import type { XapiClient } from "../../xapi";
 import { attachConfigDrive, findRootDisk, type Claim } from "../../xapi/recipes";
 import { refByUuidOrName } from "./lookup";
@@ -88,4 +89,31 @@ export function publicKeyOf(privateKey: string): string {
 export function hostnameOf(name: string): string {
   const host = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
   return host || "bioxen-vm";
+}
+
+/**
+ * A guest that refuses the drive's host key or login key did not apply its config drive: cloud-init
+ * boots without a drive it cannot read (malformed or rejected) and an image without cloud-init's
+ * NoCloud datasource ignores it. Such an SSH refusal is returned as an SshError that says so;
+ * any other error is returned unchanged.
+ */
+export function explainUnappliedDrive(error: unknown, configDriveVdiUuid: string): unknown {
+  const refusal = sshRefusalIn(error);
+  if (!refusal) return error;
+  const symptom = refusal.reason === "AUTH_FAILED" ? "its sshd refuses the login key the drive authorized" : "its sshd presents another host key than the one the drive installs";
+  const detail = refusal.message.slice(refusal.target.length + 2);
+  return new SshError(
+    refusal.reason,
+    refusal.target,
+    `the guest did not apply its cloud-init config drive (VDI ${configDriveVdiUuid}): ${symptom} (${detail}). Cloud-init boots without a drive it cannot read (malformed or rejected), and a template without cloud-init's NoCloud datasource ignores it: check the guest's /var/log/cloud-init.log and the template (docs/installation.md, "A cloud-init template")`,
+    { cause: error },
+  );
+}
+
+/** The SSH host key or login refusal in an error's cause chain, if any. */
+function sshRefusalIn(error: unknown): SshError | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof SshError && (e.reason === "HOST_KEY_MISMATCH" || e.reason === "AUTH_FAILED")) return e;
+  }
+  return undefined;
 }

@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import { XapiRecipeError, assertOwned, destroyOrphanVdis, destroyVm, isGone, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import { acquireVm, type AcquiredVm } from "./acquire";
-import { attachCloudInit } from "./cloud-init";
+import { attachCloudInit, explainUnappliedDrive } from "./cloud-init";
 import { XcpngLuaVmError } from "./errors";
 import { applyHardware } from "./hardware";
 import { vmRefOf } from "./lookup";
@@ -205,7 +205,8 @@ async function ready(client: XapiClient, vm: string, vmUuid: string, spec: Xcpng
     const facts = { ...carried, hostKeyFingerprint: carried.hostKeyFingerprint ?? step.recordedHostKey };
     // The VM stays either way: if it cannot be read now, report what the spec asked for, never lose its uuid.
     const state = await observeVm(client, vm, facts).catch(() => assumedState(vmUuid, spec, facts));
-    throw new XcpngLuaVmError("wait for the VM to be ready", vmUuid, state, error);
+    const explained = carried.configDriveVdiUuid ? explainUnappliedDrive(error, carried.configDriveVdiUuid) : error;
+    throw new XcpngLuaVmError("wait for the VM to be ready", vmUuid, state, explained);
   }
 }
 
