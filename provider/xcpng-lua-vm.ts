@@ -39,6 +39,42 @@ export interface XcpngLuaVmTimeoutsArgs {
   delete?: pulumi.Input<number>;
 }
 
+/** One NIC of `cloudInit.networkConfig` (network-config version 2), matched by device name or MAC. */
+export interface XcpngLuaVmCloudInitNicArgs {
+  /** interface name (default eth<index>) */
+  device?: pulumi.Input<string>;
+  /** match the NIC by MAC address */
+  mac?: pulumi.Input<string>;
+  /** ask DHCP (IPv4) for an address */
+  dhcp?: pulumi.Input<boolean>;
+  /** static addresses in CIDR form */
+  addresses?: pulumi.Input<pulumi.Input<string>[]>;
+  /** default IPv4 gateway */
+  gateway?: pulumi.Input<string>;
+  /** default IPv6 gateway */
+  gateway6?: pulumi.Input<string>;
+  /** DNS servers */
+  dns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** DNS search domains */
+  searchDomains?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** One file of `cloudInit.writeFiles`. */
+export interface XcpngLuaVmCloudInitFileArgs {
+  /** absolute path in the guest */
+  path: pulumi.Input<string>;
+  /** the content (base64 with encoding "b64") */
+  content: pulumi.Input<string>;
+  /** octal mode string, e.g. "0644" */
+  permissions?: pulumi.Input<string>;
+  /** user:group */
+  owner?: pulumi.Input<string>;
+  /** "b64" when content is base64 */
+  encoding?: pulumi.Input<"b64">;
+  /** append rather than replace */
+  append?: pulumi.Input<boolean>;
+}
+
 /** Per-VM identity through cloud-init (NoCloud config drive attached before the first boot). Any change replaces the VM. */
 export interface XcpngLuaVmCloudInitArgs {
   /** the user the keys are for (default: ssh.user) */
@@ -47,18 +83,19 @@ export interface XcpngLuaVmCloudInitArgs {
   authorizedKeys?: pulumi.Input<pulumi.Input<string>[]>;
   /** hostname (default: the VM name as a hostname) */
   hostname?: pulumi.Input<string>;
-  /** static addresses per NIC (network-config v2): { device?, mac?, dhcp?, addresses?, gateway?, gateway6?, dns?, searchDomains? } */
-  networkConfig?: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
+  /** static addresses per NIC (network-config v2) */
+  networkConfig?: pulumi.Input<pulumi.Input<XcpngLuaVmCloudInitNicArgs>[]>;
   /** cloud-init disable_root (default true unless the user is root) */
   disableRoot?: pulumi.Input<boolean>;
   /** packages to install at first boot */
   packages?: pulumi.Input<pulumi.Input<string>[]>;
   /** commands to run at first boot (a shell line or an argv list each) */
   runcmd?: pulumi.Input<pulumi.Input<string | string[]>[]>;
-  /** files to write at first boot: { path, content, permissions?, owner?, encoding?, append? } */
-  writeFiles?: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
-  /** more cloud-config keys merged in (object or YAML mapping; none may repeat a generated key or set a password) */
-  extraUserData?: pulumi.Input<Record<string, unknown> | string>;
+  /** files to write at first boot */
+  writeFiles?: pulumi.Input<pulumi.Input<XcpngLuaVmCloudInitFileArgs>[]>;
+  /** more cloud-config keys merged in (object or YAML mapping; none may repeat a generated key or set a password); values are any cloud-config value */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a cloud-config value is any YAML value; `unknown` would not take an environment file's planned mapping
+  extraUserData?: pulumi.Input<Record<string, any> | string>;
   /** raw user-data used whole instead (then pin ssh.hostKeyFingerprint, or hostKey "template") */
   userData?: pulumi.Input<string>;
   /** "generate" (default): a per-VM ed25519 host key pinned before the first boot; "template": the image's keys, trusted on first use */

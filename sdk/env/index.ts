@@ -9,6 +9,9 @@ export type {
   LocalLuaSpec,
   PackageSpec,
   PackageRule,
+  CloudInitSpec,
+  CloudInitNicSpec,
+  CloudInitFileSpec,
   SecretRef,
   ValueOrRef,
 } from "./types";

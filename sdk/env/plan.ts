@@ -7,7 +7,7 @@
 import { networkName } from "./check-references";
 import { expandVms, type VmInstance } from "./instances";
 import { packageResourceName, placePackages, type PackagePlacement } from "./placements";
-import type { EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
+import type { CloudInitSpec, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
 
 /**
  * Outputs of planned resources that other plan entries take as inputs, by kind (named as the
@@ -71,6 +71,8 @@ export interface XcpngLuaVmPlanArgs {
   luaInterpreter?: string;
   tags?: string[];
   powerState?: "running" | "halted";
+  /** As written in the file (a deep copy). */
+  cloudInit?: CloudInitSpec;
 }
 
 /** Planned inputs of a LuaPackage (named as LuaPackageArgs). */
@@ -164,6 +166,7 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan<"Xcpn
       luaInterpreter: vm.lua,
       tags: vm.tags && [...vm.tags].sort(compare),
       powerState: vm.powerState,
+      cloudInit: vm.cloudInit && structuredClone(vm.cloudInit),
     }),
     dependsOn: unique((vm.networks ?? []).map(networkName).filter((n): n is string => n !== undefined).map((n) => `net:${n}`)),
   };

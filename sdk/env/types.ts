@@ -52,6 +52,43 @@ export interface PackageRule extends PackageSpec {
   local?: string[];
 }
 
+/** One NIC's static network settings for cloud-init (network-config version 2). */
+export interface CloudInitNicSpec {
+  device?: string;
+  mac?: string;
+  dhcp?: boolean;
+  addresses?: string[];
+  gateway?: string;
+  gateway6?: string;
+  dns?: string[];
+  searchDomains?: string[];
+}
+
+/** A file cloud-init writes at the first boot. */
+export interface CloudInitFileSpec {
+  path: string;
+  content: string;
+  permissions?: string;
+  owner?: string;
+  encoding?: "b64";
+  append?: boolean;
+}
+
+/** Per-VM identity through a cloud-init config drive (the XcpngLuaVM `cloudInit` input). */
+export interface CloudInitSpec {
+  user?: string;
+  authorizedKeys?: string[];
+  hostname?: string;
+  networkConfig?: CloudInitNicSpec[];
+  disableRoot?: boolean;
+  packages?: string[];
+  runcmd?: Array<string | string[]>;
+  writeFiles?: CloudInitFileSpec[];
+  extraUserData?: Record<string, unknown> | string;
+  userData?: string;
+  hostKey?: "generate" | "template";
+}
+
 /** A Lua VM on XCP-ng, or `count` of them. */
 export interface EnvVmSpec {
   connection: string;
@@ -65,6 +102,7 @@ export interface EnvVmSpec {
   lua?: string;
   tags?: string[];
   powerState?: "running" | "halted";
+  cloudInit?: CloudInitSpec;
   packages?: PackageSpec[];
 }
 

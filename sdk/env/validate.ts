@@ -1,8 +1,9 @@
 /**
  * Validation of an environment file's text: syntax, then the JSON Schema, then the checks the
- * schema cannot express (references, name clashes, package fields). Semantic checks run only on
+ * schema cannot express (references, name clashes, package fields, cloud-init documents). Semantic checks run only on
  * schema-valid data, so each problem is reported once and in the most precise words.
  */
+import { checkCloudInit } from "./check-cloud-init";
 import { checkPackages } from "./check-packages";
 import { checkReferences } from "./check-references";
 import type { EnvironmentIssue } from "./errors";
@@ -31,6 +32,7 @@ export function checkEnvironment(text: string, file: string): EnvironmentCheck {
   const report = reporterInto(source, issues);
   checkReferences(spec, report);
   checkPackages(spec, source, report);
+  checkCloudInit(spec, report);
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
   return issues.length > 0 ? { file, issues } : { file, issues, spec };
 }

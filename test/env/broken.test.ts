@@ -27,6 +27,18 @@ const EXPECTED: Record<string, string[]> = {
   "bad-rock-version.yaml": [
     "broken/bad-rock-version.yaml:6:18: local.dev.packages[0].version: invalid version \"1.1 beta\": a version is dot-separated letters/digits with an optional \"-<revision>\", e.g. \"1.2\" or \"1.2-1\"",
   ],
+  "cloud-init-host-key.yaml": [
+    "broken/cloud-init-host-key.yaml:11:16: vms.web.cloudInit.hostKey: expected one of \"generate\", \"template\", got \"pinned\"",
+  ],
+  "cloud-init-password.yaml": [
+    "broken/cloud-init-password.yaml:14:19: vms.web.cloudInit.extraUserData.chpasswd: would set a password; this generator only grants SSH keys",
+  ],
+  "cloud-init-raw-user-data.yaml": [
+    "broken/cloud-init-raw-user-data.yaml:11:17: vms.web.cloudInit.userData: raw user-data carries no host key the deployment generated, and a file cannot pin one: set hostKey: template to trust the key the VM first presents, or leave userData out",
+  ],
+  "cloud-init-shared-hostname.yaml": [
+    "broken/cloud-init-shared-hostname.yaml:12:17: vms.web.cloudInit.hostname: every one of the 2 instances would be named \"web\"; leave hostname out (each instance gets its own name)",
+  ],
   "count-not-integer.yaml": [
     "broken/count-not-integer.yaml:8:12: vms.worker.count: expected an integer, got \"three\"",
   ],
@@ -70,7 +82,7 @@ const EXPECTED: Record<string, string[]> = {
     "broken/unknown-network.yaml:10:25: vms.web.networks[1]: unknown network \"backnd\"; expected one of: backend (under networks)",
   ],
   "unknown-property.yaml": [
-    "broken/unknown-property.yaml:8:5: vms.web.memory: unknown property \"memory\" (did you mean \"memoryMiB\"?); expected one of: connection, template, count, vcpus, memoryMiB, diskGiB, networks, ssh, lua, tags, powerState, packages",
+    "broken/unknown-property.yaml:8:5: vms.web.memory: unknown property \"memory\" (did you mean \"memoryMiB\"?); expected one of: connection, template, count, vcpus, memoryMiB, diskGiB, networks, ssh, lua, tags, powerState, cloudInit, packages",
   ],
   "url-with-credentials.yaml": [
     "broken/url-with-credentials.yaml:4:10: connections.lab.url: credentials in the URL are not allowed; expected https://host[:port] with the user in username and the password as {config: …} or {env: …}",

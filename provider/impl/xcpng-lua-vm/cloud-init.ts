@@ -1,18 +1,16 @@
 /**
- * XcpngLuaVM's `cloudInit` input: checked by rendering it (sdk/cloud-init's own validation, with
- * a placeholder login key when none is given), mapped to the sdk spec, and the outputs it adds
- * (`configDriveVdiUuid`, the secret `cloudInitHostKey`). Pure: no network.
+ * XcpngLuaVM's `cloudInit` input: checked by rendering it (sdk/vm/xcpng `checkCloudInitSpec`),
+ * mapped to the sdk spec, and the outputs it adds (`configDriveVdiUuid`, the secret
+ * `cloudInitHostKey`). Pure: no network.
  */
-import { CloudInitError, checkRawUserData, renderCloudConfig, renderNetworkConfig } from "../../../sdk/cloud-init";
-import type { XcpngCloudInitSpec, XcpngLuaVmState } from "../../../sdk/vm/xcpng";
+import { CloudInitError } from "../../../sdk/cloud-init";
+import { checkCloudInitSpec, type XcpngCloudInitSpec, type XcpngLuaVmState } from "../../../sdk/vm/xcpng";
 import { failure, isUnknown, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 
 /** The `cloudInit` input as stored (a JSON object). */
 export type CloudInitInput = Omit<XcpngCloudInitSpec, "hostKey"> & { hostKey?: "generate" | "template" };
 
 const FIELDS = ["user", "authorizedKeys", "hostname", "networkConfig", "disableRoot", "packages", "runcmd", "writeFiles", "extraUserData", "userData", "hostKey"];
-/** Stands in for the default login key while checking (the real one is derived at create). */
-const PLACEHOLDER_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2Ib1ZLuGrZ7+2jd7Y+0AqS9WPAWW6bkqGQvpKm8vXX check";
 
 /**
  * Check failures of the `cloudInit` input (`pinned`: ssh.hostKeyFingerprint is given).
@@ -33,30 +31,12 @@ export function cloudInitFailures(value: unknown, pinned: boolean): CheckFailure
     return [failure("cloudInit.userData", 'raw user-data carries no host key of ours: pin ssh.hostKeyFingerprint to the key your user-data installs, or set cloudInit.hostKey: "template" to trust the first key seen')];
   }
   try {
-    renderForCheck(cloudInit);
+    checkCloudInitSpec(cloudInit);
   } catch (error) {
-    if (error instanceof CloudInitError) return [failure(`cloudInit.${error.field.replace(/^extra\b/, "extraUserData")}`, error.message.replace(/^cloud-init [^:]*: /, ""))];
+    if (error instanceof CloudInitError) return [failure(`cloudInit.${error.field}`, error.message.replace(/^cloud-init [^:]*: /, ""))];
     throw error;
   }
   return [];
-}
-
-/** Renders what the drive would hold, with a placeholder user and key: sdk/cloud-init throws on bad input. */
-function renderForCheck(cloudInit: CloudInitInput): void {
-  if (cloudInit.userData !== undefined) checkRawUserData(cloudInit.userData);
-  else {
-    renderCloudConfig({
-      hostname: cloudInit.hostname ?? "check",
-      user: cloudInit.user ?? "bioxen",
-      authorizedKeys: cloudInit.authorizedKeys ?? [PLACEHOLDER_KEY],
-      disableRoot: cloudInit.disableRoot,
-      packages: cloudInit.packages,
-      runcmd: cloudInit.runcmd,
-      writeFiles: cloudInit.writeFiles,
-      extra: cloudInit.extraUserData,
-    });
-  }
-  if (cloudInit.networkConfig !== undefined) renderNetworkConfig(cloudInit.networkConfig);
 }
 
 /** The sdk spec of a checked `cloudInit` input. */

@@ -4,7 +4,7 @@
  * first boots) is built, uploaded and attached while the VM is still halted.
  */
 import { utils as sshUtils } from "ssh2";
-import { buildConfigDrive, CloudInitError, generateSshHostKey, renderCloudConfig, SshHostKey, type CloudConfigFile, type NicNetworkConfig } from "../../cloud-init";
+import { buildConfigDrive, checkRawUserData, CloudInitError, generateSshHostKey, renderCloudConfig, renderNetworkConfig, SshHostKey, type CloudConfigFile, type NicNetworkConfig } from "../../cloud-init";
 import type { WaitOptions } from "../../base/deadline";
 import { SshError } from "../../ssh";
 import type { XapiClient } from "../../xapi";
@@ -75,6 +75,36 @@ export async function attachCloudInit(client: XapiClient, vm: { ref: string; uui
   const sr = spec.sr ? await refByUuidOrName(client, "SR", spec.sr) : String((await findRootDisk(client, vm.ref)).vdiRecord.SR);
   const made = await attachConfigDrive(client, vm.ref, { image: drive.image, sr, owner: claim, ...wait });
   return { configDriveVdiUuid: made.vdiUuid, hostKey };
+}
+
+/** Stands in for the default login key while checking (the real one is derived at create). */
+const PLACEHOLDER_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2Ib1ZLuGrZ7+2jd7Y+0AqS9WPAWW6bkqGQvpKm8vXX check";
+
+/**
+ * Checks a cloud-init spec before anything exists by rendering what its drive would hold, with a
+ * placeholder user, hostname and login key where the VM supplies them at create.
+ * @throws CloudInitError whose `field` is named as in the spec (`extraUserData.password`, `networkConfig[0].gateway`)
+ */
+export function checkCloudInitSpec(cloudInit: Omit<XcpngCloudInitSpec, "hostKey">): void {
+  try {
+    if (cloudInit.userData !== undefined) checkRawUserData(cloudInit.userData);
+    else {
+      renderCloudConfig({
+        hostname: cloudInit.hostname ?? "check",
+        user: cloudInit.user ?? "bioxen",
+        authorizedKeys: cloudInit.authorizedKeys ?? [PLACEHOLDER_KEY],
+        disableRoot: cloudInit.disableRoot,
+        packages: cloudInit.packages,
+        runcmd: cloudInit.runcmd,
+        writeFiles: cloudInit.writeFiles,
+        extra: cloudInit.extraUserData,
+      });
+    }
+    if (cloudInit.networkConfig !== undefined) renderNetworkConfig(cloudInit.networkConfig);
+  } catch (error) {
+    if (!(error instanceof CloudInitError) || !/^extra\b/.test(error.field)) throw error;
+    throw new CloudInitError(error.field.replace(/^extra\b/, "extraUserData"), error.message.replace(/^cloud-init [^:]*: /, ""));
+  }
 }
 
 /** The public key line of a private key (the default authorized key). */

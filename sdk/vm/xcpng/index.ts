@@ -4,4 +4,4 @@ export { XcpngLuaVmError } from "./errors";
 export { HOST_KEY_MARKER, hostKeyPolicy } from "./readiness";
 export { plannedHardwareChanges, type HardwareChanges } from "./hardware";
 export type { XcpngLuaVmSpec, XcpngLuaVmState, XcpngNicSpec, XcpngSshSpec, XcpngLifecycleOptions } from "./types";
-export { hostnameOf, publicKeyOf, type XcpngCloudInitSpec } from "./cloud-init";
+export { checkCloudInitSpec, hostnameOf, publicKeyOf, type XcpngCloudInitSpec } from "./cloud-init";
