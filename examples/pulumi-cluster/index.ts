@@ -7,7 +7,8 @@
  *   pulumi config set bioxen:xapiTlsFingerprint AB:CD:…
  *   pulumi config set bioxen:sshUser root
  *   pulumi config set --secret bioxen:sshPrivateKey "$(cat ~/.ssh/id_ed25519)"
- *   pulumi config set template bioxen-lua-5.4
+ *   pulumi config set template bioxen-lua-5.4-cloud-init   # a cloud-init template (docs/installation.md)
+ *   # or a template with the key baked in:  pulumi config set cloudInit false
  *   pulumi config set rocksServer http://10.0.0.5:8080/rocks
  *   pulumi up
  */
@@ -20,6 +21,7 @@ const { workers, lab } = clusterStack({
   managementNetwork: config.get("managementNetwork") ?? "Pool-wide network associated with eth0",
   rocksServer: config.require("rocksServer"),
   size: config.getNumber("size") ?? 3,
+  ...(config.getBoolean("cloudInit") === false ? { cloudInit: false as const } : {}),
 });
 
 /** SSH address of each worker. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-// Outside this repository: import { LuaPackage, VmNetwork, XcpngLuaVM, type XcpngLuaVmSshArgs } from "bioxen-luavm/provider";
-import { LuaPackage, VmNetwork, XcpngLuaVM, type XcpngLuaVmSshArgs } from "../../provider";
+// Outside this repository: import { LuaPackage, VmNetwork, XcpngLuaVM, type XcpngLuaVmCloudInitArgs, type XcpngLuaVmSshArgs } from "bioxen-luavm/provider";
+import { LuaPackage, VmNetwork, XcpngLuaVM, type XcpngLuaVmCloudInitArgs, type XcpngLuaVmSshArgs } from "../../provider";
 import { WORKLOAD_PACKAGE } from "../pulumi-local/program";
 
 /** What the cluster stack needs. The pool connection comes from the `bioxen:xapi*` stack config. */
@@ -21,6 +21,12 @@ export interface ClusterStackSettings {
   vcpus?: pulumi.Input<number>;
   /** Memory per worker in MiB (default 1024). */
   memoryMiB?: pulumi.Input<number>;
+  /**
+   * Each worker's identity through cloud-init (default `{}`: the login key is the public half of
+   * the SSH key, each worker gets a host key pinned before its first boot; the template needs
+   * cloud-init, docs/installation.md). `false` for a template with the key baked in.
+   */
+  cloudInit?: pulumi.Input<XcpngLuaVmCloudInitArgs> | false;
 }
 
 /** The resources of the cluster stack. */
@@ -34,7 +40,8 @@ export interface ClusterStack {
 }
 
 /**
- * An XCP-ng cluster: `size` workers (XcpngLuaVM `worker-0` …) cloned from one template, joined by
+ * An XCP-ng cluster: `size` workers (XcpngLuaVM `worker-0` …) cloned from one template, each
+ * given its login key and a pinned host key through cloud-init, joined by
  * a private network (VmNetwork `lab`, one extra VIF each), with bioxen-seq installed on each
  * (LuaPackage `bioxen-seq-<i>` on the worker's SSH target).
  */
@@ -48,6 +55,7 @@ export function clusterStack(settings: ClusterStackSettings): ClusterStack {
       vcpus: settings.vcpus ?? 1,
       memoryMiB: settings.memoryMiB ?? 1024,
       tags: ["bioxen-example", "worker"],
+      ...(settings.cloudInit === false ? {} : { cloudInit: settings.cloudInit ?? {} }),
     }),
   );
   const lab = new VmNetwork("lab", {

@@ -57,7 +57,7 @@ describe("examples/pulumi-cluster through the real dynamic-provider host on the 
       secretConfigKeys: ["bioxen:xapiPassword", "bioxen:sshPrivateKey"],
       programDir: program.dir,
     });
-    const stack = () => void clusterStack({ template: TEMPLATES.cloneReady, managementNetwork: SEEDED.managementNetwork, rocksServer: server.url });
+    const stack = () => void clusterStack({ template: TEMPLATES.cloudInit, managementNetwork: SEEDED.managementNetwork, rocksServer: server.url });
 
     const up = await engine.up(stack);
     expect(mutations(up).sort()).toEqual(
@@ -70,6 +70,8 @@ describe("examples/pulumi-cluster through the real dynamic-provider host on the 
     expect((outputs("lab").attachments as { vmUuid: string; address?: string }[]).map((a) => a.vmUuid)).toEqual(workerUuids);
     for (const i of [0, 1, 2]) expect(outputs(`bioxen-seq-${i}`).installedVersion).toBe("1.0-1");
 
+    // Each worker's host key is the one generated for its config drive, pinned before it booted.
+    for (const i of [0, 1, 2]) expect(pool.simulator!.sshGuests!.hostKeyFingerprint(String(workerUuids[i]))).toBe(outputs(`worker-${i}`).hostKeyFingerprint);
     // The workload runs on a worker with the rock the stack installed, over SSH with the pinned host key.
     const worker = outputs("worker-1");
     const target = sshTarget({

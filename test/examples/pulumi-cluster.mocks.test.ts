@@ -22,6 +22,7 @@ describe("examples/pulumi-cluster under Pulumi mocks", () => {
         vcpus: 1,
         memoryMiB: 1024,
         tags: ["bioxen-example", "worker"],
+        cloudInit: {},
         __owner: expect.stringContaining(`bioxen-pulumi-cluster/lab/XcpngLuaVM/${worker.name}`),
       });
     }
