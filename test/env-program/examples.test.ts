@@ -59,6 +59,7 @@ describe("the environment program on every example file", () => {
       memoryMiB: 4096,
       luaInterpreter: "lua5.4",
       tags: ["bioxen", "worker"],
+      cloudInit: { writeFiles: [{ path: "/etc/motd", content: "bioxen analysis worker\n" }] },
       networks: [
         { network: "Pool-wide network associated with eth0" },
         { network: "uuid-net:backend", expectedCidr: "10.77.0.0/24" },

@@ -54,6 +54,7 @@ describe("example environment files", () => {
       ssh: { user: "lua", privateKey: { config: "bioxen:sshPrivateKey" }, port: 22 },
       luaInterpreter: "lua5.4",
       tags: ["bioxen", "worker"],
+      cloudInit: { writeFiles: [{ path: "/etc/motd", content: "bioxen analysis worker\n" }] },
     });
     expect(plan.find((p) => p.name === "pkg:worker-2/lpeg")?.args).toEqual({
       target: { ref: "vm:worker-2", output: "sshTarget" },
