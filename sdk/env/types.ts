@@ -3,6 +3,8 @@
  * shape of the file. docs/environments.md describes every field; schema/bioxen-environment.schema.json
  * is the same model for editors.
  */
+import type { CloudConfigFile, NicNetworkConfig } from "../cloud-init";
+import type { XcpngCloudInitSpec } from "../vm/xcpng/cloud-init";
 
 /** A secret's source: a Pulumi stack config key or an environment variable. Never the secret. */
 export type SecretRef = { config: string } | { env: string };
@@ -52,42 +54,14 @@ export interface PackageRule extends PackageSpec {
   local?: string[];
 }
 
-/** One NIC's static network settings for cloud-init (network-config version 2). */
-export interface CloudInitNicSpec {
-  device?: string;
-  mac?: string;
-  dhcp?: boolean;
-  addresses?: string[];
-  gateway?: string;
-  gateway6?: string;
-  dns?: string[];
-  searchDomains?: string[];
-}
+/** One NIC's static network settings for cloud-init (network-config version 2), as sdk/cloud-init takes them. */
+export type CloudInitNicSpec = NicNetworkConfig;
 
-/** A file cloud-init writes at the first boot. */
-export interface CloudInitFileSpec {
-  path: string;
-  content: string;
-  permissions?: string;
-  owner?: string;
-  encoding?: "b64";
-  append?: boolean;
-}
+/** A file cloud-init writes at the first boot, as sdk/cloud-init takes it. */
+export type CloudInitFileSpec = CloudConfigFile;
 
-/** Per-VM identity through a cloud-init config drive (the XcpngLuaVM `cloudInit` input). */
-export interface CloudInitSpec {
-  user?: string;
-  authorizedKeys?: string[];
-  hostname?: string;
-  networkConfig?: CloudInitNicSpec[];
-  disableRoot?: boolean;
-  packages?: string[];
-  runcmd?: Array<string | string[]>;
-  writeFiles?: CloudInitFileSpec[];
-  extraUserData?: Record<string, unknown> | string;
-  userData?: string;
-  hostKey?: "generate" | "template";
-}
+/** Per-VM identity through a cloud-init config drive: the XcpngLuaVM `cloudInit` input, its host key named. */
+export type CloudInitSpec = Omit<XcpngCloudInitSpec, "hostKey"> & { hostKey?: "generate" | "template" };
 
 /** A Lua VM on XCP-ng, or `count` of them. */
 export interface EnvVmSpec {

@@ -56,6 +56,8 @@ describe("examples/pulumi-cluster through the real dynamic-provider host on the 
       },
       secretConfigKeys: ["bioxen:xapiPassword", "bioxen:sshPrivateKey"],
       programDir: program.dir,
+      // The third worker's create waits for a create slot (two per pool), then builds and uploads its config drive.
+      host: { callTimeoutMs: 120_000 },
     });
     const stack = () => void clusterStack({ template: TEMPLATES.cloudInit, managementNetwork: SEEDED.managementNetwork, rocksServer: server.url });
 
