@@ -131,5 +131,5 @@ describe("the root program through the real dynamic-provider host", () => {
     expectNoLeftovers(sim);
     expect(sim.sim.objects("network").length).toBe(networksBefore);
     expect(existsSync(join(program.dir, "lua_modules"))).toBe(false);
-  });
+  }, 180_000);
 });

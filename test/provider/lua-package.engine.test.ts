@@ -124,7 +124,7 @@ describe("LocalLua + LuaPackage through the real dynamic-provider host", () => {
     expect(engine.state).toEqual([]);
     expect(existsSync(tree)).toBe(false);
     expect(await rocksIn(join(temp, "remote-tree")).list()).toEqual([]);
-  });
+  }, 180_000);
 });
 
 function assertNoPlaintextSecrets(engine: Engine): void {

@@ -79,5 +79,5 @@ describe("VmNetwork through the real dynamic-provider host", () => {
     expect(engine.state).toEqual([]);
     expect(env.sim.refOf(id)).toBeUndefined();
     expect(env.sim.objects("VLAN").filter((o) => o.record.tag === 12)).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -86,5 +86,5 @@ describe("XcpngLuaVM through the real dynamic-provider host", () => {
     expect(env.sim.refOf(id)).toBeUndefined();
     expectNoLeftovers(env);
     expect(await sessionsDrainTo(baseSessions)).toBe(baseSessions);
-  });
+  }, 180_000);
 });

@@ -74,7 +74,7 @@ export function startHostProcess(options: HostProcessOptions): Promise<HostProce
     };
     const onAbort = () => fail("aborted");
     const onExit = (code: number | null, sig: string | null) => fail(`exited with ${code ?? sig} before printing its port`);
-    const timer = setTimeout(() => fail(`no port line within ${options.startTimeoutMs ?? 30_000} ms`), options.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(() => fail(`no port line within ${options.startTimeoutMs ?? 90_000} ms`), options.startTimeoutMs ?? 90_000);
     const cleanup = () => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);

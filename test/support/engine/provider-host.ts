@@ -56,7 +56,7 @@ export class ProviderHost {
   static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
     const started = await startHostProcess({ ...options, cwd: options.cwd ?? process.cwd() });
     const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
-    return new ProviderHost(started.child, client, started.logs, options.callTimeoutMs ?? 30_000, options.signal);
+    return new ProviderHost(started.child, client, started.logs, options.callTimeoutMs ?? 60_000, options.signal);
   }
 
   /** The host's stdout (after the port line) and stderr lines so far. */
