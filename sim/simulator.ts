@@ -14,7 +14,8 @@ import { Latency } from "./ops/latency";
 import { dispatch } from "./rpc/dispatch";
 import { XapiFailure } from "./model/failure";
 import { seedPool } from "./seed";
-import type { SimulatorOptions } from "./options";
+import { deriveAllowedOperations } from "./methods/vm-lifecycle";
+import { XAPI_OPERATION_WAIT_MS, type SimulatorOptions } from "./options";
 import { startListener, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
 
@@ -116,6 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // Every pending call (event.from, stalls, tasks) listens for the stop.
   setMaxListeners(0, stopper.signal);
   const store = new Store();
+  deriveAllowedOperations(store);
   const core: SimCore = {
     store,
     methods: buildMethodTable(),
@@ -128,6 +130,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     refs: seedPool(store, { master: advertised, member: slaveHost || advertised }, options.fillerVms ?? 0),
     kernelVlanTags: options.kernelVlanTags ?? [999],
     stopSignal: stopper.signal,
+    operationWaitMs: options.operationWaitMs ?? XAPI_OPERATION_WAIT_MS,
   };
   const certificate = options.https ? generateCertificate([advertised, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
   const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };
