@@ -48,7 +48,9 @@ export function duplicateVm(store: Store, source: string, newName: string, mode:
   const vm = store.get("VM", source);
   const disks = vm.VBDs.map((vbd: string) => store.get("VBD", vbd));
   if (mode.full) assertCopyFits(store, disks, mode.targetSr);
-  const otherConfig = { ...vm.other_config, mac_seed: randomUUID() };
+  // As xapi_vm_clone.ml: a fresh mac_seed; the copy is no default template and not internal.
+  const { default_template: _default, xensource_internal: _internal, ...inherited } = vm.other_config;
+  const otherConfig = { ...inherited, mac_seed: randomUUID() };
   if (vm.is_a_template && !otherConfig.base_template_name) otherConfig.base_template_name = vm.name_label;
   const snapshotFields = mode.snapshot ? { is_a_template: true, is_a_snapshot: true, snapshot_of: source, snapshot_time: xapiDate() } : {};
   const ref = store.create("VM", { ...vm, ...FRESH_VM_FIELDS, ...snapshotFields, name_label: newName, other_config: otherConfig, metrics: createVmMetrics(store) });
