@@ -14,8 +14,14 @@ export type OperationOf = string | ((args: unknown[]) => string | undefined);
 
 /** Waits until the store changes, the deadline passes or the call is cancelled. */
 async function nextChange(ctx: CallContext, deadline: number): Promise<void> {
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(0, deadline - Date.now()))]);
-  await ctx.core.store.nextChange(signal);
+  // An own timer, not AbortSignal.timeout: Node 20 may collect a timeout signal only AbortSignal.any holds.
+  const expiry = new AbortController();
+  const timer = setTimeout(() => expiry.abort(), Math.min(Math.max(0, deadline - Date.now()), 2 ** 31 - 1));
+  try {
+    await ctx.core.store.nextChange(AbortSignal.any([ctx.signal, expiry.signal]));
+  } finally {
+    clearTimeout(timer);
+  }
   if (ctx.signal.aborted) throw new XapiFailure("TASK_CANCELLED", [ctx.task]);
 }
 
