@@ -3,9 +3,9 @@
  * per state, current_operations while a call runs, conflicting operations (waiting, then
  * OTHER_OPERATION_IN_PROGRESS), HOST_NOT_ENOUGH_FREE_MEMORY — over JSON-RPC and XML-RPC.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, TEMPLATES, type Simulator } from "../../sim";
-import { awaitTask, fails, failureOf, login, ok, successValue, xmlCall } from "./raw";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TEMPLATES, type Simulator } from "../../sim";
+import { awaitTask, fails, failureOf, ok, successValue, xapiOnlySim, xmlCall } from "./raw";
 
 const GiB = 1024 ** 3;
 
@@ -34,18 +34,17 @@ async function allowed(url: string, s: string, vm: string): Promise<string[]> {
 }
 
 describe("simulator VM operations (xapi_vm_lifecycle.ml)", () => {
+  const running = xapiOnlySim();
   let sim: Simulator;
   let url: string;
   let s: string;
   let template: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ guests: false, latency: { scale: 0 } });
+    [sim, s] = [running.sim(), running.session()];
     url = sim.url;
-    s = await login(sim);
     [template] = await ok(url, "VM.get_by_name_label", [s, TEMPLATES.cloneReady]);
   });
-  afterAll(() => sim.stop());
 
   const newVm = async (name: string, from = template) => {
     const vm = await ok(url, "VM.clone", [s, from, name]);
@@ -181,18 +180,11 @@ describe("simulator VM operations (xapi_vm_lifecycle.ml)", () => {
 });
 
 describe("simulator VM operations without waiting (operationWaitMs: 0)", () => {
-  let sim: Simulator;
-  let url: string;
-  let s: string;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ guests: false, latency: { scale: 0 }, operationWaitMs: 0 });
-    url = sim.url;
-    s = await login(sim);
-  });
-  afterAll(() => sim.stop());
+  const running = xapiOnlySim({ operationWaitMs: 0 });
 
   it("fails a conflicting operation at once with OTHER_OPERATION_IN_PROGRESS [\"VM\", ref, op, task]", async () => {
+    const [sim, s] = [running.sim(), running.session()];
+    const url = sim.url;
     const [template] = await ok(url, "VM.get_by_name_label", [s, TEMPLATES.cloneReady]);
     const vm = await ok(url, "VM.clone", [s, template, "conflict"]);
     await ok(url, "VM.set_is_a_template", [s, vm, false]);
