@@ -23,7 +23,7 @@ function targetFor(sshd: TestSshd, maxSessions?: number): SshTarget {
 }
 
 async function runTrue(target: SshTarget): Promise<void> {
-  const result = await target.exec(["true"], { timeoutMs: 20_000 });
+  const result = await target.exec(["true"], { deadline: 20_000 });
   if (result.exitCode !== 0) throw new Error(`true exited ${result.exitCode} on ${target.description}: ${result.stderr}`);
 }
 

@@ -86,19 +86,19 @@ async function main(): Promise<void> {
 
 /** Uploads the FASTA to a temporary directory on the VM, runs the rock's `bioxen-seq` command on it and removes the directory. */
 async function runCommandOnUploadedFile(vm: LuaVM, fasta: string, signal: AbortSignal): Promise<void> {
-  const made = await vm.target.exec(["mktemp", "-d"], { timeoutMs: 30_000, signal });
+  const made = await vm.target.exec(["mktemp", "-d"], { deadline: 30_000, signal });
   const dir = made.stdout.trim();
   if (made.exitCode !== 0 || !dir.startsWith("/")) throw new Error(`mktemp -d on ${vm.target.description} failed: ${made.stderr.trim()}`);
   try {
     const file = `${dir}/sample.fasta`;
     await vm.target.writeFile(file, fasta);
     const command = `${vm.describe().tree}/bin/bioxen-seq`;
-    const result = await vm.target.exec([command, "-k", "3", "-n", "3", file], { timeoutMs: 60_000, signal });
+    const result = await vm.target.exec([command, "-k", "3", "-n", "3", file], { deadline: 60_000, signal });
     if (result.exitCode !== 0) throw new Error(`bioxen-seq on ${vm.target.description} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
     console.log(`  $ bioxen-seq -k 3 -n 3 ${file}`);
     console.log(result.stdout.trimEnd().replace(/^/gm, "  "));
   } finally {
-    await vm.target.exec(["rm", "-rf", dir], { timeoutMs: 30_000 });
+    await vm.target.exec(["rm", "-rf", dir], { deadline: 30_000 });
   }
 }
 

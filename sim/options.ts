@@ -47,6 +47,15 @@ export interface SimulatorOptions {
   fillerVms?: number;
   /** VLAN tags the simulated kernel already uses (VLAN.create → VLAN_IN_USE). Default [999]. */
   kernelVlanTags?: number[];
+  /**
+   * How long a VM operation waits for a conflicting one on the same VM before it fails with
+   * OTHER_OPERATION_IN_PROGRESS, ms. Default `XAPI_OPERATION_WAIT_MS` (2 hours, xapi's retry policy);
+   * 0 fails at once.
+   */
+  operationWaitMs?: number;
   /** Keep every call (method and decoded params) for `Simulator.calls()`, so tests can replay a client's calls through the strict check. Default false. */
   recordCalls?: boolean;
 }
+
+/** xapi's Helpers.Policy.standard: a VM operation waits up to 2 hours for a conflicting one. */
+export const XAPI_OPERATION_WAIT_MS = 2 * 60 * 60 * 1000;

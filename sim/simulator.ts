@@ -16,7 +16,8 @@ import { XapiFailure } from "./model/failure";
 import { seedPool } from "./seed";
 import { readVdiContent } from "./model/vdi-content";
 import { handleImportRawVdi, isImportRawVdi } from "./disk-io/import-raw-vdi";
-import type { SimulatorOptions } from "./options";
+import { deriveAllowedOperations } from "./methods/vm-lifecycle";
+import { XAPI_OPERATION_WAIT_MS, type SimulatorOptions } from "./options";
 import { startListener, type HttpHandler, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
 
@@ -120,6 +121,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // Every pending call (event.from, stalls, tasks) listens for the stop.
   setMaxListeners(0, stopper.signal);
   const store = new Store();
+  deriveAllowedOperations(store);
   const core: SimCore = {
     store,
     methods: buildMethodTable(),
@@ -132,6 +134,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     refs: seedPool(store, { master: advertised, member: slaveHost || advertised }, options.fillerVms ?? 0),
     kernelVlanTags: options.kernelVlanTags ?? [999],
     stopSignal: stopper.signal,
+    operationWaitMs: options.operationWaitMs ?? XAPI_OPERATION_WAIT_MS,
   };
   const certificate = options.https ? generateCertificate([advertised, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
   const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };

@@ -1,4 +1,4 @@
-import type { LuaVM } from "../../index";
+import type { DeadlineInput, LuaVM } from "../../index";
 
 /** One FASTA record's figures as the rock reports them. */
 export interface WorkloadRecord {
@@ -50,9 +50,9 @@ print(seq.format_report(report))
  * stdin; returns the report (from its JSON line) and the printed table. Throws with the VM's
  * stderr when the chunk fails (for example when the rock is missing).
  */
-export async function runWorkload(vm: LuaVM, fasta: string, options: { k?: number; top?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<WorkloadRun> {
-  const { k = 3, top = 5, timeoutMs = 60_000, signal } = options;
-  const result = await vm.execute(REPORT_CHUNK, { stdin: fasta, args: [String(k), String(top)], timeoutMs, signal, chunkName: "bioxen-seq-report" });
+export async function runWorkload(vm: LuaVM, fasta: string, options: { k?: number; top?: number; deadline?: DeadlineInput; signal?: AbortSignal } = {}): Promise<WorkloadRun> {
+  const { k = 3, top = 5, deadline = 60_000, signal } = options;
+  const result = await vm.execute(REPORT_CHUNK, { stdin: fasta, args: [String(k), String(top)], deadline, signal, chunkName: "bioxen-seq-report" });
   if (!result.success) throw new Error(`bioxen-seq report on VM ${vm.id} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
   const [json = "", ...table] = result.stdout.trimEnd().split("\n");
   return { report: JSON.parse(json) as WorkloadReport, table: table.join("\n") };

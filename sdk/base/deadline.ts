@@ -67,6 +67,16 @@ export class Deadline {
   }
 }
 
+/**
+ * The milliseconds a call may take, read once when it starts from its `deadline` option (a
+ * {@link Deadline}, or milliseconds from now), at most the longest timer Node can set; undefined
+ * when the caller gave none.
+ * @param what names the call in the RangeError thrown for a bad value
+ */
+export function remainingOf(deadline: DeadlineInput | undefined, what: string): number | undefined {
+  return deadline === undefined ? undefined : Math.min(Deadline.from(deadline, what).remainingMs(), MAX_TIMER_MS);
+}
+
 function milliseconds(value: number, what: string): number {
   if (typeof value !== "number" || Number.isNaN(value)) throw new RangeError(`${what} needs a number of milliseconds, got ${String(value)}`);
   return value;

@@ -62,7 +62,7 @@ export async function detectLuaInterpreter(
 async function probe(target: Target, candidate: string, signal?: AbortSignal): Promise<LuaVersionInfo | undefined> {
   let result;
   try {
-    result = await target.exec([candidate, "-v"], { timeoutMs: PROBE_TIMEOUT_MS, signal });
+    result = await target.exec([candidate, "-v"], { deadline: PROBE_TIMEOUT_MS, signal });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "EACCES") {
       return undefined;

@@ -65,7 +65,7 @@ export class LuaRunner {
       stdin,
       env: options.env,
       cwd: options.cwd,
-      timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+      deadline: options.deadline ?? DEFAULT_RUN_TIMEOUT_MS,
       signal: options.signal,
     });
   }

@@ -1,5 +1,5 @@
 import type { Target } from "../target/types";
-import { withDeadline } from "../base/deadline";
+import { remainingOf, withDeadline, type DeadlineInput } from "../base/deadline";
 import { WaitError } from "../base/errors";
 import { LuaSessionError } from "./errors";
 import { persistTopLevelLocals } from "./persist-locals";
@@ -16,8 +16,8 @@ export interface LuaSessionOptions {
 
 /** Options for one {@link LuaSession.eval} call. */
 export interface LuaEvalOptions {
-  /** Deadline for this call; on expiry the process is killed (state lost). */
-  timeoutMs?: number;
+  /** Deadline for this call (a Deadline, or milliseconds from now); on expiry the process is killed (state lost). */
+  deadline?: DeadlineInput;
   /** Abort kills the process like a timeout does. */
   signal?: AbortSignal;
 }
@@ -76,8 +76,8 @@ export class LuaSession {
   private async runOne(code: string, options: LuaEvalOptions): Promise<LuaEvalResult> {
     if (this.closed) throw this.closedError();
     const request = encodeSessionRequest(persistTopLevelLocals(code));
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     const what = `${this.target.description}: Lua session (${this.interpreter}) call`;
+    const timeoutMs = remainingOf(options.deadline ?? this.options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, what)!;
     try {
       const callError = (_what: string, reason: WaitError["reason"], waitedMs: number) =>
         new WaitError(what, reason, waitedMs, { message: reason === "timeout" ? `${what} timed out after ${timeoutMs} ms` : `${what} was aborted` });

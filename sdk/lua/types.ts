@@ -1,3 +1,4 @@
+import type { DeadlineInput } from "../base/deadline";
 import type { ExecResult } from "../target/types";
 
 /** Options for {@link LuaRunner}. */
@@ -19,8 +20,8 @@ export interface LuaRunOptions {
   env?: Record<string, string>;
   /** Working directory on the target. */
   cwd?: string;
-  /** Kill the interpreter (and its children) after this long. Default 600 000 (10 minutes). */
-  timeoutMs?: number;
+  /** Kill the interpreter (and its children) when this passes: a Deadline, or milliseconds from now. Default 600 000 (10 minutes). */
+  deadline?: DeadlineInput;
   /** Abort kills the interpreter; the call rejects with an AbortError. */
   signal?: AbortSignal;
   /** Name in error messages and `arg[0]` (runChunk only). Default "chunk". */

@@ -17,7 +17,7 @@ export async function versionsOnDisk(
   signal?: AbortSignal,
 ): Promise<string[] | undefined> {
   const dir = `${root.replace(/\/+$/, "")}/${rocksSubdir.replace(/^\/+|\/+$/g, "")}/${name}`;
-  const result = await setup.target.exec(["ls", "-1", "--", dir], { timeoutMs: remainingMs(deadline), signal });
+  const result = await setup.target.exec(["ls", "-1", "--", dir], { deadline: remainingMs(deadline), signal });
   if (result.exitCode !== 0) return /No such file or directory/.test(result.stderr) ? [] : undefined;
   return result.stdout.split("\n").map((line) => line.trim()).filter((line) => /^[A-Za-z0-9._-]+$/.test(line));
 }

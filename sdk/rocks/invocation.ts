@@ -57,7 +57,7 @@ export async function runLuaRocks(setup: LuaRocksSetup, call: LuaRocksCall): Pro
     const env = Object.fromEntries(CONFIG_ENV_NAMES.map((name) => [name, configFile]));
     return await execLuaRocks(setup, call, [], env);
   } finally {
-    await setup.target.exec(["rm", "-rf", "--", configDir], { timeoutMs: 30_000 }).catch(() => undefined);
+    await setup.target.exec(["rm", "-rf", "--", configDir], { deadline: 30_000 }).catch(() => undefined);
   }
 }
 
@@ -85,7 +85,7 @@ async function execLuaRocks(
   const result = await setup.target.exec(argv, {
     env: { ...setup.env, ...extraEnv },
     cwd: "/",
-    timeoutMs: remainingMs(call.deadline),
+    deadline: remainingMs(call.deadline),
     signal: call.signal,
   });
   if (result.exitCode === 0 && !result.timedOut) return result;
@@ -117,7 +117,7 @@ function serversConfig(servers: readonly string[]): string {
 
 async function makeTempDir(target: Target, call: LuaRocksCall): Promise<string> {
   const result = await target.exec(["mktemp", "-d", "-t", "bioxen-luarocks.XXXXXXXX"], {
-    timeoutMs: remainingMs(call.deadline),
+    deadline: remainingMs(call.deadline),
     signal: call.signal,
   });
   const dir = result.stdout.trim();

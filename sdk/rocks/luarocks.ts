@@ -1,6 +1,7 @@
 import type { Target } from "../target/types";
 import { abortError } from "../base/abort";
 import { assertEnvNames } from "../base/env";
+import { Deadline, type DeadlineInput } from "../base/deadline";
 import { WaitError } from "../base/errors";
 import { KeyedSemaphore } from "../base/semaphore";
 import { LuaRocksError, RockInputError } from "./errors";
@@ -42,9 +43,9 @@ export interface LuaRocksOptions {
   env?: Readonly<Record<string, string>>;
 }
 
-/** Per-call options: a deadline overriding the instance's, and an abort signal. */
+/** Per-call options: a deadline overriding the instance's `timeoutMs` (a Deadline, or milliseconds from now), and an abort signal. */
 export interface RockOperationOptions {
-  timeoutMs?: number;
+  deadline?: DeadlineInput;
   signal?: AbortSignal;
 }
 
@@ -316,7 +317,8 @@ export class LuaRocks {
   }
 
   private deadline(options: RockOperationOptions): number {
-    return Date.now() + (options.timeoutMs === undefined ? this.timeoutMs : validateTimeout(options.timeoutMs, "timeoutMs"));
+    if (options.deadline instanceof Deadline) return options.deadline.endsAt;
+    return Date.now() + (options.deadline === undefined ? this.timeoutMs : validateTimeout(options.deadline, "deadline"));
   }
 
   private contradiction(operation: string, rock: string, problem: string): LuaRocksError {

@@ -17,7 +17,7 @@ export async function resolveTreeRoot(
   signal?: AbortSignal,
 ): Promise<string> {
   const root = typeof tree === "object" ? tree.path.replace(/(.)\/+$/, "$1") : await askLuaRocks(setup, tree, deadline, signal);
-  const made = await setup.target.exec(["mkdir", "-p", "--", root], { timeoutMs: remainingMs(deadline), signal });
+  const made = await setup.target.exec(["mkdir", "-p", "--", root], { deadline: remainingMs(deadline), signal });
   if (made.exitCode !== 0) {
     throw new LuaRocksError({
       operation: "prepare tree",

@@ -1,4 +1,5 @@
 import { finished } from "node:stream/promises";
+import { remainingOf } from "../base/deadline";
 import { timeoutSignal } from "../base/timeout-signal";
 import type { ExecOptions, ExecResult } from "../target/types";
 import { SshError } from "./errors";
@@ -11,10 +12,11 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
   const command = buildRemoteCommand(argv, options, target);
   const started = performance.now();
   const { signal } = options;
+  const timeoutMs = remainingOf(options.deadline, `${target}: ${argv[0] ?? "exec"}`);
   if (signal?.aborted) throw abortedError(target, argv, signal);
   // The timeout counts from the call: waiting for a free channel (others may hold every slot for long) is part of it.
-  const opening = options.timeoutMs === undefined ? signal : timeoutSignal(options.timeoutMs, signal);
-  const opened = await connection.openExec(command, "an exec channel", { signal: opening, openTimeoutMs: options.timeoutMs }).catch((err: unknown) => {
+  const opening = timeoutMs === undefined ? signal : timeoutSignal(timeoutMs, signal);
+  const opened = await connection.openExec(command, "an exec channel", { signal: opening, openTimeoutMs: timeoutMs }).catch((err: unknown) => {
     if (signal?.aborted) throw abortedError(target, argv, signal);
     if (opening?.aborted) return undefined;
     throw err;
@@ -29,11 +31,11 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
   channel.end(options.stdin ?? undefined);
 
   let timedOut = false;
-  const timer = options.timeoutMs !== undefined
+  const timer = timeoutMs !== undefined
     ? setTimeout(() => {
         timedOut = true;
         void process.terminate(0);
-      }, Math.max(1, options.timeoutMs - (performance.now() - started)))
+      }, Math.max(1, timeoutMs - (performance.now() - started)))
     : undefined;
   const onAbort = () => void process.terminate(0);
   signal?.addEventListener("abort", onAbort, { once: true });

@@ -1,4 +1,5 @@
 import type { SFTPWrapper } from "ssh2";
+import { remainingOf } from "../base/deadline";
 import { timeoutSignal } from "../base/timeout-signal";
 import type { WriteFileOptions } from "../target/types";
 import { DEFAULT_WRITE_FILE_TIMEOUT_MS } from "../target/write-file-options";
@@ -18,7 +19,8 @@ export async function writeFileOverSftp(
   options: WriteFileOptions,
   target: string,
 ): Promise<void> {
-  const { mode, signal, timeoutMs = DEFAULT_WRITE_FILE_TIMEOUT_MS } = options;
+  const { mode, signal, deadline: given = DEFAULT_WRITE_FILE_TIMEOUT_MS } = options;
+  const timeoutMs = remainingOf(given, `${target}: writing ${path}`)!;
   if (signal?.aborted) throw new SshError("ABORTED", target, `writing ${path} was aborted`, { cause: signal.reason });
   const deadline = timeoutSignal(timeoutMs, signal);
   try {

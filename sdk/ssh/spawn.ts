@@ -10,7 +10,7 @@ const TERM_GRACE_MS = 3_000;
 export async function spawnOnConnection(
   connection: PooledConnection,
   argv: readonly string[],
-  options: Omit<ExecOptions, "stdin" | "timeoutMs">,
+  options: Omit<ExecOptions, "stdin" | "deadline">,
   target: string,
 ): Promise<TargetProcess> {
   const command = buildRemoteCommand(argv, options, target);

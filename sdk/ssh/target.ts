@@ -75,7 +75,7 @@ export function sshTarget(options: SshTargetOptions): SshTarget {
     async exec(argv: readonly string[], execOptions: ExecOptions = {}): Promise<ExecResult> {
       return execOnConnection(await connection(execOptions.signal), argv, execOptions, description);
     },
-    async spawn(argv: readonly string[], spawnOptions: Omit<ExecOptions, "stdin" | "timeoutMs"> = {}): Promise<TargetProcess> {
+    async spawn(argv: readonly string[], spawnOptions: Omit<ExecOptions, "stdin" | "deadline"> = {}): Promise<TargetProcess> {
       return spawnOnConnection(await connection(spawnOptions.signal), argv, spawnOptions, description);
     },
     async writeFile(path: string, content: string | Buffer, writeOptions?: WriteFileOptions | number): Promise<void> {

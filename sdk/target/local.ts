@@ -2,6 +2,7 @@ import { chmod, writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import type { ExecOptions, ExecResult, Target, TargetProcess, WriteFileOptions } from "./types";
 import { abortError } from "../base/abort";
+import { remainingOf } from "../base/deadline";
 import { timeoutSignal } from "../base/timeout-signal";
 import { DEFAULT_WRITE_FILE_TIMEOUT_MS, writeFileOptions } from "./write-file-options";
 import { collectOutput, describeLocalCommand, startLocalChild } from "./local-child";
@@ -18,7 +19,8 @@ export function localTarget(): Target {
 
 async function execLocal(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const context = describeLocalCommand(argv);
-  const { signal, timeoutMs } = options;
+  const { signal } = options;
+  const timeoutMs = remainingOf(options.deadline, context);
   if (signal?.aborted) throw abortError(context, signal);
   const started = performance.now();
   const { child, closed } = await startLocalChild(argv, options, context);
@@ -60,7 +62,7 @@ async function execLocal(argv: readonly string[], options: ExecOptions = {}): Pr
 
 async function spawnLocal(
   argv: readonly string[],
-  options: Omit<ExecOptions, "stdin" | "timeoutMs"> = {},
+  options: Omit<ExecOptions, "stdin" | "deadline"> = {},
 ): Promise<TargetProcess> {
   const context = describeLocalCommand(argv);
   const { signal } = options;
@@ -82,8 +84,9 @@ async function spawnLocal(
  * cannot be interrupted (e.g. opening a FIFO nobody reads): the call rejects, the write is left behind.
  */
 async function writeLocalFile(path: string, content: string | Buffer, optionsOrMode?: WriteFileOptions | number): Promise<void> {
-  const { mode, timeoutMs = DEFAULT_WRITE_FILE_TIMEOUT_MS, signal } = writeFileOptions(optionsOrMode);
+  const { mode, deadline: given = DEFAULT_WRITE_FILE_TIMEOUT_MS, signal } = writeFileOptions(optionsOrMode);
   const context = `local: writing ${JSON.stringify(path)}`;
+  const timeoutMs = remainingOf(given, context)!;
   if (signal?.aborted) throw abortError(context, signal);
   const deadline = timeoutSignal(timeoutMs, signal);
   const write = async () => {

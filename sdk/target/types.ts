@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import type { DeadlineInput } from "../base/deadline";
 
 /** Options for running one command (an argv, never a shell line) on a target. */
 export interface ExecOptions {
@@ -8,8 +9,8 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Working directory on the target. */
   cwd?: string;
-  /** Kill the command (and everything it started) after this many milliseconds. */
-  timeoutMs?: number;
+  /** Kill the command (and everything it started) when this passes: a Deadline, or milliseconds from now. */
+  deadline?: DeadlineInput;
   /** Abort kills the command like a timeout does. */
   signal?: AbortSignal;
 }
@@ -39,8 +40,8 @@ export interface TargetProcess {
 export interface WriteFileOptions {
   /** Permission bits, applied even when the file already existed. */
   mode?: number;
-  /** Give up after this many milliseconds, connecting included (default 60 000). */
-  timeoutMs?: number;
+  /** Give up when this passes, connecting included: a Deadline, or milliseconds from now (default 60 000). */
+  deadline?: DeadlineInput;
   /** Abort stops the upload (the file may then be partly written). */
   signal?: AbortSignal;
 }
@@ -52,7 +53,7 @@ export interface Target {
   /** Stable key for per-target locks and caches (no secrets). */
   readonly key: string;
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
-  spawn(argv: readonly string[], options?: Omit<ExecOptions, "stdin" | "timeoutMs">): Promise<TargetProcess>;
+  spawn(argv: readonly string[], options?: Omit<ExecOptions, "stdin" | "deadline">): Promise<TargetProcess>;
   /**
    * Writes a file on the target (creating parent directories is the caller's job). Rejects when
    * the deadline passes or the signal aborts. A bare number as third argument is the older form

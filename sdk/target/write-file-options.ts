@@ -1,6 +1,6 @@
 import type { WriteFileOptions } from "./types";
 
-/** How long a writeFile may take when the caller sets no `timeoutMs`. */
+/** How long a writeFile may take when the caller sets no `deadline`. */
 export const DEFAULT_WRITE_FILE_TIMEOUT_MS = 60_000;
 
 /**

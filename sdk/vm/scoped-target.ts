@@ -14,7 +14,7 @@ export interface TargetScope {
  * own rocks tree without any code change.
  */
 export function scopedTarget(inner: Target, scope: TargetScope): Target {
-  const apply = <T extends Omit<ExecOptions, "stdin" | "timeoutMs">>(options: T = {} as T): T => ({
+  const apply = <T extends Omit<ExecOptions, "stdin" | "deadline">>(options: T = {} as T): T => ({
     ...options,
     env: { ...scope.env, ...options.env },
     cwd: options.cwd ?? scope.cwd,

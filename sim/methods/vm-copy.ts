@@ -12,7 +12,7 @@ import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVbd, createVdi } from "./disks";
 import { createVif } from "./nics";
-import { assertPowerState } from "./vm-state";
+import { vmOperation } from "./vm-operation";
 
 /** Fields a new VM does not inherit from its source. */
 const FRESH_VM_FIELDS = {
@@ -40,18 +40,17 @@ export function createVmMetrics(store: Store): string {
 }
 
 /**
- * Clones (copy-on-write) or copies (full, onto `targetSr` or each disk's own SR) a halted VM.
+ * Clones (copy-on-write) or copies (full, onto `targetSr` or each disk's own SR) a VM; the
+ * methods' guards have checked the source's state (xapi's `clone`, `copy`, `snapshot` operations).
  * @returns the new VM ref
  */
 export function duplicateVm(store: Store, source: string, newName: string, mode: { full: boolean; targetSr: string; snapshot?: boolean }): string {
   const vm = store.get("VM", source);
-  if (mode.snapshot) {
-    if (vm.is_a_template || vm.is_a_snapshot) throw new XapiFailure("VM_IS_TEMPLATE", [source]);
-    assertPowerState(source, vm, ["Halted", "Running", "Paused", "Suspended"]);
-  } else assertPowerState(source, vm, ["Halted"]);
   const disks = vm.VBDs.map((vbd: string) => store.get("VBD", vbd));
   if (mode.full) assertCopyFits(store, disks, mode.targetSr);
-  const otherConfig = { ...vm.other_config, mac_seed: randomUUID() };
+  // As xapi_vm_clone.ml: a fresh mac_seed; the copy is no default template and not internal.
+  const { default_template: _default, xensource_internal: _internal, ...inherited } = vm.other_config;
+  const otherConfig = { ...inherited, mac_seed: randomUUID() };
   if (vm.is_a_template && !otherConfig.base_template_name) otherConfig.base_template_name = vm.name_label;
   const snapshotFields = mode.snapshot ? { is_a_template: true, is_a_snapshot: true, snapshot_of: source, snapshot_time: xapiDate() } : {};
   const ref = store.create("VM", { ...vm, ...FRESH_VM_FIELDS, ...snapshotFields, name_label: newName, other_config: otherConfig, metrics: createVmMetrics(store) });
@@ -106,12 +105,14 @@ export function vmCopyMethods(): MethodDef[] {
       name: "VM.clone",
       params: [vm, newName],
       result: T.ref("VM"),
+      guard: vmOperation("clone"),
       handler: ({ core }, source: string, name: string) => duplicateVm(core.store, source, name, { full: false, targetSr: NULL_REF }),
     }),
     method({
       name: "VM.copy",
       params: [vm, newName, { name: "sr", type: T.ref("SR") }],
       result: T.ref("VM"),
+      guard: vmOperation("copy"),
       handler: ({ core }, source: string, name: string, sr: string) => {
         if (sr !== NULL_REF && !core.store.has("SR", sr)) throw new XapiFailure("HANDLE_INVALID", ["SR", sr]);
         return duplicateVm(core.store, source, name, { full: true, targetSr: sr });
@@ -121,6 +122,7 @@ export function vmCopyMethods(): MethodDef[] {
       name: "VM.snapshot",
       params: [vm, newName, { name: "ignore_vdis", type: T.set(T.ref("VDI")), default: [] }],
       result: T.ref("VM"),
+      guard: vmOperation("snapshot"),
       handler: ({ core }, source: string, name: string) => duplicateVm(core.store, source, name, { full: false, targetSr: NULL_REF, snapshot: true }),
     }),
   ];

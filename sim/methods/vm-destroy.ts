@@ -4,7 +4,7 @@ import { T } from "../schema";
 import { destroyVbd } from "./disks";
 import { dropGuestMetrics } from "./guest-link";
 import { destroyVif } from "./nics";
-import { assertNotControlDomain, assertPowerState } from "./vm-state";
+import { vmOperation } from "./vm-operation";
 
 /** VM.destroy. */
 export function vmDestroyMethods(): MethodDef[] {
@@ -13,11 +13,10 @@ export function vmDestroyMethods(): MethodDef[] {
       name: "VM.destroy",
       params: [{ name: "self", type: T.ref("VM") }],
       result: T.void,
+      guard: vmOperation("destroy"),
       handler: async ({ core }, ref: string) => {
         const store = core.store;
         const vm = store.get("VM", ref);
-        assertNotControlDomain(ref, vm, "destroy");
-        assertPowerState(ref, vm, ["Halted", "Suspended"]);
         await core.guests.stop(vm.uuid);
         for (const vbd of vm.VBDs) destroyVbd(store, vbd);
         for (const vif of vm.VIFs) destroyVif(store, vif);

@@ -6,7 +6,8 @@ import { XapiFailure } from "../model/failure";
 import { method, type MethodDef, type ParamDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { bootGuest, haltGuest } from "./guest-link";
-import { assertNotControlDomain, assertNotTemplate, assertPowerState, hasGuestTools } from "./vm-state";
+import { cancelTask } from "../rpc/tasks";
+import { vmOperation } from "./vm-operation";
 
 const vmParam: ParamDef = { name: "vm", type: T.ref("VM") };
 const startPaused: ParamDef = { name: "start_paused", type: T.bool, default: false };
@@ -71,56 +72,48 @@ async function reboot(core: SimCore, vmRef: string): Promise<void> {
   await bootGuest(core, vmRef);
 }
 
-function assertGuestTools(vmRef: string, vm: Record<string, any>): void {
-  if (!hasGuestTools(vm)) throw new XapiFailure("VM_LACKS_FEATURE", [vmRef]);
+/** Cancels the tasks of the VM's running operations among `ops`, as VM.hard_shutdown does in xapi. */
+function cancelOperations(core: SimCore, vmRef: string, ops: string[]): void {
+  const current: Record<string, string> = core.store.get("VM", vmRef).current_operations;
+  for (const [task, op] of Object.entries(current)) if (ops.includes(op) && core.store.has("task", task) && core.store.get("task", task).status === "pending") cancelTask(core, task);
 }
 
-/** Declares a power operation: checks, then the transition. */
-function powerOp(
-  name: string,
-  extra: ParamDef[],
-  allowed: string[],
-  options: { needsTools?: boolean },
-  transition: (core: SimCore, vmRef: string, args: unknown[]) => Promise<void>,
-): MethodDef {
+/** Declares a power operation: xapi's checks of the operation of the same name (the guard), then the transition. */
+function powerOp(name: string, extra: ParamDef[], transition: (core: SimCore, vmRef: string, args: unknown[]) => Promise<void>): MethodDef {
   return method({
     name: `VM.${name}`,
     params: [vmParam, ...extra],
     result: T.void,
-    handler: async ({ core }, vmRef: string, ...args: unknown[]) => {
-      const vm = core.store.get("VM", vmRef);
-      assertNotTemplate(vmRef, vm, name);
-      assertNotControlDomain(vmRef, vm, name);
-      assertPowerState(vmRef, vm, allowed);
-      if (options.needsTools) assertGuestTools(vmRef, vm);
-      await transition(core, vmRef, args);
-    },
+    guard: vmOperation(name),
+    handler: ({ core }, vmRef: string, ...args: unknown[]) => transition(core, vmRef, args),
   });
 }
 
 /** VM.start, shutdowns, reboots, pause, suspend and their inverses. */
 export function vmPowerMethods(): MethodDef[] {
-  const running = ["Running"];
   return [
-    powerOp("start", [startPaused, force], ["Halted"], {}, (core, vm, [paused]) => powerOn(core, vm, paused as boolean)),
-    powerOp("start_on", [{ name: "host", type: T.ref("host") }, startPaused, force], ["Halted"], {}, (core, vm, [, paused]) =>
+    powerOp("start", [startPaused, force], (core, vm, [paused]) => powerOn(core, vm, paused as boolean)),
+    powerOp("start_on", [{ name: "host", type: T.ref("host") }, startPaused, force], (core, vm, [, paused]) =>
       powerOn(core, vm, paused as boolean),
     ),
-    powerOp("clean_shutdown", [], running, { needsTools: true }, (core, vm) => powerOff(core, vm, "Halted")),
-    powerOp("hard_shutdown", [], ["Paused", "Suspended", "Running"], {}, (core, vm) => powerOff(core, vm, "Halted")),
-    powerOp("shutdown", [], running, {}, (core, vm) => powerOff(core, vm, "Halted")),
-    powerOp("clean_reboot", [], running, { needsTools: true }, reboot),
-    powerOp("hard_reboot", [], ["Paused", "Running"], {}, reboot),
-    powerOp("pause", [], running, {}, async (core, vm) => {
+    powerOp("clean_shutdown", [], (core, vm) => powerOff(core, vm, "Halted")),
+    powerOp("hard_shutdown", [], async (core, vm) => {
+      cancelOperations(core, vm, ["clean_shutdown", "clean_reboot", "hard_reboot", "pool_migrate", "call_plugin", "shutdown", "suspend"]);
+      await powerOff(core, vm, "Halted");
+    }),
+    powerOp("shutdown", [], (core, vm) => powerOff(core, vm, "Halted")),
+    powerOp("clean_reboot", [], reboot),
+    powerOp("hard_reboot", [], reboot),
+    powerOp("pause", [], async (core, vm) => {
       // A paused domain does not answer: its guest is halted until unpause.
       await haltGuest(core, vm);
       core.store.update("VM", vm, { power_state: "Paused" });
     }),
-    powerOp("unpause", [], ["Paused"], {}, async (core, vm) => {
+    powerOp("unpause", [], async (core, vm) => {
       core.store.update("VM", vm, { power_state: "Running" });
       await bootGuest(core, vm);
     }),
-    powerOp("suspend", [], running, { needsTools: true }, (core, vm) => powerOff(core, vm, "Suspended")),
-    powerOp("resume", [startPaused, force], ["Suspended"], {}, (core, vm, [paused]) => powerOn(core, vm, paused as boolean)),
+    powerOp("suspend", [], (core, vm) => powerOff(core, vm, "Suspended")),
+    powerOp("resume", [startPaused, force], (core, vm, [paused]) => powerOn(core, vm, paused as boolean)),
   ];
 }

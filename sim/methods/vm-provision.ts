@@ -5,7 +5,7 @@ import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { assertSpace, createVbd, createVdi } from "./disks";
-import { assertPowerState } from "./vm-state";
+import { vmOperation } from "./vm-operation";
 
 /** One `<disk>` of the provision XML. */
 interface ProvisionDisk {
@@ -48,10 +48,10 @@ export function vmProvisionMethods(): MethodDef[] {
       name: "VM.provision",
       params: [{ name: "vm", type: T.ref("VM") }],
       result: T.void,
+      guard: vmOperation("provision"),
       handler: ({ core }, vmRef: string) => {
         const store = core.store;
         const vm = store.get("VM", vmRef);
-        assertPowerState(vmRef, vm, ["Halted"]);
         const disks = parseProvisionXml(vm.other_config.disks ?? "<provision/>");
         const placed = disks.map((disk) => ({ disk, sr: diskSr(store, vmRef, disk, core.refs.pool) }));
         const needed = new Map<string, number>();

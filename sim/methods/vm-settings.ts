@@ -3,7 +3,7 @@ import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
 import type { SimCore } from "../rpc/core";
-import { assertPowerState } from "./vm-state";
+import { vmOperation } from "./vm-operation";
 
 const self = { name: "self", type: T.ref("VM") };
 const int = (name: string) => ({ name, type: T.int });
@@ -12,12 +12,6 @@ const int = (name: string) => ({ name, type: T.int });
 const VIF_SLOTS = 7;
 /** VBD userdevices a VM may have. */
 const VBD_SLOTS = 16;
-
-function haltedVm(core: SimCore, ref: string): Record<string, any> {
-  const vm = core.store.get("VM", ref);
-  assertPowerState(ref, vm, ["Halted"]);
-  return vm;
-}
 
 const MEMORY_RULE = "Memory limits must satisfy: static_min <= dynamic_min <= dynamic_max <= static_max";
 
@@ -45,8 +39,9 @@ export function vmSettingsMethods(): MethodDef[] {
       name: "VM.set_VCPUs_max",
       params: [self, int("value")],
       result: T.void,
+      guard: vmOperation("changing_VCPUs"),
       handler: ({ core }, ref: string, value: number) => {
-        const vm = haltedVm(core, ref);
+        const vm = core.store.get("VM", ref);
         if (value < 1 || value < vm.VCPUs_at_startup) throw new XapiFailure("INVALID_VALUE", ["VCPUs_max", value]);
         core.store.update("VM", ref, { VCPUs_max: value });
       },
@@ -55,8 +50,9 @@ export function vmSettingsMethods(): MethodDef[] {
       name: "VM.set_VCPUs_at_startup",
       params: [self, int("value")],
       result: T.void,
+      // xapi checks no power state here (Xapi_vm.set_VCPUs_at_startup), only VCPUs_max.
       handler: ({ core }, ref: string, value: number) => {
-        const vm = haltedVm(core, ref);
+        const vm = core.store.get("VM", ref);
         if (value < 1 || value > vm.VCPUs_max) throw new XapiFailure("INVALID_VALUE", ["VCPUs_at_startup", value]);
         core.store.update("VM", ref, { VCPUs_at_startup: value });
       },
@@ -65,8 +61,8 @@ export function vmSettingsMethods(): MethodDef[] {
       name: "VM.set_memory_limits",
       params: [self, int("static_min"), int("static_max"), int("dynamic_min"), int("dynamic_max")],
       result: T.void,
+      guard: vmOperation("changing_memory_limits"),
       handler: ({ core }, ref: string, smin: number, smax: number, dmin: number, dmax: number) => {
-        haltedVm(core, ref);
         setMemory(core, ref, { smin, smax, dmin, dmax });
       },
     }),
@@ -74,8 +70,9 @@ export function vmSettingsMethods(): MethodDef[] {
       name: "VM.set_memory",
       params: [self, int("value")],
       result: T.void,
+      guard: vmOperation("changing_memory_limits"),
       handler: ({ core }, ref: string, value: number) => {
-        const vm = haltedVm(core, ref);
+        const vm = core.store.get("VM", ref);
         setMemory(core, ref, { smin: Math.min(vm.memory_static_min, value), smax: value, dmin: value, dmax: value });
       },
     }),
@@ -83,8 +80,9 @@ export function vmSettingsMethods(): MethodDef[] {
       name: "VM.set_memory_static_max",
       params: [self, int("value")],
       result: T.void,
+      guard: vmOperation("changing_static_range"),
       handler: ({ core }, ref: string, value: number) => {
-        const vm = haltedVm(core, ref);
+        const vm = core.store.get("VM", ref);
         setMemory(core, ref, { smin: vm.memory_static_min, smax: value, dmin: vm.memory_dynamic_min, dmax: vm.memory_dynamic_max });
       },
     }),
@@ -92,6 +90,7 @@ export function vmSettingsMethods(): MethodDef[] {
       name: "VM.set_memory_dynamic_range",
       params: [self, int("min"), int("max")],
       result: T.void,
+      guard: vmOperation("changing_dynamic_range"),
       handler: ({ core }, ref: string, min: number, max: number) => {
         const vm = core.store.get("VM", ref);
         setMemory(core, ref, { smin: vm.memory_static_min, smax: vm.memory_static_max, dmin: min, dmax: max });
@@ -101,9 +100,9 @@ export function vmSettingsMethods(): MethodDef[] {
       name: "VM.set_is_a_template",
       params: [self, { name: "value", type: T.bool }],
       result: T.void,
+      // Only making a template is an operation in xapi (make_into_template); clearing the flag is a plain set.
+      guard: vmOperation(([, value]) => (value ? "make_into_template" : undefined)),
       handler: ({ core }, ref: string, value: boolean) => {
-        const vm = core.store.get("VM", ref);
-        if (value) assertPowerState(ref, vm, ["Halted"]);
         core.store.update("VM", ref, value ? { is_a_template: true } : { is_a_template: false, is_default_template: false });
       },
     }),

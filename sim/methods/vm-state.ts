@@ -1,4 +1,4 @@
-/** Power-state and template checks shared by VM methods. */
+/** Power-state checks of device methods and the guest-tools marker shared by VM methods. */
 import { XapiFailure } from "../model/failure";
 import type { XRecord } from "../model/record";
 
@@ -15,16 +15,6 @@ export const NO_BAKED_KEYS_KEY = "bioxen-sim:no-baked-keys";
 export function assertPowerState(vmRef: string, vm: XRecord, allowed: readonly string[]): void {
   if (allowed.includes(vm.power_state)) return;
   throw new XapiFailure("VM_BAD_POWER_STATE", [vmRef, allowed.map((s) => s.toLowerCase()).join(", "), String(vm.power_state).toLowerCase()]);
-}
-
-/** Throws `VM_IS_TEMPLATE [vm, op]` for a template. */
-export function assertNotTemplate(vmRef: string, vm: XRecord, op: string): void {
-  if (vm.is_a_template) throw new XapiFailure("VM_IS_TEMPLATE", [vmRef, op]);
-}
-
-/** Throws `OPERATION_NOT_ALLOWED` for a control domain (dom0). */
-export function assertNotControlDomain(vmRef: string, vm: XRecord, op: string): void {
-  if (vm.is_control_domain) throw new XapiFailure("OPERATION_NOT_ALLOWED", [`${op} is not allowed on the control domain ${vmRef}`]);
 }
 
 /** Whether the VM's OS image carries guest tools (reports metrics, supports clean shutdown). */

@@ -35,6 +35,15 @@ export class Store {
   private readonly uuids = new Map<string, string>();
   private readonly deletions: Deletion[] = [];
   private waiters: Array<() => void> = [];
+  private readonly derivers = new Map<string, (ref: string, record: XRecord) => XRecord>();
+
+  /**
+   * Fields computed from the rest of a record (VM.allowed_operations), set on every create and
+   * update of that class within the same change.
+   */
+  derive(className: string, compute: (ref: string, record: XRecord) => XRecord): void {
+    this.derivers.set(this.classOf(className).name, compute);
+  }
 
   /**
    * Creates an object; fields left out get the schema's initial or zero value.
@@ -48,6 +57,7 @@ export class Store {
       record[field.name] = structuredClone(given !== undefined ? given : field.initial !== undefined ? field.initial : zeroValue(field.type));
     }
     if (!record.uuid) record.uuid = randomUUID();
+    this.applyDerived(cls, ref, record);
     const generation = this.bump();
     const stored: StoredObject = { ref, cls, record, created: generation, modified: generation };
     this.objects.set(ref, stored);
@@ -84,6 +94,7 @@ export class Store {
   update(className: string, ref: string, patch: XRecord): void {
     const stored = this.object(className, ref);
     for (const [name, value] of Object.entries(patch)) stored.record[name] = structuredClone(value);
+    this.applyDerived(stored.cls, ref, stored.record);
     this.touch(stored);
   }
 
@@ -148,6 +159,11 @@ export class Store {
     const cls = classNamed(name);
     if (!cls) throw new XapiFailure("INTERNAL_ERROR", [`no class named ${name}`]);
     return cls;
+  }
+
+  private applyDerived(cls: ClassDef, ref: string, record: XRecord): void {
+    const compute = this.derivers.get(cls.name);
+    if (compute) Object.assign(record, compute(ref, record));
   }
 
   private bump(): number {

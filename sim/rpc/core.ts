@@ -30,6 +30,11 @@ export interface SimCore {
   kernelVlanTags: readonly number[];
   /** Aborts when the simulator stops: ends stalls, event.from waits and pending tasks. */
   stopSignal: AbortSignal;
+  /**
+   * How long a VM operation waits for a conflicting one on the same VM to finish before it fails
+   * with OTHER_OPERATION_IN_PROGRESS, ms (xapi's retry policy: 2 hours).
+   */
+  operationWaitMs: number;
 }
 
 /** One positional parameter (after the session ref). A `default` makes it optional when trailing. */
@@ -48,7 +53,12 @@ export interface CallContext {
   method: string;
   /** Aborts when the simulator stops or the task is cancelled. */
   signal: AbortSignal;
+  /** The task the call runs under: the Async task, the sync task of a guarded call, else "". */
+  task: string;
 }
+
+/** Marks an object busy for the length of a call (xapi's with_vm_operation); returns the release. */
+export type CallGuard = (ctx: CallContext, args: unknown[]) => Promise<(() => void) | undefined>;
 
 /** A method: its signature and its implementation. */
 export interface MethodDef {
@@ -57,6 +67,8 @@ export interface MethodDef {
   result: FieldType;
   /** false for system.listMethods, the one method outside the API description (which says it for the others). */
   session?: boolean;
+  /** Checked and held before the call's latency and handler, released after (sync calls then get a task, as xapi gives them). */
+  guard?: CallGuard;
   handler(ctx: CallContext, ...args: any[]): unknown;
 }
 

@@ -13,7 +13,7 @@ import { messageByWireName, type FoundMessage } from "../api/description";
 import { checkArity, checkAsync, checkTypes, splitAsync } from "./params-check";
 import { fromWire } from "./from-wire";
 import type { CallContext, MethodDef } from "./method";
-import { startTask } from "./tasks";
+import { runSyncTask, startTask } from "./tasks";
 import { toWire } from "./to-wire";
 
 /**
@@ -32,8 +32,9 @@ export async function dispatch(core: SimCore, name: string, params: readonly unk
   const def = core.methods.get(found.wireName);
   if (!def) throw new XapiFailure("NOT_IMPLEMENTED", [found.wireName]);
   const args = decodeArgs(def, found, params.slice(found.def.session ? 1 : 0));
-  if (isAsync) return startTask(core, def, (signal) => execute(core, def, session, args, signal));
-  return execute(core, def, session, args, core.stopSignal);
+  const run = (signal: AbortSignal, task: string) => execute(core, def, session, args, signal, task);
+  if (isAsync) return startTask(core, def, run);
+  return def.guard ? runSyncTask(core, def, run) : run(core.stopSignal, "");
 }
 
 /**
@@ -42,19 +43,25 @@ export async function dispatch(core: SimCore, name: string, params: readonly unk
  */
 async function unlisted(core: SimCore, name: string, params: readonly unknown[]): Promise<WireValue> {
   const def = core.methods.get(name);
-  if (def && def.session === false) return execute(core, def, "", [], core.stopSignal);
+  if (def && def.session === false) return execute(core, def, "", [], core.stopSignal, "");
   if (params.length > 0) checkSession(core, params[0]);
   throw new XapiFailure("MESSAGE_METHOD_UNKNOWN", [name]);
 }
 
-async function execute(core: SimCore, def: MethodDef, session: string, args: unknown[], signal: AbortSignal): Promise<WireValue> {
-  await sleep(core.latency.delayFor(def.name), signal);
-  if (signal.aborted) throw new XapiFailure("TASK_CANCELLED", []);
-  const fault = core.faults.take(def.name, "execution");
-  if (fault?.kind === "fail") throw faultError(fault);
-  const ctx: CallContext = { core, session, method: def.name, signal };
-  const value = await def.handler(ctx, ...args);
-  return toWire(def.result, value);
+/** The call itself: its guard (held across latency and handler), latency, injected faults, handler. */
+async function execute(core: SimCore, def: MethodDef, session: string, args: unknown[], signal: AbortSignal, task: string): Promise<WireValue> {
+  const ctx: CallContext = { core, session, method: def.name, signal, task };
+  const release = await def.guard?.(ctx, args);
+  try {
+    await sleep(core.latency.delayFor(def.name), signal);
+    if (signal.aborted) throw new XapiFailure("TASK_CANCELLED", []);
+    const fault = core.faults.take(def.name, "execution");
+    if (fault?.kind === "fail") throw faultError(fault);
+    const value = await def.handler(ctx, ...args);
+    return toWire(def.result, value);
+  } finally {
+    release?.();
+  }
 }
 
 function checkSession(core: SimCore, ref: unknown): string {

@@ -1,7 +1,7 @@
 /** How a simulated XAPI method is declared. */
 import type { MethodDef, MethodTable } from "./core";
 
-export type { CallContext, MethodDef, MethodTable, ParamDef } from "./core";
+export type { CallContext, CallGuard, MethodDef, MethodTable, ParamDef } from "./core";
 
 /** Declares a method (identity helper that keeps literal types readable). */
 export function method(def: MethodDef): MethodDef {

@@ -15,14 +15,10 @@ function runningOf(core: SimCore): Map<string, AbortController> {
   return map;
 }
 
-/**
- * Creates a pending task for `Async.<def.name>` and runs `work` in the background; the task ends
- * as success (result = XML-RPC value text), failure (error_info) or cancelled.
- * @returns the task ref
- */
-export function startTask(core: SimCore, def: MethodDef, work: (signal: AbortSignal) => Promise<WireValue>): string {
+/** A pending task record named `label`, cancellable through task.cancel until `done` runs. */
+function openTask(core: SimCore, label: string): { ref: string; signal: AbortSignal; cancelled: () => boolean; done: () => void } {
   const ref = core.store.create("task", {
-    name_label: `Async.${def.name}`,
+    name_label: label,
     status: "pending",
     created: xapiDate(),
     resident_on: core.refs.master,
@@ -32,20 +28,47 @@ export function startTask(core: SimCore, def: MethodDef, work: (signal: AbortSig
   const onStop = () => controller.abort();
   core.stopSignal.addEventListener("abort", onStop, { once: true });
   runningOf(core).set(ref, controller);
-  void work(controller.signal)
+  const done = () => {
+    core.stopSignal.removeEventListener("abort", onStop);
+    runningOf(core).delete(ref);
+  };
+  return { ref, signal: controller.signal, cancelled: () => controller.signal.aborted, done };
+}
+
+/**
+ * Creates a pending task for `Async.<def.name>` and runs `work` in the background; the task ends
+ * as success (result = XML-RPC value text), failure (error_info) or cancelled.
+ * @returns the task ref
+ */
+export function startTask(core: SimCore, def: MethodDef, work: (signal: AbortSignal, task: string) => Promise<WireValue>): string {
+  const task = openTask(core, `Async.${def.name}`);
+  void work(task.signal, task.ref)
     .then(
-      (value) => finish(core, ref, { status: "success", result: def.result.kind === "void" ? "" : xmlValueText(value) }),
+      (value) => finish(core, task.ref, { status: "success", result: def.result.kind === "void" ? "" : xmlValueText(value) }),
       (error) => {
-        const cancelled = controller.signal.aborted;
-        const description = cancelled ? ["TASK_CANCELLED", ref] : asXapiFailure(error).description();
-        finish(core, ref, { status: cancelled ? "cancelled" : "failure", error_info: description });
+        const description = task.cancelled() ? ["TASK_CANCELLED", task.ref] : asXapiFailure(error).description();
+        finish(core, task.ref, { status: task.cancelled() ? "cancelled" : "failure", error_info: description });
       },
     )
-    .finally(() => {
-      core.stopSignal.removeEventListener("abort", onStop);
-      runningOf(core).delete(ref);
-    });
-  return ref;
+    .finally(task.done);
+  return task.ref;
+}
+
+/**
+ * Runs a sync call under a task of its own, destroyed when the call returns: xapi gives sync calls
+ * of async-capable messages a task in its database (Context.of_http_req), which VM operations
+ * name in current_operations.
+ */
+export async function runSyncTask(core: SimCore, def: MethodDef, work: (signal: AbortSignal, task: string) => Promise<WireValue>): Promise<WireValue> {
+  const task = openTask(core, def.name);
+  try {
+    return await work(task.signal, task.ref);
+  } catch (error) {
+    throw task.cancelled() && !core.stopSignal.aborted ? new XapiFailure("TASK_CANCELLED", [task.ref]) : error;
+  } finally {
+    task.done();
+    core.store.destroy("task", task.ref);
+  }
 }
 
 function finish(core: SimCore, ref: string, outcome: Record<string, unknown>): void {

@@ -174,14 +174,14 @@ const fasta: Scenario = {
     const treePath = String(resourceOf(engine, "fasta-seq").outputs.treePath);
     const remote = await ctx.phase("run bioxen-seq on the VM", async () => {
       const target = sshTarget({ host: String(vm.ipAddress), port: ctx.target.ssh.port ?? 22, username: ctx.target.ssh.user, privateKey: ctx.target.ssh.privateKey, hostKey: { fingerprint: String(vm.hostKeyFingerprint) } });
-      const dir = (await target.exec(["mktemp", "-d"], { timeoutMs: 30_000 })).stdout.trim();
+      const dir = (await target.exec(["mktemp", "-d"], { deadline: 30_000 })).stdout.trim();
       try {
-        await target.writeFile(`${dir}/sample.fasta`, await readFile(SAMPLE_FASTA, "utf8"), { timeoutMs: 60_000 });
-        const result = await target.exec([`${treePath}/bin/bioxen-seq`, "-k", "3", "-n", "3", `${dir}/sample.fasta`], { timeoutMs: 120_000 });
+        await target.writeFile(`${dir}/sample.fasta`, await readFile(SAMPLE_FASTA, "utf8"), { deadline: 60_000 });
+        const result = await target.exec([`${treePath}/bin/bioxen-seq`, "-k", "3", "-n", "3", `${dir}/sample.fasta`], { deadline: 120_000 });
         expect(result.exitCode, result.stderr).toBe(0);
         return result.stdout;
       } finally {
-        await target.exec(["rm", "-rf", dir], { timeoutMs: 30_000 });
+        await target.exec(["rm", "-rf", dir], { deadline: 30_000 });
       }
     });
     const local = await run("lua5.4", [resolve(WORKLOAD_ROCK_DIR, "bin/bioxen-seq"), "-k", "3", "-n", "3", SAMPLE_FASTA], { env: { ...process.env, LUA_PATH: `${WORKLOAD_ROCK_DIR}/?.lua;;` } });

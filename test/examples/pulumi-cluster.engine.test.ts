@@ -83,7 +83,7 @@ describe("examples/pulumi-cluster through the real dynamic-provider host on the 
       privateKey: pool.ssh.privateKey,
       hostKey: { fingerprint: String(worker.hostKeyFingerprint) },
     });
-    const report = await target.exec([`${outputs("bioxen-seq-1").treePath}/bin/bioxen-seq`, "-n", "3"], { stdin: await readFile(SAMPLE_FASTA, "utf8"), timeoutMs: 30_000 });
+    const report = await target.exec([`${outputs("bioxen-seq-1").treePath}/bin/bioxen-seq`, "-n", "3"], { stdin: await readFile(SAMPLE_FASTA, "utf8"), deadline: 30_000 });
     expect(report).toMatchObject({ exitCode: 0, stderr: "" });
     expect(report.stdout).toContain("SYN_0002.1        760   22.11  AAA=59 TAA=46 AAT=45\n");
     await target.close();

@@ -93,7 +93,7 @@ export function defineRunnerCases(interpreter: string, getTarget: () => Target):
       const marker = uniqueMarker("lua-timeout");
       const marked = new LuaRunner(getTarget(), { interpreter: await markedProgram(dir, interpreter, marker) });
       const result = await marked.runChunk(`print('started') io.stdout:flush() os.execute('sleep 1000 && echo ${marker}')`, {
-        timeoutMs: 1000,
+        deadline: 1000,
       });
       expect(result.timedOut).toBe(true);
       expect(result.exitCode).toBeNull();

@@ -72,7 +72,7 @@ export function defineSessionCases(interpreter: string, getTarget: () => Target)
     it("kills the process on timeout and starts fresh on the next call", async () => {
       const lua = await openMarkedSession();
       await lua.eval("state = 'old'");
-      const stuck = lua.eval("os.execute('sleep 1000') while true do end", { timeoutMs: 1000 });
+      const stuck = lua.eval("os.execute('sleep 1000') while true do end", { deadline: 1000 });
       await expect(stuck).rejects.toMatchObject({ name: "LuaSessionError", reason: "timeout" });
       await expect(stuck).rejects.toThrow(/timed out after 1000 ms.*globals and locals are lost/);
       expect(processesMatching(marker)).toBe("");

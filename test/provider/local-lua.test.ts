@@ -100,7 +100,7 @@ describe("LocalLua create / read / update / delete on this machine", () => {
     await localTarget().writeFile(join(tree, "share/lua/5.4/hello.lua"), 'return { word = "from the tree" }');
     const run = await localTarget().exec([created.outs!.interpreterPath, "-e", 'print(require("hello").word)'], {
       env: { LUA_PATH: created.outs!.luaPath, LUA_CPATH: created.outs!.luaCPath },
-      timeoutMs: 20_000,
+      deadline: 20_000,
     });
     expect(run.stdout.trim()).toBe("from the tree");
 

@@ -90,7 +90,7 @@ describe("LocalLua + LuaPackage through the real dynamic-provider host", () => {
     // LocalLua's outputs run a script against the tree.
     const run = await localTarget().exec([lua.interpreterPath as string, "-e", 'print(require("beta").alpha_version, require("alpha").version)'], {
       env: { LUA_PATH: lua.luaPath as string, LUA_CPATH: lua.luaCPath as string },
-      timeoutMs: 20_000,
+      deadline: 20_000,
     });
     expect(run.stdout.trim()).toBe("1.0\t1.0");
 

@@ -102,8 +102,8 @@ describe("VmNetwork against the simulator with real guests", () => {
 
     // LuaSocket between the guests, each reached and addressed on this network.
     const port = String(randomInt(20_000, 40_000));
-    const server = guestLua(vmA, onA!).runChunk(SERVER, { args: [onA!, port], timeoutMs: 30_000 });
-    const client = await guestLua(vmB, onB!).runChunk(CLIENT, { args: [onB!, onA!, port], timeoutMs: 30_000 });
+    const server = guestLua(vmA, onA!).runChunk(SERVER, { args: [onA!, port], deadline: 30_000 });
+    const client = await guestLua(vmB, onB!).runChunk(CLIENT, { args: [onB!, onA!, port], deadline: 30_000 });
     const served = await server;
     expect(client.stderr).toBe("");
     expect(client.stdout.trim()).toBe(`pong ping from ${onB}`);

@@ -52,7 +52,7 @@ describe("concurrent operations on one tree", () => {
     await rocks.treeRoot();
     const holder = await holdLock(join(tree, ".bioxen-luarocks.lock"));
     try {
-      const error = (await rocks.install(POOL_ROCKS[0], { timeoutMs: 3_000 }).catch((e: unknown) => e)) as LuaRocksError;
+      const error = (await rocks.install(POOL_ROCKS[0], { deadline: 3_000 }).catch((e: unknown) => e)) as LuaRocksError;
       expect(error).toBeInstanceOf(LuaRocksError);
       expect(error.exitCode).toBe(75);
       expect(error.message).toMatch(/held .*\.bioxen-luarocks\.lock/);

@@ -34,7 +34,7 @@ function rocksOnNewTree(options: LuaRocksOptions = {}, target: Target = local): 
 async function luaRequire(tree: string, module: string, field: string, lua = "lua5.4", luaVersion = "5.4"): Promise<string> {
   const result = await local.exec([lua, "-e", `print(require(${JSON.stringify(module)}).${field})`], {
     env: { LUA_PATH: `${tree}/share/lua/${luaVersion}/?.lua;;` },
-    timeoutMs: 20_000,
+    deadline: 20_000,
   });
   expect(result.stderr).toBe("");
   return result.stdout.trim();

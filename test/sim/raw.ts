@@ -4,7 +4,7 @@
  */
 import { request } from "undici";
 import { afterAll, beforeAll } from "vitest";
-import { startSimulator, type Simulator } from "../../sim";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../../sim";
 
 /** Escapes text for an XML-RPC `<value>`. */
 function esc(text: string): string {
@@ -90,12 +90,12 @@ export async function awaitTask(url: string, session: string, task: string): Pro
   throw new Error(`task ${task} did not finish`);
 }
 
-/** An XAPI-only simulator (no guests, no latency) with one logged-in session, for the enclosing describe block. */
-export function xapiOnlySim(): { sim: () => Simulator; session: () => string } {
+/** An XAPI-only simulator (no guests, no latency; `extra` options over that) with one logged-in session, for the enclosing describe block. */
+export function xapiOnlySim(extra: SimulatorOptions = {}): { sim: () => Simulator; session: () => string } {
   let sim: Simulator | undefined;
   let session = "";
   beforeAll(async () => {
-    sim = await startSimulator({ guests: false, latency: { scale: 0 } });
+    sim = await startSimulator({ guests: false, latency: { scale: 0 }, ...extra });
     session = await login(sim);
   });
   afterAll(() => sim?.stop());

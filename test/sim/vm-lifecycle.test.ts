@@ -75,7 +75,7 @@ describe("simulator VM lifecycle", () => {
     const snapVdi = (await ok(url, "VBD.get_record", [s, record.VBDs[0]])).VDI;
     const vdi = await ok(url, "VDI.get_record", [s, snapVdi]);
     expect(vdi.is_a_snapshot).toBe(true);
-    expect(await fails(url, "VM.snapshot", [s, snap, "snap-of-snap"])).toEqual(["VM_IS_TEMPLATE", snap]);
+    expect(await fails(url, "VM.snapshot", [s, snap, "snap-of-snap"])).toEqual(["VM_IS_SNAPSHOT", snap, "snapshot"]);
     const copy = await ok(url, "VM.copy", [s, snap, "copy-of-snap", "OpaqueRef:NULL"]);
     expect((await ok(url, "VM.get_record", [s, copy])).other_config["bioxen:owner"]).toBe("p/s/XcpngLuaVM/x");
     await ok(url, "VM.destroy", [s, snap]);

@@ -68,7 +68,7 @@ describe("exec over SSH", () => {
 
   it("a timeout kills the whole remote process group", async () => {
     const marker = `bioxen-timeout-marker-${process.pid}`;
-    const result = await target.exec(["sh", "-c", 'lua5.4 -e "while true do end" "$0" & sleep 600', marker], { timeoutMs: 500 });
+    const result = await target.exec(["sh", "-c", 'lua5.4 -e "while true do end" "$0" & sleep 600', marker], { deadline: 500 });
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
     expect(result.signal).toBe("SIGKILL");
@@ -89,7 +89,7 @@ describe("exec over SSH", () => {
     const narrow = sshTarget(options({ maxSessions: 2 })); // one ordinary slot, one kept for kills
     const holder = await narrow.spawn(["sleep", "600"]);
     try {
-      const result = await narrow.exec(["echo", "never"], { timeoutMs: 300 });
+      const result = await narrow.exec(["echo", "never"], { deadline: 300 });
       expect(result.timedOut).toBe(true);
       expect(result.exitCode).toBeNull();
       expect(result.stdout).toBe("");

@@ -90,7 +90,7 @@ describe("startSshd", () => {
     const target = targetFor(sshd);
     expect((await target.exec(["sh", "-c", 'echo "$WRAPPED $BIOXEN_VM"'])).stdout).toBe("yes vm-1\n");
     const marker = `bioxen-launcher-wrapped-${process.pid}`;
-    const timedOut = await target.exec(["sh", "-c", 'sleep 600 & sleep 601; : "$0"', marker], { timeoutMs: 300 });
+    const timedOut = await target.exec(["sh", "-c", 'sleep 600 & sleep 601; : "$0"', marker], { deadline: 300 });
     expect(timedOut.timedOut).toBe(true);
     expect(processesMatching(marker)).toBe("");
     const file = join(dir, "via-sftp.txt");

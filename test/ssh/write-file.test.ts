@@ -72,14 +72,14 @@ describe("writeFile over SSH", () => {
   it("uploads through the wrapper when the server behaves", async () => {
     serverMode("normal");
     const path = join(dir, "ok.txt");
-    await target.writeFile(path, "fine", { mode: 0o600, timeoutMs: 20_000 });
+    await target.writeFile(path, "fine", { mode: 0o600, deadline: 20_000 });
     expect(existsSync(path)).toBe(true);
   });
 
   it("times out at its deadline when the SFTP handshake never comes, naming path and target", async () => {
     serverMode("stall-handshake");
     const path = join(dir, "never-handshake.txt");
-    const error = await target.writeFile(path, "x", { timeoutMs: 1_000 }).catch((e: unknown) => e);
+    const error = await target.writeFile(path, "x", { deadline: 1_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshError);
     expect((error as SshError).reason).toBe("TIMEOUT");
     expect((error as SshError).message).toContain(path);
@@ -87,13 +87,13 @@ describe("writeFile over SSH", () => {
     expect((error as SshError).message).toContain("1000 ms");
     expect(((error as SshError).cause as SshError).message).toContain("an SFTP channel");
     // The stalled channel does not break the connection.
-    expect((await target.exec(["echo", "still here"], { timeoutMs: 20_000 })).stdout).toBe("still here\n");
+    expect((await target.exec(["echo", "still here"], { deadline: 20_000 })).stdout).toBe("still here\n");
   });
 
   it("times out when the server stops answering during the upload", async () => {
     serverMode("stall-upload");
     const path = join(dir, "never-written.txt");
-    const error = await target.writeFile(path, "x", { timeoutMs: 1_500 }).catch((e: unknown) => e);
+    const error = await target.writeFile(path, "x", { deadline: 1_500 }).catch((e: unknown) => e);
     expect((error as SshError).reason).toBe("TIMEOUT");
     expect((error as SshError).message).toContain(path);
     // The channel did open: what timed out was the upload itself, not the SFTP handshake.
@@ -121,7 +121,7 @@ describe("writeFile over SSH", () => {
   it("still uploads once the server behaves again", async () => {
     serverMode("normal");
     const path = join(dir, "after.txt");
-    await target.writeFile(path, "after", { timeoutMs: 20_000 });
+    await target.writeFile(path, "after", { deadline: 20_000 });
     expect(existsSync(path)).toBe(true);
   });
 });

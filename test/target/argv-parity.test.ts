@@ -33,7 +33,7 @@ afterAll(async () => {
 /** What a run came to, comparable across targets. */
 async function outcome(target: Target, argv: string[], env: Record<string, string>): Promise<string> {
   try {
-    const result = await target.exec(argv, { env, timeoutMs: 20_000 });
+    const result = await target.exec(argv, { env, deadline: 20_000 });
     if (result.exitCode === 127 && /not found|No such file/.test(result.stderr)) return "not started";
     return JSON.stringify({ exitCode: result.exitCode, stdout: result.stdout });
   } catch (error) {

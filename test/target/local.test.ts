@@ -72,7 +72,7 @@ describe("localTarget exec", () => {
   it("kills the whole process group on timeout", async () => {
     const marker = `bioxen-timeout-${process.pid}-${Date.now()}`;
     const script = 'sh -c "sleep 1000; : $0" "$0" & echo started; wait';
-    const result = await target.exec(["sh", "-c", script, marker], { timeoutMs: 500 });
+    const result = await target.exec(["sh", "-c", script, marker], { deadline: 500 });
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
     expect(result.signal).toBe("SIGKILL");
@@ -119,7 +119,7 @@ describe("localTarget exec", () => {
     const fifo = join(dir, "stalled.fifo");
     execFileSync("mkfifo", [fifo]);
     try {
-      const error = await target.writeFile(fifo, "stuck", { timeoutMs: 300 }).catch((e: unknown) => e);
+      const error = await target.writeFile(fifo, "stuck", { deadline: 300 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining(fifo) });
       expect((error as Error).message).toContain("300 ms");
     } finally {

@@ -39,7 +39,7 @@ describe("LuaSocket between two local VMs", () => {
   it("a client with nobody listening fails at its deadline with the reason", async () => {
     const port = await freePort();
     const client = luaSocketClient({ host: "127.0.0.1", port, messages: ["x"], timeoutMs: 300 });
-    const result = await bob.execute(client.code, { args: client.args, timeoutMs: 10_000 });
+    const result = await bob.execute(client.code, { args: client.args, deadline: 10_000 });
     expect(result.success).toBe(false);
     expect(result.stderr).toMatch(/could not connect to 127\.0\.0\.1:\d+ before the deadline: connection refused/);
   });

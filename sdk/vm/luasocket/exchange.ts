@@ -1,3 +1,4 @@
+import { remainingOf, type DeadlineInput } from "../../base/deadline";
 import type { LuaVM } from "../types";
 import { luaSocketClient, luaSocketServer, peerToPeer } from "./programs";
 import { parseReport } from "./report";
@@ -13,8 +14,8 @@ export interface ExchangeOptions {
   host?: string;
   /** Put before each answer (default "echo: "). */
   replyPrefix?: string;
-  /** Deadline of both programs (default 20 000 ms). */
-  timeoutMs?: number;
+  /** Deadline of both programs: a Deadline, or milliseconds from now (default 20 000 ms). */
+  deadline?: DeadlineInput;
   signal?: AbortSignal;
 }
 
@@ -38,7 +39,7 @@ export interface MessageExchange {
  */
 export async function exchangeMessages(server: LuaVM, client: LuaVM, options: ExchangeOptions): Promise<MessageExchange> {
   const host = options.host ?? server.describe().address;
-  const timeoutMs = options.timeoutMs;
+  const timeoutMs = remainingOf(options.deadline, "exchangeMessages");
   const [served, asked] = await runTogether(
     [
       { vm: server, program: luaSocketServer({ host, port: options.port, replyPrefix: options.replyPrefix, timeoutMs }) },
@@ -74,10 +75,11 @@ export interface PeerReport {
  * Runs the peer-to-peer program on two VMs at once: each listens, sends its message to the other,
  * receives and acknowledges the other's. Returns both peers' reports.
  */
-export async function peerExchange(a: Peer, b: Peer, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<[PeerReport, PeerReport]> {
+export async function peerExchange(a: Peer, b: Peer, options: { deadline?: DeadlineInput; signal?: AbortSignal } = {}): Promise<[PeerReport, PeerReport]> {
   const hostOf = (peer: Peer) => peer.host ?? peer.vm.describe().address;
+  const timeoutMs = remainingOf(options.deadline, "peerExchange");
   const programFor = (self: Peer, other: Peer) =>
-    peerToPeer({ listenHost: hostOf(self), listenPort: self.port, peerHost: hostOf(other), peerPort: other.port, message: self.message, timeoutMs: options.timeoutMs });
+    peerToPeer({ listenHost: hostOf(self), listenPort: self.port, peerHost: hostOf(other), peerPort: other.port, message: self.message, timeoutMs });
   const results = await runTogether(
     [
       { vm: a.vm, program: programFor(a, b) },

@@ -12,7 +12,7 @@ export async function runLuaProgram(vm: LuaVM, program: LuaProgram, options: { s
   const result = await vm.execute(program.code, {
     args: program.args,
     chunkName: program.chunkName,
-    timeoutMs: program.timeoutMs + GRACE_MS,
+    deadline: program.timeoutMs + GRACE_MS,
     signal: options.signal,
   });
   if (result.success) return result;
