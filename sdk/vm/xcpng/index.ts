@@ -3,4 +3,5 @@ export { ensureXcpngLuaVm, updateXcpngLuaVm, readXcpngLuaVm, destroyXcpngLuaVm, 
 export { XcpngLuaVmError } from "./errors";
 export { HOST_KEY_MARKER, hostKeyPolicy } from "./readiness";
 export { plannedHardwareChanges, type HardwareChanges } from "./hardware";
-export type { XcpngLuaVmSpec, XcpngLuaVmState, XcpngNicSpec, XcpngSshSpec, XcpngLifecycleOptions } from "./types";
+export { defaultDiskName } from "./disks";
+export type { XcpngLuaVmSpec, XcpngLuaVmState, XcpngNicSpec, XcpngSshSpec, XcpngLifecycleOptions, XcpngDiskSpec, XcpngDiskState, XcpngPhaseTimeouts } from "./types";

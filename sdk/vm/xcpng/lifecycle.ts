@@ -11,10 +11,11 @@
 import { Deadline, type WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import { randomUUID } from "node:crypto";
-import { assertOwned, destroyOrphanVdis, destroyVm, isGone, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
+import { assertOwned, destroyOrphanVdis, destroyVm, isGone, rebootVm, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import { acquireVm } from "./acquire";
 import { XcpngLuaVmError } from "./errors";
+import { syncDisks } from "./disks";
 import { applyHardware } from "./hardware";
 import { vmRefOf } from "./lookup";
 import { syncNics } from "./nics";
@@ -84,8 +85,9 @@ async function kept(client: XapiClient, vm: { ref: string }, error: XcpngLuaVmEr
 }
 
 /**
- * Brings an existing VM to the spec (rename, tags, resources — halting only when
- * `spec.allowRestart` — VIFs, power, readiness).
+ * Brings an existing VM to the spec (rename, description, tags, resources — live where xapi
+ * allows, halting only when `spec.allowRestart` — VIFs, data disks, power, the reboot asked by
+ * `options.reboot`, readiness).
  * @throws Error when the VM is gone or not ours; XcpngLuaVmError (with its state) when a step failed
  */
 export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec: XcpngLuaVmSpec, prior: XcpngPriorFacts, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
@@ -97,7 +99,12 @@ export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec:
   if (prior.instance && (record.other_config as Record<string, string>)[stateMarkerKey] === "creating") await setMarkerState(client, "VM", vm, "complete");
   const carried: CarriedFacts = { ...prior, networks: spec.networks };
   try {
-    await converge(client, vm, spec, claim, { allowHalt: spec.allowRestart, deadline: Date.now() + (options.createMs ?? DEFAULT_CREATE_MS), signal: options.signal });
+    const deadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
+    const started = await converge(client, vm, spec, claim, { allowHalt: spec.allowRestart, deadline, signal: options.signal });
+    if (options.reboot && !started && spec.powerState === "running") {
+      options.onProgress?.(`VM ${vmUuid}: rebooting (rebootTrigger changed)`);
+      await rebootVm(client, vm, { cleanTimeoutMs: 60_000, deadline: Deadline.at(deadline), signal: options.signal });
+    }
   } catch (error) {
     throw new XcpngLuaVmError("update VM", vmUuid, await observeVm(client, vm, carried), error);
   }
@@ -147,22 +154,26 @@ interface ConvergeOptions {
   signal?: AbortSignal;
 }
 
-async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, claim: Claim, options: ConvergeOptions): Promise<void> {
+/** Applies the spec; returns true when it (re)started the VM (a requested reboot is then already done). */
+async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, claim: Claim, options: ConvergeOptions): Promise<boolean> {
   const wait = { deadline: Deadline.at(options.deadline), signal: options.signal };
-  await applyHardware(client, vm, spec, { allowHalt: options.allowHalt || spec.powerState === "halted", ...wait });
+  const allowHalt = options.allowHalt || spec.powerState === "halted";
+  await applyHardware(client, vm, spec, { allowHalt, ...wait });
   await syncNics(client, vm, spec, claim);
-  await applyPowerState(client, vm, spec.powerState, wait);
+  await syncDisks(client, vm, spec, claim, { allowHalt, ...wait });
+  return applyPowerState(client, vm, spec.powerState, wait);
 }
 
-async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: WaitOptions): Promise<void> {
+async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: WaitOptions): Promise<boolean> {
   const current = String(await withContext({ step: "read power state", object: vm }, () => client.call("VM.get_power_state", vm)));
   if (wanted === "halted") {
     if (current !== "Halted") await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, ...wait });
-    return;
+    return false;
   }
   if (current === "Halted") await startVm(client, vm, wait);
   else if (current === "Paused") await withContext({ step: "unpause VM", object: vm }, () => client.callAsyncWith(wait, "VM.unpause", vm));
   else if (current === "Suspended") await withContext({ step: "resume VM", object: vm }, () => client.callAsyncWith(wait, "VM.resume", vm, false, false));
+  return current !== "Running";
 }
 
 interface ReadyStep {

@@ -2,6 +2,7 @@
 import type { XapiClient } from "../../xapi";
 import { findRootDisk, isRealRef, ownerTag, parseCidr, pickGuestAddress } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
+import { observeDisks } from "./disks";
 import type { XcpngLuaVmState, XcpngNicSpec } from "./types";
 
 const MiB = 1024 ** 2;
@@ -47,14 +48,19 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
   const networkUuids = Object.fromEntries([...nics.values()].map((n) => [n.device, n.networkUuid]));
   const addresses = await guestAddresses(client, record, [...nics.keys()], carried.networks ?? []);
   const disk = await findRootDisk(client, vm).catch(() => undefined);
+  const disks = await observeDisks(client, vm);
   const powerState = String(record.power_state).toLowerCase();
   return {
     vmUuid: String(record.uuid),
     name: String(record.name_label),
     powerState,
     vcpus: Number(record.VCPUs_at_startup),
-    memoryMiB: Math.round(Number(record.memory_static_max) / MiB),
+    memoryMiB: Math.round(Number(record.memory_dynamic_max) / MiB),
     diskGiB: disk ? Number(disk.vdiRecord.virtual_size) / GiB : 0,
+    description: String(record.name_description ?? ""),
+    vcpusMax: Number(record.VCPUs_max),
+    memoryMaxMiB: Math.round(Number(record.memory_static_max) / MiB),
+    disks,
     tags: [...new Set(((record.tags ?? []) as string[]).filter((t) => t !== ownerTag))].sort(),
     ...(powerState === "running" && addresses["0"] ? { ipAddress: addresses["0"] } : {}),
     addresses: powerState === "running" ? addresses : {},
