@@ -39,6 +39,16 @@ export interface XcpngLuaVmTimeoutsArgs {
   delete?: pulumi.Input<number>;
 }
 
+/** A data disk beyond the template's: its own VDI, destroyed with the VM. */
+export interface XcpngLuaVmDiskArgs {
+  /** size in GiB; grows only (online where the SR allows, else a halt: see allowRestart) */
+  sizeGiB: pulumi.Input<number>;
+  /** SR name or uuid (default the pool's default SR; fixed at creation) */
+  sr?: pulumi.Input<string>;
+  /** VDI name (default "<VM name> data <index>") */
+  name?: pulumi.Input<string>;
+}
+
 /** Inputs of {@link XcpngLuaVM}. */
 export interface XcpngLuaVmArgs {
   /** per-resource XAPI connection; missing fields come from `bioxen:xapi*` config (a change of url replaces) */
@@ -51,9 +61,9 @@ export interface XcpngLuaVmArgs {
   sr?: pulumi.Input<string>;
   /** VM name_label (updated in place); default the resource name */
   name?: pulumi.Input<string>;
-  /** vCPUs (default 1; needs a halt: see allowRestart) */
+  /** vCPUs (default 1; live up to VCPUs_max, beyond it a halt: see allowRestart) */
   vcpus?: pulumi.Input<number>;
-  /** memory in MiB (default 1024; needs a halt: see allowRestart) */
+  /** memory in MiB (default 1024; live within the static range, beyond it a halt: see allowRestart) */
   memoryMiB?: pulumi.Input<number>;
   /** root disk size in GiB; grows only (needs a halt) */
   diskGiB?: pulumi.Input<number>;
@@ -65,9 +75,19 @@ export interface XcpngLuaVmArgs {
   luaInterpreter?: pulumi.Input<string>;
   /** tags (order and duplicates do not matter) */
   tags?: pulumi.Input<pulumi.Input<string>[]>;
+  /** data disks beyond the template's, in order; removing one destroys it */
+  disks?: pulumi.Input<pulumi.Input<XcpngLuaVmDiskArgs>[]>;
+  /** VCPUs_max: vCPUs up to it change on a running VM without a halt (a new value needs one) */
+  maxVcpus?: pulumi.Input<number>;
+  /** memory_static_max in MiB: memory up to it changes on a running VM without a halt (a new value needs one) */
+  maxMemoryMiB?: pulumi.Input<number>;
+  /** VM description (name_description); drift is shown on refresh */
+  description?: pulumi.Input<string>;
+  /** any change (after the first value) reboots the running VM: clean reboot, hard when the guest cannot */
+  rebootTrigger?: pulumi.Input<string | number>;
   /** "running" (default) or "halted" */
   powerState?: pulumi.Input<"running" | "halted">;
-  /** let an update shut a running VM down to change vCPUs, memory or disk (default false: such changes are refused) */
+  /** let an update shut a running VM down for what cannot change live (default false: such changes are refused) */
   allowRestart?: pulumi.Input<boolean>;
   /** timeouts in seconds */
   timeouts?: pulumi.Input<XcpngLuaVmTimeoutsArgs>;
@@ -102,6 +122,12 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
   declare readonly memoryMiB: pulumi.Output<number>;
   /** observed root disk size, GiB */
   declare readonly rootDiskGiB: pulumi.Output<number>;
+  /** observed VCPUs_max (the live vCPU ceiling) */
+  declare readonly vcpusMax: pulumi.Output<number>;
+  /** observed memory_static_max, MiB (the live memory ceiling) */
+  declare readonly memoryMaxMiB: pulumi.Output<number>;
+  /** observed network uuid per VIF device */
+  declare readonly networkUuids: pulumi.Output<Record<string, string>>;
   /** where Lua runs, for LuaPackage & co (secret when it carries the private key) */
   declare readonly sshTarget: pulumi.Output<TargetSpec | undefined>;
   /** the VM was taken over with `adopt` */
@@ -114,7 +140,7 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: XcpngLuaVmArgs, opts: pulumi.CustomResourceOptions = {}) {
     const owner = ownerOf(pulumi.getProject(), pulumi.getStack(), "XcpngLuaVM", name);
-    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined };
+    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined, vcpusMax: undefined, memoryMaxMiB: undefined, networkUuids: undefined };
     const inputs = {
       ...args,
       name: args.name ?? name,

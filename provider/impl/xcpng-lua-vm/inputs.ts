@@ -9,9 +9,10 @@ import { checkConnectionInput, checkTimeouts } from "../../runtime/checks";
 import type { ConnectionInput } from "../../runtime/connections";
 import { compact, failure, isUnknown, normalizeTags, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
+import { DISKS_LIVE_INPUT_KEYS, DISKS_LIVE_OUTPUT_KEYS, disksLiveFailures, normalizeDisks, type XcpngDisksLiveInputs } from "./disks-live";
 
 /** Normalized inputs as stored in the state (outputs hold them too). */
-export interface XcpngLuaVmInputs {
+export interface XcpngLuaVmInputs extends XcpngDisksLiveInputs {
   connection?: ConnectionInput;
   template?: string;
   cloneMode: "clone" | "copy";
@@ -36,9 +37,9 @@ export const XCPNG_LUA_VM_DEFAULTS = { cloneMode: "clone", vcpus: 1, memoryMiB: 
 /** The timeouts this resource has (seconds). */
 export const XCPNG_TIMEOUT_KEYS = ["create", "ready", "delete"] as const;
 /** Output keys the resource class passes as undefined placeholders. */
-export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB"] as const;
+export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", ...DISKS_LIVE_OUTPUT_KEYS] as const;
 
-const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", OWNER_INPUT, "__provider"];
+const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", ...DISKS_LIVE_INPUT_KEYS, OWNER_INPUT, "__provider"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USER = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 const MAX_NICS = 7;
@@ -58,6 +59,7 @@ export function normalizeXcpngInputs(news: Record<string, unknown>): Record<stri
   if (!isUnknown(news.networks) && Array.isArray(news.networks)) out.networks = news.networks.map((n) => (isUnknown(n) ? n : compact({ ...(n as object) })));
   if (news.ssh !== undefined && !isUnknown(news.ssh)) out.ssh = compact({ ...(reveal<object>(news.ssh) ?? {}) });
   else if (news.ssh === undefined) out.ssh = {};
+  if (news.disks !== undefined) out.disks = normalizeDisks(news.disks);
   return compact(out);
 }
 
@@ -99,6 +101,7 @@ export function xcpngFailures(news: Record<string, unknown>): CheckFailure[] {
   if (known("powerState") && news.powerState !== "running" && news.powerState !== "halted") f.push(failure("powerState", `must be "running" or "halted", got ${shown(news.powerState)}`));
   if (known("allowRestart") && typeof news.allowRestart !== "boolean") f.push(failure("allowRestart", `must be true or false, got ${shown(news.allowRestart)}`));
   f.push(...checkTimeouts("timeouts", news.timeouts, XCPNG_TIMEOUT_KEYS));
+  f.push(...disksLiveFailures(news));
   return f;
 }
 

@@ -8,6 +8,7 @@ import { compact, reveal } from "../../runtime/inputs";
 import { xcpngMachineId } from "../../runtime/machine-id";
 import { OWNER_INPUT } from "../../runtime/owner";
 import type { TargetSpec } from "../../runtime/ssh-target";
+import { disksLiveOutputs, disksLiveSpec } from "./disks-live";
 import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./inputs";
 
 /**
@@ -40,6 +41,7 @@ export function specOf(raw: Record<string, unknown>): XcpngLuaVmSpec {
     powerState: inputs.powerState,
     allowRestart: inputs.allowRestart,
     ...(inputs.adopt ? { adopt: inputs.adopt } : {}),
+    ...disksLiveSpec(inputs),
   };
 }
 
@@ -75,6 +77,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
     ...(inputs.diskGiB !== undefined ? { diskGiB: Math.max(Number(inputs.diskGiB), state.diskGiB) } : {}),
     tags: state.tags,
     powerState: state.powerState,
+    ...disksLiveOutputs(inputs, state),
     vmUuid: state.vmUuid,
     ipAddress: state.ipAddress,
     addresses: state.addresses,
