@@ -37,6 +37,16 @@ export interface XcpngLuaVmTimeoutsArgs {
   ready?: pulumi.Input<number>;
   /** shutdown + destroy; the clean shutdown gets half (default 300) */
   delete?: pulumi.Input<number>;
+  /** phase limit, within create: clone/copy + provisioning (its error names the SR and tasks to check) */
+  clone?: pulumi.Input<number>;
+  /** phase limit: VM.start, and the reboot of rebootTrigger (its error names host memory and tasks) */
+  start?: pulumi.Input<number>;
+  /** phase limit, within ready: the guest address (its error names guest tools and DHCP) */
+  address?: pulumi.Input<number>;
+  /** phase limit, within ready: SSH with the expected host key (its error names sshd and the firewall) */
+  ssh?: pulumi.Input<number>;
+  /** phase limit, within ready: the Lua interpreter answering (its error names the template's Lua) */
+  lua?: pulumi.Input<number>;
 }
 
 /** A data disk beyond the template's: its own VDI, destroyed with the VM. */

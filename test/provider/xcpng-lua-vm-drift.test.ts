@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { setConfiguredValues } from "../../provider/runtime/config";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
+import { lifecycleOptions } from "../../provider/impl/xcpng-lua-vm/outputs";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { startTestSim } from "../support/sim";
@@ -58,6 +59,12 @@ describe("XcpngLuaVM disks, live changes, reboot trigger and description: check 
     expect(await failuresOf(inputs({ memoryMiB: 1024, maxMemoryMiB: 512 }))).toEqual([expect.stringMatching(/^maxMemoryMiB: must be ≥ memoryMiB/)]);
     expect(await failuresOf(inputs({ rebootTrigger: { at: 1 } }))).toEqual([expect.stringMatching(/^rebootTrigger: must be a string or number/)]);
     expect(await failuresOf(inputs({ disks: [{ sizeGiB: 2, sr: SEEDED.localSr, name: "data" }], maxVcpus: 4, maxMemoryMiB: 2048, description: "lab", rebootTrigger: 1 }))).toEqual([]);
+  });
+
+  it("takes per-phase timeouts in seconds and hands them to the sdk in ms", async () => {
+    expect(await failuresOf(inputs({ timeouts: { clone: 60, start: 30, address: 120, ssh: 30, lua: 10, boot: 5 } }))).toEqual([expect.stringMatching(/^timeouts\.boot: is not a timeout of this resource \(allowed: create, ready, delete, clone, start, address, ssh, lua\)/)]);
+    expect(await failuresOf(inputs({ timeouts: { address: 0 } }))).toEqual([expect.stringMatching(/^timeouts\.address: must be a number of seconds > 0/)]);
+    expect(lifecycleOptions({ timeouts: { ready: 60, address: 20, lua: 5 } })).toEqual({ readyMs: 60_000, phases: { address: 20_000, lua: 5_000 } });
   });
 
   it("lets vCPUs and memory change on a running VM within the observed ceilings, refuses beyond them or a disk shrink", async () => {

@@ -9,6 +9,7 @@ import { checkConnectionInput, checkTimeouts } from "../../runtime/checks";
 import type { ConnectionInput } from "../../runtime/connections";
 import { compact, failure, isUnknown, normalizeTags, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
+import { XCPNG_PHASE_KEYS } from "./phase-timeouts";
 import { DISKS_LIVE_INPUT_KEYS, DISKS_LIVE_OUTPUT_KEYS, disksLiveFailures, normalizeDisks, type XcpngDisksLiveInputs } from "./disks-live";
 
 /** Normalized inputs as stored in the state (outputs hold them too). */
@@ -27,7 +28,7 @@ export interface XcpngLuaVmInputs extends XcpngDisksLiveInputs {
   tags: string[];
   powerState: "running" | "halted";
   allowRestart: boolean;
-  timeouts?: { create?: number; ready?: number; delete?: number };
+  timeouts?: { create?: number; ready?: number; delete?: number } & { [K in (typeof XCPNG_PHASE_KEYS)[number]]?: number };
   adopt?: string;
   [OWNER_INPUT]: string;
 }
@@ -35,7 +36,7 @@ export interface XcpngLuaVmInputs extends XcpngDisksLiveInputs {
 /** Defaults applied by check. */
 export const XCPNG_LUA_VM_DEFAULTS = { cloneMode: "clone", vcpus: 1, memoryMiB: 1024, powerState: "running", allowRestart: false } as const;
 /** The timeouts this resource has (seconds). */
-export const XCPNG_TIMEOUT_KEYS = ["create", "ready", "delete"] as const;
+export const XCPNG_TIMEOUT_KEYS = ["create", "ready", "delete", ...XCPNG_PHASE_KEYS] as const;
 /** Output keys the resource class passes as undefined placeholders. */
 export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", ...DISKS_LIVE_OUTPUT_KEYS] as const;
 

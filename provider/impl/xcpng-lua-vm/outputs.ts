@@ -10,6 +10,7 @@ import { OWNER_INPUT } from "../../runtime/owner";
 import type { TargetSpec } from "../../runtime/ssh-target";
 import { disksLiveOutputs, disksLiveSpec } from "./disks-live";
 import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./inputs";
+import { phaseTimeouts } from "./phase-timeouts";
 
 /**
  * The output recording the resource instance (`bioxen:instance` of its VM's marker). Absent in
@@ -45,13 +46,14 @@ export function specOf(raw: Record<string, unknown>): XcpngLuaVmSpec {
   };
 }
 
-/** Deadlines from the `timeouts` input (seconds → ms). */
+/** Deadlines from the `timeouts` input (seconds → ms), the per-phase ones included. */
 export function lifecycleOptions(raw: Record<string, unknown>): XcpngLifecycleOptions {
   const timeouts = (raw.timeouts ?? {}) as XcpngLuaVmInputs["timeouts"] & object;
   return compact({
     createMs: timeouts.create !== undefined ? timeouts.create * 1000 : undefined,
     readyMs: timeouts.ready !== undefined ? timeouts.ready * 1000 : undefined,
     deleteMs: timeouts.delete !== undefined ? timeouts.delete * 1000 : undefined,
+    phases: phaseTimeouts(timeouts),
   });
 }
 

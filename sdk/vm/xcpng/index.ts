@@ -4,4 +4,5 @@ export { XcpngLuaVmError } from "./errors";
 export { HOST_KEY_MARKER, hostKeyPolicy } from "./readiness";
 export { plannedHardwareChanges, type HardwareChanges } from "./hardware";
 export { defaultDiskName } from "./disks";
+export { XcpngPhaseTimeoutError, type XcpngPhase } from "./phases";
 export type { XcpngLuaVmSpec, XcpngLuaVmState, XcpngNicSpec, XcpngSshSpec, XcpngLifecycleOptions, XcpngDiskSpec, XcpngDiskState, XcpngPhaseTimeouts } from "./types";

@@ -17,6 +17,7 @@ import { acquireVm } from "./acquire";
 import { XcpngLuaVmError } from "./errors";
 import { syncDisks } from "./disks";
 import { applyHardware } from "./hardware";
+import { inPhase } from "./phases";
 import { vmRefOf } from "./lookup";
 import { syncNics } from "./nics";
 import { observeVm, type CarriedFacts } from "./observe";
@@ -53,11 +54,11 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
   const createDeadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
   const claim = { owner: spec.owner, instance: randomUUID() };
   options.onProgress?.(`VM "${spec.name}": ${spec.adopt ? `adopting ${spec.adopt}` : `finding or cloning ${spec.template}`}`);
-  const vm = await acquireVm(client, spec, claim, { deadline: Deadline.at(createDeadline), signal: options.signal });
+  const vm = await inPhase("clone", options.phases?.clone, createDeadline, (deadline) => acquireVm(client, spec, claim, { deadline: Deadline.at(deadline), signal: options.signal }));
   const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks, instance: claim.instance };
   let state: XcpngLuaVmState;
   try {
-    await converge(client, vm.ref, spec, claim, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, signal: options.signal });
+    await converge(client, vm.ref, spec, claim, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, startMs: options.phases?.start, signal: options.signal });
     const recorded = await recordedHostKey(client, vm.ref);
     state = await ready(client, vm.ref, vm.uuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse: vm.ours, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
     await setMarkerState(client, "VM", vm.ref, "complete");
@@ -100,10 +101,10 @@ export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec:
   const carried: CarriedFacts = { ...prior, networks: spec.networks };
   try {
     const deadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
-    const started = await converge(client, vm, spec, claim, { allowHalt: spec.allowRestart, deadline, signal: options.signal });
+    const started = await converge(client, vm, spec, claim, { allowHalt: spec.allowRestart, deadline, startMs: options.phases?.start, signal: options.signal });
     if (options.reboot && !started && spec.powerState === "running") {
       options.onProgress?.(`VM ${vmUuid}: rebooting (rebootTrigger changed)`);
-      await rebootVm(client, vm, { cleanTimeoutMs: 60_000, deadline: Deadline.at(deadline), signal: options.signal });
+      await inPhase("start", options.phases?.start, deadline, (end) => rebootVm(client, vm, { cleanTimeoutMs: 60_000, deadline: Deadline.at(end), signal: options.signal }));
     }
   } catch (error) {
     throw new XcpngLuaVmError("update VM", vmUuid, await observeVm(client, vm, carried), error);
@@ -151,6 +152,8 @@ export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owne
 interface ConvergeOptions {
   allowHalt: boolean;
   deadline: number;
+  /** the start phase's own limit (ms) */
+  startMs?: number;
   signal?: AbortSignal;
 }
 
@@ -161,16 +164,16 @@ async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, cl
   await applyHardware(client, vm, spec, { allowHalt, ...wait });
   await syncNics(client, vm, spec, claim);
   await syncDisks(client, vm, spec, claim, { allowHalt, ...wait });
-  return applyPowerState(client, vm, spec.powerState, wait);
+  return applyPowerState(client, vm, spec.powerState, wait, options);
 }
 
-async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: WaitOptions): Promise<boolean> {
+async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: WaitOptions, options: ConvergeOptions): Promise<boolean> {
   const current = String(await withContext({ step: "read power state", object: vm }, () => client.call("VM.get_power_state", vm)));
   if (wanted === "halted") {
     if (current !== "Halted") await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, ...wait });
     return false;
   }
-  if (current === "Halted") await startVm(client, vm, wait);
+  if (current === "Halted") await inPhase("start", options.startMs, options.deadline, (deadline) => startVm(client, vm, { deadline: Deadline.at(deadline), signal: options.signal }));
   else if (current === "Paused") await withContext({ step: "unpause VM", object: vm }, () => client.callAsyncWith(wait, "VM.unpause", vm));
   else if (current === "Suspended") await withContext({ step: "resume VM", object: vm }, () => client.callAsyncWith(wait, "VM.resume", vm, false, false));
   return current !== "Running";
@@ -192,6 +195,7 @@ async function ready(client: XapiClient, vm: string, vmUuid: string, spec: Xcpng
       recordedHostKey: step.recordedHostKey,
       mayTrustOnFirstUse: step.mayTrustOnFirstUse,
       onProgress: step.options.onProgress,
+      ...(step.options.phases ? { phases: step.options.phases } : {}),
     });
     return observeVm(client, vm, { ...carried, hostKeyFingerprint: found.hostKeyFingerprint, lua: found.lua });
   } catch (error) {
