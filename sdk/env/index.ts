@@ -4,6 +4,8 @@ export type {
   ConnectionSpec,
   NetworkSpec,
   EnvVmSpec,
+  EnvVmDiskSpec,
+  EnvVmTimeouts,
   VmNetworkSpec,
   SshSpec,
   LocalLuaSpec,

@@ -7,7 +7,7 @@
 import { networkName } from "./check-references";
 import { expandVms, type VmInstance } from "./instances";
 import { packageResourceName, placePackages, type PackagePlacement } from "./placements";
-import type { EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
+import type { EnvVmDiskSpec, EnvVmSpec, EnvVmTimeouts, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
 
 /**
  * Outputs of planned resources that other plan entries take as inputs, by kind (named as the
@@ -71,6 +71,13 @@ export interface XcpngLuaVmPlanArgs {
   luaInterpreter?: string;
   tags?: string[];
   powerState?: "running" | "halted";
+  allowRestart?: boolean;
+  maxVcpus?: number;
+  maxMemoryMiB?: number;
+  disks?: EnvVmDiskSpec[];
+  description?: string;
+  rebootTrigger?: string | number;
+  timeouts?: EnvVmTimeouts;
 }
 
 /** Planned inputs of a LuaPackage (named as LuaPackageArgs). */
@@ -164,9 +171,23 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan<"Xcpn
       luaInterpreter: vm.lua,
       tags: vm.tags && [...vm.tags].sort(compare),
       powerState: vm.powerState,
+      ...vmOptionArgs(vm),
     }),
     dependsOn: unique((vm.networks ?? []).map(networkName).filter((n): n is string => n !== undefined).map((n) => `net:${n}`)),
   };
+}
+
+/** The XcpngLuaVM options of issue #15 (disks, live-change ceilings, restart, reboot trigger, description, timeouts) as written. */
+function vmOptionArgs(vm: EnvVmSpec): Partial<XcpngLuaVmPlanArgs> {
+  return compact({
+    allowRestart: vm.allowRestart,
+    maxVcpus: vm.maxVcpus,
+    maxMemoryMiB: vm.maxMemoryMiB,
+    disks: vm.disks?.map((d) => compact({ ...d })),
+    description: vm.description,
+    rebootTrigger: vm.rebootTrigger,
+    timeouts: vm.timeouts && { ...vm.timeouts },
+  });
 }
 
 function planPackage(placement: PackagePlacement): ResourcePlan<"LuaPackage"> {

@@ -65,7 +65,33 @@ export interface EnvVmSpec {
   lua?: string;
   tags?: string[];
   powerState?: "running" | "halted";
+  allowRestart?: boolean;
+  maxVcpus?: number;
+  maxMemoryMiB?: number;
+  disks?: EnvVmDiskSpec[];
+  description?: string;
+  rebootTrigger?: string | number;
+  timeouts?: EnvVmTimeouts;
   packages?: PackageSpec[];
+}
+
+/** A data disk of a VM (XcpngLuaVM `disks`). */
+export interface EnvVmDiskSpec {
+  sizeGiB: number;
+  sr?: string;
+  name?: string;
+}
+
+/** XcpngLuaVM `timeouts`, in seconds. */
+export interface EnvVmTimeouts {
+  create?: number;
+  ready?: number;
+  delete?: number;
+  clone?: number;
+  start?: number;
+  address?: number;
+  ssh?: number;
+  lua?: number;
 }
 
 /** A Lua installation on the machine running the deployment. */
