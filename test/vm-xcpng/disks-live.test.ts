@@ -72,6 +72,23 @@ describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", ()
     expectNoLeftovers(env);
   });
 
+  it("destroys with the VM a data disk detached outside (found by the VM's recorded slots), and never another VM's", async () => {
+    const spec = vmSpec(env, "detached", { powerState: "halted", disks: [{ sizeGiB: 1 }] });
+    const state = await ensureXcpngLuaVm(env.client, spec, fast);
+    expect(vmRecord(state.vmUuid).other_config["bioxen:data-disks"]).toBe("1");
+    const vdi = env.sim.refOf(state.disks![0]!.vdiUuid)!;
+    await env.client.call("VBD.destroy", env.sim.record("VDI", vdi)!.VBDs[0]);
+    const other = await ensureXcpngLuaVm(env.client, vmSpec(env, "detached-other", { powerState: "halted", disks: [{ sizeGiB: 1 }] }), fast);
+    const otherVdi = env.sim.refOf(other.disks![0]!.vdiUuid)!;
+    await env.client.call("VBD.destroy", env.sim.record("VDI", otherVdi)!.VBDs[0]);
+    expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast)).toBe(true);
+    expect(env.sim.record("VDI", vdi)).toBeUndefined();
+    expect(env.sim.record("VDI", otherVdi)).toBeDefined();
+    await destroyXcpngLuaVm(env.client, other.vmUuid, vmRecord(other.vmUuid).other_config["bioxen:owner"], { adopted: false, instance: other.instance }, fast);
+    expect(env.sim.record("VDI", otherVdi)).toBeUndefined();
+    expectNoLeftovers(env);
+  });
+
   it("a data disk that does not fit its SR fails the create and leaves nothing", async () => {
     const spec = vmSpec(env, "disk-full", { disks: [{ sizeGiB: 100_000 }] });
     await expect(ensureXcpngLuaVm(env.client, spec, fast)).rejects.toThrow(/SR_FULL/);

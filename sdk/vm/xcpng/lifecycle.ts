@@ -11,7 +11,7 @@
 import { Deadline, type WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import { randomUUID } from "node:crypto";
-import { assertOwned, destroyOrphanVdis, destroyVm, isGone, rebootVm, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
+import { assertOwned, dataDiskSlotsOf, destroyDetachedDataDisks, destroyOrphanVdis, destroyVm, isGone, rebootVm, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import { acquireVm } from "./acquire";
 import { XcpngLuaVmError } from "./errors";
@@ -145,7 +145,10 @@ export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owne
   }
   const deleteMs = options.deleteMs ?? DEFAULT_DELETE_MS;
   options.onProgress?.(`VM ${vmUuid}: shutting down and destroying`);
+  const slots = dataDiskSlotsOf((await withContext({ step: "read VM", object: vmUuid }, () => client.call("VM.get_record", vm)).catch(() => ({}))) as Record<string, unknown>);
   const result = await destroyVm(client, vm, { owner: claim, adopted: prior.adopted && !prior.instance, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadline: deleteMs, signal: options.signal });
+  // Data disks detached outside are no longer the VM's VBDs: destroyVm cannot see them.
+  if (slots > 0) await destroyDetachedDataDisks(client, claim, vmUuid, slots);
   return result.destroyed;
 }
 

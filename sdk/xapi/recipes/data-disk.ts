@@ -9,11 +9,14 @@
 import type { RecipeClient } from "./client";
 import { isRealRef } from "./client";
 import { XapiRecipeError, unlessGone, withContext } from "./errors";
-import { findOwned, ownedOtherConfig, selfMarkerKey, vifVmMarkerKey, type Claim } from "./ownership";
+import { claimProblem, findOwned, ownedOtherConfig, selfMarkerKey, vifVmMarkerKey, type Claim } from "./ownership";
 import { bool, int, list, map, str, type XapiRecord } from "./records";
+import { recordsWhere } from "./where";
 
 /** The `other_config` key of a data disk's VDI holding its slot (0, 1, … in the resource's list). */
 export const diskSlotMarkerKey = "bioxen:disk";
+/** The VM's `other_config` key counting the data-disk slots ever created on it (so a delete finds detached ones). */
+export const dataDiskSlotsKey = "bioxen:data-disks";
 
 /** A data disk of a VM, as found on the pool. */
 export interface DataDisk {
@@ -52,8 +55,9 @@ export async function createDataDisk(client: RecipeClient, vm: string, options: 
   if (!Number.isSafeInteger(options.bytes) || options.bytes <= 0) throw new XapiRecipeError({ step: "create data disk", object, hint: "pass a whole number of bytes > 0" }, `invalid size ${options.bytes}`);
   const sr = options.sr ?? (await defaultSrRef(client));
   const otherConfig = { ...ownedOtherConfig(options.claim, {}, "complete"), [diskSlotMarkerKey]: String(options.slot), [vifVmMarkerKey]: vmUuid };
+  await recordSlot(client, vm, options.slot);
   const vdi = (await withContext({ step: "create data disk: VDI.create", object, hint: "check the SR's free space (SR_FULL) and that it holds user disks" }, () =>
-    client.call("VDI.create", { name_label: options.name, name_description: `data disk ${options.slot} of VM ${vmUuid} (bioxen-luavm)`, SR: sr, virtual_size: options.bytes, type: "user", sharable: false, read_only: false, other_config: otherConfig, xenstore_data: {}, sm_config: {}, tags: [] }),
+    client.call("VDI.create", { name_label: options.name, name_description: dataDiskDescription(options.slot, vmUuid), SR: sr, virtual_size: options.bytes, type: "user", sharable: false, read_only: false, other_config: otherConfig, xenstore_data: {}, sm_config: {}, tags: [] }),
   )) as string;
   try {
     const uuid = String(await client.call("VDI.get_uuid", vdi));
@@ -130,6 +134,45 @@ export async function removeDataDisk(client: RecipeClient, disk: DataDisk): Prom
     if (disk.vbd) await unlessGone(client.call("VBD.destroy", disk.vbd));
     await unlessGone(client.call("VDI.destroy", disk.vdi));
   });
+}
+
+/** The description a data disk's VDI gets: what a delete looks detached disks up by. */
+function dataDiskDescription(slot: number, vmUuid: string): string {
+  return `data disk ${slot} of VM ${vmUuid} (bioxen-luavm)`;
+}
+
+/** Raises the VM's count of data-disk slots to cover `slot` (before the VDI exists, so a crash cannot hide it). */
+async function recordSlot(client: RecipeClient, vm: string, slot: number): Promise<void> {
+  await withContext({ step: "record data disk slot on the VM", object: vm }, async () => {
+    const current = Number(map({ o: await client.call("VM.get_other_config", vm) }, "o")[dataDiskSlotsKey] ?? 0);
+    if (current > slot) return;
+    await client.call("VM.remove_from_other_config", vm, dataDiskSlotsKey);
+    await client.call("VM.add_to_other_config", vm, dataDiskSlotsKey, String(slot + 1));
+  });
+}
+
+/**
+ * Destroys the data disks of `claim` made for the VM `vmUuid` that no VBD uses (detached outside,
+ * or left by an interrupted step): looked up by description for each of the `slots` the VM recorded.
+ * @returns the VDI refs destroyed
+ */
+export async function destroyDetachedDataDisks(client: RecipeClient, claim: Claim, vmUuid: string, slots: number): Promise<string[]> {
+  const destroyed: string[] = [];
+  for (let slot = 0; slot < slots; slot++) {
+    const step = `find detached data disk ${slot} of VM ${vmUuid}`;
+    for (const [ref, record] of await recordsWhere(client, "VDI", { name_description: dataDiskDescription(slot, vmUuid) }, step)) {
+      if (dataDiskSlot(record, vmUuid) !== slot || list(record, "VBDs").length > 0 || claimProblem("VDI", record, claim) !== undefined) continue;
+      await withContext({ step: "destroy detached data disk: VDI.destroy", object: str(record, "uuid") }, () => unlessGone(client.call("VDI.destroy", ref)));
+      destroyed.push(ref);
+    }
+  }
+  return destroyed;
+}
+
+/** The number of data-disk slots the VM record says were ever created on it. */
+export function dataDiskSlotsOf(vmRecord: XapiRecord): number {
+  const n = Number(map(vmRecord, "other_config")[dataDiskSlotsKey] ?? 0);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 64) : 0;
 }
 
 /** The slot of a VDI that is a data disk of the VM `vmUuid` (markers written on this very VDI), else undefined. */

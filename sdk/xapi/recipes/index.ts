@@ -38,5 +38,5 @@ export { pickGuestAddress, reportedAddresses, isLinkLocal, parseCidr, type Cidr 
 export { createPrivateNetwork, createVlanNetwork, destroyNetwork } from "./network";
 export type { PrivateNetworkOptions, VlanNetworkOptions, VlanNetwork, DestroyNetworkOptions } from "./network";
 export { resolveRef } from "./refs";
-export { createDataDisk, attachDataDisk, listDataDisks, findDetachedDataDisk, growDataDisk, removeDataDisk, defaultSrRef, diskSlotMarkerKey, type DataDisk, type DataDiskOptions } from "./data-disk";
+export { createDataDisk, attachDataDisk, listDataDisks, findDetachedDataDisk, growDataDisk, removeDataDisk, destroyDetachedDataDisks, dataDiskSlotsOf, defaultSrRef, diskSlotMarkerKey, dataDiskSlotsKey, type DataDisk, type DataDiskOptions } from "./data-disk";
 export { setVcpusLive, setMemoryLive, rebootVm, liveLimitsOf, vcpusFitLive, memoryFitsLive, type LiveLimits, type RebootOutcome } from "./live";
