@@ -6,6 +6,7 @@ export type {
   EnvVmSpec,
   EnvVmDiskSpec,
   EnvVmTimeouts,
+  EnvVmOptions,
   VmNetworkSpec,
   SshSpec,
   LocalLuaSpec,

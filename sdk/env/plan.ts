@@ -7,7 +7,7 @@
 import { networkName } from "./check-references";
 import { expandVms, type VmInstance } from "./instances";
 import { packageResourceName, placePackages, type PackagePlacement } from "./placements";
-import type { EnvVmDiskSpec, EnvVmSpec, EnvVmTimeouts, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
+import type { EnvVmOptions, EnvVmSpec, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
 
 /**
  * Outputs of planned resources that other plan entries take as inputs, by kind (named as the
@@ -58,7 +58,7 @@ export interface LocalLuaPlanArgs {
 }
 
 /** Planned inputs of an XcpngLuaVM (named as XcpngLuaVmArgs). */
-export interface XcpngLuaVmPlanArgs {
+export interface XcpngLuaVmPlanArgs extends EnvVmOptions {
   connection: ConnectionArgs;
   template: string;
   name: string;
@@ -71,13 +71,6 @@ export interface XcpngLuaVmPlanArgs {
   luaInterpreter?: string;
   tags?: string[];
   powerState?: "running" | "halted";
-  allowRestart?: boolean;
-  maxVcpus?: number;
-  maxMemoryMiB?: number;
-  disks?: EnvVmDiskSpec[];
-  description?: string;
-  rebootTrigger?: string | number;
-  timeouts?: EnvVmTimeouts;
 }
 
 /** Planned inputs of a LuaPackage (named as LuaPackageArgs). */
@@ -178,7 +171,7 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan<"Xcpn
 }
 
 /** The XcpngLuaVM options of issue #15 (disks, live-change ceilings, restart, reboot trigger, description, timeouts) as written. */
-function vmOptionArgs(vm: EnvVmSpec): Partial<XcpngLuaVmPlanArgs> {
+function vmOptionArgs(vm: EnvVmSpec): EnvVmOptions {
   return compact({
     allowRestart: vm.allowRestart,
     maxVcpus: vm.maxVcpus,

@@ -53,7 +53,7 @@ export interface PackageRule extends PackageSpec {
 }
 
 /** A Lua VM on XCP-ng, or `count` of them. */
-export interface EnvVmSpec {
+export interface EnvVmSpec extends EnvVmOptions {
   connection: string;
   template: string;
   count?: number;
@@ -65,6 +65,11 @@ export interface EnvVmSpec {
   lua?: string;
   tags?: string[];
   powerState?: "running" | "halted";
+  packages?: PackageSpec[];
+}
+
+/** The XcpngLuaVM options of issue #15 a VM may set, written as the resource's inputs. */
+export interface EnvVmOptions {
   allowRestart?: boolean;
   maxVcpus?: number;
   maxMemoryMiB?: number;
@@ -72,7 +77,6 @@ export interface EnvVmSpec {
   description?: string;
   rebootTrigger?: string | number;
   timeouts?: EnvVmTimeouts;
-  packages?: PackageSpec[];
 }
 
 /** A data disk of a VM (XcpngLuaVM `disks`). */

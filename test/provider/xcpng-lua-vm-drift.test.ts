@@ -1,50 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
-import { setConfiguredValues } from "../../provider/runtime/config";
-import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { lifecycleOptions } from "../../provider/impl/xcpng-lua-vm/outputs";
-import { closeAllSshConnections } from "../../sdk/ssh";
-import { SEEDED, TEMPLATES } from "../../sim";
-import { startTestSim } from "../support/sim";
+import { SEEDED } from "../../sim";
 import { expectStrictReplay } from "../support/strict-replay";
-import { XCPNG_COUNTED, expectNoLeftovers, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { expectNoLeftovers, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { checkFailures, providerInputs, useXcpngSim } from "./support/xcpng-suite";
 
+const sim = useXcpngSim({ addressBase: "127.91", simulator: { recordCalls: true }, provider: true });
 let env: XcpngSim;
-
-beforeAll(async () => {
-  env = await startTestSim({ recordCalls: true }, { sshGuests: { addressBase: "127.91" }, counted: XCPNG_COUNTED });
-  setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
-});
-
-afterAll(async () => {
-  setConfiguredValues({});
-  await closeAllSshConnections();
-  await closeAllXapiClients();
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
+beforeAll(() => {
+  env = sim();
 });
 
 function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    __owner: testOwner("drift"),
-    name: "drift",
-    template: TEMPLATES.cloneReady,
-    networks: [{ network: SEEDED.managementNetwork }],
-    ssh: { port: env.sshPort, privateKey: env.keys.private },
-    luaInterpreter: "lua5.4",
-    memoryMiB: 512,
-    timeouts: { create: 30, ready: 30, delete: 20 },
-    ...overrides,
-  };
+  return providerInputs(env, "drift", overrides);
 }
 
-async function failuresOf(news: Record<string, unknown>): Promise<string[]> {
-  return (await impl.check({}, news)).failures.map((f) => `${f.property}: ${f.reason}`);
-}
+const failuresOf = (news: Record<string, unknown>) => checkFailures(impl.check, news);
 
 const vm = (uuid: string) => env.sim.record("VM", env.sim.refOf(uuid)!)!;
 

@@ -4,10 +4,11 @@ import { setConfiguredValues } from "../../provider/runtime/config";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { UNKNOWN } from "../../provider/runtime/inputs";
 import { closeAllSshConnections } from "../../sdk/ssh";
-import { SEEDED, TEMPLATES } from "../../sim";
+import { TEMPLATES } from "../../sim";
 import { startTestSim } from "../support/sim";
 import { expectStrictReplay } from "../support/strict-replay";
-import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, type XcpngSim } from "./support/xcpng-sim";
+import { providerInputs } from "./support/xcpng-suite";
 
 let env: XcpngSim;
 
@@ -29,17 +30,7 @@ afterAll(async () => {
 });
 
 function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    __owner: testOwner("vm"),
-    name: "vm",
-    template: TEMPLATES.cloneReady,
-    networks: [{ network: SEEDED.managementNetwork }],
-    ssh: { port: env.sshPort, privateKey: env.keys.private },
-    luaInterpreter: "lua5.4",
-    memoryMiB: 512,
-    timeouts: { create: 30, ready: 30, delete: 20 },
-    ...overrides,
-  };
+  return providerInputs(env, "vm", overrides);
 }
 
 async function failuresOf(news: Record<string, unknown>): Promise<string[]> {

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllSshConnections } from "../../sdk/ssh";
+import { beforeAll, describe, expect, it } from "vitest";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
-import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { useXcpngSim } from "../provider/support/xcpng-suite";
 
+const sim = useXcpngSim({ addressBase: "127.90" });
 let env: XcpngSim;
 const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
-
-beforeAll(async () => {
-  env = await startTestSim({}, { sshGuests: { addressBase: "127.90" }, counted: XCPNG_COUNTED });
-});
-
-afterAll(async () => {
-  await closeAllSshConnections();
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
+beforeAll(() => {
+  env = sim();
 });
 
 function priorOf(state: XcpngLuaVmState) {

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllSshConnections } from "../../sdk/ssh";
+import { beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVmError, XcpngPhaseTimeoutError, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES } from "../../sim";
-import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { useXcpngSim } from "../provider/support/xcpng-suite";
 
+const sim = useXcpngSim({ addressBase: "127.92" });
 let env: XcpngSim;
 const budget = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
-
-beforeAll(async () => {
-  env = await startTestSim({}, { sshGuests: { addressBase: "127.92" }, counted: XCPNG_COUNTED });
-});
-
-afterAll(async () => {
-  await closeAllSshConnections();
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
+beforeAll(() => {
+  env = sim();
 });
 
 /** The phase error under a kept-VM error, and how long the create took. */
