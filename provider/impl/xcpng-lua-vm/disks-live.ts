@@ -141,7 +141,8 @@ export function disksLiveOutputs(inputs: Record<string, unknown>, state: XcpngLu
 function observedNetworks(inputs: Record<string, unknown>, state: XcpngLuaVmState): unknown {
   const given = reveal<Array<{ network: string; expectedCidr?: string }> | undefined>(inputs.networks);
   const recorded = inputs.networkUuids as Record<string, string> | undefined;
-  if (!Array.isArray(given) || recorded === undefined || Object.keys(state.networkUuids).length === 0 && state.powerState === "unknown") return inputs.networks;
+  // Without a recorded mapping (older state) or a real observation (a kept VM that could not be read) there is nothing to compare.
+  if (!Array.isArray(given) || recorded === undefined || state.powerState === "unknown") return inputs.networks;
   const devices = [...new Set([...given.keys()].map(String).concat(Object.keys(state.networkUuids)))].sort((a, b) => Number(a) - Number(b));
   const observed = devices.flatMap((device) => {
     const uuid = state.networkUuids[device];
