@@ -37,6 +37,26 @@ export interface XcpngLuaVmTimeoutsArgs {
   ready?: pulumi.Input<number>;
   /** shutdown + destroy; the clean shutdown gets half (default 300) */
   delete?: pulumi.Input<number>;
+  /** phase limit, within create: clone/copy + provisioning (its error names the SR and tasks to check) */
+  clone?: pulumi.Input<number>;
+  /** phase limit: VM.start, and the reboot of rebootTrigger (its error names host memory and tasks) */
+  start?: pulumi.Input<number>;
+  /** phase limit, within ready: the guest address (its error names guest tools and DHCP) */
+  address?: pulumi.Input<number>;
+  /** phase limit, within ready: SSH with the expected host key (its error names sshd and the firewall) */
+  ssh?: pulumi.Input<number>;
+  /** phase limit, within ready: the Lua interpreter answering (its error names the template's Lua) */
+  lua?: pulumi.Input<number>;
+}
+
+/** A data disk beyond the template's: its own VDI, destroyed with the VM. */
+export interface XcpngLuaVmDiskArgs {
+  /** size in GiB; grows only (online where the SR allows, else a halt: see allowRestart) */
+  sizeGiB: pulumi.Input<number>;
+  /** SR name or uuid (default the pool's default SR; fixed at creation) */
+  sr?: pulumi.Input<string>;
+  /** VDI name (default "<VM name> data <index>") */
+  name?: pulumi.Input<string>;
 }
 
 /** One NIC of `cloudInit.networkConfig` (network-config version 2), matched by device name or MAC. */
@@ -114,9 +134,9 @@ export interface XcpngLuaVmArgs {
   sr?: pulumi.Input<string>;
   /** VM name_label (updated in place); default the resource name */
   name?: pulumi.Input<string>;
-  /** vCPUs (default 1; needs a halt: see allowRestart) */
+  /** vCPUs (default 1; live up to VCPUs_max, beyond it a halt: see allowRestart) */
   vcpus?: pulumi.Input<number>;
-  /** memory in MiB (default 1024; needs a halt: see allowRestart) */
+  /** memory in MiB (default 1024; live within the static range, beyond it a halt: see allowRestart) */
   memoryMiB?: pulumi.Input<number>;
   /** root disk size in GiB; grows only (needs a halt) */
   diskGiB?: pulumi.Input<number>;
@@ -128,9 +148,19 @@ export interface XcpngLuaVmArgs {
   luaInterpreter?: pulumi.Input<string>;
   /** tags (order and duplicates do not matter) */
   tags?: pulumi.Input<pulumi.Input<string>[]>;
+  /** data disks beyond the template's, in order; removing one destroys it */
+  disks?: pulumi.Input<pulumi.Input<XcpngLuaVmDiskArgs>[]>;
+  /** VCPUs_max: vCPUs up to it change on a running VM without a halt (a new value needs one) */
+  maxVcpus?: pulumi.Input<number>;
+  /** memory_static_max in MiB: memory up to it changes on a running VM without a halt (a new value needs one) */
+  maxMemoryMiB?: pulumi.Input<number>;
+  /** VM description (name_description); drift is shown on refresh */
+  description?: pulumi.Input<string>;
+  /** any change (after the first value) reboots the running VM: clean reboot, hard when the guest cannot */
+  rebootTrigger?: pulumi.Input<string | number>;
   /** "running" (default) or "halted" */
   powerState?: pulumi.Input<"running" | "halted">;
-  /** let an update shut a running VM down to change vCPUs, memory or disk (default false: such changes are refused) */
+  /** let an update shut a running VM down for what cannot change live (default false: such changes are refused) */
   allowRestart?: pulumi.Input<boolean>;
   /** timeouts in seconds */
   timeouts?: pulumi.Input<XcpngLuaVmTimeoutsArgs>;
@@ -167,6 +197,12 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
   declare readonly memoryMiB: pulumi.Output<number>;
   /** observed root disk size, GiB */
   declare readonly rootDiskGiB: pulumi.Output<number>;
+  /** observed VCPUs_max (the live vCPU ceiling) */
+  declare readonly vcpusMax: pulumi.Output<number>;
+  /** observed memory_static_max, MiB (the live memory ceiling) */
+  declare readonly memoryMaxMiB: pulumi.Output<number>;
+  /** observed network uuid per VIF device */
+  declare readonly networkUuids: pulumi.Output<Record<string, string>>;
   /** where Lua runs, for LuaPackage & co (secret when it carries the private key) */
   declare readonly sshTarget: pulumi.Output<TargetSpec | undefined>;
   /** the VM was taken over with `adopt` */
@@ -183,7 +219,7 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: XcpngLuaVmArgs, opts: pulumi.CustomResourceOptions = {}) {
     const owner = ownerOf(pulumi.getProject(), pulumi.getStack(), "XcpngLuaVM", name);
-    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined, configDriveVdiUuid: undefined, cloudInitHostKey: undefined };
+    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined, configDriveVdiUuid: undefined, cloudInitHostKey: undefined, vcpusMax: undefined, memoryMaxMiB: undefined, networkUuids: undefined };
     const inputs = {
       ...args,
       name: args.name ?? name,

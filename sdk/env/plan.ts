@@ -7,7 +7,7 @@
 import { networkName } from "./check-references";
 import { expandVms, type VmInstance } from "./instances";
 import { packageResourceName, placePackages, type PackagePlacement } from "./placements";
-import type { CloudInitSpec, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
+import type { CloudInitSpec, EnvVmOptions, EnvVmSpec, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
 
 /**
  * Outputs of planned resources that other plan entries take as inputs, by kind (named as the
@@ -58,7 +58,7 @@ export interface LocalLuaPlanArgs {
 }
 
 /** Planned inputs of an XcpngLuaVM (named as XcpngLuaVmArgs). */
-export interface XcpngLuaVmPlanArgs {
+export interface XcpngLuaVmPlanArgs extends EnvVmOptions {
   connection: ConnectionArgs;
   template: string;
   name: string;
@@ -167,9 +167,23 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan<"Xcpn
       tags: vm.tags && [...vm.tags].sort(compare),
       powerState: vm.powerState,
       cloudInit: vm.cloudInit && structuredClone(vm.cloudInit),
+      ...vmOptionArgs(vm),
     }),
     dependsOn: unique((vm.networks ?? []).map(networkName).filter((n): n is string => n !== undefined).map((n) => `net:${n}`)),
   };
+}
+
+/** The XcpngLuaVM options of issue #15 (disks, live-change ceilings, restart, reboot trigger, description, timeouts) as written. */
+function vmOptionArgs(vm: EnvVmSpec): EnvVmOptions {
+  return compact({
+    allowRestart: vm.allowRestart,
+    maxVcpus: vm.maxVcpus,
+    maxMemoryMiB: vm.maxMemoryMiB,
+    disks: vm.disks?.map((d) => compact({ ...d })),
+    description: vm.description,
+    rebootTrigger: vm.rebootTrigger,
+    timeouts: vm.timeouts && { ...vm.timeouts },
+  });
 }
 
 function planPackage(placement: PackagePlacement): ResourcePlan<"LuaPackage"> {

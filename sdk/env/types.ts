@@ -64,7 +64,7 @@ export type CloudInitFileSpec = CloudConfigFile;
 export type CloudInitSpec = Omit<XcpngCloudInitSpec, "hostKey"> & { hostKey?: "generate" | "template" };
 
 /** A Lua VM on XCP-ng, or `count` of them. */
-export interface EnvVmSpec {
+export interface EnvVmSpec extends EnvVmOptions {
   connection: string;
   template: string;
   count?: number;
@@ -78,6 +78,36 @@ export interface EnvVmSpec {
   powerState?: "running" | "halted";
   cloudInit?: CloudInitSpec;
   packages?: PackageSpec[];
+}
+
+/** The XcpngLuaVM options of issue #15 a VM may set, written as the resource's inputs. */
+export interface EnvVmOptions {
+  allowRestart?: boolean;
+  maxVcpus?: number;
+  maxMemoryMiB?: number;
+  disks?: EnvVmDiskSpec[];
+  description?: string;
+  rebootTrigger?: string | number;
+  timeouts?: EnvVmTimeouts;
+}
+
+/** A data disk of a VM (XcpngLuaVM `disks`). */
+export interface EnvVmDiskSpec {
+  sizeGiB: number;
+  sr?: string;
+  name?: string;
+}
+
+/** XcpngLuaVM `timeouts`, in seconds. */
+export interface EnvVmTimeouts {
+  create?: number;
+  ready?: number;
+  delete?: number;
+  clone?: number;
+  start?: number;
+  address?: number;
+  ssh?: number;
+  lua?: number;
 }
 
 /** A Lua installation on the machine running the deployment. */

@@ -13,6 +13,7 @@ import { vifMethods } from "./vif";
 import { vlanMethods } from "./vlan";
 import { vmCopyMethods } from "./vm-copy";
 import { vmDestroyMethods } from "./vm-destroy";
+import { vmLiveMethods } from "./vm-live";
 import { vmPowerMethods } from "./vm-power";
 import { vmProvisionMethods } from "./vm-provision";
 import { vmSettingsMethods } from "./vm-settings";
@@ -30,6 +31,7 @@ export function buildMethodTable(): MethodTable {
     ...vmProvisionMethods(),
     ...vmPowerMethods(),
     ...vmSettingsMethods(),
+    ...vmLiveMethods(),
     ...vmDestroyMethods(),
     ...vdiMethods(),
     ...vbdMethods(),

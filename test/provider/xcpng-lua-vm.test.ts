@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { setConfiguredValues } from "../../provider/runtime/config";
 import { UNKNOWN } from "../../provider/runtime/inputs";
+import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { startTestSim } from "../support/sim";
 import { expectStrictReplay } from "../support/strict-replay";
 import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim, configureProviderFor, finishProviderSim } from "./support/xcpng-sim";
+import { providerInputs } from "./support/xcpng-suite";
 
 let env: XcpngSim;
 
@@ -17,17 +19,7 @@ beforeAll(async () => {
 afterAll(() => finishProviderSim(env));
 
 function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    __owner: testOwner("vm"),
-    name: "vm",
-    template: TEMPLATES.cloneReady,
-    networks: [{ network: SEEDED.managementNetwork }],
-    ssh: { port: env.sshPort, privateKey: env.keys.private },
-    luaInterpreter: "lua5.4",
-    memoryMiB: 512,
-    timeouts: { create: 30, ready: 30, delete: 20 },
-    ...overrides,
-  };
+  return providerInputs(env, "vm", overrides);
 }
 
 async function failuresOf(news: Record<string, unknown>): Promise<string[]> {

@@ -1,17 +1,18 @@
 /**
  * XcpngLuaVM diff: what replaces (template, cloneMode, sr, adopt, cloudInit, the pool URL) and what updates
  * in place (everything else but the hidden owner). Refuses, with the fix in the message, a disk
- * shrink and a vCPU/memory/disk change on a running VM without `allowRestart`.
+ * shrink and, on a running VM without `allowRestart`, a change that needs a halt (vCPUs or memory
+ * beyond the observed live ceilings, a new ceiling, a root disk growth).
  * Pure: no network; unknown values count as changes (in a replace key: a replace).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys, isUnknown, reveal, sameValue } from "../../runtime/inputs";
+import { DISKS_LIVE_UPDATE_KEYS, haltingChanges, shrunkDisk } from "./disks-live";
 import { normalizeXcpngInputs } from "./inputs";
 
 /** cloudInit replaces: cloud-init applies it once per instance, at the first boot. */
 const REPLACE_KEYS = ["template", "cloneMode", "sr", "adopt", "cloudInit"];
-const UPDATE_KEYS = ["name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts"];
-const HALT_KEYS = ["vcpus", "memoryMiB", "diskGiB"];
+const UPDATE_KEYS = ["name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", ...DISKS_LIVE_UPDATE_KEYS];
 
 /** The dynamic provider's diff for XcpngLuaVM (olds = the old outputs). */
 export async function diff(id: string, olds: Record<string, unknown>, rawNews: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
@@ -40,7 +41,9 @@ function refuseImpossible(id: string, olds: Record<string, unknown>, news: Recor
   if (typeof news.diskGiB === "number" && typeof olds.rootDiskGiB === "number" && news.diskGiB < olds.rootDiskGiB) {
     throw new Error(`XcpngLuaVM ${id}: diskGiB ${news.diskGiB} is smaller than the root disk (${olds.rootDiskGiB} GiB); disks only grow — keep diskGiB ≥ ${olds.rootDiskGiB} or replace the VM`);
   }
-  const needHalt = updates.filter((key) => HALT_KEYS.includes(key) && !isUnknown(news[key]));
+  const shrunk = shrunkDisk(olds, news);
+  if (shrunk) throw new Error(`XcpngLuaVM ${id}: ${shrunk}`);
+  const needHalt = haltingChanges(olds, news, updates);
   const staysRunning = olds.powerState === "running" && news.powerState !== "halted";
   if (needHalt.length > 0 && staysRunning && news.allowRestart !== true) {
     throw new Error(

@@ -10,9 +10,11 @@ import type { ConnectionInput } from "../../runtime/connections";
 import { compact, failure, isUnknown, normalizeTags, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
 import { cloudInitFailures, type CloudInitInput } from "./cloud-init";
+import { XCPNG_PHASE_KEYS } from "./phase-timeouts";
+import { DISKS_LIVE_INPUT_KEYS, DISKS_LIVE_OUTPUT_KEYS, disksLiveFailures, normalizeDisks, type XcpngDisksLiveInputs } from "./disks-live";
 
 /** Normalized inputs as stored in the state (outputs hold them too). */
-export interface XcpngLuaVmInputs {
+export interface XcpngLuaVmInputs extends XcpngDisksLiveInputs {
   connection?: ConnectionInput;
   template?: string;
   cloneMode: "clone" | "copy";
@@ -27,7 +29,7 @@ export interface XcpngLuaVmInputs {
   tags: string[];
   powerState: "running" | "halted";
   allowRestart: boolean;
-  timeouts?: { create?: number; ready?: number; delete?: number };
+  timeouts?: { create?: number; ready?: number; delete?: number } & { [K in (typeof XCPNG_PHASE_KEYS)[number]]?: number };
   adopt?: string;
   cloudInit?: CloudInitInput;
   [OWNER_INPUT]: string;
@@ -36,11 +38,11 @@ export interface XcpngLuaVmInputs {
 /** Defaults applied by check. */
 export const XCPNG_LUA_VM_DEFAULTS = { cloneMode: "clone", vcpus: 1, memoryMiB: 1024, powerState: "running", allowRestart: false } as const;
 /** The timeouts this resource has (seconds). */
-export const XCPNG_TIMEOUT_KEYS = ["create", "ready", "delete"] as const;
+export const XCPNG_TIMEOUT_KEYS = ["create", "ready", "delete", ...XCPNG_PHASE_KEYS] as const;
 /** Output keys the resource class passes as undefined placeholders. */
-export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", "configDriveVdiUuid", "cloudInitHostKey"] as const;
+export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", "configDriveVdiUuid", "cloudInitHostKey", ...DISKS_LIVE_OUTPUT_KEYS] as const;
 
-const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", "cloudInit", OWNER_INPUT, "__provider"];
+const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", "cloudInit", ...DISKS_LIVE_INPUT_KEYS, OWNER_INPUT, "__provider"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USER = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 const MAX_NICS = 7;
@@ -60,6 +62,7 @@ export function normalizeXcpngInputs(news: Record<string, unknown>): Record<stri
   if (!isUnknown(news.networks) && Array.isArray(news.networks)) out.networks = news.networks.map((n) => (isUnknown(n) ? n : compact({ ...(n as object) })));
   if (news.ssh !== undefined && !isUnknown(news.ssh)) out.ssh = compact({ ...(reveal<object>(news.ssh) ?? {}) });
   else if (news.ssh === undefined) out.ssh = {};
+  if (news.disks !== undefined) out.disks = normalizeDisks(news.disks);
   return compact(out);
 }
 
@@ -103,6 +106,7 @@ export function xcpngFailures(news: Record<string, unknown>): CheckFailure[] {
   f.push(...checkTimeouts("timeouts", news.timeouts, XCPNG_TIMEOUT_KEYS));
   if (known("cloudInit") && known("adopt")) f.push(failure("cloudInit", "cannot be given with adopt: cloud-init runs once per instance, at its first boot"));
   f.push(...cloudInitFailures(news.cloudInit, typeof reveal<Record<string, unknown> | undefined>(news.ssh)?.hostKeyFingerprint === "string"));
+  f.push(...disksLiveFailures(news));
   return f;
 }
 

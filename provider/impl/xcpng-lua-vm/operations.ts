@@ -11,6 +11,7 @@ import { withCreateSlot } from "../../runtime/limiter";
 import { poolUuidOf } from "../../runtime/machine-id";
 import { OWNER_INPUT } from "../../runtime/owner";
 import { PartialCreateError } from "../../runtime/partial";
+import { rebootRequested } from "./disks-live";
 import { inputsOf, lifecycleOptions, outputsOf, priorOf, specOf } from "./outputs";
 
 export { configure } from "../../runtime/config";
@@ -49,14 +50,14 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
   return { id, props: outs, inputs: inputsOf(outs) };
 }
 
-/** update: in-place changes (halting only with allowRestart); returns the full outputs. */
+/** update: in-place changes (live where xapi allows, halting only with allowRestart; a changed rebootTrigger reboots); returns the full outputs. */
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = { ...news, [OWNER_INPUT]: olds[OWNER_INPUT] ?? news[OWNER_INPUT] };
   const spec = specOf(inputs);
   return withXapi(connectionOf(inputs), async (client) => {
     const poolUuid = await poolUuidOf(client);
     try {
-      const state = await updateXcpngLuaVm(client, id, spec, priorOf(olds), lifecycleOptions(inputs));
+      const state = await updateXcpngLuaVm(client, id, spec, priorOf(olds), { ...lifecycleOptions(inputs), reboot: rebootRequested(olds, news) });
       // What only the create knew (the drive, the host key it generated) stays in the outputs.
       return { outs: outputsOf({ ...inputs, configDriveVdiUuid: olds.configDriveVdiUuid, cloudInitHostKey: olds.cloudInitHostKey }, state, poolUuid, spec) };
     } catch (error) {

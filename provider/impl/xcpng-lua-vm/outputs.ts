@@ -8,8 +8,10 @@ import { compact, reveal } from "../../runtime/inputs";
 import { xcpngMachineId } from "../../runtime/machine-id";
 import { OWNER_INPUT } from "../../runtime/owner";
 import type { TargetSpec } from "../../runtime/ssh-target";
+import { disksLiveOutputs, disksLiveSpec } from "./disks-live";
 import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./inputs";
 import { cloudInitOutputs, cloudInitSpecOf } from "./cloud-init";
+import { phaseTimeouts } from "./phase-timeouts";
 
 /**
  * The output recording the resource instance (`bioxen:instance` of its VM's marker). Absent in
@@ -42,16 +44,18 @@ export function specOf(raw: Record<string, unknown>): XcpngLuaVmSpec {
     allowRestart: inputs.allowRestart,
     ...(inputs.adopt ? { adopt: inputs.adopt } : {}),
     ...(inputs.cloudInit ? { cloudInit: cloudInitSpecOf(inputs.cloudInit) } : {}),
+    ...disksLiveSpec(inputs),
   };
 }
 
-/** Deadlines from the `timeouts` input (seconds → ms). */
+/** Deadlines from the `timeouts` input (seconds → ms), the per-phase ones included. */
 export function lifecycleOptions(raw: Record<string, unknown>): XcpngLifecycleOptions {
   const timeouts = (raw.timeouts ?? {}) as XcpngLuaVmInputs["timeouts"] & object;
   return compact({
     createMs: timeouts.create !== undefined ? timeouts.create * 1000 : undefined,
     readyMs: timeouts.ready !== undefined ? timeouts.ready * 1000 : undefined,
     deleteMs: timeouts.delete !== undefined ? timeouts.delete * 1000 : undefined,
+    phases: phaseTimeouts(timeouts),
   });
 }
 
@@ -77,6 +81,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
     ...(inputs.diskGiB !== undefined ? { diskGiB: Math.max(Number(inputs.diskGiB), state.diskGiB) } : {}),
     tags: state.tags,
     powerState: state.powerState,
+    ...disksLiveOutputs(inputs, state),
     vmUuid: state.vmUuid,
     ipAddress: state.ipAddress,
     addresses: state.addresses,

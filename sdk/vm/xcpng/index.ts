@@ -3,5 +3,7 @@ export { ensureXcpngLuaVm, updateXcpngLuaVm, readXcpngLuaVm, destroyXcpngLuaVm, 
 export { XcpngLuaVmError } from "./errors";
 export { HOST_KEY_MARKER, hostKeyPolicy } from "./readiness";
 export { plannedHardwareChanges, type HardwareChanges } from "./hardware";
-export type { XcpngLuaVmSpec, XcpngLuaVmState, XcpngNicSpec, XcpngSshSpec, XcpngLifecycleOptions } from "./types";
 export { checkCloudInitSpec, hostnameOf, publicKeyOf, type XcpngCloudInitSpec } from "./cloud-init";
+export { defaultDiskName } from "./disks";
+export { XcpngPhaseTimeoutError, type XcpngPhase } from "./phases";
+export type { XcpngLuaVmSpec, XcpngLuaVmState, XcpngNicSpec, XcpngSshSpec, XcpngLifecycleOptions, XcpngDiskSpec, XcpngDiskState, XcpngPhaseTimeouts } from "./types";

@@ -11,12 +11,14 @@
 import { Deadline, type WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
 import { randomUUID } from "node:crypto";
-import { XapiRecipeError, assertOwned, destroyOrphanVdis, destroyVm, isGone, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
+import { XapiRecipeError, assertOwned, dataDiskSlotsOf, destroyDetachedDataDisks, destroyOrphanVdis, destroyVm, isGone, rebootVm, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import { acquireVm, type AcquiredVm } from "./acquire";
 import { attachCloudInit, explainUnappliedDrive } from "./cloud-init";
 import { XcpngLuaVmError } from "./errors";
+import { syncDisks } from "./disks";
 import { applyHardware } from "./hardware";
+import { inPhase } from "./phases";
 import { vmRefOf } from "./lookup";
 import { syncNics } from "./nics";
 import { observeVm, type CarriedFacts } from "./observe";
@@ -53,12 +55,12 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
   const createDeadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
   const claim = { owner: spec.owner, instance: randomUUID() };
   options.onProgress?.(`VM "${spec.name}": ${spec.adopt ? `adopting ${spec.adopt}` : `finding or cloning ${spec.template}`}`);
-  const vm = await acquireVm(client, spec, claim, { deadline: Deadline.at(createDeadline), signal: options.signal });
+  const vm = await inPhase("clone", options.phases?.clone, createDeadline, (deadline) => acquireVm(client, spec, claim, { deadline: Deadline.at(deadline), signal: options.signal }));
   const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks, instance: claim.instance };
   let state: XcpngLuaVmState;
   try {
     spec = await withCloudInit(client, vm, spec, claim, carried, { deadline: Deadline.at(createDeadline), signal: options.signal }, options);
-    await converge(client, vm.ref, spec, claim, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, signal: options.signal });
+    await converge(client, vm.ref, spec, claim, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, startMs: options.phases?.start, signal: options.signal });
     const recorded = await recordedHostKey(client, vm.ref);
     state = await ready(client, vm.ref, vm.uuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse: vm.ours, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
     await setMarkerState(client, "VM", vm.ref, "complete");
@@ -102,8 +104,9 @@ async function kept(client: XapiClient, vm: { ref: string }, error: XcpngLuaVmEr
 }
 
 /**
- * Brings an existing VM to the spec (rename, tags, resources — halting only when
- * `spec.allowRestart` — VIFs, power, readiness).
+ * Brings an existing VM to the spec (rename, description, tags, resources — live where xapi
+ * allows, halting only when `spec.allowRestart` — VIFs, data disks, power, the reboot asked by
+ * `options.reboot`, readiness).
  * @throws Error when the VM is gone or not ours; XcpngLuaVmError (with its state) when a step failed
  */
 export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec: XcpngLuaVmSpec, prior: XcpngPriorFacts, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
@@ -115,7 +118,12 @@ export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec:
   if (prior.instance && (record.other_config as Record<string, string>)[stateMarkerKey] === "creating") await setMarkerState(client, "VM", vm, "complete");
   const carried: CarriedFacts = { ...prior, networks: spec.networks };
   try {
-    await converge(client, vm, spec, claim, { allowHalt: spec.allowRestart, deadline: Date.now() + (options.createMs ?? DEFAULT_CREATE_MS), signal: options.signal });
+    const deadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
+    const started = await converge(client, vm, spec, claim, { allowHalt: spec.allowRestart, deadline, startMs: options.phases?.start, signal: options.signal });
+    if (options.reboot && !started && spec.powerState === "running") {
+      options.onProgress?.(`VM ${vmUuid}: rebooting (rebootTrigger changed)`);
+      await inPhase("start", options.phases?.start, deadline, (end) => rebootVm(client, vm, { cleanTimeoutMs: 60_000, deadline: Deadline.at(end), signal: options.signal }));
+    }
   } catch (error) {
     throw new XcpngLuaVmError("update VM", vmUuid, await observeVm(client, vm, carried), error);
   }
@@ -155,32 +163,41 @@ export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owne
   }
   const deleteMs = options.deleteMs ?? DEFAULT_DELETE_MS;
   options.onProgress?.(`VM ${vmUuid}: shutting down and destroying`);
+  const slots = dataDiskSlotsOf((await withContext({ step: "read VM", object: vmUuid }, () => client.call("VM.get_record", vm)).catch(() => ({}))) as Record<string, unknown>);
   const result = await destroyVm(client, vm, { owner: claim, adopted: prior.adopted && !prior.instance, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadline: deleteMs, signal: options.signal });
+  // Data disks detached outside are no longer the VM's VBDs: destroyVm cannot see them.
+  if (slots > 0) await destroyDetachedDataDisks(client, claim, vmUuid, slots);
   return result.destroyed;
 }
 
 interface ConvergeOptions {
   allowHalt: boolean;
   deadline: number;
+  /** the start phase's own limit (ms) */
+  startMs?: number;
   signal?: AbortSignal;
 }
 
-async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, claim: Claim, options: ConvergeOptions): Promise<void> {
+/** Applies the spec; returns true when it (re)started the VM (a requested reboot is then already done). */
+async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, claim: Claim, options: ConvergeOptions): Promise<boolean> {
   const wait = { deadline: Deadline.at(options.deadline), signal: options.signal };
-  await applyHardware(client, vm, spec, { allowHalt: options.allowHalt || spec.powerState === "halted", ...wait });
+  const allowHalt = options.allowHalt || spec.powerState === "halted";
+  await applyHardware(client, vm, spec, { allowHalt, ...wait });
   await syncNics(client, vm, spec, claim);
-  await applyPowerState(client, vm, spec.powerState, wait);
+  await syncDisks(client, vm, spec, claim, { allowHalt, ...wait });
+  return applyPowerState(client, vm, spec.powerState, wait, options);
 }
 
-async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: WaitOptions): Promise<void> {
+async function applyPowerState(client: XapiClient, vm: string, wanted: "running" | "halted", wait: WaitOptions, options: ConvergeOptions): Promise<boolean> {
   const current = String(await withContext({ step: "read power state", object: vm }, () => client.call("VM.get_power_state", vm)));
   if (wanted === "halted") {
     if (current !== "Halted") await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, ...wait });
-    return;
+    return false;
   }
-  if (current === "Halted") await startVm(client, vm, wait);
+  if (current === "Halted") await inPhase("start", options.startMs, options.deadline, (deadline) => startVm(client, vm, { deadline: Deadline.at(deadline), signal: options.signal }));
   else if (current === "Paused") await withContext({ step: "unpause VM", object: vm }, () => client.callAsyncWith(wait, "VM.unpause", vm));
   else if (current === "Suspended") await withContext({ step: "resume VM", object: vm }, () => client.callAsyncWith(wait, "VM.resume", vm, false, false));
+  return current !== "Running";
 }
 
 interface ReadyStep {
@@ -199,6 +216,7 @@ async function ready(client: XapiClient, vm: string, vmUuid: string, spec: Xcpng
       recordedHostKey: step.recordedHostKey,
       mayTrustOnFirstUse: step.mayTrustOnFirstUse,
       onProgress: step.options.onProgress,
+      ...(step.options.phases ? { phases: step.options.phases } : {}),
     });
     return observeVm(client, vm, { ...carried, hostKeyFingerprint: found.hostKeyFingerprint, lua: found.lua });
   } catch (error) {

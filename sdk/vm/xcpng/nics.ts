@@ -4,9 +4,9 @@
  * another owner marked (a VmNetwork's attachments), which belong to that owner.
  */
 import type { XapiClient } from "../../xapi";
-import { claimOf, createVif, destroyVif, ownerMarkerKey, vifVmMarkerKey, type Claim } from "../../xapi/recipes";
+import { claimOf, createVif, destroyVif, type Claim } from "../../xapi/recipes";
 import { refByUuidOrName } from "./lookup";
-import { vmNics } from "./observe";
+import { isOtherOwners, vmNics } from "./observe";
 import type { XcpngLuaVmSpec } from "./types";
 
 /** Creates, replaces and removes VIFs so device i is on `spec.networks[i]`. */
@@ -29,12 +29,3 @@ export async function syncNics(client: XapiClient, vm: string, spec: XcpngLuaVmS
   }
 }
 
-/**
- * True when the VIF carries an ownership marker naming someone else (e.g. a VmNetwork attachment)
- * that was written for this VM — not a copy a clone of a template made from another VM inherited.
- */
-function isOtherOwners(otherConfig: Record<string, string>, owner: string, vmUuid: string): boolean {
-  const marker = otherConfig[ownerMarkerKey];
-  const writtenFor = otherConfig[vifVmMarkerKey];
-  return marker !== undefined && marker !== owner && (writtenFor === undefined || writtenFor === vmUuid);
-}

@@ -1,7 +1,8 @@
 /** Reading what a VM is now: power, resources, tags, VIFs and the addresses its guest reports. */
 import type { XapiClient } from "../../xapi";
-import { findRootDisk, isRealRef, ownerTag, parseCidr, pickGuestAddress } from "../../xapi/recipes";
+import { findRootDisk, isRealRef, ownerMarkerKey, ownerTag, parseCidr, pickGuestAddress, vifVmMarkerKey } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
+import { observeDisks } from "./disks";
 import type { XcpngLuaVmState, XcpngNicSpec } from "./types";
 
 const MiB = 1024 ** 2;
@@ -46,17 +47,25 @@ export async function vmNics(client: XapiClient, vm: string): Promise<Map<string
 export async function observeVm(client: XapiClient, vm: string, carried: CarriedFacts): Promise<XcpngLuaVmState> {
   const record = (await withContext({ step: "read VM", object: vm }, () => client.call("VM.get_record", vm))) as Record<string, unknown>;
   const nics = await vmNics(client, vm);
-  const networkUuids = Object.fromEntries([...nics.values()].map((n) => [n.device, n.networkUuid]));
+  // Another owner's VIFs on this VM (a VmNetwork's attachments) are theirs, not this VM's drift.
+  const vmOwner = ((record.other_config ?? {}) as Record<string, string>)[ownerMarkerKey];
+  const own = [...nics.values()].filter((n) => !isOtherOwners(n.otherConfig, vmOwner, String(record.uuid)));
+  const networkUuids = Object.fromEntries(own.map((n) => [n.device, n.networkUuid]));
   const addresses = await guestAddresses(client, record, [...nics.keys()], carried.networks ?? []);
   const disk = await findRootDisk(client, vm).catch(() => undefined);
+  const disks = await observeDisks(client, vm);
   const powerState = String(record.power_state).toLowerCase();
   return {
     vmUuid: String(record.uuid),
     name: String(record.name_label),
     powerState,
     vcpus: Number(record.VCPUs_at_startup),
-    memoryMiB: Math.round(Number(record.memory_static_max) / MiB),
+    memoryMiB: Math.round(Number(record.memory_dynamic_max) / MiB),
     diskGiB: disk ? Number(disk.vdiRecord.virtual_size) / GiB : 0,
+    description: String(record.name_description ?? ""),
+    vcpusMax: Number(record.VCPUs_max),
+    memoryMaxMiB: Math.round(Number(record.memory_static_max) / MiB),
+    disks,
     tags: [...new Set(((record.tags ?? []) as string[]).filter((t) => t !== ownerTag))].sort(),
     ...(powerState === "running" && addresses["0"] ? { ipAddress: addresses["0"] } : {}),
     addresses: powerState === "running" ? addresses : {},
@@ -81,4 +90,14 @@ async function guestAddresses(client: XapiClient, record: Record<string, unknown
     if (address) found[device] = address;
   }
   return found;
+}
+
+/**
+ * True when the VIF carries an ownership marker naming someone else than `owner` (e.g. a
+ * VmNetwork attachment) written for this VM — not a copy a clone of a template made from another VM inherited.
+ */
+export function isOtherOwners(otherConfig: Record<string, string>, owner: string | undefined, vmUuid: string): boolean {
+  const marker = otherConfig[ownerMarkerKey];
+  const writtenFor = otherConfig[vifVmMarkerKey];
+  return marker !== undefined && marker !== owner && (writtenFor === undefined || writtenFor === vmUuid);
 }

@@ -11,7 +11,8 @@ import { Deadline, Wait, withDeadline, type WaitOptions } from "../../base/deadl
 import { WaitError, type WaitEnd } from "../../base/errors";
 import { sshTarget, type HostKeyPolicy, type SshTarget } from "../../ssh";
 import { XapiRecipeError, waitForGuestAddresses } from "../../xapi/recipes";
-import type { XcpngLuaVmSpec } from "./types";
+import { inPhase } from "./phases";
+import type { XcpngLuaVmSpec, XcpngPhaseTimeouts } from "./types";
 
 /** `other_config` key recording the SSH host key accepted on first use. */
 export const HOST_KEY_MARKER = "bioxen:ssh-host-key";
@@ -33,6 +34,8 @@ export interface ReadyOptions {
   /** this owner cloned the VM: trust-on-first-use is allowed when nothing is pinned or recorded */
   mayTrustOnFirstUse: boolean;
   onProgress?: (message: string) => void;
+  /** the address, ssh and lua phases' own limits (ms) */
+  phases?: Pick<XcpngPhaseTimeouts, "address" | "ssh" | "lua">;
 }
 
 /** Waits for addresses, SSH and Lua (see the file comment). */
@@ -40,17 +43,23 @@ export async function waitUntilReady(client: XapiClient, vm: string, vmUuid: str
   const devices = spec.networks.map((_, i) => String(i));
   const expectedCidr = Object.fromEntries(spec.networks.flatMap((n, i) => (n.expectedCidr ? [[String(i), n.expectedCidr]] : [])));
   options.onProgress?.(`VM ${vmUuid}: waiting for guest addresses on device ${devices.join(", ")}`);
-  const addresses = await waitForGuestAddresses(client, vm, { devices, expectedCidr, deadline: Deadline.at(options.deadline), signal: options.signal });
-  const target = guestTarget(vmUuid, addresses["0"]!, spec, options);
+  const addresses = await inPhase("address", options.phases?.address, options.deadline, (deadline) =>
+    waitForGuestAddresses(client, vm, { devices, expectedCidr, deadline: Deadline.at(deadline), signal: options.signal }),
+  );
   options.onProgress?.(`VM ${vmUuid}: waiting for SSH on ${addresses["0"]}:${spec.ssh.port}`);
-  const hostKeyFingerprint = await withDeadline(readyWait(options), `SSH on ${target.description}`, () => target.hostKeyFingerprint(), readyError);
+  const { target, hostKeyFingerprint } = await inPhase("ssh", options.phases?.ssh, options.deadline, async (deadline) => {
+    const target = guestTarget(vmUuid, addresses["0"]!, spec, { ...options, deadline });
+    return { target, hostKeyFingerprint: await withDeadline(readyWait({ ...options, deadline }), `SSH on ${target.description}`, () => target.hostKeyFingerprint(), readyError) };
+  });
   if (!options.recordedHostKey && !spec.ssh.hostKeyFingerprint) {
     await client.call("VM.remove_from_other_config", vm, HOST_KEY_MARKER);
     await client.call("VM.add_to_other_config", vm, HOST_KEY_MARKER, hostKeyFingerprint);
   }
   const runner = new LuaRunner(target, spec.luaInterpreter ? { interpreter: spec.luaInterpreter } : {});
-  const luaWait = new Wait(readyWait(options), `Lua on ${target.description}`);
-  const lua = await runner.version({ signal: luaWait.signal }).finally(() => luaWait.done());
+  const lua = await inPhase("lua", options.phases?.lua, options.deadline, (deadline) => {
+    const luaWait = new Wait(readyWait({ ...options, deadline }), `Lua on ${target.description}`);
+    return runner.version({ signal: luaWait.signal }).finally(() => luaWait.done());
+  });
   options.onProgress?.(`VM ${vmUuid}: ${lua.interpreter} ${lua.version} ready`);
   return { addresses, hostKeyFingerprint, lua };
 }

@@ -11,6 +11,25 @@ export interface XcpngNicSpec {
   expectedCidr?: string;
 }
 
+/** A data disk beyond the template's: its own VDI, destroyed with the VM, grown never shrunk. */
+export interface XcpngDiskSpec {
+  /** size in GiB (grow only) */
+  sizeGiB: number;
+  /** SR uuid or name_label; default the pool's default SR (fixed at creation) */
+  sr?: string;
+  /** VDI name_label; default "<VM name> data <slot>" (fixed at creation unless given) */
+  name?: string;
+}
+
+/** One data disk as observed, in the order of the spec's list (its slot). */
+export interface XcpngDiskState {
+  slot: number;
+  sizeGiB: number;
+  name: string;
+  srUuid: string;
+  vdiUuid: string;
+}
+
 /** How to log in to the guest. */
 export interface XcpngSshSpec {
   user: string;
@@ -38,6 +57,14 @@ export interface XcpngLuaVmSpec {
   memoryMiB: number;
   /** root disk size; grows only; undefined keeps the template's */
   diskGiB?: number;
+  /** VCPUs_max (room for live vCPU hot-plug); default: vcpus when halted, left alone when running */
+  maxVcpus?: number;
+  /** memory_static_max in MiB (room for live memory growth); default: memoryMiB when halted */
+  maxMemoryMiB?: number;
+  /** data disks beyond the template's, slot 0, 1, … in order */
+  disks?: XcpngDiskSpec[];
+  /** VM name_description; undefined leaves it alone */
+  description?: string;
   /** VIFs, device 0, 1, … in order; device 0's address is the SSH address */
   networks: XcpngNicSpec[];
   ssh: XcpngSshSpec;
@@ -62,9 +89,27 @@ export interface XcpngLifecycleOptions {
   readyMs?: number;
   /** shutdown + destroy (default 300 000) */
   deleteMs?: number;
+  /** per-phase limits (ms), each failing with its own error; see {@link XcpngPhaseTimeouts} */
+  phases?: XcpngPhaseTimeouts;
+  /** update only: reboot the running VM (clean, hard fallback) after applying the spec */
+  reboot?: boolean;
   signal?: AbortSignal;
   /** progress lines (no secrets), e.g. for logs */
   onProgress?: (message: string) => void;
+}
+
+/** Per-phase deadlines in ms (each also bounded by createMs / readyMs). */
+export interface XcpngPhaseTimeouts {
+  /** clone/copy + provisioning */
+  clone?: number;
+  /** VM.start (and the reboot of rebootTrigger) */
+  start?: number;
+  /** guest address reported by the guest tools */
+  address?: number;
+  /** SSH answering with the expected host key */
+  ssh?: number;
+  /** the Lua interpreter answering */
+  lua?: number;
 }
 
 /** What the VM is, as observed. */
@@ -77,6 +122,14 @@ export interface XcpngLuaVmState {
   memoryMiB: number;
   /** root disk size in GiB (fractional when not a whole number) */
   diskGiB: number;
+  /** VM name_description */
+  description?: string;
+  /** VCPUs_max: the live vCPU ceiling */
+  vcpusMax?: number;
+  /** memory_static_max in MiB: the live memory ceiling */
+  memoryMaxMiB?: number;
+  /** data disks found attached to the VM, by slot (one detached or destroyed outside is missing) */
+  disks?: XcpngDiskState[];
   /** user tags, sorted */
   tags: string[];
   /** device 0's address (the SSH address), when known */

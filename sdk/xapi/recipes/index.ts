@@ -39,3 +39,5 @@ export { createPrivateNetwork, createVlanNetwork, destroyNetwork } from "./netwo
 export type { PrivateNetworkOptions, VlanNetworkOptions, VlanNetwork, DestroyNetworkOptions } from "./network";
 export { resolveRef } from "./refs";
 export { attachConfigDrive, type AttachConfigDriveOptions, type ConfigDriveAttachment, type UploadClient } from "./config-drive";
+export { createDataDisk, attachDataDisk, listDataDisks, findDetachedDataDisk, growDataDisk, removeDataDisk, destroyDetachedDataDisks, dataDiskSlotsOf, defaultSrRef, diskSlotMarkerKey, dataDiskSlotsKey, type DataDisk, type DataDiskOptions } from "./data-disk";
+export { setVcpusLive, setMemoryLive, rebootVm, liveLimitsOf, vcpusFitLive, memoryFitsLive, type LiveLimits, type RebootOutcome } from "./live";

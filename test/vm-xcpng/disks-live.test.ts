@@ -1,0 +1,112 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
+import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { useXcpngSim } from "../provider/support/xcpng-suite";
+
+const sim = useXcpngSim({ addressBase: "127.90" });
+let env: XcpngSim;
+const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
+beforeAll(() => {
+  env = sim();
+});
+
+function priorOf(state: XcpngLuaVmState) {
+  return { hostKeyFingerprint: state.hostKeyFingerprint, lua: state.lua, adopted: false, instance: state.instance };
+}
+
+function vmRecord(uuid: string) {
+  return env.sim.record("VM", env.sim.refOf(uuid)!)!;
+}
+
+describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", () => {
+  it("creates owned data disks, grows them (halting only with allowRestart), re-attaches one detached outside, removes one dropped from the spec and destroys them with the VM", async () => {
+    const spec = vmSpec(env, "disks", { disks: [{ sizeGiB: 1 }, { sizeGiB: 2, name: "scratch" }] });
+    const state = await ensureXcpngLuaVm(env.client, spec, fast);
+    try {
+      expect(state.disks?.map((d) => [d.slot, d.sizeGiB, d.name])).toEqual([
+        [0, 1, "disks data 0"],
+        [1, 2, "scratch"],
+      ]);
+      const vdiRef = (uuid: string) => env.sim.refOf(uuid)!;
+      const first = env.sim.record("VDI", vdiRef(state.disks![0]!.vdiUuid))!;
+      expect(first.other_config).toMatchObject({ "bioxen:owner": spec.owner, "bioxen:instance": state.instance, "bioxen:self": state.disks![0]!.vdiUuid, "bioxen:vm": state.vmUuid, "bioxen:disk": "0" });
+      expect(first.sharable).toBe(false);
+      expect(env.sim.record("VBD", first.VBDs[0])!.currently_attached).toBe(true);
+
+      // Growing: the simulated SR resizes only detached disks (VDI_IN_USE), as many real SRs.
+      const grown = { ...spec, disks: [{ sizeGiB: 3 }, { sizeGiB: 2, name: "scratch" }] };
+      await expect(updateXcpngLuaVm(env.client, state.vmUuid, grown, priorOf(state), fast)).rejects.toThrow(/allowRestart: true/);
+      const afterGrow = await updateXcpngLuaVm(env.client, state.vmUuid, { ...grown, allowRestart: true }, priorOf(state), fast);
+      expect(afterGrow.disks?.map((d) => d.sizeGiB)).toEqual([3, 2]);
+      expect(afterGrow.powerState).toBe("running");
+      await expect(updateXcpngLuaVm(env.client, state.vmUuid, { ...spec, allowRestart: true }, priorOf(state), fast)).rejects.toThrow(/refusing to shrink/);
+
+      // Detached outside: the VBD is gone, the VDI stays; refresh shows it missing, update re-attaches the same VDI.
+      const scratch = env.sim.record("VDI", vdiRef(state.disks![1]!.vdiUuid))!;
+      await env.client.call("VBD.unplug", scratch.VBDs[0]);
+      await env.client.call("VBD.destroy", scratch.VBDs[0]);
+      const drifted = await readXcpngLuaVm(env.client, state.vmUuid, spec.owner, priorOf(state));
+      expect(drifted?.disks?.map((d) => d.slot)).toEqual([0]);
+      const repaired = await updateXcpngLuaVm(env.client, state.vmUuid, grown, priorOf(state), fast);
+      expect(repaired.disks?.map((d) => d.vdiUuid)).toEqual([state.disks![0]!.vdiUuid, state.disks![1]!.vdiUuid]);
+
+      // Dropped from the spec: detached and destroyed (while running).
+      const fewer = await updateXcpngLuaVm(env.client, state.vmUuid, { ...grown, disks: [{ sizeGiB: 3 }] }, priorOf(state), fast);
+      expect(fewer.disks?.map((d) => d.slot)).toEqual([0]);
+      expect(env.sim.refOf(state.disks![1]!.vdiUuid)).toBeUndefined();
+    } finally {
+      expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast)).toBe(true);
+    }
+    expect(env.sim.refOf(state.disks![0]!.vdiUuid)).toBeUndefined();
+    expectNoLeftovers(env);
+  });
+
+  it("destroys with the VM a data disk detached outside (found by the VM's recorded slots), and never another VM's", async () => {
+    const spec = vmSpec(env, "detached", { powerState: "halted", disks: [{ sizeGiB: 1 }] });
+    const state = await ensureXcpngLuaVm(env.client, spec, fast);
+    expect(vmRecord(state.vmUuid).other_config["bioxen:data-disks"]).toBe("1");
+    const vdi = env.sim.refOf(state.disks![0]!.vdiUuid)!;
+    await env.client.call("VBD.destroy", env.sim.record("VDI", vdi)!.VBDs[0]);
+    const other = await ensureXcpngLuaVm(env.client, vmSpec(env, "detached-other", { powerState: "halted", disks: [{ sizeGiB: 1 }] }), fast);
+    const otherVdi = env.sim.refOf(other.disks![0]!.vdiUuid)!;
+    await env.client.call("VBD.destroy", env.sim.record("VDI", otherVdi)!.VBDs[0]);
+    expect(await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast)).toBe(true);
+    expect(env.sim.record("VDI", vdi)).toBeUndefined();
+    expect(env.sim.record("VDI", otherVdi)).toBeDefined();
+    await destroyXcpngLuaVm(env.client, other.vmUuid, vmRecord(other.vmUuid).other_config["bioxen:owner"], { adopted: false, instance: other.instance }, fast);
+    expect(env.sim.record("VDI", otherVdi)).toBeUndefined();
+    expectNoLeftovers(env);
+  });
+
+  it("a data disk that does not fit its SR fails the create and leaves nothing", async () => {
+    const spec = vmSpec(env, "disk-full", { disks: [{ sizeGiB: 100_000 }] });
+    await expect(ensureXcpngLuaVm(env.client, spec, fast)).rejects.toThrow(/SR_FULL/);
+    expectNoLeftovers(env);
+  });
+
+  it("changes vCPUs and memory of a running VM live (same domain), a ceiling only with allowRestart, and reboots on request", async () => {
+    const spec = vmSpec(env, "live", { vcpus: 1, maxVcpus: 4, memoryMiB: 512, maxMemoryMiB: 1024, description: "first" });
+    const state = await ensureXcpngLuaVm(env.client, spec, fast);
+    try {
+      expect(state).toMatchObject({ vcpus: 1, vcpusMax: 4, memoryMiB: 512, memoryMaxMiB: 1024, description: "first" });
+      const domid = vmRecord(state.vmUuid).domid;
+      const live = await updateXcpngLuaVm(env.client, state.vmUuid, { ...spec, vcpus: 3, memoryMiB: 768, description: "second" }, priorOf(state), fast);
+      expect(live).toMatchObject({ vcpus: 3, memoryMiB: 768, powerState: "running", description: "second" });
+      expect(vmRecord(state.vmUuid).domid).toBe(domid);
+      expect(vmRecord(state.vmUuid).memory_dynamic_max).toBe(768 * 1024 ** 2);
+
+      const beyond = { ...spec, vcpus: 6, maxVcpus: 6 };
+      await expect(updateXcpngLuaVm(env.client, state.vmUuid, beyond, priorOf(state), fast)).rejects.toThrow(/allowRestart: true/);
+      expect(vmRecord(state.vmUuid).domid).toBe(domid);
+
+      const rebooted = await updateXcpngLuaVm(env.client, state.vmUuid, { ...spec, vcpus: 3, memoryMiB: 768 }, priorOf(state), { ...fast, reboot: true });
+      expect(rebooted.powerState).toBe("running");
+      expect(vmRecord(state.vmUuid).domid).not.toBe(domid);
+      expect(rebooted.ipAddress).toBeDefined();
+    } finally {
+      await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast);
+    }
+    expectNoLeftovers(env);
+  });
+});
+
