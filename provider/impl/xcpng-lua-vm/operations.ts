@@ -7,10 +7,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm } from "../../../sdk/vm/xcpng";
 import { withXapi, type ConnectionInput } from "../../runtime/connections";
 import { reveal } from "../../runtime/inputs";
+import { importMarkOf, isImportRead } from "../../runtime/imported";
 import { withCreateSlot } from "../../runtime/limiter";
 import { poolUuidOf } from "../../runtime/machine-id";
 import { OWNER_INPUT } from "../../runtime/owner";
 import { PartialCreateError } from "../../runtime/partial";
+import { keptOnDelete, readImported } from "./import";
 import { inputsOf, lifecycleOptions, outputsOf, priorOf, specOf } from "./outputs";
 
 export { configure } from "../../runtime/config";
@@ -38,8 +40,9 @@ export async function create(inputs: Record<string, unknown>): Promise<pulumi.dy
   );
 }
 
-/** read (refresh): the VM as it is now, or no id when it is gone; inputs derived from the outputs. */
+/** read (refresh): the VM as it is now, or no id when it is gone; inputs derived from the outputs. Given the id alone (import): ./import.ts. */
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  if (isImportRead(props)) return readImported(id, props);
   const found = await withXapi(connectionOf(props), async (client) => {
     const state = await readXcpngLuaVm(client, id, String(props[OWNER_INPUT]), priorOf(props));
     return state ? { state, poolUuid: await poolUuidOf(client) } : undefined;
@@ -57,7 +60,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
     const poolUuid = await poolUuidOf(client);
     try {
       const state = await updateXcpngLuaVm(client, id, spec, priorOf(olds), lifecycleOptions(inputs));
-      return { outs: outputsOf(inputs, state, poolUuid, spec) };
+      return { outs: { ...outputsOf(inputs, state, poolUuid, spec), ...importMarkOf(olds) } };
     } catch (error) {
       throw keptVmError(error, inputs, poolUuid, spec);
     }
@@ -66,6 +69,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
 
 /** delete: clean then hard shutdown, destroy with disks; refuses a VM not ours unless adopted; gone is fine. */
 async function deleteVm(id: string, props: Record<string, unknown>): Promise<void> {
+  if (await keptOnDelete(id, props)) return;
   const prior = priorOf(props);
   await withXapi(connectionOf(props), (client) => destroyXcpngLuaVm(client, id, String(props[OWNER_INPUT]), { adopted: prior.adopted, ...(prior.instance ? { instance: prior.instance } : {}) }, lifecycleOptions(props)));
 }
