@@ -7,11 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { setConfiguredValues } from "../../provider/runtime/config";
-import { closeAllXapiClients } from "../../provider/runtime/connections";
-import { closeAllSshConnections } from "../../sdk/ssh";
-import { SEEDED, TEMPLATES } from "../../sim";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, endProviderSuite, testOwner, xcpngInputs, type XcpngSim } from "./support/xcpng-sim";
 
 const CREATES = 4;
 let env: XcpngSim;
@@ -20,17 +17,7 @@ beforeAll(async () => {
   env = await startTestSim({}, { sshGuests: { addressBase: "127.92" }, counted: XCPNG_COUNTED });
 });
 
-afterAll(async () => {
-  setConfiguredValues({});
-  await closeAllSshConnections();
-  await closeAllXapiClients();
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+afterAll(() => endProviderSuite(env));
 
 /** VMs whose create has begun and not finished (marker state "creating"). */
 function creatingNow(): number {
@@ -46,16 +33,7 @@ async function peakConcurrency(limit: number): Promise<number> {
   try {
     const results = await Promise.allSettled(
       Array.from({ length: CREATES }, async (_, i) => {
-        const { inputs } = await impl.check({}, {
-          __owner: testOwner(`limit-${limit}-${i}`),
-          name: `limit-${limit}-${i}`,
-          template: TEMPLATES.cloneReady,
-          networks: [{ network: SEEDED.managementNetwork }],
-          ssh: { port: env.sshPort, privateKey: env.keys.private },
-          luaInterpreter: "lua5.4",
-          memoryMiB: 512,
-          timeouts: { create: 60, ready: 60, delete: 30 },
-        });
+        const { inputs } = await impl.check({}, xcpngInputs(env, testOwner(`limit-${limit}-${i}`), `limit-${limit}-${i}`));
         const created = await impl.create(inputs);
         made.push({ id: created.id, outs: created.outs! });
       }),

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { setConfiguredValues } from "../../provider/runtime/config";
-import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { UNKNOWN } from "../../provider/runtime/inputs";
-import { closeAllSshConnections } from "../../sdk/ssh";
-import { SEEDED, TEMPLATES } from "../../sim";
+import { TEMPLATES } from "../../sim";
 import { startTestSim } from "../support/sim";
 import { expectStrictReplay } from "../support/strict-replay";
-import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, endProviderSuite, expectNoLeftovers, poolUuidOf, testOwner, xcpngInputs, type XcpngSim } from "./support/xcpng-sim";
 
 let env: XcpngSim;
 
@@ -16,30 +14,10 @@ beforeAll(async () => {
   setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
 });
 
-afterAll(async () => {
-  setConfiguredValues({});
-  await closeAllSshConnections();
-  await closeAllXapiClients();
-  if (!env) return;
-  try {
-    expectNoLeftovers(env);
-  } finally {
-    await env.stop();
-  }
-});
+afterAll(() => endProviderSuite(env));
 
 function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    __owner: testOwner("vm"),
-    name: "vm",
-    template: TEMPLATES.cloneReady,
-    networks: [{ network: SEEDED.managementNetwork }],
-    ssh: { port: env.sshPort, privateKey: env.keys.private },
-    luaInterpreter: "lua5.4",
-    memoryMiB: 512,
-    timeouts: { create: 30, ready: 30, delete: 20 },
-    ...overrides,
-  };
+  return { ...xcpngInputs(env, testOwner("vm"), "vm"), timeouts: { create: 30, ready: 30, delete: 20 }, ...overrides };
 }
 
 async function failuresOf(news: Record<string, unknown>): Promise<string[]> {

@@ -2,6 +2,9 @@
  * What the XcpngLuaVM suites use around `startTestSim(options, { sshGuests, counted: XCPNG_COUNTED })`
  * (test/support/sim): the leak check, owners, specs and the pool uuid.
  */
+import { setConfiguredValues } from "../../../provider/runtime/config";
+import { closeAllXapiClients } from "../../../provider/runtime/connections";
+import { closeAllSshConnections } from "../../../sdk/ssh";
 import type { XcpngLuaVmSpec } from "../../../sdk/vm/xcpng";
 import { SEEDED, TEMPLATES } from "../../../sim";
 import type { SshGuestLogin, TestSim } from "../../support/sim";
@@ -46,4 +49,31 @@ export function vmSpec(env: XcpngSim, name: string, overrides: Partial<XcpngLuaV
 export async function poolUuidOf(env: XcpngSim): Promise<string> {
   const [pool] = (await env.client.call("pool.get_all")) as string[];
   return String(await env.client.call("pool.get_uuid", pool!));
+}
+
+/** Raw XcpngLuaVM inputs (before check) for the clone-ready template on the management network. */
+export function xcpngInputs(env: XcpngSim, owner: string, name: string): Record<string, unknown> {
+  return {
+    __owner: owner,
+    name,
+    template: TEMPLATES.cloneReady,
+    networks: [{ network: SEEDED.managementNetwork }],
+    ssh: { port: env.sshPort, privateKey: env.keys.private },
+    luaInterpreter: "lua5.4",
+    memoryMiB: 512,
+    timeouts: { create: 60, ready: 60, delete: 30 },
+  };
+}
+
+/** The end of an in-process provider suite: config cleared, shared SSH/XAPI connections closed, no leftovers, simulator stopped. */
+export async function endProviderSuite(env: XcpngSim | undefined): Promise<void> {
+  setConfiguredValues({});
+  await closeAllSshConnections();
+  await closeAllXapiClients();
+  if (!env) return;
+  try {
+    expectNoLeftovers(env);
+  } finally {
+    await env.stop();
+  }
 }
