@@ -3,6 +3,7 @@ import { once } from "node:events";
 import type { Agent } from "undici";
 import { maskUrlCredentials } from "../base/mask-credentials";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
+import { retryWhileBusy } from "./busy-retry";
 import { XapiError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
 import { putBody, type UploadProgress } from "./http-put";
@@ -135,10 +136,10 @@ export class XapiClient {
     return this.callWith({}, method, ...params);
   }
 
-  /** {@link call} with a per-call deadline and AbortSignal. */
+  /** {@link call} with a per-call deadline and AbortSignal; TOO_MANY_PENDING_TASKS is backed off and retried within it (busy-retry.ts). */
   async callWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
     if (this.closed) throw new Error(`XapiClient is closed; cannot send ${method}`);
-    return this.sendWithin(options, method, params, this.closer.signal);
+    return retryWhileBusy(options, this.timeoutMs, (fixed) => this.sendWithin(fixed, method, params, this.closer.signal));
   }
 
   /** Sends `method` within the call's deadline (stopped early by `stop`), then clears the deadline's timer. */
@@ -185,10 +186,13 @@ export class XapiClient {
     return this.tracked(this.runTask(options, method, params));
   }
 
-  private async runTask(options: XapiCallOptions, method: string, params: WireValue[]): Promise<unknown> {
-    const wait = { deadline: options.deadline ?? this.taskTimeoutMs, signal: options.signal };
-    const taskRef = String(await this.callWith(wait, `Async.${method}`, ...params));
-    return waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`));
+  /** A task that failed with TOO_MANY_PENDING_TASKS did nothing: it is started again, within the same deadline. */
+  private runTask(options: XapiCallOptions, method: string, params: WireValue[]): Promise<unknown> {
+    return retryWhileBusy(options, this.taskTimeoutMs, async (fixed) => {
+      const wait = { deadline: fixed.deadline!, signal: fixed.signal };
+      const taskRef = String(await this.callWith(wait, `Async.${method}`, ...params));
+      return waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`));
+    });
   }
 
   /**

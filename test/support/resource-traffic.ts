@@ -8,7 +8,8 @@ import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { setConfiguredValues } from "../../provider/runtime/config";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { closeAllSshConnections } from "../../sdk/ssh";
-import { SEEDED, TEMPLATES, type SimTraffic, type Simulator } from "../../sim";
+import type { SimTraffic, Simulator } from "../../sim";
+import { xcpngInputs } from "../provider/support/xcpng-sim";
 import { startTestSim } from "./sim";
 
 /** XAPI calls and bytes (request + response) of one operation. */
@@ -52,19 +53,7 @@ export async function measureResourceTraffic(fillerVms: number, addressBase: str
   const env = await startTestSim({ fillerVms }, { sshGuests: { addressBase }, client: false });
   setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
   try {
-    const { inputs } = await impl.check(
-      {},
-      {
-        __owner: "scale/dev/XcpngLuaVM/vm",
-        name: "scale-vm",
-        template: TEMPLATES.cloneReady,
-        networks: [{ network: SEEDED.managementNetwork }],
-        ssh: { port: env.sshPort, privateKey: env.keys.private },
-        luaInterpreter: "lua5.4",
-        memoryMiB: 512,
-        timeouts: { create: 60, ready: 60, delete: 30 },
-      },
-    );
+    const { inputs } = await impl.check({}, xcpngInputs(env, "scale/dev/XcpngLuaVM/vm", "scale-vm"));
     const poolVms = env.sim.objects("VM").length;
     // A read of a VM that does not exist opens the provider's session (login, pool uuid) up front.
     await impl.read("00000000-0000-4000-8000-000000000000", inputs);

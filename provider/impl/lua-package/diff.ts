@@ -14,6 +14,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN, changedKeys, isUnknown, reveal, sameValue } from "../../runtime/inputs";
 import { sameMachineId } from "../../runtime/machine-id";
+import { importedChanges } from "./import";
 import { satisfiesRequest } from "./rocks";
 
 /** Inputs whose change means another rock: a new resource. */
@@ -29,11 +30,11 @@ const UPDATE_KEYS = ["target", "servers", "timeouts"] as const;
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const old = reveal<Record<string, unknown>>(olds);
   const next = reveal<Record<string, unknown>>(news);
-  const replaces = LUA_PACKAGE_REPLACE_KEYS.filter((key) => {
+  const replaces = importedChanges(old, LUA_PACKAGE_REPLACE_KEYS).filter((key) => {
     if (key === "target") return !sameMachine(old.target, next.target);
     return isUnknown(next[key]) || !sameValue(old[key], next[key]);
   });
-  const updates = changedKeys(old, next, UPDATE_KEYS).filter((key) => !replaces.includes(key as never));
+  const updates = importedChanges(old, changedKeys(old, next, UPDATE_KEYS)).filter((key) => !replaces.includes(key));
   if (versionChanged(old, next)) updates.push(next.version !== undefined ? "version" : "constraint");
   // The same rock under another spelling of its place ("user" vs its path) may be the very
   // files the new resource installs: delete first, then install.

@@ -9,7 +9,9 @@ import { log } from "@pulumi/pulumi";
 import { LuaRocksError, RockInputError } from "../../../sdk/rocks";
 import { SshError } from "../../../sdk/ssh";
 import { compact, reveal } from "../../runtime/inputs";
+import { importMarkOf } from "../../runtime/imported";
 import { PartialCreateError } from "../../runtime/partial";
+import { isPackageImportRead, keptOnDelete, readImported } from "./import";
 import type { LuaPackageInputs } from "./inputs";
 import { vmPowerOf, xapiConfigured, xcpngVmUuid, type VmPowerReport } from "./machine";
 import { inputsOf, outputsOf, type LuaPackageOutputs } from "./outputs";
@@ -69,6 +71,7 @@ async function keptIfInstalled(id: string, raw: Record<string, unknown>, treePat
  * a VM of another pool (or an old-form machineId) that XAPI does not find is read over SSH.
  */
 export async function read(id: string, raw: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  if (isPackageImportRead(raw)) return readImported(id);
   const props = reveal<LuaPackageOutputs>(raw);
   const vm = await vmPowerFor(props, "read");
   if (vm?.powerState === "gone") {
@@ -96,12 +99,12 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
  * same machine to a new address (checks the rock there); returns full outputs, whose `target` is
  * the new one, so a later delete (given these outputs) reaches the machine where it is now.
  */
-export async function update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+export async function update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = reveal<LuaPackageInputs>(news);
   await requireRunningVm(inputs, "update");
   const rocks = rocksFor(inputs, "update");
   const installed = await ensureVersion(rocks, inputs);
-  return { outs: outputsOf(news, installed.version, await rocks.treeRoot()) };
+  return { outs: { ...outputsOf(news, installed.version, await rocks.treeRoot()), ...importMarkOf(olds) } };
 }
 
 /**
@@ -110,6 +113,7 @@ export async function update(_id: string, _olds: Record<string, unknown>, news: 
  * config connects to); refuses at once while that VM is stopped.
  */
 async function deleteLuaPackage(_id: string, raw: Record<string, unknown>): Promise<void> {
+  if (await keptOnDelete(raw)) return;
   const props = reveal<LuaPackageOutputs>(raw);
   const vm = await vmPowerFor(props, "delete");
   if (vm?.powerState === "gone") {

@@ -7,6 +7,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys, isUnknown, reveal, sameValue, stableJson } from "../../runtime/inputs";
+import { importedChanges } from "./import";
 import { VM_NETWORK_DEFAULTS } from "./inputs";
 
 const REPLACE_KEYS = ["mtu", "vlan"] as const;
@@ -38,12 +39,13 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
   const updates = changedKeys(before, after, UPDATE_KEYS);
   if (isUnknown(news.attach) || attachKey(olds.attach) !== attachKey(news.attach)) updates.push("attach");
   if (!replaces.includes("connection") && !sameValue(olds.connection, news.connection)) updates.push("connection");
-  const changes = replaces.length > 0 || updates.length > 0;
+  const replacing = importedChanges(olds, replaces);
+  const changes = replacing.length > 0 || importedChanges(olds, updates).length > 0;
   return {
     changes,
-    replaces,
+    replaces: replacing,
     // The same tag on the same PIF cannot exist twice: the old VLAN must go before the new one.
-    deleteBeforeReplace: replaces.length > 0 && sameVlanSlot(olds.vlan, news.vlan),
+    deleteBeforeReplace: replacing.length > 0 && sameVlanSlot(olds.vlan, news.vlan),
   };
 }
 

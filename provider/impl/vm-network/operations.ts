@@ -25,8 +25,10 @@ import type { XapiClient } from "../../../sdk/xapi";
 import { assertOwned, setMarkerState, type Claim } from "../../../sdk/xapi/recipes";
 import { withXapi, type ConnectionInput } from "../../runtime/connections";
 import { compact, reveal } from "../../runtime/inputs";
+import { importMarkOf, isImportRead } from "../../runtime/imported";
 import { withCreateSlot } from "../../runtime/limiter";
 import { PartialCreateError } from "../../runtime/partial";
+import { keptOnDelete, readImported, refuseForeignUpdate } from "./import";
 import { VM_NETWORK_DEFAULTS, type VmNetworkInputs } from "./inputs";
 import { outputsOf, type VmNetworkOutputs } from "./outputs";
 
@@ -133,6 +135,7 @@ async function keptInState(client: XapiClient, network: string, instance: string
  * as they are now (VIFs removed outside show up as drift in `attach` and `attachments`).
  */
 export async function read(id: string, raw: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  if (isImportRead(raw)) return readImported(id, raw);
   const props = reveal<VmNetworkOutputs>(raw);
   return withPool(props, "read", async (client) => {
     const ref = await findNetwork(client, id);
@@ -164,6 +167,7 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
  * running VMs, removed ones unplugged and destroyed). Returns the full outputs.
  */
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+  refuseForeignUpdate(id, olds);
   const old = reveal<VmNetworkOutputs>(olds);
   // The objects keep the identity they were created with (owner.ts).
   const inputs: VmNetworkInputs = { ...reveal<VmNetworkInputs>(news), __owner: old.__owner, ...(old.__instance ? { __instance: old.__instance } : {}) };
@@ -174,12 +178,13 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
     await renameNetwork(client, ref, claimOf(inputs), inputs.name, inputs.description);
     const vifs = await reconcileVifs(client, ref, inputs.attach, { owner: claimOf(inputs), mtu: inputs.mtu, recorded: recordedVifs(old) });
     const attachments = await waitForAttachments(client, vifs, inputs.attach, { deadline: readyEndsAt, signal });
-    return { outs: outputsOf(inputs, await observeNetwork(client, ref), attachments) };
+    return { outs: { ...outputsOf(inputs, await observeNetwork(client, ref), attachments), ...importMarkOf(olds) } };
   });
 }
 
 /** Detaches our VIFs, destroys the VLAN, then the network; only objects carrying our marker. */
 export async function deleteNetwork(id: string, raw: Record<string, unknown>): Promise<void> {
+  if (await keptOnDelete(id, raw)) return;
   const props = reveal<VmNetworkOutputs>(raw);
   const { signal } = deadlines(props, "delete");
   await withPool(props, "delete", async (client) => {

@@ -8,6 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys, isUnknown, reveal, sameValue } from "../../runtime/inputs";
 import { DISKS_LIVE_UPDATE_KEYS, haltingChanges, shrunkDisk } from "./disks-live";
+import { importedChanges } from "./import";
 import { normalizeXcpngInputs } from "./inputs";
 
 /** cloudInit replaces: cloud-init applies it once per instance, at the first boot. */
@@ -21,8 +22,9 @@ export async function diff(id: string, olds: Record<string, unknown>, rawNews: R
   if (poolUrlChanged(olds.connection, news.connection)) replaces.push("connection");
   const updates = changedKeys(olds, news, UPDATE_KEYS).filter((key) => !(key === "diskGiB" && diskUnchanged(olds, news)));
   if (!replaces.includes("connection") && !sameValue(olds.connection, news.connection)) updates.push("connection");
-  if (replaces.length === 0) refuseImpossible(id, olds, news, updates);
-  return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+  const { replaces: replacing, updates: updating } = importedChanges(id, olds, news, replaces, updates);
+  if (replacing.length === 0) refuseImpossible(id, olds, news, updating);
+  return { changes: replacing.length + updating.length > 0, replaces: replacing, deleteBeforeReplace: false };
 }
 
 function poolUrlChanged(olds: unknown, news: unknown): boolean {

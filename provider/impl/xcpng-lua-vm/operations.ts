@@ -7,11 +7,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm } from "../../../sdk/vm/xcpng";
 import { withXapi, type ConnectionInput } from "../../runtime/connections";
 import { reveal } from "../../runtime/inputs";
+import { importMarkOf, isImportRead } from "../../runtime/imported";
 import { withCreateSlot } from "../../runtime/limiter";
 import { poolUuidOf } from "../../runtime/machine-id";
 import { OWNER_INPUT } from "../../runtime/owner";
 import { PartialCreateError } from "../../runtime/partial";
 import { rebootRequested } from "./disks-live";
+import { keptOnDelete, readImported } from "./import";
 import { inputsOf, lifecycleOptions, outputsOf, priorOf, specOf } from "./outputs";
 
 export { configure } from "../../runtime/config";
@@ -39,8 +41,9 @@ export async function create(inputs: Record<string, unknown>): Promise<pulumi.dy
   );
 }
 
-/** read (refresh): the VM as it is now, or no id when it is gone; inputs derived from the outputs. */
+/** read (refresh): the VM as it is now, or no id when it is gone; inputs derived from the outputs. Given the id alone (import): ./import.ts. */
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  if (isImportRead(props)) return readImported(id, props);
   const found = await withXapi(connectionOf(props), async (client) => {
     const state = await readXcpngLuaVm(client, id, String(props[OWNER_INPUT]), priorOf(props));
     return state ? { state, poolUuid: await poolUuidOf(client) } : undefined;
@@ -59,7 +62,8 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
     try {
       const state = await updateXcpngLuaVm(client, id, spec, priorOf(olds), { ...lifecycleOptions(inputs), reboot: rebootRequested(olds, news) });
       // What only the create knew (the drive, the host key it generated) stays in the outputs.
-      return { outs: outputsOf({ ...inputs, configDriveVdiUuid: olds.configDriveVdiUuid, cloudInitHostKey: olds.cloudInitHostKey }, state, poolUuid, spec) };
+      const carried = { ...inputs, configDriveVdiUuid: olds.configDriveVdiUuid, cloudInitHostKey: olds.cloudInitHostKey };
+      return { outs: { ...outputsOf(carried, state, poolUuid, spec), ...importMarkOf(olds) } };
     } catch (error) {
       throw keptVmError(error, inputs, poolUuid, spec);
     }
@@ -68,6 +72,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
 
 /** delete: clean then hard shutdown, destroy with disks; refuses a VM not ours unless adopted; gone is fine. */
 async function deleteVm(id: string, props: Record<string, unknown>): Promise<void> {
+  if (await keptOnDelete(id, props)) return;
   const prior = priorOf(props);
   await withXapi(connectionOf(props), (client) => destroyXcpngLuaVm(client, id, String(props[OWNER_INPUT]), { adopted: prior.adopted, ...(prior.instance ? { instance: prior.instance } : {}) }, lifecycleOptions(props)));
 }

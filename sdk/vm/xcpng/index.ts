@@ -1,6 +1,7 @@
 /** The XCP-ng Lua VM lifecycle (no Pulumi): ensure, update, read, destroy. See README.md. */
 export { ensureXcpngLuaVm, updateXcpngLuaVm, readXcpngLuaVm, destroyXcpngLuaVm, type XcpngPriorFacts } from "./lifecycle";
 export { XcpngLuaVmError } from "./errors";
+export { importXcpngLuaVm, type ImportedVm } from "./import";
 export { HOST_KEY_MARKER, hostKeyPolicy } from "./readiness";
 export { plannedHardwareChanges, type HardwareChanges } from "./hardware";
 export { checkCloudInitSpec, hostnameOf, publicKeyOf, type XcpngCloudInitSpec } from "./cloud-init";

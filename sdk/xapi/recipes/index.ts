@@ -21,6 +21,7 @@ export {
   setMarkerState,
 } from "./ownership";
 export type { OwnedClass, OwnedObject, AssertOwnedOptions, Claim, MarkerState } from "./ownership";
+export { ownClaimOf } from "./marker-claim";
 export { findTemplate, type FoundTemplate } from "./template";
 export { cloneFromTemplate, type CloneOptions } from "./clone";
 export { provisionVm, type ProvisionOptions } from "./provision";

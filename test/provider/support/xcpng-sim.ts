@@ -85,3 +85,17 @@ export async function finishEngineSim(engine: Engine | undefined, env: XcpngSim 
     await env?.stop();
   }
 }
+
+/** Raw XcpngLuaVM inputs (before check) for the clone-ready template on the management network. */
+export function xcpngInputs(env: XcpngSim, owner: string, name: string): Record<string, unknown> {
+  return {
+    __owner: owner,
+    name,
+    template: TEMPLATES.cloneReady,
+    networks: [{ network: SEEDED.managementNetwork }],
+    ssh: { port: env.sshPort, privateKey: env.keys.private },
+    luaInterpreter: "lua5.4",
+    memoryMiB: 512,
+    timeouts: { create: 60, ready: 60, delete: 30 },
+  };
+}

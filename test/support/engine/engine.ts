@@ -6,6 +6,7 @@ import { HostSession, type StackConfig } from "./host-session";
 import type { ProviderHost, ProviderHostOptions } from "./provider-host";
 import type { ProviderCall } from "./provider-results";
 import { markSecrets, revealSecrets, splitSecrets, type PropertyMap } from "./property-values";
+import { importStep } from "./import-step";
 import { PartialStateError, registerStep } from "./register-step";
 import { RegistrationQueue } from "./registrations";
 
@@ -62,8 +63,9 @@ export class EngineOperationError extends Error {
 /**
  * The Pulumi engine, reduced to what dynamic resources need, driving the REAL dynamic-provider
  * host over gRPC. A program runs under `pulumi.runtime.setMocks`; each dynamic resource it
- * declares is forwarded to the host (Check → Create | Diff → nothing | Update | replace) and the
- * real outputs go back to the program. State lives in `state` between operations; every
+ * declares is forwarded to the host (Check → Create | Diff → nothing | Update | replace; with the
+ * `import` option and no state yet: Read → Check → Diff, see import-step.ts) and the real
+ * outputs go back to the program. State lives in `state` between operations; every
  * operation starts a fresh host process, as each CLI command does.
  */
 export class Engine {
@@ -155,7 +157,9 @@ export class Engine {
           throw new Error(`engine harness runs dynamic resources only; ${reg.urn} has type ${reg.type}`);
         }
         try {
-          const step = await registerStep(await session.host(), reg, prior.get(reg.urn), preview);
+          const old = prior.get(reg.urn);
+          // The `import` option acts only while the resource is not in the state yet, as in the engine.
+          const step = reg.importId && !old ? await importStep(await session.host(), reg, preview) : await registerStep(await session.host(), reg, old, preview);
           if (step.state) next.set(reg.urn, step.state);
           if (step.replaced) replaced.push(step.replaced);
           result.resources.set(reg.urn, { id: step.id, outputs: step.outputs });

@@ -21,6 +21,8 @@
  * High level — `Engine` (engine.ts):
  *   const engine = new Engine({ project, stack, config, secretConfigKeys, programDir, host, signal });
  *   await engine.up(() => { new MyDynamicResource(...); });   // Check → Create | Diff → – | Update | replace
+ *   await engine.up(() => { new R("r", args, { import: "<id>" }); });  // import: Read(id, nothing but
+ *                                    // __provider) → Check → Diff must be "none" (import-step.ts)
  *   await engine.preview(program);   // dry run: only Check/Diff; unknowns reach the provider as UNKNOWN
  *   await engine.refresh();          // Read each resource
  *   await engine.destroy();          // Delete all, dependents first

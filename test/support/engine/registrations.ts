@@ -15,6 +15,8 @@ export interface Registration {
   deleteBeforeReplace: boolean;
   additionalSecretOutputs: string[];
   ignoreChanges: string[];
+  /** The `import` resource option: the id of an existing object to adopt into the state ("" = none). */
+  importId: string;
 }
 
 interface MockMonitorInternals {
@@ -70,5 +72,6 @@ function toRegistration(req: RegisterResourceRequest, urn: string): Registration
     deleteBeforeReplace: req.getDeletebeforereplace(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     ignoreChanges: req.getIgnorechangesList(),
+    importId: req.getImportid(),
   };
 }
