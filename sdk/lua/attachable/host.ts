@@ -5,7 +5,7 @@ import { LuaSessionError, type LuaSessionFailure } from "../errors";
 import { AttachedSession } from "./attachment";
 import { CONTROL_SCRIPT } from "./control-script";
 import { SESSION_HOST_PROGRAM } from "./host-program";
-import { sessionId, validateSessionDir, validateSessionName } from "./names";
+import { assertSocketPathFits, sessionId, validateSessionDir, validateSessionName } from "./names";
 import { RELAY_PROGRAM } from "./relay-program";
 
 /** Output kept for a session while nobody reads it, by default (bytes of framed output). */
@@ -65,7 +65,7 @@ export class LuaSessionHost {
       throw new LuaSessionError("invalid", `session namespace ${JSON.stringify(options.namespace)} is invalid: use 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit`);
     }
     this.namespace = options.namespace;
-    if (options.dir !== undefined) validateSessionDir(options.dir, this.namespace);
+    if (options.dir !== undefined) validateSessionDir(options.dir);
     this.bufferBytes = options.bufferBytes ?? DEFAULT_SESSION_BUFFER_BYTES;
     if (!Number.isInteger(this.bufferBytes) || this.bufferBytes < 1024) {
       throw new LuaSessionError("invalid", `session buffer of ${options.bufferBytes} bytes is invalid: use an integer of at least 1024`);
@@ -79,6 +79,7 @@ export class LuaSessionHost {
    */
   async create(name?: string, options: DeadlineOptions = {}): Promise<AttachedSession> {
     const chosen = validateSessionName(name ?? `s-${randomBytes(4).toString("hex")}`);
+    if (this.options.dir !== undefined) assertSocketPathFits(this.options.dir, this.namespace, chosen);
     const deadline = Deadline.from(options.deadline ?? this.timeoutMs, "creating a Lua session");
     const token = randomBytes(16).toString("hex");
     await this.control("start", [chosen, token, String(this.bufferBytes), this.interpreter, SESSION_HOST_PROGRAM], { ...options, deadline });

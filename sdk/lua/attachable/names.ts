@@ -20,21 +20,24 @@ export function validateSessionName(name: string): string {
   return name;
 }
 
-/**
- * Returns `dir` when it can hold sessions of `namespace`: an absolute path of plain characters
- * without `..`, short enough that `<dir>/<namespace>/<63-character name>.sock` fits a socket address.
- */
-export function validateSessionDir(dir: string, namespace: string): string {
+/** Returns `dir` when it can hold sessions: an absolute path of plain characters, without `..`. */
+export function validateSessionDir(dir: string): string {
   const problem =
     typeof dir !== "string" || !SESSION_DIR_PATTERN.test(dir)
       ? "must be an absolute path of letters, digits and . _ / -"
       : dir.split("/").includes("..")
         ? "must not contain .."
-        : `${dir}/${namespace}/${"n".repeat(63)}.sock`.length > MAX_SOCKET_PATH
-          ? `is too long for Unix socket paths (at most ${MAX_SOCKET_PATH - namespace.length - 70} characters with namespace ${namespace})`
-          : undefined;
+        : undefined;
   if (problem) throw new LuaSessionError("invalid", `session directory ${JSON.stringify(dir)} ${problem}`);
   return dir;
+}
+
+/** Throws unless the socket of session `name` (and its temporary name) fits a Unix socket address. */
+export function assertSocketPathFits(dir: string, namespace: string, name: string): void {
+  const path = `${dir}/${namespace}/${name}.sock`;
+  if (path.length > MAX_SOCKET_PATH) {
+    throw new LuaSessionError("invalid", `session socket ${path} is ${path.length} characters, more than a Unix socket address takes (${MAX_SOCKET_PATH}): choose a shorter directory, VM id or name`);
+  }
 }
 
 /** A session id: "<namespace>/<name>" (the namespace is the VM id). */
