@@ -10,7 +10,7 @@ export const SESSION_FRAME_MAGIC = "\x1bBXLV";
  * `record(parts, tag, text)` appends one `<tag><bytes>:<data>` frame record, and
  * `compile(code)` compiles "return <code>" (so expressions show their value, like the REPL) or
  * else the code itself, returning the chunk, or nil, the error and whether the code is merely
- * unfinished (the error ends in "<eof>", the stock lua REPL's test).
+ * unfinished (the error ends in "<eof>", 5.1: "'<eof>'", the stock lua REPL's test).
  */
 export const WORKER_IO = String.raw`
 local real_stdin, real_stdout, concat = io.stdin, io.stdout, table.concat
@@ -73,7 +73,7 @@ local function compile(code, name)
   local compile_error
   chunk, compile_error = load_string(code, name)
   if chunk then return chunk end
-  return nil, compile_error, string.sub(compile_error, -5) == "<eof>"
+  return nil, compile_error, string.find(compile_error, "<eof>'?$") ~= nil
 end
 `;
 

@@ -2,6 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LuaSessionHost } from "../../sdk/lua";
+import { localTarget } from "../../sdk/target";
 import { VmManager } from "../../sdk/vm";
 
 /** Whether process `pid` runs (a zombie waiting for its parent does not count). */
@@ -19,6 +21,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled(managers.splice(0).map((m) => m.destroyAll()));
+  // Sessions of VMs a failed test only closed still run: end them before their directory goes.
+  for (const namespace of ["lab", "other"]) {
+    const host = new LuaSessionHost(localTarget(), "lua5.4", { namespace, dir: join(dir, "s") });
+    for (const { name } of await host.list()) await host.kill(name);
+  }
   await rm(dir, { recursive: true, force: true });
 });
 

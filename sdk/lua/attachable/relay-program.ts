@@ -28,7 +28,7 @@ while true do
     if problem == "closed" then os.exit(0) end
   end
   if readable[stdin] then
-    local header = io.stdin:read("l")
+    local header = io.stdin:read("*l")
     if not header then os.exit(0) end
     local size = tonumber(string.match(header, "^%a (%d+)$"))
     if not size then os.exit(2) end
