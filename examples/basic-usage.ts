@@ -7,9 +7,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createVm } from "../sdk/vm";
+// Outside this repository: import { createVm } from "bioxen-luavm";
+import { createVm } from "../index";
 import { startRocksServer } from "../scripts/support/rocks-server";
-import { runWorkload, SAMPLE_FASTA, WORKLOAD_ROCK, WORKLOAD_ROCK_DIR } from "./support/workload";
+import { runWorkload } from "./support/workload";
+import { SAMPLE_FASTA, WORKLOAD_ROCK, WORKLOAD_ROCK_DIR } from "../scripts/support/workload-files";
 
 async function main(): Promise<void> {
   const rocksServer = await startRocksServer([WORKLOAD_ROCK_DIR]);

@@ -7,11 +7,12 @@
  *   npx tsx examples/integration-demo.ts        (or: npm run demo)
  */
 import { readFile } from "node:fs/promises";
-import { timeoutSignal } from "../sdk/base/timeout-signal";
-import { createVm, type LuaVM } from "../sdk/vm";
-import { openDemoPool, type DemoPool } from "./support/demo-pool";
+// Outside this repository: import { createVm, timeoutSignal, type LuaVM } from "bioxen-luavm";
+import { createVm, timeoutSignal, type LuaVM } from "../index";
+import { openDemoPool, type DemoPool } from "../scripts/support/demo-pool";
 import { startRocksServer, type RocksServer } from "../scripts/support/rocks-server";
-import { runWorkload, SAMPLE_FASTA, WORKLOAD_ROCK, WORKLOAD_ROCK_DIR } from "./support/workload";
+import { runWorkload } from "./support/workload";
+import { SAMPLE_FASTA, WORKLOAD_ROCK, WORKLOAD_ROCK_DIR } from "../scripts/support/workload-files";
 
 /** The whole demo must finish within this long; Ctrl-C ends it early, cleaning up all the same. */
 const DEMO_DEADLINE_MS = 10 * 60_000;

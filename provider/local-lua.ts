@@ -3,10 +3,10 @@
  * LuaRocks tree, and the paths and target spec to use them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { LocalTargetSpec } from "./impl/local-lua-target";
+import type { LocalTargetSpec } from "./runtime/local-target";
 import { dynamicProvider, implSpecifier } from "./shim";
 
-export type { LocalTargetSpec } from "./impl/local-lua-target";
+export type { LocalTargetSpec } from "./runtime/local-target";
 
 /** The one provider instance for every LocalLua (serialized once per program). */
 const provider = dynamicProvider(implSpecifier("local-lua"));

@@ -4,12 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { LuaVersion } from "../sdk/rocks";
-import type { PackageTargetSpec } from "./impl/local-lua-target";
-import type { LuaPackageTimeouts } from "./impl/lua-package-inputs";
+import type { PackageTargetSpec } from "./runtime/local-target";
+import type { LuaPackageTimeouts } from "./impl/lua-package/inputs";
 import { dynamicProvider, implSpecifier } from "./shim";
 
-export type { PackageTargetSpec } from "./impl/local-lua-target";
-export type { LuaPackageTimeouts } from "./impl/lua-package-inputs";
+export type { PackageTargetSpec } from "./runtime/local-target";
+export type { LuaPackageTimeouts } from "./impl/lua-package/inputs";
 
 /** The one provider instance for every LuaPackage (serialized once per program). */
 const provider = dynamicProvider(implSpecifier("lua-package"));

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { packRocks } from "./support/pack-rocks";
-import { WORKLOAD_ROCK_DIR } from "../examples/support/workload";
+import { WORKLOAD_ROCK_DIR } from "./support/workload-files";
 
 async function main(): Promise<void> {
   const [target] = process.argv.slice(2);

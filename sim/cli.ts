@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { startSimulator, type Simulator } from "./simulator";
 import type { SimulatorOptions } from "./options";
 
-const USAGE = `usage: bioxen-luavm-sim [--port N] [--host H] [--https] [--boot-delay MS] [--authorized-keys FILE]
+const USAGE = `usage: bioxen-luavm-sim [--port N] [--host H] [--https] [--boot-delay MS] [--authorized-keys FILE] [--address-base A.B]
                         [--username U] [--password P] [--login-delay MS] [--no-jsonrpc] [--fake-guests]`;
 
 function integer(name: string, text: string | undefined): number | undefined {
@@ -34,6 +34,7 @@ export function optionsFromArgv(argv: readonly string[]): SimulatorOptions {
       https: { type: "boolean" },
       "boot-delay": { type: "string" },
       "authorized-keys": { type: "string" },
+      "address-base": { type: "string" },
       username: { type: "string" },
       password: { type: "string" },
       "login-delay": { type: "string" },
@@ -52,7 +53,7 @@ export function optionsFromArgv(argv: readonly string[]): SimulatorOptions {
     jsonRpc: !values["no-jsonrpc"],
     guests: values["fake-guests"] ? false : undefined,
     fakeGuests: { reportDelayMs: integer("boot-delay", values["boot-delay"]) },
-    guest: { authorizedKeys: keysFrom(values["authorized-keys"]), bootDelayMs: integer("boot-delay", values["boot-delay"]) },
+    guest: { authorizedKeys: keysFrom(values["authorized-keys"]), bootDelayMs: integer("boot-delay", values["boot-delay"]), addressBase: values["address-base"] },
   };
 }
 

@@ -1,5 +1,6 @@
 /** The XCP-ng pool simulator: a real XAPI server (XML-RPC + JSON-RPC) with real sshd guests. */
-export { startSimulator, type Simulator } from "./simulator";
+export { startSimulator, type Simulator, type SimTraffic, type RecordedCall } from "./simulator";
+export { strictCheck } from "./rpc/strict-check";
 export type { SimulatorOptions } from "./options";
 export type { FaultRule, FaultRuleInput, FaultAction } from "./ops/faults";
 export type { LatencyOptions } from "./ops/latency";

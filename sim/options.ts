@@ -40,6 +40,13 @@ export interface SimulatorOptions {
   latency?: LatencyOptions;
   /** Fault rules active from the start. */
   faults?: FaultRuleInput[];
+  /**
+   * Halted VMs added to the seeded pool, each with a copy-on-write disk and another resource's
+   * finished marker, so scale tests see a pool of that size. Default 0.
+   */
+  fillerVms?: number;
   /** VLAN tags the simulated kernel already uses (VLAN.create → VLAN_IN_USE). Default [999]. */
   kernelVlanTags?: number[];
+  /** Keep every call (method and decoded params) for `Simulator.calls()`, so tests can replay a client's calls through the strict check. Default false. */
+  recordCalls?: boolean;
 }

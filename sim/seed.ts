@@ -4,7 +4,8 @@ import { randomMac } from "./model/ids";
 import type { Store } from "./model/store";
 import { xapiDate } from "./model/time";
 import { createVbd, createVdi } from "./methods/disks";
-import { createVmMetrics } from "./methods/vm-copy";
+import { createVif } from "./methods/nics";
+import { createVmMetrics, duplicateVm } from "./methods/vm-copy";
 import { NO_GUEST_TOOLS_KEY } from "./methods/vm-state";
 
 const GiB = 1024 ** 3;
@@ -138,8 +139,8 @@ function seedCloneReadyTemplate(store: Store, name: string, sr: string, otherCon
   return vm;
 }
 
-/** Fills an empty store with the pool and returns the refs handlers need. */
-export function seedPool(store: Store, addresses: SeedAddresses): PoolRefs {
+/** Fills an empty store with the pool (plus `fillerVms` halted VMs) and returns the refs handlers need. */
+export function seedPool(store: Store, addresses: SeedAddresses, fillerVms = 0): PoolRefs {
   const management = store.create("network", {
     name_label: SEEDED.managementNetwork,
     bridge: "xenbr0",
@@ -189,7 +190,23 @@ export function seedPool(store: Store, addresses: SeedAddresses): PoolRefs {
   seedTemplate(store, { name: TEMPLATES.builtin, memoryBytes: GiB, isDefault: true, otherConfig: { ...builtin, disks: provisionXml(10 * GiB) } });
   seedTemplate(store, { name: TEMPLATES.ambiguous, memoryBytes: 2 * GiB, isDefault: true, otherConfig: { ...builtin, disks: provisionXml(10 * GiB) } });
   seedTemplate(store, { name: TEMPLATES.ambiguous, memoryBytes: 2 * GiB, isDefault: false, otherConfig: { linux_template: "true", disks: provisionXml(8 * GiB) } });
-  seedCloneReadyTemplate(store, TEMPLATES.cloneReady, localSr, {});
+  const cloneReady = seedCloneReadyTemplate(store, TEMPLATES.cloneReady, localSr, {});
   seedCloneReadyTemplate(store, TEMPLATES.noGuestTools, localSr, { [NO_GUEST_TOOLS_KEY]: "true" });
+  seedFillerVms(store, { template: cloneReady, sr: localSr, network: management }, fillerVms);
   return { pool, master: master.host, member: member.host, masterAddress: addresses.master };
+}
+
+/**
+ * Halted VMs cloned from `template` (copy-on-write disks on `sr`), named "filler-N", each with a
+ * VIF on `network` and marked as a finished VM of another stack's resource: the bulk of a large pool.
+ */
+function seedFillerVms(store: Store, from: { template: string; sr: string; network: string }, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const vm = duplicateVm(store, from.template, `filler-${i}`, { full: false, targetSr: from.sr });
+    const { uuid, other_config } = store.get("VM", vm);
+    const owner = `filler/pool/XcpngLuaVM/vm-${i}`;
+    const marker = { "bioxen:owner": owner, "bioxen:instance": `filler-${i}`, "bioxen:state": "complete", "bioxen:self": uuid };
+    store.update("VM", vm, { is_a_template: false, other_config: { ...other_config, ...marker }, tags: ["bioxen-luavm"] });
+    createVif(store, { device: "0", network: from.network, VM: vm, MAC: randomMac(), MTU: 1500, other_config: {}, currently_attached: false });
+  }
 }

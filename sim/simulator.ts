@@ -18,6 +18,12 @@ import type { SimulatorOptions } from "./options";
 import { startListener, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
 
+/** One call as the simulator received it (params decoded from the wire). */
+export interface RecordedCall {
+  method: string;
+  params: unknown[];
+}
+
 /** A running simulated pool. */
 export interface Simulator {
   /** The master's URL, e.g. "http://127.0.0.1:40123" (https:// with `https: true`). */
@@ -45,6 +51,10 @@ export interface Simulator {
   expireSessions(): void;
   /** Number of live sessions (leak checks). */
   sessionCount(): number;
+  /** What clients have asked of the master so far: calls per method and bytes both ways. */
+  traffic(): SimTraffic;
+  /** The calls received so far, in order (only with `recordCalls: true`; else empty). */
+  calls(): readonly RecordedCall[];
   /** Copies of every record of a class, with refs. */
   objects(className: string): Array<{ ref: string; record: XRecord }>;
   /** A copy of one record, or undefined. */
@@ -58,6 +68,18 @@ export interface Simulator {
   reportGuestMetrics(vm: string, networks: Record<string, string>): void;
   /** Stops listeners, tasks and guests; removes what it made. Idempotent. */
   stop(): Promise<void>;
+}
+
+/** Calls and bytes the master served since it started (see {@link Simulator.traffic}). */
+export interface SimTraffic {
+  /** Calls answered, over both transports. */
+  calls: number;
+  /** Calls per method name, e.g. `{ "VM.get_record": 3 }`. */
+  byMethod: Record<string, number>;
+  /** Bytes received from clients (requests, HTTP headers included). */
+  bytesReceived: number;
+  /** Bytes sent to clients (responses, HTTP headers included). */
+  bytesSent: number;
 }
 
 function urlOf(scheme: string, host: string, port: number): string {
@@ -103,14 +125,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     guests,
     latency: new Latency(options.latency),
     faults: new Faults(options.faults),
-    refs: seedPool(store, { master: advertised, member: slaveHost || advertised }),
+    refs: seedPool(store, { master: advertised, member: slaveHost || advertised }, options.fillerVms ?? 0),
     kernelVlanTags: options.kernelVlanTags ?? [999],
     stopSignal: stopper.signal,
   };
   const certificate = options.https ? generateCertificate([advertised, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
   const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };
   const jsonRpc = options.jsonRpc ?? true;
-  const call = (method: string, params: readonly unknown[]) => dispatch(core, method, params);
+  const byMethod = new Map<string, number>();
+  const recorded: RecordedCall[] = [];
+  const call = (method: string, params: readonly unknown[]) => {
+    byMethod.set(method, (byMethod.get(method) ?? 0) + 1);
+    if (options.recordCalls) recorded.push({ method, params: structuredClone([...params]) });
+    return dispatch(core, method, params);
+  };
   let master: Listener;
   try {
     master = await startListener(core, call, { host, port: options.port ?? 0, tls, jsonRpc });
@@ -137,6 +165,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sshGuests,
     expireSessions: () => store.all("session").forEach((s) => store.destroy("session", s.ref)),
     sessionCount: () => store.all("session").length,
+    traffic() {
+      const bytes = master.bytes();
+      const counts = Object.fromEntries(byMethod);
+      return { calls: Object.values(counts).reduce((sum, n) => sum + n, 0), byMethod: counts, bytesReceived: bytes.received, bytesSent: bytes.sent };
+    },
+    calls: () => recorded,
     objects: (className) => store.all(className).map((o) => ({ ref: o.ref, record: copy(o.record) })),
     record: (className, ref) => (store.has(className, ref) ? copy(store.get(className, ref)) : undefined),
     refOf: (uuid) => store.refOfUuid(uuid),

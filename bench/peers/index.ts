@@ -3,13 +3,17 @@
  * ControlMaster and a new ssh2 connection per command; XAPI: Xen Orchestra's `xen-api`; LuaRocks:
  * raw `luarocks`), each as interleaved A/B rounds. Prints every median ratio ours/peer with its
  * min and max and writes them to bench/results/peers.json. A benchmark, not a test: nothing is
- * asserted. Optional arguments pick groups: ssh, xapi, rocks (default: all).
+ * asserted. Also: the XAPI traffic of one VM create/refresh/delete in a 2,000-VM pool against a
+ * 10-VM pool (scale), and the cost of require("bioxen-luavm") against require("xen-api") (import).
+ * Optional arguments pick groups: ssh, xapi, rocks, scale, import (default: all).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import type { Comparison } from "./rounds";
+import { compareImport } from "./import";
 import { compareRocks } from "./rocks";
+import { compareScale } from "./scale";
 import { compareSsh } from "./ssh";
 import { compareXapi } from "./xapi";
 
@@ -17,6 +21,8 @@ const GROUPS: Record<string, () => Promise<Comparison[]>> = {
   ssh: compareSsh,
   xapi: compareXapi,
   rocks: compareRocks,
+  scale: compareScale,
+  import: compareImport,
 };
 
 async function main(): Promise<void> {

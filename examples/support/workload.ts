@@ -1,14 +1,4 @@
-import { resolve } from "node:path";
-import type { LuaVM } from "../../sdk/vm";
-
-/** The workload rock's source directory (rockspec, `bioxen_seq.lua`, `bin/bioxen-seq`). */
-export const WORKLOAD_ROCK_DIR = resolve(__dirname, "../rocks/bioxen-seq");
-
-/** The workload rock's name on the rocks server. */
-export const WORKLOAD_ROCK = "bioxen-seq";
-
-/** The example FASTA file: four synthetic records (GC-rich, AT-rich, one with a soft-masked repeat and an N gap). */
-export const SAMPLE_FASTA = resolve(__dirname, "../data/sample.fasta");
+import type { LuaVM } from "../../index";
 
 /** One FASTA record's figures as the rock reports them. */
 export interface WorkloadRecord {

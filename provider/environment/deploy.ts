@@ -4,12 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { planEnvironment, type EnvironmentSpec, type ResourcePlan } from "../../sdk/env";
-import { LocalLua, type LocalLuaArgs } from "../local-lua";
-import { LuaPackage, type LuaPackageArgs } from "../lua-package";
-import { VmNetwork, type VmNetworkArgs } from "../vm-network";
-import { XcpngLuaVM, type XcpngLuaVmArgs } from "../xcpng-lua-vm";
+import { LocalLua } from "../local-lua";
+import { LuaPackage } from "../lua-package";
+import { VmNetwork } from "../vm-network";
+import { XcpngLuaVM } from "../xcpng-lua-vm";
 import { missingReferences, type ReferenceSources } from "./references";
-import { resolveArgs } from "./resolve-args";
+import { resolveArgs, type ResolveContext } from "./resolve-args";
 
 /** Options of {@link deployEnvironment}. */
 export interface DeployEnvironmentOptions extends ReferenceSources {
@@ -43,9 +43,8 @@ export function deployEnvironment(spec: EnvironmentSpec, options: DeployEnvironm
   }
   const resources = new Map<string, EnvironmentResource>();
   for (const plan of planEnvironment(spec)) {
-    const args = resolveArgs(plan, { ...options, resources });
     const dependsOn = plan.dependsOn.map((name) => planned(resources, name, plan.name));
-    resources.set(plan.name, declare(plan, args, { ...options.resourceOptions, dependsOn }, options.projectDir));
+    resources.set(plan.name, declare(plan, { ...options, resources }, { ...options.resourceOptions, dependsOn }));
   }
   return resources;
 }
@@ -56,15 +55,16 @@ function planned(resources: ReadonlyMap<string, EnvironmentResource>, name: stri
   return resource;
 }
 
-function declare(plan: ResourcePlan, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions, projectDir: string | undefined): EnvironmentResource {
+/** The resource of one plan entry; its args are typed by kind, so a plan that drifts from a resource's inputs does not compile. */
+function declare(plan: ResourcePlan, context: ResolveContext, opts: pulumi.CustomResourceOptions): EnvironmentResource {
   switch (plan.kind) {
     case "VmNetwork":
-      return new VmNetwork(plan.name, args as unknown as VmNetworkArgs, opts);
+      return new VmNetwork(plan.name, resolveArgs(plan, context), opts);
     case "LocalLua":
-      return new LocalLua(plan.name, { ...(args as LocalLuaArgs), ...(projectDir ? { projectDir } : {}) }, opts);
+      return new LocalLua(plan.name, { ...resolveArgs(plan, context), ...(context.projectDir ? { projectDir: context.projectDir } : {}) }, opts);
     case "XcpngLuaVM":
-      return new XcpngLuaVM(plan.name, args as unknown as XcpngLuaVmArgs, opts);
+      return new XcpngLuaVM(plan.name, resolveArgs(plan, context), opts);
     case "LuaPackage":
-      return new LuaPackage(plan.name, args as unknown as LuaPackageArgs, opts);
+      return new LuaPackage(plan.name, resolveArgs(plan, context), opts);
   }
 }

@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { OutputRef, ResourcePlan } from "../../sdk/env";
+import type { ResolvedArgs } from "./plan-binding";
 import { isSecretRef, referenceValue, type ReferenceSources } from "./references";
 
 /** Argument paths whose references are secrets. */
@@ -28,16 +29,17 @@ export function isOutputRef(value: unknown): value is OutputRef {
 }
 
 /**
- * The resource inputs of one plan entry.
+ * The resource inputs of one plan entry, typed as its resource's args (see plan-binding.ts).
  * @throws Error naming the plan entry and argument when a reference cannot be resolved
  */
-export function resolveArgs(plan: ResourcePlan, context: ResolveContext): Record<string, unknown> {
+export function resolveArgs<P extends ResourcePlan>(plan: P, context: ResolveContext): ResolvedArgs<P["kind"]> {
   const args = resolveValue(plan.args, "", plan.name, context) as Record<string, unknown>;
   const connection = args.connection as Record<string, unknown> | undefined;
   if (context.projectDir && typeof connection?.caFile === "string") {
     args.connection = { ...connection, caFile: path.resolve(context.projectDir, connection.caFile) };
   }
-  return args;
+  // resolveValue replaces references exactly as the type Resolved describes.
+  return args as ResolvedArgs<P["kind"]>;
 }
 
 function resolveValue(value: unknown, at: string, owner: string, context: ResolveContext): unknown {

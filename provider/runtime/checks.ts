@@ -1,10 +1,17 @@
 /**
- * Check helpers shared by the resources for the inputs every resource has: `connection`
- * and `timeouts`. They only look at the values (no network) and pass unknowns.
+ * Check helpers shared by the resources: unexpected input keys, and the inputs several resources
+ * have (`connection`, `timeouts`). They only look at the values (no network) and pass unknowns.
  */
 import { maskUrlCredentials } from "../../sdk/base";
 import { normalizeFingerprint256 } from "../../sdk/xapi";
 import { failure, isUnknown, reveal, shown, type CheckFailure } from "./inputs";
+
+/** Failures for keys that are not inputs of the resource (typos in plain-JavaScript programs). */
+export function unexpectedKeys(news: Record<string, unknown>, known: readonly string[]): CheckFailure[] {
+  return Object.keys(news)
+    .filter((key) => !key.startsWith("__") && !known.includes(key))
+    .map((key) => failure(key, `is not an input of this resource (known inputs: ${known.join(", ")})`));
+}
 
 /** Check failures for a per-resource `connection` input (the password is never echoed). */
 export function checkConnectionInput(property: string, value: unknown): CheckFailure[] {

@@ -4,5 +4,6 @@ export { resolveConnection, xapiFor, withXapi, closeAllXapiClients, type Connect
 export { withCreateSlot } from "./limiter";
 export { UNKNOWN, SIG_KEY, SECRET_SIG, isUnknown, isSecretEnvelope, reveal, failure, shown, normalizeTags, sameValue, changedKeys, stableJson, compact, type CheckFailure } from "./inputs";
 export { ownerOf, ownerProblem, OWNER_INPUT } from "./owner";
-export { checkConnectionInput, checkTimeouts } from "./checks";
+export { checkConnectionInput, checkTimeouts, unexpectedKeys } from "./checks";
 export { targetFor, checkTargetSpec, type TargetSpec, type TargetForOptions } from "./ssh-target";
+export { checkLocalTargetExtras, type LocalTargetSpec, type PackageTargetSpec } from "./local-target";

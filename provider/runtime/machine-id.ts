@@ -5,6 +5,7 @@
  * State written before the pool was recorded holds the old form `xcpng:<vm uuid>`; both parse.
  */
 import type { XapiCallOptions, XapiClient } from "../../sdk/xapi";
+import { readPoolUuid } from "../../sdk/xapi/recipes";
 
 /** A parsed XCP-ng machineId; `poolUuid` is absent in the old form. */
 export interface XcpngMachine {
@@ -47,9 +48,7 @@ export function sameMachineId(a: string, b: string): boolean {
  */
 export async function poolUuidOf(client: XapiClient, options: XapiCallOptions = {}): Promise<string> {
   try {
-    const pools = (await client.callWith(options, "pool.get_all")) as string[];
-    if (!Array.isArray(pools) || pools.length === 0) throw new Error("pool.get_all returned no pool");
-    return String(await client.callWith(options, "pool.get_uuid", pools[0]!)).toLowerCase();
+    return await readPoolUuid(client, options);
   } catch (error) {
     throw new Error(`reading the pool uuid from XAPI ${client.poolMasterUrl} failed: ${(error as Error).message}`, { cause: error });
   }

@@ -2,7 +2,7 @@
  * The `#cloud-config` user-data of a VM: who may log in with which key, the host key sshd must
  * present, the hostname, and the user's own first-boot steps. Never a password.
  */
-import { parse, stringify } from "yaml";
+import { yaml } from "../base/lazy-modules";
 import { CloudInitError } from "./errors";
 import type { SshHostKey } from "./host-key";
 import { checkHostname, checkList, checkObject, checkPublicKey, checkText, checkUserName } from "./validate";
@@ -71,7 +71,7 @@ export function renderCloudConfig(options: CloudConfigOptions): string {
   if (options.runcmd !== undefined) document.runcmd = checkList(options.runcmd, "runcmd", checkCommand);
   if (options.writeFiles !== undefined) document.write_files = checkList(options.writeFiles, "writeFiles", checkWriteFile);
   mergeExtra(document, options.extra);
-  return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;
+  return `#cloud-config\n${yaml().stringify(document, { lineWidth: 0 })}`;
 }
 
 function userEntry(user: string, options: CloudConfigOptions): Record<string, unknown> {
@@ -133,7 +133,7 @@ function mergeExtra(document: Record<string, unknown>, extra: CloudConfigOptions
   let parsed: unknown = extra;
   if (typeof extra === "string") {
     try {
-      parsed = parse(extra);
+      parsed = yaml().parse(extra);
     } catch (err) {
       throw new CloudInitError("extra", `is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }
@@ -161,7 +161,7 @@ export function checkRawUserData(userData: unknown): string {
   if (text.startsWith("#cloud-config\n") || text === "#cloud-config") {
     let document: unknown;
     try {
-      document = parse(text);
+      document = yaml().parse(text);
     } catch (err) {
       throw new CloudInitError("userData", `is a #cloud-config document that is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }

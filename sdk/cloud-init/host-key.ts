@@ -4,7 +4,7 @@
  * `revealPrivateKey()`: string conversion, JSON and `util.inspect` show the public half only.
  */
 import { inspect } from "node:util";
-import { utils as sshUtils } from "ssh2";
+import { ssh2 } from "../base/lazy-modules";
 import { sha256Fingerprint } from "../ssh/fingerprint";
 import { CloudInitError } from "./errors";
 
@@ -30,7 +30,7 @@ export class SshHostKey {
    * @throws CloudInitError when it is not one (the message never quotes the key).
    */
   static fromPrivateKey(privateKey: string): SshHostKey {
-    const parsed = typeof privateKey === "string" ? sshUtils.parseKey(privateKey) : new Error("not a string");
+    const parsed = typeof privateKey === "string" ? ssh2().utils.parseKey(privateKey) : new Error("not a string");
     if (parsed instanceof Error || Array.isArray(parsed) || !parsed.isPrivateKey() || parsed.type !== "ssh-ed25519") {
       throw new CloudInitError("hostKey", "is not an unencrypted OpenSSH ed25519 private key");
     }
@@ -68,6 +68,6 @@ export function generateSshHostKey(comment = "bioxen-luavm"): SshHostKey {
   if (typeof comment !== "string" || !/^[\x21-\x7e][\x20-\x7e]*$/.test(comment) || comment.length > 200) {
     throw new CloudInitError("hostKey comment", `${JSON.stringify(comment)} must be 1–200 printable ASCII characters on one line`);
   }
-  const pair = sshUtils.generateKeyPairSync("ed25519", { comment });
+  const pair = ssh2().utils.generateKeyPairSync("ed25519", { comment });
   return SshHostKey.fromPrivateKey(pair.private);
 }

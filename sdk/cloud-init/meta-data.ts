@@ -1,5 +1,5 @@
 /** The NoCloud `meta-data` document: which instance this is and its hostname. */
-import { stringify } from "yaml";
+import { yaml } from "../base/lazy-modules";
 import { CloudInitError } from "./errors";
 import { checkHostname } from "./validate";
 
@@ -17,5 +17,5 @@ export function renderMetaData(options: MetaDataOptions): string {
   if (typeof instanceId !== "string" || !/^[\x21-\x7e]{1,255}$/.test(instanceId)) {
     throw new CloudInitError("instanceId", `${JSON.stringify(instanceId)} must be 1–255 printable ASCII characters without spaces (the VM uuid)`);
   }
-  return stringify({ "instance-id": instanceId, "local-hostname": checkHostname(options.hostname) });
+  return yaml().stringify({ "instance-id": instanceId, "local-hostname": checkHostname(options.hostname) });
 }

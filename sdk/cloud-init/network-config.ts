@@ -1,6 +1,6 @@
 /** The NoCloud `network-config` document (version 2, netplan-like): static addresses, gateway and DNS per NIC. */
 import { isIP } from "node:net";
-import { stringify } from "yaml";
+import { yaml } from "../base/lazy-modules";
 import { CloudInitError } from "./errors";
 import { checkHostname, checkList, checkObject } from "./validate";
 
@@ -35,7 +35,7 @@ export function renderNetworkConfig(nics: readonly NicNetworkConfig[]): string {
     if (device in ethernets) throw new CloudInitError(`networkConfig[${index}].device`, `"${device}" is configured twice`);
     ethernets[device] = body;
   });
-  return stringify({ version: 2, ethernets });
+  return yaml().stringify({ version: 2, ethernets });
 }
 
 function ethernet(nic: NicNetworkConfig, index: number): [string, Record<string, unknown>] {

@@ -1,5 +1,5 @@
 /** Input checks shared by the cloud-init renderers; each throws a CloudInitError naming the field. */
-import { utils as sshUtils } from "ssh2";
+import { ssh2 } from "../base/lazy-modules";
 import { CloudInitError } from "./errors";
 
 const HOST_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -23,7 +23,7 @@ export function checkUserName(value: unknown, field = "user"): string {
 
 /** One OpenSSH public key line; a private key is refused without being quoted. */
 export function checkPublicKey(value: unknown, field: string): string {
-  const parsed = typeof value === "string" && !value.includes("\n") ? sshUtils.parseKey(value.trim()) : new Error("not one line");
+  const parsed = typeof value === "string" && !value.includes("\n") ? ssh2().utils.parseKey(value.trim()) : new Error("not one line");
   if (parsed instanceof Error || Array.isArray(parsed)) {
     if (typeof value === "string" && value.includes("PRIVATE KEY")) throw new CloudInitError(field, "is a private key; give its public half (the .pub file's line)");
     throw new CloudInitError(field, "is not an OpenSSH public key line (`ssh-ed25519 AAAA… comment`)");

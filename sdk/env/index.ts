@@ -16,5 +16,18 @@ export { EnvironmentError, formatIssue, type EnvironmentIssue, type SourcePositi
 export { checkEnvironment, type EnvironmentCheck } from "./validate";
 export { parseEnvironment, loadEnvironmentFile, MAX_ENVIRONMENT_FILE_BYTES, type LoadedEnvironment } from "./load";
 export { environmentSchema } from "./schema-check";
-export { planEnvironment, vmResourceName, type ResourcePlan, type ResourceKind, type OutputRef, type ConnectionArgs } from "./plan";
+export {
+  planEnvironment,
+  vmResourceName,
+  type ResourcePlan,
+  type ResourceKind,
+  type OutputRef,
+  type ConnectionArgs,
+  type PlannedArgs,
+  type PlannedOutputs,
+  type VmNetworkPlanArgs,
+  type LocalLuaPlanArgs,
+  type XcpngLuaVmPlanArgs,
+  type LuaPackagePlanArgs,
+} from "./plan";
 export { expandVms, selectInstances, type VmInstance } from "./instances";

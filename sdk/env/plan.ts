@@ -9,13 +9,24 @@ import { expandVms, type VmInstance } from "./instances";
 import { packageResourceName, placePackages, type PackagePlacement } from "./placements";
 import type { EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
 
-/** The provider resource types a plan uses. */
-export type ResourceKind = "VmNetwork" | "LocalLua" | "XcpngLuaVM" | "LuaPackage";
+/**
+ * Outputs of planned resources that other plan entries take as inputs, by kind (named as the
+ * resources' outputs; provider/environment/plan-binding.ts checks them against the classes).
+ */
+export interface PlannedOutputs {
+  VmNetwork: "networkUuid";
+  LocalLua: "target";
+  XcpngLuaVM: "sshTarget";
+  LuaPackage: never;
+}
 
-/** An input taken from another planned resource's output, e.g. `{ref: "vm:web-0", output: "sshTarget"}`. */
-export interface OutputRef {
+/** The provider resource types a plan uses. */
+export type ResourceKind = keyof PlannedArgs;
+
+/** An input taken from an output of another planned resource of kind `K`, e.g. `{ref: "vm:web-0", output: "sshTarget"}`. */
+export interface OutputRef<K extends ResourceKind = ResourceKind> {
   ref: string;
-  output: string;
+  output: PlannedOutputs[K];
 }
 
 /**
@@ -31,16 +42,67 @@ export interface ConnectionArgs {
   caFile?: string;
 }
 
-/** One resource to create: its kind, its stable name, its inputs and the resources it needs first. */
-export interface ResourcePlan {
-  kind: ResourceKind;
-  /** `net:<name>`, `local:<name>`, `vm:<name>` / `vm:<name>-<i>`, `pkg:<instance>/<rock>`, `pkg:local:<name>/<rock>`. */
+/** Planned inputs of a VmNetwork (named as VmNetworkArgs). */
+export interface VmNetworkPlanArgs {
+  connection: ConnectionArgs;
   name: string;
-  /** Inputs; may contain {@link OutputRef}s and {@link SecretRef}s. Absent options are omitted. */
-  args: Record<string, unknown>;
-  /** Names of planned resources this one depends on, sorted. */
-  dependsOn: string[];
+  description?: string;
+  mtu?: number;
+  vlan?: { pifDevice: string; tag: number };
 }
+
+/** Planned inputs of a LocalLua (named as LocalLuaArgs; the program adds `projectDir`). */
+export interface LocalLuaPlanArgs {
+  interpreter?: string;
+  tree?: string;
+}
+
+/** Planned inputs of an XcpngLuaVM (named as XcpngLuaVmArgs). */
+export interface XcpngLuaVmPlanArgs {
+  connection: ConnectionArgs;
+  template: string;
+  name: string;
+  vcpus?: number;
+  memoryMiB?: number;
+  diskGiB?: number;
+  /** A network of the file by reference, a pool network by name. */
+  networks: { network: OutputRef<"VmNetwork"> | string; expectedCidr?: string }[];
+  ssh: { user: string; privateKey: SecretRef; port?: number };
+  luaInterpreter?: string;
+  tags?: string[];
+  powerState?: "running" | "halted";
+}
+
+/** Planned inputs of a LuaPackage (named as LuaPackageArgs). */
+export interface LuaPackagePlanArgs {
+  target: OutputRef<"XcpngLuaVM"> | OutputRef<"LocalLua">;
+  name: string;
+  version?: string;
+  constraint?: string;
+  servers?: string[];
+  tree?: "system" | "user" | { path: string };
+}
+
+/** The planned inputs of each resource kind: the one table the plan's types derive from. */
+export interface PlannedArgs {
+  VmNetwork: VmNetworkPlanArgs;
+  LocalLua: LocalLuaPlanArgs;
+  XcpngLuaVM: XcpngLuaVmPlanArgs;
+  LuaPackage: LuaPackagePlanArgs;
+}
+
+/** One resource to create: its kind, its stable name, its inputs (typed by kind) and the resources it needs first. */
+export type ResourcePlan<K extends ResourceKind = ResourceKind> = {
+  [P in K]: {
+    kind: P;
+    /** `net:<name>`, `local:<name>`, `vm:<name>` / `vm:<name>-<i>`, `pkg:<instance>/<rock>`, `pkg:local:<name>/<rock>`. */
+    name: string;
+    /** Inputs; may contain {@link OutputRef}s and {@link SecretRef}s. Absent options are omitted. */
+    args: PlannedArgs[P];
+    /** Names of planned resources this one depends on, sorted. */
+    dependsOn: string[];
+  };
+}[K];
 
 const KIND_ORDER: readonly ResourceKind[] = ["VmNetwork", "LocalLua", "XcpngLuaVM", "LuaPackage"];
 
@@ -64,7 +126,7 @@ export function vmResourceName(instance: VmInstance): string {
   return `vm:${instance.name}`;
 }
 
-function planNetwork(spec: EnvironmentSpec, name: string): ResourcePlan {
+function planNetwork(spec: EnvironmentSpec, name: string): ResourcePlan<"VmNetwork"> {
   const network = spec.networks![name];
   return {
     kind: "VmNetwork",
@@ -80,14 +142,13 @@ function planNetwork(spec: EnvironmentSpec, name: string): ResourcePlan {
   };
 }
 
-function planLocal(spec: EnvironmentSpec, name: string): ResourcePlan {
+function planLocal(spec: EnvironmentSpec, name: string): ResourcePlan<"LocalLua"> {
   const local = spec.local![name];
   return { kind: "LocalLua", name: `local:${name}`, args: compact({ interpreter: local.interpreter, tree: local.tree }), dependsOn: [] };
 }
 
-function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan {
+function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan<"XcpngLuaVM"> {
   const vm = spec.vms![instance.key];
-  const networks = (vm.networks ?? []).map(vifArgs);
   return {
     kind: "XcpngLuaVM",
     name: vmResourceName(instance),
@@ -98,7 +159,7 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan {
       vcpus: vm.vcpus,
       memoryMiB: vm.memoryMiB,
       diskGiB: vm.diskGiB,
-      networks: vm.networks && networks,
+      networks: (vm.networks ?? []).map(vifArgs),
       ssh: compact({ user: vm.ssh.user, privateKey: { ...vm.ssh.privateKey }, port: vm.ssh.port }),
       luaInterpreter: vm.lua,
       tags: vm.tags && [...vm.tags].sort(compare),
@@ -108,9 +169,9 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan {
   };
 }
 
-function planPackage(placement: PackagePlacement): ResourcePlan {
+function planPackage(placement: PackagePlacement): ResourcePlan<"LuaPackage"> {
   const { host, spec } = placement;
-  const target: OutputRef = host.kind === "vm" ? { ref: vmResourceName(host.instance), output: "sshTarget" } : { ref: `local:${host.name}`, output: "target" };
+  const target: LuaPackagePlanArgs["target"] = host.kind === "vm" ? { ref: vmResourceName(host.instance), output: "sshTarget" } : { ref: `local:${host.name}`, output: "target" };
   return {
     kind: "LuaPackage",
     name: packageResourceName(placement),
@@ -120,15 +181,20 @@ function planPackage(placement: PackagePlacement): ResourcePlan {
       version: spec.version,
       constraint: spec.constraint,
       servers: spec.servers && [...spec.servers],
-      tree: spec.tree === undefined || spec.tree === "system" || spec.tree === "user" ? spec.tree : { path: spec.tree },
+      tree: treeArg(spec.tree),
     }),
     dependsOn: [target.ref],
   };
 }
 
-function vifArgs(entry: VmNetworkSpec): Record<string, unknown> {
+/** A package's `tree` as written: "system", "user" or a folder. */
+function treeArg(tree: string | undefined): LuaPackagePlanArgs["tree"] {
+  return tree === undefined || tree === "system" || tree === "user" ? tree : { path: tree };
+}
+
+function vifArgs(entry: VmNetworkSpec): XcpngLuaVmPlanArgs["networks"][number] {
   const name = networkName(entry);
-  const network: OutputRef | string = name !== undefined ? { ref: `net:${name}`, output: "networkUuid" } : (entry as { poolNetwork: string }).poolNetwork;
+  const network: OutputRef<"VmNetwork"> | string = name !== undefined ? { ref: `net:${name}`, output: "networkUuid" } : (entry as { poolNetwork: string }).poolNetwork;
   return compact({ network, expectedCidr: typeof entry === "string" ? undefined : entry.expectedCidr });
 }
 
@@ -140,7 +206,7 @@ function connectionArgs(spec: EnvironmentSpec, name: string): ConnectionArgs {
     password: { ...connection.password },
     tlsFingerprint: connection.tls && "fingerprint256" in connection.tls ? connection.tls.fingerprint256 : undefined,
     caFile: connection.tls && "caFile" in connection.tls ? connection.tls.caFile : undefined,
-  }) as unknown as ConnectionArgs;
+  });
 }
 
 function copy(value: ValueOrRef): ValueOrRef {

@@ -2,7 +2,8 @@
  * Validates a parsed environment against the published JSON Schema
  * (schema/bioxen-environment.schema.json) and reports each failure at its place in the file.
  */
-import Ajv, { type ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
+import { Ajv } from "../base/lazy-modules";
 import schema from "../../schema/bioxen-environment.schema.json";
 import type { EnvironmentIssue } from "./errors";
 import { describeSchemaError } from "./schema-messages";
@@ -15,7 +16,7 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+    const ajv = new (Ajv())({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
     // VS Code's keyword for a readable pattern failure; we use it for our messages too.
     ajv.addVocabulary(["patternErrorMessage"]);
     compiled = ajv.compile(schema);

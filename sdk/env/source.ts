@@ -2,7 +2,8 @@
  * Parses YAML (and JSON, which is YAML) while keeping the syntax tree, so any value found by its
  * path can be traced back to a line and column of the file.
  */
-import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from "yaml";
+import type { Document, Node } from "yaml";
+import { yaml } from "../base/lazy-modules";
 import type { EnvironmentIssue } from "./errors";
 
 /** One segment of a path into the parsed value: a map key or a sequence index. */
@@ -24,8 +25,8 @@ const MAX_ALIAS_COUNT = 100;
 
 /** Parses `text` (YAML 1.2 or JSON) read from `file` (used only in messages). */
 export function parseSource(text: string, file: string): SourceDocument {
-  const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = new (yaml().LineCounter)();
+  const documents = yaml().parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
@@ -95,16 +96,16 @@ function locate(document: Document.Parsed, path: readonly PathSegment[], focus: 
   let node: unknown = document.contents;
   let offset = startOf(node) ?? 0;
   for (let i = 0; i < path.length; i++) {
-    if (isAlias(node)) node = node.resolve(document);
+    if (yaml().isAlias(node)) node = node.resolve(document);
     const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(path[i]));
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((item) => yaml().isPair(item) && keyText(item.key) === String(path[i]));
       if (!pair) return offset;
       if (last && focus === "key") return startOf(pair.key) ?? offset;
       // A key without value (`password:`) has a null value node or none: point at the key.
       node = pair.value;
       offset = (isEmpty(pair.value) ? undefined : startOf(pair.value)) ?? startOf(pair.key) ?? offset;
-    } else if (isSeq(node) && typeof path[i] === "number") {
+    } else if (yaml().isSeq(node) && typeof path[i] === "number") {
       node = node.items[path[i] as number];
       offset = startOf(node) ?? offset;
     } else {
@@ -115,11 +116,11 @@ function locate(document: Document.Parsed, path: readonly PathSegment[], focus: 
 }
 
 function isEmpty(node: unknown): boolean {
-  return isScalar(node) && node.value === null && node.source === "";
+  return yaml().isScalar(node) && node.value === null && node.source === "";
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { utils, type ConnectConfig } from "ssh2";
+import type { ConnectConfig } from "ssh2";
+import { ssh2 } from "../base/lazy-modules";
 import { SshError } from "./errors";
 
 /** Ways to log in; several may be combined (tried in ssh2's order: agent/publickey, then password). */
@@ -35,7 +36,7 @@ export async function resolveAuth(options: SshAuthOptions, target: string): Prom
   const identity = createHmac("sha256", IDENTITY_KEY);
   const privateKey = await loadPrivateKey(options, target);
   if (privateKey) {
-    const parsed = utils.parseKey(privateKey, options.passphrase);
+    const parsed = ssh2().utils.parseKey(privateKey, options.passphrase);
     if (parsed instanceof Error) {
       throw new SshError("KEY_INVALID", target, `the private key${options.privateKeyPath ? ` ${options.privateKeyPath}` : ""} cannot be used: ${parsed.message}`);
     }

@@ -1,5 +1,6 @@
 import { connect, type Socket } from "node:net";
-import { Client, type ConnectConfig } from "ssh2";
+import type { Client, ConnectConfig } from "ssh2";
+import { ssh2 } from "../base/lazy-modules";
 import type { ResolvedAuth } from "./auth";
 import { SshError } from "./errors";
 import { prepareHostKeyCheck, type HostKeyPolicy } from "./host-key";
@@ -84,7 +85,7 @@ async function dialOnce(spec: DialSpec, attemptMs: number): Promise<DialedConnec
   const started = Date.now();
   const hostCheck = await prepareHostKeyCheck(spec.hostKey, spec.host, spec.port, spec.target);
   const socket = await connectTcp(spec.host, spec.port, attemptMs, spec);
-  const client = new Client();
+  const client = new (ssh2().Client)();
   // Late errors (after we stop listening) must not crash the process; the pool watches "close".
   client.on("error", () => undefined);
   const config: ConnectConfig = {

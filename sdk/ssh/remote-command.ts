@@ -8,6 +8,12 @@ const PGID_LINE = /bioxen-pgid:(\d+)\n/;
 /** Output before the marker (shell start-up noise) is dropped; beyond this much we give up looking. */
 const MARKER_SEARCH_LIMIT = 64 * 1024;
 
+/**
+ * sshd hands the command line to the login shell as ONE argument (`sh -c <line>`), and Linux caps a
+ * single argument at MAX_ARG_STRLEN (32 pages = 131,072 bytes, terminating NUL included).
+ */
+export const MAX_REMOTE_COMMAND_BYTES = 131_071;
+
 /** Where and how a remote command runs. */
 export interface RemoteCommandOptions {
   env?: Record<string, string>;
@@ -17,7 +23,9 @@ export interface RemoteCommandOptions {
 /**
  * Builds the shell line sent over SSH. sshd runs each session in its own session (setsid), so the
  * login shell's pid is its process-group id; the line prints it, then `exec`s the command in the
- * same process so the group can be killed as a whole (timeouts, aborts, kill()).
+ * same process so the group can be killed as a whole (timeouts, aborts, kill()). Variables are
+ * set by the shell's `export`, not `env`: `env` would take an argv[0] containing "=" as one more
+ * assignment and run the next word instead; quoted, argv[0] is always the program (as locally).
  */
 export function buildRemoteCommand(argv: readonly string[], options: RemoteCommandOptions, target: string): string {
   if (argv.length === 0) throw new SshError("INVALID_ARGUMENT", target, "cannot run an empty argv");
@@ -25,9 +33,18 @@ export function buildRemoteCommand(argv: readonly string[], options: RemoteComma
   if (options.cwd !== undefined) parts.push(`cd -- ${quoteArg(options.cwd)}`);
   const env = Object.entries(options.env ?? {});
   for (const [name] of env) assertEnvName(name, target);
-  const envPrefix = env.length > 0 ? `env -- ${quoteArgv(env.map(([n, v]) => `${n}=${v}`))} ` : "";
-  parts.push(`exec ${envPrefix}${quoteArgv(argv)}`);
-  return parts.join(" && ");
+  for (const [name, value] of env) parts.push(`export ${name}=${quoteArg(value)}`);
+  parts.push(`exec ${quoteArgv(argv)}`);
+  const line = parts.join(" && ");
+  const bytes = Buffer.byteLength(line);
+  if (bytes > MAX_REMOTE_COMMAND_BYTES) {
+    throw new SshError(
+      "INVALID_ARGUMENT",
+      target,
+      `the command line for ${JSON.stringify(argv[0])} is ${bytes} bytes quoted; the remote shell takes at most ${MAX_REMOTE_COMMAND_BYTES} in one argument (Linux MAX_ARG_STRLEN): pass large data on stdin or upload it with writeFile`,
+    );
+  }
+  return line;
 }
 
 /** The shell line that sends `signal` to the whole process group (falling back to the one pid). */

@@ -56,6 +56,7 @@ const TABLE: Record<string, Record<string, NumericFieldKind>> = {
     ext_auth_max_threads: "int",
     ext_auth_cache_size: "int",
     ext_auth_cache_expiry: "int",
+    update_sync_day: "int",
   },
   task: { progress: "float" },
   // event.from's events carry `id` as a decimal string on both transports; it is left as is.

@@ -1,6 +1,6 @@
 /** One HTTP POST to a XAPI endpoint, with failures turned into XapiTransportError / XapiWaitError. */
 import type { Agent } from "undici";
-import { request } from "undici";
+import { undici } from "../base/lazy-modules";
 import { Wait } from "../base/deadline";
 import { XapiTransportError, XapiWaitError } from "./errors";
 
@@ -38,7 +38,7 @@ export interface PostOptions {
 export async function post(options: PostOptions): Promise<HttpReply> {
   const { agent, url, method, body, contentType, deadline } = options;
   try {
-    const reply = await request(url, {
+    const reply = await undici().request(url, {
       method: "POST",
       body,
       headers: { "content-type": contentType, accept: `${contentType}, */*;q=0.1` },

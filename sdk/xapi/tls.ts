@@ -2,7 +2,8 @@
 import { BioxenError } from "../base/errors";
 import { readFileSync } from "node:fs";
 import type { TLSSocket } from "node:tls";
-import { Agent, buildConnector } from "undici";
+import type { Agent, buildConnector } from "undici";
+import { undici } from "../base/lazy-modules";
 
 /** How the client trusts the host's certificate. Verification is always on. */
 export interface XapiTlsOptions {
@@ -48,9 +49,9 @@ export function createXapiAgent(tls: XapiTlsOptions = {}): Agent {
   if (tls.fingerprint256 && (tls.ca || tls.caFile)) {
     throw new Error("tls: give either fingerprint256 or ca/caFile, not both");
   }
-  if (tls.fingerprint256) return new Agent({ connect: pinnedConnector(normalizeFingerprint256(tls.fingerprint256)) });
+  if (tls.fingerprint256) return new (undici().Agent)({ connect: pinnedConnector(normalizeFingerprint256(tls.fingerprint256)) });
   const ca = tls.ca ?? (tls.caFile ? readCaFile(tls.caFile) : undefined);
-  return new Agent({ connect: ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: true } });
+  return new (undici().Agent)({ connect: ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: true } });
 }
 
 /**
@@ -59,7 +60,7 @@ export function createXapiAgent(tls: XapiTlsOptions = {}): Agent {
  * every connection shows its certificate.
  */
 function pinnedConnector(expected: string): buildConnector.connector {
-  const connect = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });  // verified: the SHA-256 pin below is checked before the socket is handed on
+  const connect = undici().buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });  // verified: the SHA-256 pin below is checked before the socket is handed on
   return (options, callback) => {
     connect(options, (error, socket) => {
       if (error || !socket) return callback(error ?? new Error("TLS connector gave no socket"), null);

@@ -11,6 +11,7 @@ import { writeGuestShell } from "./guest-shell";
 import { startGuestSshd } from "./guest-sshd";
 import { prepareArea } from "./prepare-area";
 import { knownHostsName, type SshdHandle } from "../sshd/launcher";
+import { startWatchdog, type Watchdog } from "../sshd/watchdog";
 import type { GeneratedKeyFiles } from "../sshd/keys";
 import type { GuestBootSpec, GuestHost, GuestMetricsListener, GuestNic } from "./types";
 
@@ -77,6 +78,7 @@ class LoopbackGuestHost implements SimGuestHost {
   /** VIF devices that hold an address lease, per VM (so expireLeases knows what to forget). */
   private readonly leasedDevices = new Map<string, Set<string>>();
   private disposed?: Promise<void>;
+  private readonly watchdog: Watchdog;
 
   constructor(private readonly options: ResolvedGuestHostOptions) {
     assertLoginShell();
@@ -87,6 +89,8 @@ class LoopbackGuestHost implements SimGuestHost {
     this.runDir = path.join(this.rootDir, ".guest-host");
     mkdirSync(this.runDir, { recursive: true, mode: 0o700 });
     this.guestShell = writeGuestShell(path.join(this.runDir, "guest-shell.sh"));
+    // If this process is killed, the areas (guests' host keys) go too; each sshd has its own watchdog.
+    this.watchdog = startWatchdog(0, [this.madeRootDir ? this.rootDir : this.runDir]);
   }
 
   async start(spec: GuestBootSpec, onMetrics: GuestMetricsListener): Promise<void> {
@@ -167,6 +171,7 @@ class LoopbackGuestHost implements SimGuestHost {
         await fs.rm(this.runDir, { recursive: true, force: true });
       }
       this.guests.clear();
+      await this.watchdog.release();
     })();
     return this.disposed;
   }

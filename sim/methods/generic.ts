@@ -1,15 +1,35 @@
 /** The methods xapi generates for every class: getters, setters, map/set helpers, lookups. */
 import { CLASSES, T, fieldOf, type ClassDef, type FieldDef } from "../schema";
+import { API, parseType } from "../api/description";
 import { compileQuery } from "../model/query";
 import { XapiFailure } from "../model/failure";
 import { recordToWire } from "../rpc/to-wire";
 import { method, type MethodDef } from "../rpc/method";
 import type { Store } from "../model/store";
 
-/** Generated methods of every served class. */
+/**
+ * The accessors and lookups the API description gives every served class (implicit ones, and
+ * explicit setters the simulator serves plainly), each with the description's parameters.
+ * Constructors, destructors and all other explicit messages are hand-written per class.
+ */
 export function genericMethods(): MethodDef[] {
-  // xapi generates no Async variants for accessors.
-  return CLASSES.flatMap((cls) => [...lookupMethods(cls), ...cls.fields.flatMap((f) => fieldMethods(cls, f))]).map((def) => ({ ...def, syncOnly: true }));
+  return CLASSES.flatMap((cls) =>
+    Object.entries(API.classes[cls.name].messages).flatMap(([name, msg]) => {
+      if (msg.lifecycle === "removed") return [];
+      const def = implicitMethod(cls, name);
+      return def ? [{ ...def, params: msg.params.map((p) => ({ name: p.name, type: parseType(p.type) })) }] : [];
+    }),
+  );
+}
+
+/** The handler of one implicit message, by xapi's naming scheme (ocaml/idl/datamodel_utils.ml). */
+function implicitMethod(cls: ClassDef, name: string): MethodDef | undefined {
+  const lookup = lookupMethods(cls).find((def) => def.name === `${cls.name}.${name}`);
+  if (lookup) return lookup;
+  const m = /^(get|set|add_to|remove_from|add|remove)_(.+)$/.exec(name);
+  const field = m ? fieldOf(cls, m[2]) : undefined;
+  if (!m || !field) return undefined;
+  return fieldMethods(cls, field).find((def) => def.name === `${cls.name}.${name}`);
 }
 
 function recordsMap(store: Store, cls: ClassDef, keep: (rec: Record<string, unknown>) => boolean = () => true) {
@@ -28,15 +48,17 @@ function checkKeys(cls: ClassDef, field: FieldDef, keys: string[]): void {
   if (rule) keys.forEach(rule);
 }
 
-/** Classes xapi gives no get_all / get_all_records (clients must not list sessions). */
-const UNLISTED = new Set(["session"]);
-
 function listMethods(cls: ClassDef): MethodDef[] {
   const name = cls.name;
-  if (UNLISTED.has(name)) return [];
   return [
     method({ name: `${name}.get_all`, params: [], result: T.set(T.ref(name)), handler: ({ core }) => core.store.all(name).map((o) => o.ref) }),
     method({ name: `${name}.get_all_records`, params: [], result: T.raw, handler: ({ core }) => recordsMap(core.store, cls) }),
+    method({
+      name: `${name}.get_all_where`,
+      params: [{ name: "expr", type: T.string }],
+      result: T.set(T.ref(name)),
+      handler: ({ core }, expr: string) => Object.keys(recordsMap(core.store, cls, compileQuery(expr))),
+    }),
     method({
       name: `${name}.get_all_records_where`,
       params: [{ name: "expr", type: T.string }],
@@ -59,17 +81,15 @@ function lookupMethods(cls: ClassDef): MethodDef[] {
       handler: ({ core }, uuid: string) => core.store.refByUuid(name, uuid),
     }),
   ];
-  if (fieldOf(cls, "name_label")) {
-    defs.push(
+  defs.push(
       method({
         name: `${name}.get_by_name_label`,
         params: [{ name: "label", type: T.string }],
         result: T.set(T.ref(name)),
         handler: ({ core }, label: string) => core.store.all(name).filter((o) => o.record.name_label === label).map((o) => o.ref),
       }),
-    );
-  }
-  if (fieldOf(cls, "tags")) defs.push(...tagMethods(cls));
+    ...tagMethods(cls),
+  );
   return defs;
 }
 
@@ -84,7 +104,6 @@ function fieldMethods(cls: ClassDef, field: FieldDef): MethodDef[] {
       handler: ({ core }, ref: string) => core.store.get(name, ref)[field.name],
     }),
   ];
-  if (!field.rw) return defs;
   defs.push(
     method({
       name: `${name}.set_${field.name}`,

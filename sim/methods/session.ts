@@ -51,7 +51,6 @@ export function sessionMethods(): MethodDef[] {
       name: "session.logout",
       params: [],
       result: T.void,
-      syncOnly: true,
       handler: ({ core, session }) => core.store.destroy("session", session),
     }),
   ];

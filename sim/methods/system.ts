@@ -1,4 +1,5 @@
-/** system.listMethods: every method name, sync and Async. */
+/** system.listMethods: the sync wire name of every message of the served classes, as xapi lists them (no `Async.` names). */
+import { listedMethodNames } from "../api/description";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
 
@@ -8,15 +9,9 @@ export function systemMethods(): MethodDef[] {
     method({
       name: "system.listMethods",
       session: false,
-      syncOnly: true,
       params: [],
       result: T.stringSet,
-      handler: ({ core }) => {
-        const names = [...core.methods.values()].flatMap((def) =>
-          def.syncOnly || def.session === false ? [def.name] : [def.name, `Async.${def.name}`],
-        );
-        return names.sort();
-      },
+      handler: () => listedMethodNames(),
     }),
   ];
 }

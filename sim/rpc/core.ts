@@ -55,10 +55,8 @@ export interface MethodDef {
   name: string;
   params: ParamDef[];
   result: FieldType;
-  /** false for methods called without a session (login, system.listMethods). */
+  /** false for system.listMethods, the one method outside the API description (which says it for the others). */
   session?: boolean;
-  /** true when there is no `Async.` variant. */
-  syncOnly?: boolean;
   handler(ctx: CallContext, ...args: any[]): unknown;
 }
 

@@ -1,30 +1,50 @@
-/** Runs one XAPI call: finds the method, checks the parameters and the session, applies latency and faults. */
+/**
+ * Runs one XAPI call the way xapi's generated server does (ocaml/idl/ocaml_backend/gen_server.ml,
+ * ocaml/xapi/server_helpers.ml), every check from the generated API description:
+ * name → arity → unmarshalling of each parameter (not for removed ones) → session → removed →
+ * async form → the method.
+ */
 import type { WireValue } from "../../sdk/xapi/wire";
 import type { SimCore } from "./core";
 import { faultError } from "../ops/faults";
 import { sleep } from "../ops/sleep";
 import { XapiFailure } from "../model/failure";
+import { messageByWireName, type FoundMessage } from "../api/description";
+import { checkArity, checkAsync, checkTypes, splitAsync } from "./params-check";
 import { fromWire } from "./from-wire";
 import type { CallContext, MethodDef } from "./method";
 import { startTask } from "./tasks";
 import { toWire } from "./to-wire";
-
-const ASYNC = "Async.";
 
 /**
  * Executes `name(params…)` and returns its wire value, or throws an XapiFailure.
  * `Async.<Class>.<method>` returns a task ref at once and runs the call in the background.
  */
 export async function dispatch(core: SimCore, name: string, params: readonly unknown[]): Promise<WireValue> {
-  const isAsync = name.startsWith(ASYNC);
-  const base = isAsync ? name.slice(ASYNC.length) : name;
-  const def = core.methods.get(base);
-  if (!def || (isAsync && (def.syncOnly || def.session === false))) throw new XapiFailure("MESSAGE_METHOD_UNKNOWN", [name]);
-  checkCount(def, name, params);
-  const session = def.session === false ? "" : checkSession(core, params[0]);
-  const args = decodeArgs(def, params.slice(def.session === false ? 0 : 1));
+  const { isAsync, base } = splitAsync(name);
+  const found = messageByWireName(base);
+  if (!found) return unlisted(core, base, params);
+  checkArity(found, params);
+  if (found.def.lifecycle !== "removed") checkTypes(found, params);
+  const session = found.def.session ? checkSession(core, params[0]) : "";
+  if (found.def.lifecycle === "removed") throw new XapiFailure("MESSAGE_REMOVED", []);
+  checkAsync(found, isAsync);
+  const def = core.methods.get(found.wireName);
+  if (!def) throw new XapiFailure("NOT_IMPLEMENTED", [found.wireName]);
+  const args = decodeArgs(def, found, params.slice(found.def.session ? 1 : 0));
   if (isAsync) return startTask(core, def, (signal) => execute(core, def, session, args, signal));
   return execute(core, def, session, args, core.stopSignal);
+}
+
+/**
+ * A name the description does not have: `system.listMethods`, or unknown. xapi checks the session
+ * of an unknown call first (it tries it as a host extension) and then answers MESSAGE_METHOD_UNKNOWN.
+ */
+async function unlisted(core: SimCore, name: string, params: readonly unknown[]): Promise<WireValue> {
+  const def = core.methods.get(name);
+  if (def && def.session === false) return execute(core, def, "", [], core.stopSignal);
+  if (params.length > 0) checkSession(core, params[0]);
+  throw new XapiFailure("MESSAGE_METHOD_UNKNOWN", [name]);
 }
 
 async function execute(core: SimCore, def: MethodDef, session: string, args: unknown[], signal: AbortSignal): Promise<WireValue> {
@@ -37,20 +57,14 @@ async function execute(core: SimCore, def: MethodDef, session: string, args: unk
   return toWire(def.result, value);
 }
 
-function checkCount(def: MethodDef, name: string, params: readonly unknown[]): void {
-  const sessionCount = def.session === false ? 0 : 1;
-  const expected = def.params.length + sessionCount;
-  const required = def.params.filter((p) => !("default" in p)).length + sessionCount;
-  if (params.length < required || params.length > expected) {
-    throw new XapiFailure("MESSAGE_PARAMETER_COUNT_MISMATCH", [name, expected, params.length]);
-  }
-}
-
 function checkSession(core: SimCore, ref: unknown): string {
   if (typeof ref !== "string" || !core.store.has("session", ref)) throw new XapiFailure("SESSION_INVALID", [String(ref)]);
   return ref;
 }
 
-function decodeArgs(def: MethodDef, given: readonly unknown[]): unknown[] {
-  return def.params.map((param, i) => (i < given.length ? fromWire(param.type, given[i], param.name) : structuredClone(param.default)));
+/** The handler's arguments: given ones converted, left-out trailing ones from the description's defaults. */
+function decodeArgs(def: MethodDef, found: FoundMessage, given: readonly unknown[]): unknown[] {
+  return def.params.map((param, i) =>
+    i < given.length ? fromWire(param.type, given[i], param.name) : structuredClone(found.def.params[i]?.default ?? param.default),
+  );
 }

@@ -1,20 +1,8 @@
 /** The xapi datamodel's type system, as far as the simulator needs it to check and emit values. */
 
-/** A datamodel type: decides how a value is checked on the way in and typed on the way out. */
-export type FieldType =
-  | { kind: "string" }
-  | { kind: "int" }
-  | { kind: "float" }
-  | { kind: "bool" }
-  | { kind: "datetime" }
-  | { kind: "enum"; name: string; values: readonly string[] }
-  | { kind: "ref"; cls: string }
-  | { kind: "set"; of: FieldType }
-  | { kind: "map"; key: FieldType; value: FieldType }
-  | { kind: "record"; cls: string }
-  | { kind: "void" }
-  /** Already wire-typed by the method itself (event.from, system.listMethods). */
-  | { kind: "raw" };
+import type { FieldType } from "../api/field-type";
+
+export type { FieldType };
 
 /** Constructors for datamodel types, named like the datamodel's. */
 export const T = {

@@ -18,10 +18,18 @@ export interface ListenerOptions {
   jsonRpc: boolean;
 }
 
+/** Bytes a listener moved since it started, over every connection (HTTP headers included). */
+export interface ListenerBytes {
+  received: number;
+  sent: number;
+}
+
 /** A running listener. */
 export interface Listener {
   /** The port actually bound. */
   port: number;
+  /** Bytes received and sent so far (closed and open connections). */
+  bytes(): ListenerBytes;
   /** Stops accepting, destroys open connections, resolves once closed. */
   close(): Promise<void>;
 }
@@ -53,9 +61,14 @@ export async function startListener(core: SimCore, call: Caller, options: Listen
   // event.from may legitimately block for a minute or more.
   server.requestTimeout = 0;
   const sockets = new Set<Socket>();
+  const closed: ListenerBytes = { received: 0, sent: 0 };
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      closed.received += socket.bytesRead;
+      closed.sent += socket.bytesWritten;
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -69,6 +82,13 @@ export async function startListener(core: SimCore, call: Caller, options: Listen
   let closing: Promise<void> | undefined;
   return {
     port,
+    bytes() {
+      const open = [...sockets];
+      return {
+        received: closed.received + open.reduce((sum, socket) => sum + socket.bytesRead, 0),
+        sent: closed.sent + open.reduce((sum, socket) => sum + socket.bytesWritten, 0),
+      };
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

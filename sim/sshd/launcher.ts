@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { renderSshdConfig } from "./config";
 import { generateEd25519KeyFiles, readKeyFiles, type GeneratedKeyFiles } from "./keys";
 import { descendantPids, signalQuietly } from "./process-tree";
+import { startWatchdog, type Watchdog } from "./watchdog";
 import { probeSshBanner } from "./ready";
 
 /** How to start one OpenSSH server. */
@@ -99,7 +100,8 @@ export async function startSshd(options: SshdOptions): Promise<SshdHandle> {
     await writeFile(configPath, config, { mode: 0o600 });
     const child = spawnSshd(options.sshdPath ?? "/usr/sbin/sshd", configPath);
     const log = captureLog(child);
-    const stop = onceStopper(child, dir);
+    const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid, [dir]);
+    const stop = onceStopper(child, dir, watchdog);
     try {
       await waitUntilServing(child, options, log);
     } catch (err) {
@@ -188,10 +190,11 @@ async function waitUntilServing(child: ChildProcess, options: SshdOptions, log: 
   }
 }
 
-function onceStopper(child: ChildProcess, dir: string): () => Promise<void> {
+function onceStopper(child: ChildProcess, dir: string, watchdog: Watchdog | undefined): () => Promise<void> {
   let stopping: Promise<void> | undefined;
-  return () => (stopping ??= stopProcessTree(child).then(() => rm(dir, { recursive: true, force: true })));
+  return () => (stopping ??= stopProcessTree(child).then(() => rm(dir, { recursive: true, force: true })).finally(() => watchdog?.release()));
 }
+
 
 /**
  * sshd puts each connection (and each session) in its own session via setsid(), so killing a

@@ -9,16 +9,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { LocalLua } from "../../provider/local-lua";
-import { LuaPackage } from "../../provider/lua-package";
-import { VmNetwork } from "../../provider/vm-network";
-import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { XapiClient } from "../../sdk/xapi";
-import { SEEDED, TEMPLATES, startSimulator } from "../../sim";
+import { startSimulator } from "../../sim";
 import { Engine, createProgramDir } from "../support/engine";
 import { startRocksServer } from "../support/rocks-server";
 import { generateClientKeyPair } from "../support/client-key";
+import { fixtureEngineOptions, fixtureProgram, placeholderValues } from "./state-fixture";
 
 const ROOT = resolve(__dirname, "../..");
 const VERSION = (require(join(ROOT, "package.json")) as { version: string }).version;
@@ -32,53 +28,18 @@ async function main(): Promise<void> {
   const rocks = await startRocksServer({ rocks: ["alpha"] });
   const program = createProgramDir({ "bioxen-luavm": ROOT });
   const tree = mkdtempSync(join(tmpdir(), "bioxen-fixture-tree-"));
-  const engine = new Engine({
-    project: "compat",
-    stack: "dev",
-    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": env.sim.password },
-    secretConfigKeys: ["bioxen:xapiPassword"],
-    programDir: program.dir,
-  });
+  const engine = new Engine(fixtureEngineOptions(sim, program.dir));
   try {
-    await engine.up(() => {
-      const vm = new XcpngLuaVM("worker", {
-        template: TEMPLATES.cloneReady,
-        vcpus: 1,
-        memoryMiB: 512,
-        networks: [{ network: SEEDED.managementNetwork }],
-        ssh: { user: env.user, port: env.sshPort, privateKey: pulumi.secret(env.keys.private) },
-        luaInterpreter: "lua5.4",
-      });
-      new LuaPackage("seq", { target: vm.sshTarget, name: "alpha", version: "1.0-1", servers: [rocks.url] });
-      new VmNetwork("lab", { name: "lab", attach: [{ vmUuid: vm.id }] });
-      new LocalLua("local", { interpreter: "lua5.4", tree });
-    });
-    const byName = (name: string) => engine.state.find((r) => r.urn.endsWith(`::${name}`))!;
-    const vm = byName("worker");
-    const net = byName("lab");
-    const attachments = net.outputs.attachments as Array<{ vifUuid: string; address: string }>;
-    const placeholders: Record<string, string> = {
-      XAPI_URL: env.sim.url,
-      ROCKS_URL: rocks.url,
-      PRIVATE_KEY: env.keys.private,
-      VM_UUID: vm.id,
-      NETWORK_UUID: net.id,
-      VIF_UUID: attachments[0]!.vifUuid,
-      VIF_ADDRESS: attachments[0]!.address,
-      VM_ADDRESS: String(vm.outputs.ipAddress),
-      HOST_KEY: String(vm.outputs.hostKeyFingerprint),
-      POOL_UUID: await poolUuid(sim.url, sim.username, sim.password),
-      TREE: tree,
-      GUEST_ROOT: String(byName("seq").outputs.treePath).split(`/${vm.id}/`)[0]!,
-      PROGRAM_DIR: program.dir,
-    };
+    const world = { sshUser: env.user, sshPort: env.sshPort, privateKey: env.keys.private, rocksUrl: rocks.url, tree };
+    await engine.up(fixtureProgram(world));
+    const placeholders = placeholderValues(engine.state, { ...world, xapiUrl: sim.url, poolUuid: await poolUuid(sim.url, sim.username, sim.password), programDir: program.dir });
+    const { USER: user, ...longValues } = placeholders;
     let text = JSON.stringify(engine.state, null, 2);
-    for (const [name, value] of Object.entries(placeholders).sort(([, a], [, b]) => b.length - a.length)) {
+    for (const [name, value] of Object.entries(longValues).sort(([, a], [, b]) => b.length - a.length)) {
       text = text.split(JSON.stringify(value).slice(1, -1)).join(`<<${name}>>`);
     }
     // The user name is short ("root"): only whole values and the ssh:// id, not parts of keys.
-    text = text.split(JSON.stringify(env.user)).join('"<<USER>>"').split(`ssh://${env.user}@`).join("ssh://<<USER>>@");
-    placeholders.USER = env.user;
+    text = text.split(JSON.stringify(user)).join('"<<USER>>"').split(`ssh://${user}@`).join("ssh://<<USER>>@");
     const out = join(ROOT, "test", "fixtures", "state", `${VERSION}.json`);
     writeFileSync(out, `${JSON.stringify({ version: VERSION, placeholders: Object.keys(placeholders), state: JSON.parse(text) }, null, 2)}\n`);
     console.log(`wrote ${out}`);

@@ -4,27 +4,17 @@
  * the simulator). The fixture holds each resource's inputs and outputs as the engine stored
  * them, `__provider` included: the provider host runs THAT serialized provider for diff and
  * delete, so its module specifiers (`bioxen-luavm/provider/impl/<file>`) must keep resolving and
- * the current implementation must accept the old shape without a diff or a replace.
+ * the current implementation must accept the old shape without a diff or a replace. Reading and
+ * deleting that state over a pool holding what 0.1.0 made: state-0.1.0-pool.engine.test.ts.
  * Needs a fresh `npm run build` (the host loads dist/ through the program folder's link).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalLua } from "../../provider/local-lua";
-import { Engine, ProviderHost, createProgramDir, type ProgramDir, type ResourceState } from "../support/engine";
-import { mutations } from "../provider/support/engine-checks";
+import { ProviderHost, createProgramDir, type ProgramDir } from "../support/engine";
+import { boundState as bind, loadStateFixture } from "./state-fixture";
 
-const FIXTURE = JSON.parse(readFileSync(join(__dirname, "../fixtures/state/0.1.0.json"), "utf8")) as { version: string; placeholders: string[]; state: ResourceState[] };
-
-/** The fixture state with each `<<NAME>>` replaced by `values[NAME]` (every placeholder must be given). */
-function boundState(values: Record<string, string>): ResourceState[] {
-  expect(Object.keys(values).sort()).toEqual([...FIXTURE.placeholders].sort());
-  let text = JSON.stringify(FIXTURE.state);
-  for (const [name, value] of Object.entries(values)) text = text.split(`<<${name}>>`).join(JSON.stringify(value).slice(1, -1));
-  expect(text).not.toMatch(/<<[A-Z_]+>>/);
-  return JSON.parse(text) as ResourceState[];
-}
+const FIXTURE = loadStateFixture("0.1.0");
+const boundState = (values: Record<string, string>) => bind(FIXTURE, values);
 
 /** Stand-in values for a state that is only diffed (no call reaches a pool, a guest or a rocks server). */
 const OFFLINE_VALUES = {
@@ -72,30 +62,6 @@ describe(`state written by bioxen-luavm ${FIXTURE.version}`, () => {
       }
     } finally {
       await host.stop();
-    }
-  });
-
-  it("LocalLua: an up with the same program changes nothing, a refresh reads it, a destroy deletes it", async () => {
-    const tree = mkdtempSync(join(tmpdir(), "bioxen-compat-tree-"));
-    try {
-      const state = boundState({ ...OFFLINE_VALUES, TREE: tree, PROGRAM_DIR: program.dir }).filter((r) => r.type.endsWith(":LocalLua"));
-      const engine = new Engine({ project: "compat", stack: "dev", programDir: program.dir });
-      engine.state = state;
-      const up = await engine.up(() => {
-        new LocalLua("local", { interpreter: "lua5.4", tree });
-      });
-      expect(mutations(up)).toEqual([]);
-      expect(up.calls.map((c) => c.method)).toContain("diff");
-      const refreshed = await engine.refresh();
-      expect(refreshed.calls.filter((c) => c.method === "read")).toHaveLength(1);
-      expect(engine.state[0]!.id).toBe(tree);
-      const destroyed = await engine.destroy();
-      expect(mutations(destroyed)).toEqual(["delete local"]);
-      expect(engine.state).toEqual([]);
-      // 0.1.0 recorded createdTree=false: the tree was the user's, and stays.
-      expect(existsSync(tree)).toBe(true);
-    } finally {
-      rmSync(tree, { recursive: true, force: true });
     }
   });
 });

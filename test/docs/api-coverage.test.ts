@@ -11,6 +11,7 @@ import * as provider from "../../provider/index";
 import * as sim from "../../sim/index";
 import * as wire from "../../sdk/xapi/wire";
 import * as xcpng from "../../sdk/vm/xcpng";
+import * as vmNetwork from "../../sdk/vm/network";
 import { SETTING_SOURCES } from "../../provider/runtime/config";
 
 const DOCS = join(__dirname, "..", "..", "docs");
@@ -45,6 +46,7 @@ const ENTRY_POINTS: Array<[string, object]> = [
   ["bioxen-luavm/sim (sim/index.ts)", sim],
   ["sdk/xapi/wire (internal, documented)", wire],
   ["sdk/vm/xcpng (internal, documented)", xcpng],
+  ["sdk/vm/network (internal, documented)", vmNetwork],
 ];
 
 describe("docs/api.md", () => {

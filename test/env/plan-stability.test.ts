@@ -137,7 +137,7 @@ describe("plan stability", () => {
   it("the plan does not share objects with the spec (mutating one leaves the other intact)", () => {
     const spec = validSpec(EVERYTHING, "everything.yaml");
     const first = planEnvironment(spec);
-    (first[0].args.connection as Record<string, any>).password.config = "changed";
+    (first[0].args as Record<string, any>).connection.password.config = "changed";
     expect(planEnvironment(spec)).toEqual(base);
   });
 });

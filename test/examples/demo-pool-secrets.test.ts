@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDemoPool, POOL_ENV } from "../../examples/support/demo-pool";
+import { openDemoPool, POOL_ENV } from "../../scripts/support/demo-pool";
 
 describe("the demo's real-pool summary (printed by the demo)", () => {
   it("masks credentials someone put in the pool URL", async () => {

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localStack } from "../../examples/pulumi-local/program";
 import { startRocksServer, type RocksServer } from "../../scripts/support/rocks-server";
-import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../examples/support/workload";
+import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../scripts/support/workload-files";
 import { Engine, createProgramDir, type OperationResult, type ProgramDir } from "../support/engine";
 
 const run = promisify(execFile);

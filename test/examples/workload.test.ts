@@ -1,14 +1,13 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVm } from "../../sdk/vm";
 import { startRocksServer, type RocksServer } from "../../scripts/support/rocks-server";
+import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../scripts/support/workload-files";
 
 const run = promisify(execFile);
-const ROCK_DIR = resolve(__dirname, "../../examples/rocks/bioxen-seq");
-const SAMPLE_FASTA = resolve(__dirname, "../../examples/data/sample.fasta");
 const INTERPRETERS = ["lua5.4", "lua5.1"] as const;
 
 interface ReportRecord { id: string; description: string; length: number; called: number; n: number; gc: number; kmers: number; top: [string, number][] }
@@ -22,14 +21,14 @@ function feed(stdin: NodeJS.WritableStream, data: string): void {
 
 /** Runs a Lua chunk (from stdin) that can `require("bioxen_seq")` from the rock's source dir. */
 async function lua(interpreter: string, code: string, args: string[] = []): Promise<string> {
-  const child = run(interpreter, ["-", ...args], { env: { ...process.env, LUA_PATH: `${ROCK_DIR}/?.lua;;` }, timeout: 20_000 });
+  const child = run(interpreter, ["-", ...args], { env: { ...process.env, LUA_PATH: `${WORKLOAD_ROCK_DIR}/?.lua;;` }, timeout: 20_000 });
   feed(child.child.stdin!, code);
   return (await child).stdout;
 }
 
 /** The rock's CLI script run from the source dir; resolves with stdout, stderr and exit code. */
 async function cli(interpreter: string, args: string[], stdin = ""): Promise<{ stdout: string; stderr: string; code: number }> {
-  const child = run(interpreter, [join(ROCK_DIR, "bin/bioxen-seq"), ...args], { env: { ...process.env, LUA_PATH: `${ROCK_DIR}/?.lua;;` }, timeout: 20_000 });
+  const child = run(interpreter, [join(WORKLOAD_ROCK_DIR, "bin/bioxen-seq"), ...args], { env: { ...process.env, LUA_PATH: `${WORKLOAD_ROCK_DIR}/?.lua;;` }, timeout: 20_000 });
   feed(child.child.stdin!, stdin);
   return child.then(
     ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
@@ -139,7 +138,7 @@ describe.each(INTERPRETERS)("bioxen_seq on %s", (interpreter) => {
 describe("the bioxen-seq rock", () => {
   let server: RocksServer;
   beforeAll(async () => {
-    server = await startRocksServer([ROCK_DIR]);
+    server = await startRocksServer([WORKLOAD_ROCK_DIR]);
   });
   afterAll(async () => {
     await server?.stop();

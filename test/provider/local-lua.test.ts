@@ -146,6 +146,14 @@ describe("LocalLua create / read / update / delete on this machine", () => {
     expect(existsSync(join(projectDir, "lua_modules"))).toBe(false);
   });
 
+  it("removes the folders it made when the tree itself cannot be made", async () => {
+    const made = join(newProjectDir(), "new-parent");
+    const tree = join(made, "deeper", "x".repeat(300)); // the last name is too long for the file system
+    const attempt = impl.create(await checked({ tree }));
+    await expect(attempt).rejects.toThrow(/could not create the rocks tree .*ENAMETOOLONG.*the folders made were removed again/);
+    expect(existsSync(made)).toBe(false);
+  });
+
   it("fails with advice and makes nothing when the interpreter does not exist", async () => {
     const projectDir = newProjectDir();
     const inputs = await checked({ projectDir, interpreter: "/nonexistent/lua9" });

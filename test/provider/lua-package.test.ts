@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -263,4 +264,53 @@ describe("LuaPackage over SSH", () => {
     expect(`${error.message}\n${error.stack}`).not.toContain(sshd.privateKey.split("\n")[1]);
     expect(await listOf(tree)).toEqual([]);
   });
+
+  it("keeps a rock whose install got through when the connection died as the partial state: id, properties, no private key", async () => {
+    const tree = join(temp, "ssh-tree-cut");
+    const proxy = await startSshCut(sshd.port);
+    const inputs = await checked({ target: sshSpec({ port: proxy.port }), name: "alpha", version: "1.0-1", servers: [server.url], tree: { path: tree }, luaVersion: "5.4", timeouts: { create: 30, read: 3 } });
+    const attempt = impl.create(inputs).catch((e: unknown) => e) as Promise<Error & { id?: string; properties?: Record<string, unknown> }>;
+    // The connection dies as soon as luarocks has put the rock in the tree, before the provider hears back.
+    const rockDir = join(tree, "lib", "luarocks", "rocks-5.4", "alpha", "1.0-1");
+    while (!existsSync(rockDir)) await new Promise((resolve) => setTimeout(resolve, 2));
+    proxy.cut();
+    const error = await attempt;
+    try {
+      expect(error.id).toBe(`ssh://${sshd.username}@${sshd.host}:${proxy.port}:${tree}/alpha`);
+      expect(error.message).toMatch(/kept in the state/);
+      expect(error.properties).toMatchObject({ name: "alpha", treePath: tree });
+      expect(JSON.stringify(error.properties)).not.toContain(sshd.privateKey.split("\n")[1]);
+      expect(error.properties!.target).not.toHaveProperty("privateKey");
+    } finally {
+      proxy.close();
+      // What a destroy then does, through the host's own port and the key from the config.
+      await impl.delete(error.id ?? "", { ...error.properties, target: sshSpec() });
+    }
+    expect(await listOf(tree)).toEqual([]);
+  });
 });
+
+/** A TCP proxy to sshd whose `cut()` drops every connection and refuses new ones at once. */
+async function startSshCut(port: number): Promise<{ port: number; cut(): void; close(): void }> {
+  const sockets = new Set<Socket>();
+  let cut = false;
+  const server = createServer((client) => {
+    if (cut) return client.destroy();
+    const upstream = connect(port, "127.0.0.1");
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () => {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () => server.close(),
+  };
+}

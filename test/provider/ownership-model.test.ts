@@ -1,9 +1,10 @@
 /**
- * Issue #9's model-based test: seeded random sequences of XcpngLuaVM operations, injected
+ * Issue #9's model-based test: seeded random sequences of XcpngLuaVM and VmNetwork operations, injected
  * failures, killed creates and outside actions against the simulator (fake guests, no latency),
  * through the provider's own create/read/update/diff/delete. Invariants are checked after every
  * step (support/ownership-model.ts). A failing seed is shrunk to a minimal step list and printed.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setConfiguredValues } from "../../provider/runtime/config";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
@@ -21,7 +22,9 @@ const WORKERS = 2;
 const sims: Simulator[] = [];
 
 beforeAll(async () => {
-  for (let i = 0; i < WORKERS; i++) sims.push(await startModelSimulator());
+  const password = randomBytes(12).toString("hex");
+  setConfiguredValues({ xapiPassword: password });
+  for (let i = 0; i < WORKERS; i++) sims.push(await startModelSimulator(password));
 });
 
 afterAll(async () => {
@@ -31,10 +34,10 @@ afterAll(async () => {
 });
 
 /** The shortest step list (removing one step at a time) that still violates an invariant. */
-async function shrink(sim: Simulator, steps: Step[]): Promise<{ steps: Step[]; violation: string }> {
+async function shrink(sim: Simulator, steps: Step[], first: string): Promise<{ steps: Step[]; violation: string }> {
   const runSequence = (candidate: Step[], privateKey: string) => runOn(sim, candidate, privateKey);
   let current = steps;
-  let violation = (await runSequence(current, key)).violation!;
+  let violation = first;
   for (let i = 0; i < current.length; ) {
     const candidate = current.filter((_, j) => j !== i);
     const result = await runSequence(candidate, key);
@@ -46,7 +49,7 @@ async function shrink(sim: Simulator, steps: Step[]): Promise<{ steps: Step[]; v
   return { steps: current, violation };
 }
 
-describe("XcpngLuaVM ownership model (issue #9)", () => {
+describe("XcpngLuaVM and VmNetwork ownership model (issue #9)", () => {
   it(`keeps every invariant over ${SEQUENCES} seeded sequences of up to ${MAX_STEPS} steps`, async () => {
     const started = Date.now();
     let orphans = 0;
@@ -61,8 +64,8 @@ describe("XcpngLuaVM ownership model (issue #9)", () => {
         const result = await runOn(sim, sequence, key);
         orphans += result.crashWindowOrphans;
         if (result.violation) {
-          const minimal = await shrink(sim, sequence);
-          failures.push(`seed ${seed} (OWNERSHIP_MODEL_SEED=${seed} OWNERSHIP_MODEL_SEQUENCES=1)\nminimal steps:\n${minimal.steps.map((s) => `  ${JSON.stringify(s)}`).join("\n")}\nviolation: ${minimal.violation}`);
+          const minimal = await shrink(sim, sequence, result.violation);
+          failures.push(`seed ${seed} (OWNERSHIP_MODEL_SEED=${seed} OWNERSHIP_MODEL_SEQUENCES=1): ${result.violation}\nminimal steps:\n${minimal.steps.map((s) => `  ${JSON.stringify(s)}`).join("\n")}\nviolation: ${minimal.violation}`);
         }
       }
     };

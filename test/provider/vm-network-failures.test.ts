@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as vmNetwork from "../../provider/impl/vm-network";
-import type { VmNetworkOutputs } from "../../provider/impl/vm-network-types";
+import type { VmNetworkOutputs } from "../../provider/impl/vm-network/outputs";
 import { setConfiguredValues } from "../../provider/runtime/config";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { createVif, findTemplate, waitForGuestAddresses } from "../../sdk/xapi/recipes";

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { generateClientKeyPair } from "../support/client-key";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as vmNetwork from "../../provider/impl/vm-network";
-import type { VmNetworkOutputs } from "../../provider/impl/vm-network-types";
+import type { VmNetworkOutputs } from "../../provider/impl/vm-network/outputs";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { LuaRunner } from "../../sdk/lua";
 import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";

@@ -6,12 +6,13 @@ import { UNKNOWN } from "../../provider/runtime/inputs";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { startTestSim } from "../support/sim";
+import { expectStrictReplay } from "../support/strict-replay";
 import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim } from "./support/xcpng-sim";
 
 let env: XcpngSim;
 
 beforeAll(async () => {
-  env = await startTestSim({}, { sshGuests: { addressBase: "127.80" }, counted: XCPNG_COUNTED });
+  env = await startTestSim({ recordCalls: true }, { sshGuests: { addressBase: "127.80" }, counted: XCPNG_COUNTED });
   setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
 });
 
@@ -155,12 +156,15 @@ describe("XcpngLuaVM create / read / update / delete against the simulator", () 
   });
 
   it("throws with the id and properties when the VM was kept (Lua missing), so the engine records it", async () => {
-    const { inputs: checked } = await impl.check({}, inputs({ luaInterpreter: "/nonexistent/lua", timeouts: { ready: 5 } }));
+    const { inputs: checked } = await impl.check({}, inputs({ luaInterpreter: "/nonexistent/lua", timeouts: { ready: 5 }, connection: { url: env.sim.url, username: env.sim.username, password: env.sim.password } }));
     const error = (await impl.create({ ...checked, __provider: "provider-text" }).catch((e: unknown) => e)) as Error & { id?: string; properties?: Record<string, unknown> };
     expect(error.message).toMatch(/lua/i);
     expect(error.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.properties).toMatchObject({ vmUuid: error.id, __provider: "provider-text", luaInterpreter: "/nonexistent/lua" });
     expect(error.message).not.toContain(env.keys.private);
+    const recorded = JSON.stringify(error.properties);
+    expect(recorded).not.toContain(env.keys.private.split("\n")[1]);
+    expect(recorded).not.toContain(env.sim.password);
     await impl.delete(error.id!, error.properties!);
     expectNoLeftovers(env);
   });
@@ -172,5 +176,11 @@ describe("XcpngLuaVM create / read / update / delete against the simulator", () 
     } finally {
       setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
     }
+  });
+});
+
+describe("XcpngLuaVM's XAPI calls", () => {
+  it("are all ones real xapi accepts: the strict replay of every recorded call (method exists, arity, types)", () => {
+    expectStrictReplay(env.sim, ["session.login_with_password", "Async.VM.clone", "VM.set_memory_limits", "VIF.create", "Async.VM.start", "event.from", "VM.destroy"]);
   });
 });

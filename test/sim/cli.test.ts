@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDED, TEMPLATES } from "../../sim";
+import { descendantPids } from "../../sim/sshd/process-tree";
 import { login, ok } from "./raw";
 
-const TSX_CLI = join(__dirname, "../../node_modules/tsx/dist/cli.mjs");
 const SIM_CLI = join(__dirname, "../../sim/cli.ts");
 
 /** Whether something accepts TCP connections at host:port right now. */
@@ -29,7 +29,7 @@ function accepts(host: string, port: number): Promise<boolean> {
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once("exit", (code) => resolve(code));
   });
 }
@@ -42,28 +42,30 @@ describe("bioxen-luavm-sim CLI", () => {
     dir = mkdtempSync(join(tmpdir(), "bioxen-sim-cli-"));
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       child.kill("SIGKILL");
       await exitOf(child);
     }
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("prints one JSON line when ready, serves XAPI with real guests, and stops every sshd on SIGTERM", async () => {
+  /** Starts the CLI in ONE node process (so a signal reaches the simulator itself) and reads its ready line. */
+  async function startCli(): Promise<{ cli: ChildProcess; ready: { url: string; username: string; password: string }; stderr: () => string }> {
     const keys = join(dir, "authorized_keys");
     writeFileSync(keys, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVzaW11bGF0b3ItdGVzdC1rZXktbm90LXJlYWwtMDAwMA cli-test\n");
-    child = spawn(process.execPath, [TSX_CLI, SIM_CLI, "--boot-delay", "20", "--authorized-keys", keys], { stdio: ["ignore", "pipe", "pipe"] });
+    const cli = spawn(process.execPath, ["--import", "tsx", SIM_CLI, "--boot-delay", "20", "--authorized-keys", keys], { stdio: ["ignore", "pipe", "pipe"] });
+    child = cli;
     let stderr = "";
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    const lines = createInterface({ input: child.stdout! });
+    cli.stderr!.on("data", (chunk) => (stderr += chunk));
     const first = await new Promise<string>((resolve, reject) => {
-      lines.once("line", resolve);
-      child!.once("exit", (code) => reject(new Error(`CLI exited ${code} before printing: ${stderr}`)));
+      createInterface({ input: cli.stdout! }).once("line", resolve);
+      cli.once("exit", (code) => reject(new Error(`CLI exited ${code} before printing: ${stderr}`)));
     });
-    const ready = JSON.parse(first);
-    expect(ready).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), username: "root", password: expect.any(String) });
-    expect(ready.password.length).toBeGreaterThanOrEqual(16);
+    return { cli, ready: JSON.parse(first), stderr: () => stderr };
+  }
 
+  /** Clones, starts and waits for one guest; its SSH address. */
+  async function bootGuest(ready: { url: string; username: string; password: string }): Promise<string> {
     const s = await login(ready);
     const [tpl] = await ok(ready.url, "VM.get_by_name_label", [s, TEMPLATES.cloneReady]);
     const [net] = await ok(ready.url, "network.get_by_name_label", [s, SEEDED.managementNetwork]);
@@ -81,11 +83,46 @@ describe("bioxen-luavm-sim CLI", () => {
     const address = (await ok(ready.url, "VM_guest_metrics.get_networks", [s, metrics]))["0/ip"];
     expect(address).toMatch(/^127\./);
     expect(await accepts(address, 2222)).toBe(true);
+    return address;
+  }
 
-    child.kill("SIGTERM");
-    expect(await exitOf(child)).toBe(0);
-    expect(stderr).toContain("stopping");
+  /** The sshd masters below `pid` with the folder each was started from (`-f <dir>/sshd_config`, also in sshd's process title). */
+  function sshdsBelow(pid: number): Array<{ pid: number; dir: string }> {
+    return descendantPids(pid).flatMap((p) => {
+      const config = /(?:^|\s|\0)-f(?:\s|\0)(\S+?)\/sshd_config/.exec(readFileSync(`/proc/${p}/cmdline`, "utf8"))?.[1];
+      return config ? [{ pid: p, dir: config }] : [];
+    });
+  }
+
+  it("prints one JSON line when ready, serves XAPI with real guests, and stops every sshd on SIGTERM", async () => {
+    const { cli, ready, stderr } = await startCli();
+    expect(ready).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), username: "root", password: expect.any(String) });
+    expect(ready.password.length).toBeGreaterThanOrEqual(16);
+    const address = await bootGuest(ready);
+
+    cli.kill("SIGTERM");
+    expect(await exitOf(cli)).toBe(0);
+    expect(stderr()).toContain("stopping");
     expect(await accepts(address, 2222)).toBe(false);
     expect(await accepts(new URL(ready.url).hostname, Number(new URL(ready.url).port))).toBe(false);
+  });
+
+  it("leaves no guest sshd, session or sshd folder (with its host key) behind when it is SIGKILLed", async () => {
+    const { cli, ready } = await startCli();
+    const address = await bootGuest(ready);
+    const sshds = sshdsBelow(cli.pid!);
+    expect(sshds.length).toBeGreaterThan(0);
+    // The guest host's folder holds every guest's area and host key; the sshd folders are inside it.
+    const folders = [...new Set(sshds.flatMap((s) => [s.dir, dirname(dirname(s.dir))]))];
+    for (const folder of folders) expect(existsSync(folder)).toBe(true);
+
+    cli.kill("SIGKILL");
+    await exitOf(cli);
+    // The watchdogs notice at once; the deadline is a ceiling for a loaded machine.
+    const deadline = Date.now() + 20_000;
+    const left = () => [...sshds.filter((s) => existsSync(`/proc/${s.pid}`)).map((s) => `sshd ${s.pid}`), ...folders.filter((f) => existsSync(f))];
+    while (left().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(left()).toEqual([]);
+    expect(await accepts(address, 2222)).toBe(false);
   });
 });

@@ -106,8 +106,10 @@ describe("simulator events and tasks", () => {
     expect(done.result).toBe("");
   });
 
-  it("fails Async of accessors and unknown methods at once", async () => {
-    expect(await fails(url, "Async.VM.get_record", [s, template])).toEqual(["MESSAGE_METHOD_UNKNOWN", "Async.VM.get_record"]);
+  it("fails Async of accessors (a Fault, as xapi's do_dispatch answers) and unknown methods at once", async () => {
+    expect(await fails(url, "Async.VM.get_record", [s, template])).toEqual(["Fault", "No async mode for this operation (rpc: VM.get_record)"]);
+    expect(await fails(url, "Async.VM.set_VCPUs_max", [s, template, 2])).toEqual(["Fault", "No async mode for this operation (rpc: VM.set_VCPUs_max)"]);
+    expect(await fails(url, "Async.VM.fly", [s, template])).toEqual(["MESSAGE_METHOD_UNKNOWN", "VM.fly"]);
   });
 
   it("cancels a pending task (TASK_CANCELLED)", async () => {

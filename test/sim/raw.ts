@@ -3,6 +3,8 @@
  * over plain HTTP (undici), deliberately not through the project's client.
  */
 import { request } from "undici";
+import { afterAll, beforeAll } from "vitest";
+import { startSimulator, type Simulator } from "../../sim";
 
 /** Escapes text for an XML-RPC `<value>`. */
 function esc(text: string): string {
@@ -86,4 +88,16 @@ export async function awaitTask(url: string, session: string, task: string): Pro
     token = batch.token;
   }
   throw new Error(`task ${task} did not finish`);
+}
+
+/** An XAPI-only simulator (no guests, no latency) with one logged-in session, for the enclosing describe block. */
+export function xapiOnlySim(): { sim: () => Simulator; session: () => string } {
+  let sim: Simulator | undefined;
+  let session = "";
+  beforeAll(async () => {
+    sim = await startSimulator({ guests: false, latency: { scale: 0 } });
+    session = await login(sim);
+  });
+  afterAll(() => sim?.stop());
+  return { sim: () => sim!, session: () => session };
 }

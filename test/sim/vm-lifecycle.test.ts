@@ -168,7 +168,8 @@ describe("simulator VM lifecycle", () => {
     await ok(url, "VM.set_is_a_template", [s, vm, false]);
     expect(await fails(url, "VM.clean_shutdown", [s, vm])).toEqual(["VM_BAD_POWER_STATE", vm, "running", "halted"]);
     expect(await fails(url, "VM.hard_shutdown", [s, vm])).toEqual(["VM_BAD_POWER_STATE", vm, "paused, suspended, running", "halted"]);
-    await ok(url, "VM.start", [s, vm]);
+    expect(await fails(url, "VM.start", [s, vm])).toEqual(["MESSAGE_PARAMETER_COUNT_MISMATCH", "VM.start", "3", "1"]);
+    await ok(url, "VM.start", [s, vm, false, false]);
     expect(await ok(url, "VM.get_power_state", [s, vm])).toBe("Running");
     expect(await fails(url, "VM.start", [s, vm, false, false])).toEqual(["VM_BAD_POWER_STATE", vm, "halted", "running"]);
     expect(await fails(url, "VM.destroy", [s, vm])).toEqual(["VM_BAD_POWER_STATE", vm, "halted, suspended", "running"]);

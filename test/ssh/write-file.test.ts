@@ -3,10 +3,11 @@
  * handshake, or answers it and then never answers the upload. The call must end at its deadline
  * or on abort, and the connection must stay usable.
  */
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { descendantPids, signalQuietly } from "../../sim/sshd/process-tree";
 import { closeAllSshConnections, sshTarget, SshError, type SshTarget } from "../../sdk/ssh";
 import { sshTargetOptions } from "../support/ssh-target";
 import { startTestSshd, type TestSshd } from "../support/sshd";
@@ -16,10 +17,13 @@ let sshd: TestSshd;
 let target: SshTarget;
 /** The wrapper reads this file to decide how the next SFTP session misbehaves. */
 let modeFile: string;
+/** Every wrapper appends its pid here. */
+let pidFile: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bioxen-sftp-stall-"));
   modeFile = join(dir, "sftp-mode");
+  pidFile = join(dir, "wrapper-pids");
   const wrapper = join(dir, "wrapper.sh");
   // Commands run normally. The SFTP subsystem either sleeps (no handshake) or lets the handshake
   // through and then stops reading: ssh2 sends INIT (9 bytes) and, as OpenSSH offers it, a
@@ -29,6 +33,8 @@ beforeAll(async () => {
     wrapper,
     [
       "#!/bin/sh",
+      // Stalled sessions outlive their sshd session process once the client gives up; afterAll kills them by pid.
+      `echo $$ >> ${pidFile}`,
       'case "$SSH_ORIGINAL_COMMAND" in',
       "  */sftp-server|internal-sftp)",
       `    case "$(cat ${modeFile} 2>/dev/null)" in`,
@@ -48,8 +54,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeAllSshConnections();
   await sshd?.stop();
+  killWrappers();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Kills every wrapper this suite's sshd started, with whatever it still runs (a stalled `sleep`). */
+function killWrappers(): void {
+  if (!pidFile || !existsSync(pidFile)) return;
+  for (const pid of readFileSync(pidFile, "utf8").split("\n").filter(Boolean).map(Number)) {
+    for (const p of [...descendantPids(pid), pid]) signalQuietly(p, "SIGKILL");
+  }
+}
 
 const serverMode = (mode: string) => writeFileSync(modeFile, mode);
 

@@ -18,6 +18,7 @@ import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "../provider/support/engine-checks";
 import { startTestSim } from "../support/sim";
 import { XCPNG_COUNTED, poolUuidOf, type XcpngSim } from "../provider/support/xcpng-sim";
+import { expectStrictReplay } from "../support/strict-replay";
 import { countObjects, ownedObjects, snapshotObjects } from "./sim-checks";
 import { VMS, stackProgram, type StackShape } from "./stack-program";
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   mkdirSync(join(temp, "home"));
   program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
   [env, rocks] = await Promise.all([
-    startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.85" }, counted: XCPNG_COUNTED }),
+    startTestSim({ password: PASSWORD, recordCalls: true }, { sshGuests: { addressBase: "127.85" }, counted: XCPNG_COUNTED }),
     startRocksServer({ rocks: ["alpha", "beta", "bx-pool-01", "bx-pool-02"] }),
   ]);
   baseline = { sessions: env.sim.sessionCount(), objects: countObjects(env.sim) };
@@ -185,4 +186,8 @@ describe("a whole stack through the real dynamic-provider host", () => {
 
     expectNoSecretLeaks(engine, [PASSWORD, ...privateKeyLines(env.keys.private)], results);
   }, 180_000);
+
+  it("made only XAPI calls real xapi accepts: every recorded call replayed through the strict check", () => {
+    expectStrictReplay(env.sim, ["session.login_with_password", "Async.VM.clone", "VIF.create", "network.create", "event.from", "VM.hard_shutdown", "VM.destroy", "session.logout"]);
+  });
 });

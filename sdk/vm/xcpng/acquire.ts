@@ -41,7 +41,7 @@ export interface AcquiredVm {
 export async function acquireVm(client: XapiClient, spec: XcpngLuaVmSpec, claim: Required<Claim>, wait: WaitOptions): Promise<AcquiredVm> {
   if (spec.adopt) return adoptVm(client, spec.adopt, claim);
   const sr = spec.sr ? await refByUuidOrName(client, "SR", spec.sr) : undefined;
-  const [existing, ...extra] = (await findUnfinished(client, "VM", spec.owner)).sort((a, b) => a.uuid.localeCompare(b.uuid));
+  const [existing, ...extra] = (await findUnfinished(client, "VM", spec.owner, spec.name)).sort((a, b) => a.uuid.localeCompare(b.uuid));
   // Several unfinished VMs: earlier crashed attempts of this same resource, never recorded anywhere.
   for (const vm of extra) await destroyVm(client, vm.ref, { owner: spec.owner, cleanTimeoutMs: 10_000, ...wait });
   if (existing) {

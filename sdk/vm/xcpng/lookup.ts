@@ -2,13 +2,9 @@
 import type { XapiClient } from "../../xapi";
 import { XapiRecipeError, isGone } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
+import { isUuid } from "../../xapi/recipes/refs";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True when `value` looks like a uuid. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid } from "../../xapi/recipes/refs";
 
 /**
  * The ref of the `cls` object whose uuid or name_label is `value`.

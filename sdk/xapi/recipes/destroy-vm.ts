@@ -102,14 +102,25 @@ async function destroyVdi(client: RecipeClient, vdi: string, object: string): Pr
   await withContext(context, () => unlessGone(client.call("VDI.destroy", vdi)));
 }
 
-/** Marks a VDI as ours to destroy, so a retried delete finds it after the VM is gone. */
+/**
+ * The name a VDI gets when a delete marks it for removal: a retried delete finds its VDIs by this
+ * name (one filtered query) instead of listing every VDI of the pool.
+ */
+function removalLabel(claim: Required<Claim>): string {
+  return `bioxen-luavm: removing (${claim.instance})`;
+}
+
+/** Marks (and names) a VDI as ours to destroy, so a retried delete finds it after the VM is gone. */
 async function markVdi(client: RecipeClient, vdi: string, claim: Required<Claim>): Promise<void> {
-  await withContext({ step: "destroy VM: mark VDI for removal", object: vdi }, () => writeMarker(client, "VDI", vdi, claim, "complete"));
+  await withContext({ step: "destroy VM: mark VDI for removal", object: vdi }, async () => {
+    await client.call("VDI.set_name_label", vdi, removalLabel(claim));
+    await writeMarker(client, "VDI", vdi, claim, "complete");
+  });
 }
 
 /** VDIs marked with exactly `claim` that no VBD uses any more: left by an interrupted earlier delete. */
 export async function destroyOrphanVdis(client: RecipeClient, claim: Required<Claim>): Promise<string[]> {
-  const orphans = (await findOwned(client, "VDI", claim)).filter((o) => list(o.record, "VBDs").length === 0);
+  const orphans = (await findOwned(client, "VDI", claim, removalLabel(claim))).filter((o) => list(o.record, "VBDs").length === 0);
   for (const orphan of orphans) await destroyVdi(client, orphan.ref, `(earlier delete of ${claim.owner})`);
   return orphans.map((o) => o.ref);
 }
@@ -133,7 +144,8 @@ async function isKept(client: RecipeClient, vdi: string, vm: string): Promise<bo
   try {
     const r = (await client.call("VDI.get_record", vdi)) as XapiRecord;
     if (bool(r, "sharable")) return true;
-    if (isRealRef(r.SR) && str((await client.call("SR.get_record", str(r, "SR"))) as XapiRecord, "content_type") === "iso") return true;
+    // The SR's content type only: its record lists every VDI on it, which grows with the pool.
+    if (isRealRef(r.SR) && (await client.call("SR.get_content_type", str(r, "SR"))) === "iso") return true;
     for (const vbd of list(r, "VBDs")) {
       const owner = str((await client.call("VBD.get_record", vbd)) as XapiRecord, "VM");
       if (owner === vm || !isRealRef(owner)) continue;

@@ -4,7 +4,8 @@ import type { RecipeClient } from "./client";
 import { isRealRef } from "./client";
 import { XapiRecipeError, isGone, unlessGone, withContext } from "./errors";
 import { assertOwned, claimOf, ownedOtherConfig, ownerTag, type Claim, type MarkerState } from "./ownership";
-import { entriesOf, int, str, type XapiRecord } from "./records";
+import { str, type XapiRecord } from "./records";
+import { recordsWhere } from "./where";
 import { destroyVif } from "./vif";
 
 /** Options for {@link createPrivateNetwork}. */
@@ -138,9 +139,8 @@ async function findMasterPif(client: RecipeClient, device: string): Promise<stri
   const step = "create VLAN: find the master's PIF";
   const pools = (await withContext({ step }, () => client.call("pool.get_all"))) as string[];
   const master = (await withContext({ step }, () => client.call("pool.get_master", pools[0]))) as string;
-  const pifs = entriesOf(await withContext({ step }, () => client.call("PIF.get_all_records"))).filter(
-    ([, r]) => str(r, "host") === master && int(r, "VLAN") === -1,
-  );
+  // The master's physical PIFs only (VLAN -1): every PIF of the pool grows with hosts and VLANs.
+  const pifs = await recordsWhere(client, "PIF", { host: master, VLAN: -1 }, step);
   const found = pifs.find(([, r]) => str(r, "device") === device);
   if (!found) {
     throw new XapiRecipeError(

@@ -14,6 +14,7 @@
 import type { RecipeClient } from "./client";
 import { XapiRecipeError, withContext } from "./errors";
 import { bool, entriesOf, map, str, type XapiRecord } from "./records";
+import { recordsWhere } from "./where";
 
 /** The `other_config` key holding the owner identity. */
 export const ownerMarkerKey = "bioxen:owner";
@@ -131,25 +132,30 @@ export function claimProblem(cls: OwnedClass, record: XapiRecord, who: string | 
  * The objects of `cls` (not VIFs) carrying this owner's marker on themselves — of exactly this
  * instance when the claim names one, of any instance otherwise — never a copy, never a snapshot,
  * never a 0.1.0 marker (no instance): e.g. VDIs a delete marked before destroying their VM.
+ * With `nameLabel`, only objects of that name are read (one `get_all_records_where`); without,
+ * the whole class is listed: not for a per-resource path on a large pool.
  */
-export async function findOwned(client: RecipeClient, cls: Exclude<OwnedClass, "VIF">, who: string | Claim): Promise<OwnedObject[]> {
+export async function findOwned(client: RecipeClient, cls: Exclude<OwnedClass, "VIF">, who: string | Claim, nameLabel?: string): Promise<OwnedObject[]> {
   const claim = claimOf(who);
   checkOwner(claim.owner);
-  const all = await withContext({ step: `list ${cls} objects to find owner ${claim.owner}` }, () => client.call(`${cls}.get_all_records`));
-  return entriesOf(all)
+  const step = `list ${cls} objects to find owner ${claim.owner}`;
+  const candidates = nameLabel === undefined ? entriesOf(await withContext({ step }, () => client.call(`${cls}.get_all_records`))) : await recordsWhere(client, cls, { name_label: nameLabel }, step);
+  return candidates
     .filter(([, record]) => map(record, "other_config")[instanceMarkerKey] !== undefined && claimProblem(cls, record, claim) === undefined)
     .map(([ref, record]) => ({ ref, uuid: str(record, "uuid"), record }));
 }
 
 /**
  * The objects a create of `owner` left unfinished (`bioxen:state` "creating", marker written on
- * the object itself, not a snapshot, not a control domain): what a retry after a crash continues.
- * Finished objects (a live resource's, e.g. the predecessor of a replacement) never match.
+ * the object itself, not a snapshot, not a control domain): what a retry continues. Finished
+ * objects (a live resource's, e.g. the predecessor of a replacement) never match. Only objects
+ * named `nameLabel` (the name the create gives them) are read, so the cost does not grow with
+ * the pool; one renamed since (by hand, or a retry under another name) is not found.
  */
-export async function findUnfinished(client: RecipeClient, cls: "VM" | "network", owner: string): Promise<OwnedObject[]> {
+export async function findUnfinished(client: RecipeClient, cls: "VM" | "network", owner: string, nameLabel: string): Promise<OwnedObject[]> {
   checkOwner(owner);
-  const all = await withContext({ step: `list ${cls} objects to find an unfinished create of ${owner}` }, () => client.call(`${cls}.get_all_records`));
-  return entriesOf(all)
+  const all = await recordsWhere(client, cls, { name_label: nameLabel }, `list ${cls} objects named ${JSON.stringify(nameLabel)} to find an unfinished create of ${owner}`);
+  return all
     .filter(([, record]) => {
       const marker = map(record, "other_config");
       return (

@@ -1,7 +1,16 @@
 /** Starting and shutting down VMs, with deadlines; clean shutdown falls back to hard shutdown. */
 import { Deadline } from "../../base/deadline";
-import type { RecipeClient, WaitOptions } from "./client";
+import type { RecipeClient, WaitOptions, XapiCallOptions } from "./client";
 import { XapiRecipeError, hasXapiCode, withContext } from "./errors";
+
+/**
+ * The power state of the VM with uuid `vmUuid`, in lower case ("running", "halted", "suspended",
+ * "paused"). @throws the XAPI error (`isGone` when there is no such VM)
+ */
+export async function readPowerStateByUuid(client: RecipeClient, vmUuid: string, options: XapiCallOptions = {}): Promise<string> {
+  const ref = (await client.callWith(options, "VM.get_by_uuid", vmUuid)) as string;
+  return String(await client.callWith(options, "VM.get_power_state", ref)).toLowerCase();
+}
 
 /** Starts a halted VM (`Async.VM.start(vm, false, false)`) and waits until the task ends. */
 export async function startVm(client: RecipeClient, vm: string, wait: WaitOptions): Promise<void> {

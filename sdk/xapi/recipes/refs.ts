@@ -2,6 +2,13 @@
 import type { RecipeClient } from "./client";
 import { withContext } from "./errors";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `value` looks like a uuid. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** True for `OpaqueRef:…` strings. */
 export function isOpaqueRef(value: string): boolean {
   return value.startsWith("OpaqueRef:");

@@ -26,7 +26,8 @@ export async function createVif(client: RecipeClient, vm: string, network: strin
   const vmUuid = String(await withContext({ step, object: vm }, () => client.call("VM.get_uuid", vm)));
   const otherConfig = { ...ownedOtherConfig(options.owner, {}, options.state ?? "complete"), [vifVmMarkerKey]: vmUuid };
   const device = options.device ?? (await firstAllowedDevice(client, vm));
-  const mtu = options.mtu ?? int((await withContext({ step, object: network }, () => client.call("network.get_record", network))) as XapiRecord, "MTU");
+  // The MTU field only: a network's record lists every VIF on it, which grows with the pool.
+  const mtu = options.mtu ?? int({ MTU: await withContext({ step, object: network }, () => client.call("network.get_MTU", network)) }, "MTU");
   const vif = (await withContext(
     { step: `${step}: VIF.create`, object: `VM ${vm}, device ${device}` },
     () =>
