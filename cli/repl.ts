@@ -12,8 +12,9 @@ import { LuaRunner, type AttachedSession, type LuaSessionHost } from "../sdk/lua
 import { replTarget } from "./repl-target";
 
 /** How the repl command is called. */
-export const REPL_USAGE = `usage: bioxen-luavm repl [--local | --ssh user@host[:port] --host-key SHA256:… [--identity FILE]]
-                         [--vm ID] [--session NAME] [--dir DIR] [--interpreter LUA]`;
+export const REPL_USAGE = `usage: bioxen-luavm repl [--local | --ssh user@host[:port] --host-key SHA256:… [--identity FILE]
+                          | --vm INSTANCE --env ENVIRONMENT-FILE [--identity FILE]]
+                         [--session NAME] [--dir DIR] [--interpreter LUA]`;
 const HELP = ".attach NAME  attach to a session (another client's attachment ends)\n" +
   ".detach       leave the session running\n.sessions     list the sessions\n" +
   ".load FILE    run a Lua file in the session\n.help         this text\n" +
@@ -25,14 +26,13 @@ export async function repl(argv: readonly string[]): Promise<number> {
     args: [...argv],
     options: {
       local: { type: "boolean" }, ssh: { type: "string" }, "host-key": { type: "string" }, identity: { type: "string" },
-      vm: { type: "string" }, session: { type: "string" }, dir: { type: "string" }, interpreter: { type: "string" },
+      vm: { type: "string" }, env: { type: "string" }, session: { type: "string" }, dir: { type: "string" }, interpreter: { type: "string" },
     },
   });
-  const target = replTarget({ local: values.local, ssh: values.ssh, hostKey: values["host-key"], identity: values.identity });
-  const runner = new LuaRunner(target, { interpreter: values.interpreter });
-  const host = await runner.sessionHost({ namespace: values.vm ?? "repl", dir: values.dir, timeoutMs: 60_000 });
-  const console = new Console(host, createInterface({ input: process.stdin, output: process.stdout, historySize: 1000 }));
   try {
+    const { target, interpreter, namespace } = await replTarget({ ...values, hostKey: values["host-key"] });
+    const host = await new LuaRunner(target, { interpreter }).sessionHost({ namespace, dir: values.dir, timeoutMs: 60_000 });
+    const console = new Console(host, createInterface({ input: process.stdin, output: process.stdout, historySize: 1000 }));
     await console.start(values.session);
     return await console.run();
   } finally {
@@ -64,7 +64,10 @@ class Console {
   run(): Promise<number> {
     return new Promise((resolve) => {
       this.lines.on("SIGINT", () => this.onInterrupt());
-      this.lines.on("close", () => void this.handling.then(() => this.session?.detach()).finally(() => resolve(0)));
+      this.lines.on("close", () => {
+        process.stdout.write("\n"); // Ctrl-D leaves the prompt's line, as lua does
+        void this.handling.then(() => this.session?.detach()).finally(() => resolve(0));
+      });
       this.lines.on("line", (line) => {
         this.handling = this.handling.then(() => this.onLine(line)).catch((error: Error) => {
           this.report(error.message);

@@ -45,7 +45,7 @@ describe("bioxen-luavm repl under tmux (local target)", () => {
     tmux.type("first", ".sessions");
     await tmux.screenShowing("first", /^lab\s+pid \d+\s+\(attached\)$/m);
     tmux.press("first", "C-d");
-    await tmux.screenShowing("first", /Pane is dead \(status 0/);
+    await tmux.exitedCleanly("first");
 
     startRepl("second");
     await tmux.screenShowing("second", /attached to repl\/lab/);
@@ -54,6 +54,6 @@ describe("bioxen-luavm repl under tmux (local target)", () => {
     tmux.type("second", ".detach");
     await tmux.screenShowing("second", /detached; the session keeps running/);
     tmux.press("second", "C-d");
-    await tmux.screenShowing("second", /Pane is dead \(status 0/);
+    await tmux.exitedCleanly("second");
   }, 120_000);
 });

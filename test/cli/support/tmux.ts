@@ -22,11 +22,19 @@ export class TmuxServer {
     return execFileSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8" });
   }
 
-  /** Starts `command` in a new 120×40 pane named `pane` in the checkout, with extra environment; the pane stays when it exits. */
+  /**
+   * Starts `command` in a new 120×40 pane named `pane` in the checkout, with extra environment.
+   * When it ends, the pane's shell prints `[exited <status>]` and stays (tmux 3.3 can take more
+   * than 30 s to mark a pane dead after its process exited, so its "Pane is dead" is not waited for).
+   */
   start(pane: string, command: string, env: Record<string, string> = {}): void {
     const vars = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
-    this.run("new-session", "-d", "-s", pane, "-c", REPO_ROOT, "-x", "120", "-y", "40", ...vars, command);
-    this.run("set-option", "-t", pane, "remain-on-exit", "on");
+    this.run("new-session", "-d", "-s", pane, "-c", REPO_ROOT, "-x", "120", "-y", "40", ...vars, `${command}; echo "[exited $?]"; exec sleep 3600`);
+  }
+
+  /** Waits until the pane's command has exited with status 0. */
+  async exitedCleanly(pane: string): Promise<void> {
+    await this.screenShowing(pane, /^\[exited 0\]$/m);
   }
 
   /** Types `text` literally, then Enter. */
