@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ function startRepl(pane: string): void {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "bioxen-repl-"));
+  await writeFile(join(dir, "more.lua"), 'y = 7\nprint(">loaded " .. y)\n');
 });
 
 afterAll(async () => {
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 describe("bioxen-luavm repl under tmux (local target)", () => {
-  it("runs multi-line input, prints output untouched, interrupts on Ctrl-C, detaches on Ctrl-D, and a new REPL sees the state", async () => {
+  it("runs multi-line input, prints output untouched, interrupts on Ctrl-C, detaches on Ctrl-D; a new REPL sees the state, loads a file, detaches and attaches again", async () => {
     startRepl("first");
     await tmux.screenShowing("first", /attached to repl\/lab\n>$/m);
     tmux.type("first", "local x = 41");
@@ -51,8 +52,14 @@ describe("bioxen-luavm repl under tmux (local target)", () => {
     await tmux.screenShowing("second", /attached to repl\/lab/);
     tmux.type("second", "x, g()");
     await tmux.screenShowing("second", /^41\s+42$/m);
+    tmux.type("second", `.load ${join(dir, "more.lua")}`);
+    await tmux.screenShowing("second", /^>loaded 7$/m);
     tmux.type("second", ".detach");
     await tmux.screenShowing("second", /detached; the session keeps running/);
+    tmux.type("second", ".attach lab");
+    await tmux.screenShowing("second", /attached to repl\/lab[\s\S]*attached to repl\/lab/);
+    tmux.type("second", "y * 6");
+    await tmux.screenShowing("second", /^42$/m);
     tmux.press("second", "C-d");
     await tmux.exitedCleanly("second");
   }, 120_000);
