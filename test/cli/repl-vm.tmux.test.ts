@@ -49,13 +49,16 @@ beforeAll(async () => {
 afterAll(async () => {
   tmux.kill();
   if (vm) {
-    const host = await vm.sessionHost();
+    const host = await vm.sessionHost({ dir: sessionDir() });
     for (const { name } of await host.list()) await host.kill(name);
     await vm.destroy();
   }
   await env?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 120_000);
+
+/** Where the sessions live (the guests are this machine's sshd, so it is a local path), removed with `dir`. */
+const sessionDir = () => join(dir, "sessions");
 
 /**
  * Runs `repl` to its end without a terminal (for the refusals), asynchronously: the simulator it
@@ -71,7 +74,7 @@ function replOnce(args: string[], secrets: Record<string, string> = SECRETS): Pr
 
 describe("bioxen-luavm repl --vm under tmux (simulator guest)", () => {
   it("finds the VM of the environment file through XAPI, runs on the guest over SSH, and a later REPL and the SDK see the same session", async () => {
-    const start = (pane: string) => tmux.start(pane, `node bin/bioxen-luavm.js repl --vm lab-0 --env ${envFile} --session bench`, SECRETS);
+    const start = (pane: string) => tmux.start(pane, `node bin/bioxen-luavm.js repl --vm lab-0 --env ${envFile} --session bench --dir ${sessionDir()}`, SECRETS);
     start("first");
     await tmux.screenShowing("first", /attached to lab-0\/bench\n>$/m, 60_000);
     tmux.type("first", "local n = 41");
@@ -90,7 +93,7 @@ describe("bioxen-luavm repl --vm under tmux (simulator guest)", () => {
     tmux.press("second", "C-d");
     await tmux.exitedCleanly("second");
 
-    const host = await vm.sessionHost();
+    const host = await vm.sessionHost({ dir: sessionDir() });
     expect((await host.list()).map((session) => session.name)).toEqual(["bench"]);
     const attached = await host.attach("bench");
     expect((await attached.eval("return n + 1")).values).toEqual(["42"]);
