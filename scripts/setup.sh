@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose="${1:-demo}"
+# lua-socket: the LuaSocket programs and the attachable sessions (socket.unix) need it on every target.
 case "$purpose" in
   demo) packages=(openssh-server openssh-client lua5.4 luarocks lua-socket tar ca-certificates) ;;
   test) packages=(openssh-server openssh-client lua5.4 liblua5.4-dev lua5.1 luarocks lua-socket tar util-linux procps ca-certificates git dosfstools mtools cloud-init) ;;

@@ -19,8 +19,12 @@ export class LuaInterpreterNotFoundError extends BioxenError {
   }
 }
 
-/** Why a session call failed without a Lua-level result. */
-export type LuaSessionFailure = "timeout" | "aborted" | "exited" | "closed";
+/**
+ * Why a session call failed without a Lua-level result. The attachable sessions add: "invalid"
+ * (a name or option refused before anything ran), "exists" (the name is taken), "unknown" (no
+ * such session) and "host" (the target could not start or reach the session).
+ */
+export type LuaSessionFailure = "timeout" | "aborted" | "exited" | "closed" | "invalid" | "exists" | "unknown" | "host";
 
 /**
  * A session call that produced no result: it timed out or was aborted (the process was killed),

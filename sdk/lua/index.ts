@@ -4,3 +4,4 @@ export { LuaInterpreterNotFoundError, LuaSessionError, type LuaSessionFailure } 
 export { DEFAULT_LUA_INTERPRETERS, parseLuaBanner, type LuaVersionInfo } from "./interpreter";
 export { persistTopLevelLocals } from "./persist-locals";
 export type { LuaResult, LuaRunOptions, LuaRunnerOptions } from "./types";
+export * from "./attachable";

@@ -2,6 +2,7 @@ import type { Target } from "../target/types";
 import { detectLuaInterpreter, type LuaVersionInfo } from "./interpreter";
 import { encodeRunRequest, RUN_PROGRAM, type RunSource } from "./runner-program";
 import { LuaSession, type LuaSessionOptions } from "./session";
+import { LuaSessionHost, type LuaSessionHostOptions } from "./attachable/host";
 import type { LuaResult, LuaRunOptions, LuaRunnerOptions } from "./types";
 
 const DEFAULT_RUN_TIMEOUT_MS = 600_000;
@@ -55,6 +56,15 @@ export class LuaRunner {
   async openSession(options: LuaSessionOptions = {}): Promise<LuaSession> {
     const { interpreter } = await this.version();
     return new LuaSession(this.target, interpreter, options);
+  }
+
+  /**
+   * Attachable sessions on this runner's target, with its interpreter: started once, they outlive
+   * this process and its connection (see {@link LuaSessionHost}).
+   */
+  async sessionHost(options: LuaSessionHostOptions): Promise<LuaSessionHost> {
+    const { interpreter } = await this.version();
+    return new LuaSessionHost(this.target, interpreter, options);
   }
 
   private async run(source: RunSource, options: LuaRunOptions): Promise<LuaResult> {

@@ -13,10 +13,13 @@ export interface SessionFrame {
   stderr: string;
 }
 
-/** Encodes one session request: "<bytes>\n<code>". */
-export function encodeSessionRequest(code: string): Buffer {
+/**
+ * Encodes one session request: "<bytes>\n<code>", or with an operation letter (the attachable
+ * session's requests) "<op> <bytes>\n<data>".
+ */
+export function encodeSessionRequest(code: string, op?: string): Buffer {
   const bytes = Buffer.from(code, "utf8");
-  return Buffer.concat([Buffer.from(`${bytes.length}\n`), bytes]);
+  return Buffer.concat([Buffer.from(`${op === undefined ? "" : `${op} `}${bytes.length}\n`), bytes]);
 }
 
 /**
@@ -97,17 +100,32 @@ function partialMagicSuffix(data: Buffer): number {
   return 0;
 }
 
-/** Decodes a payload of `<tag><bytes>:<data>` records into a {@link SessionFrame}. */
-export function decodeSessionFrame(payload: Buffer): SessionFrame {
-  const frame: SessionFrame = { ok: false, values: [], stdout: "", stderr: "" };
+/** One `<tag><bytes>:<data>` record of a frame payload. */
+export interface FrameRecord {
+  tag: string;
+  data: Buffer;
+}
+
+/** Splits a frame payload into its `<tag><bytes>:<data>` records (data kept as bytes). */
+export function decodeFrameRecords(payload: Buffer): FrameRecord[] {
+  const records: FrameRecord[] = [];
   let at = 0;
   while (at < payload.length) {
     const tag = String.fromCharCode(payload[at]);
     const colon = payload.indexOf(":", at + 1);
     const size = Number(payload.toString("latin1", at + 1, colon));
     if (colon < 0 || !Number.isInteger(size)) throw new Error(`Lua session: malformed response frame near byte ${at}`);
-    const text = payload.toString("utf8", colon + 1, colon + 1 + size);
+    records.push({ tag, data: payload.subarray(colon + 1, colon + 1 + size) });
     at = colon + 1 + size;
+  }
+  return records;
+}
+
+/** Decodes a payload of `<tag><bytes>:<data>` records into a {@link SessionFrame}. */
+export function decodeSessionFrame(payload: Buffer): SessionFrame {
+  const frame: SessionFrame = { ok: false, values: [], stdout: "", stderr: "" };
+  for (const { tag, data } of decodeFrameRecords(payload)) {
+    const text = data.toString("utf8");
     if (tag === "k") frame.ok = text === "1";
     else if (tag === "v") frame.values.push(text);
     else if (tag === "x") frame.error = text;

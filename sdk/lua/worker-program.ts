@@ -4,27 +4,28 @@ import { LUA_PRELUDE } from "./lua-prelude";
 export const SESSION_FRAME_MAGIC = "\x1bBXLV";
 
 /**
- * The fixed program a session runs with `-e`. It loops: read "<bytes>\n<code>" from stdin, compile
- * "return <code>" (so expressions show their value, like the REPL) or else the code itself, run it
- * in the global environment with print / io.write / io.stdout / io.stderr redirected to per-call
- * buffers (io.read and io.stdin see end of file: stdin is the request channel), then write one
- * frame: MAGIC "<bytes>\n" followed by records `<tag><bytes>:<data>` with tags k (ok "1"/"0"),
- * v (a returned value, via tostring), x (error + traceback), o (stdout), e (stderr).
+ * Lua shared by the session worker and the attachable session host: print, io.write, io.stdout,
+ * io.stderr (and io.output/io.input/io.lines) redirected to `sink(stream, text)`, which the
+ * program defines before this part ("out" or "err"); io.read and io.stdin see end of file.
+ * `record(parts, tag, text)` appends one `<tag><bytes>:<data>` frame record, and
+ * `compile(code)` compiles "return <code>" (so expressions show their value, like the REPL) or
+ * else the code itself, returning the chunk, or nil, the error and whether the code is merely
+ * unfinished (the error ends in "<eof>", 5.1: "'<eof>'", the stock lua REPL's test).
  */
-export const WORKER_PROGRAM = `${LUA_PRELUDE}${String.raw`
+export const WORKER_IO = String.raw`
 local real_stdin, real_stdout, concat = io.stdin, io.stdout, table.concat
-local buffers = { out = {}, err = {} }
 local function writer(name)
   return function(self, ...)
-    local buffer = buffers[name]
+    local parts = {}
     for i = 1, select("#", ...) do
       local value = select(i, ...)
       local kind = type(value)
       if kind ~= "string" and kind ~= "number" then
         error("bad argument #" .. i .. " to 'write' (string expected, got " .. kind .. ")", 2)
       end
-      buffer[#buffer + 1] = tostring(value)
+      parts[i] = tostring(value)
     end
+    sink(name, concat(parts))
     return self
   end
 end
@@ -55,23 +56,47 @@ function io.lines(name, ...)
   return real_lines(name, ...)
 end
 function print(...)
-  local buffer = buffers.out
+  local parts = {}
   for i = 1, select("#", ...) do
-    if i > 1 then buffer[#buffer + 1] = "\t" end
-    buffer[#buffer + 1] = tostring((select(i, ...)))
+    if i > 1 then parts[#parts + 1] = "\t" end
+    parts[#parts + 1] = tostring((select(i, ...)))
   end
-  buffer[#buffer + 1] = "\n"
+  parts[#parts + 1] = "\n"
+  sink("out", concat(parts))
 end
 local function record(parts, tag, text)
   parts[#parts + 1] = tag .. #text .. ":" .. text
 end
+local function compile(code, name)
+  local chunk = load_string("return " .. code, name)
+  if chunk then return chunk end
+  local compile_error
+  chunk, compile_error = load_string(code, name)
+  if chunk then return chunk end
+  return nil, compile_error, string.find(compile_error, "<eof>'?$") ~= nil
+end
+`;
+
+/**
+ * The fixed program a session runs with `-e`. It loops: read "<bytes>\n<code>" from stdin, compile
+ * it (see {@link WORKER_IO}), run it in the global environment with output redirected to per-call
+ * buffers (io.read and io.stdin see end of file: stdin is the request channel), then write one
+ * frame: MAGIC "<bytes>\n" followed by records `<tag><bytes>:<data>` with tags k (ok "1"/"0"),
+ * v (a returned value, via tostring), x (error + traceback), o (stdout), e (stderr).
+ */
+export const WORKER_PROGRAM = `${LUA_PRELUDE}${String.raw`
+local buffers = { out = {}, err = {} }
+local function sink(name, text)
+  local buffer = buffers[name]
+  buffer[#buffer + 1] = text
+end
+`}${WORKER_IO}${String.raw`
 while true do
   local size = tonumber(real_stdin:read("*l"))
   if not size then break end
   local code = size > 0 and real_stdin:read(size) or ""
   buffers.out, buffers.err = {}, {}
-  local chunk, compile_error = load_string("return " .. code, "=eval")
-  if not chunk then chunk, compile_error = load_string(code, "=eval") end
+  local chunk, compile_error = compile(code, "=eval")
   local results
   if chunk then results = pack(xpcall(chunk, error_handler))
   else results = { n = 2, false, compile_error } end

@@ -3,6 +3,7 @@ export { createVm, type VmSpec } from "./create-vm";
 export { createLocalVm, type LocalVmSpec } from "./local-vm";
 export { createXcpngVm, type XcpngVmSpec, type XcpngConnection } from "./xcpng/lua-vm";
 export { VmManager, type VmManagerOptions, type ManagedExecOptions, type BroadcastEntry, type ManagerSignalOptions } from "./manager";
+export { VmSessionRegistry, type VmSessionInfo, type VmSessionOptions } from "./session-registry";
 export { ClusterCreateError, type ClusterFailure } from "./cluster-error";
 export { idMatcher } from "./pattern";
 export { onTerminationSignals, type SignalCleanupOptions } from "./signal-cleanup";

@@ -1,7 +1,10 @@
+import type { DeadlineOptions } from "../base/deadline";
 import { Semaphore, type SlotWaitOptions } from "../base/semaphore";
+import type { AttachedSession } from "../lua";
 import { ClusterCreateError, type ClusterFailure } from "./cluster-error";
 import { createVm, type VmSpec } from "./create-vm";
 import { idMatcher } from "./pattern";
+import { VmSessionRegistry, type VmSessionInfo, type VmSessionOptions } from "./session-registry";
 import { onTerminationSignals, type SignalCleanupOptions } from "./signal-cleanup";
 import type { LuaVM, VmExecOptions, VmExecResult } from "./types";
 import { validateVmId } from "./vm-id";
@@ -14,6 +17,8 @@ export interface VmManagerOptions {
   createConcurrency?: number;
   /** How long an execution or creation may wait for a free slot (default 600 000 ms). */
   queueTimeoutMs?: number;
+  /** Where and how the VMs' attachable sessions live (directory, output buffer, deadlines). */
+  sessions?: VmSessionOptions;
 }
 
 /** Per-call options of manager executions: the run's own options plus an abort for the queue wait too. */
@@ -45,9 +50,11 @@ export class VmManager {
   private readonly executions: Semaphore;
   private readonly creations: Semaphore;
   private readonly queueTimeoutMs: number;
+  private readonly sessions: VmSessionRegistry;
 
-  /** @param options concurrency limits and the queue deadline */
+  /** @param options concurrency limits, the queue deadline and where sessions live */
   constructor(options: VmManagerOptions = {}) {
+    this.sessions = new VmSessionRegistry((id) => this.require(id), () => this.list(), options.sessions ?? {});
     this.executions = new Semaphore(options.concurrency ?? 4);
     this.creations = new Semaphore(options.createConcurrency ?? 2);
     this.queueTimeoutMs = options.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS;
@@ -132,19 +139,48 @@ export class VmManager {
     );
   }
 
-  /** Destroys VM `id` and stops tracking it (an unknown id is an error). */
+  /**
+   * Starts a named attachable session on VM `vmId` (a random "s-…" name when none is given) and
+   * attaches to it. Its id is "<vm id>/<name>". A bad name is refused before anything runs.
+   */
+  createSession(vmId: string, name?: string, options: DeadlineOptions = {}): Promise<AttachedSession> {
+    return this.sessions.create(vmId, name, options);
+  }
+
+  /**
+   * Attaches to session "<vm id>/<name>", started by this process or an earlier one (the VM must
+   * be tracked by this manager, e.g. created again with the same id). Output produced while
+   * nobody was attached arrives first; an earlier attachment is taken over.
+   */
+  attach(sessionId: string, options: DeadlineOptions = {}): Promise<AttachedSession> {
+    return this.sessions.attach(sessionId, options);
+  }
+
+  /** The attachable sessions running on VM `vmId`, or on every tracked VM. */
+  listSessions(vmId?: string, options: DeadlineOptions = {}): Promise<VmSessionInfo[]> {
+    return this.sessions.list(vmId, options);
+  }
+
+  /** Ends session "<vm id>/<name>": its processes, socket and files. */
+  killSession(sessionId: string, options: DeadlineOptions = {}): Promise<void> {
+    return this.sessions.kill(sessionId, options);
+  }
+
+  /** Destroys VM `id` (ending its attachable sessions first) and stops tracking it (an unknown id is an error). */
   async destroy(id: string): Promise<void> {
-    const vm = this.require(id);
-    await vm.destroy();
+    await this.destroyWithSessions(this.require(id));
     this.vms.delete(id);
   }
 
-  /** Closes every VM (ending their executions and sessions) and stops tracking them. */
+  /**
+   * Closes every VM (ending their executions and one-call sessions) and stops tracking them.
+   * Attachable sessions are detached, not ended: a later process can attach to them again.
+   */
   closeAll(): Promise<void> {
     return this.endAll("close");
   }
 
-  /** Destroys every VM and stops tracking them. */
+  /** Destroys every VM (and its attachable sessions) and stops tracking them. */
   destroyAll(): Promise<void> {
     return this.endAll("destroy");
   }
@@ -159,8 +195,10 @@ export class VmManager {
   }
 
   private async endAll(action: "close" | "destroy"): Promise<void> {
+    await this.sessions.detachAll();
     const vms = this.list();
-    const outcomes = await Promise.allSettled(vms.map((vm) => vm[action]()));
+    const end = (vm: LuaVM) => (action === "destroy" ? this.destroyWithSessions(vm) : vm.close());
+    const outcomes = await Promise.allSettled(vms.map(end));
     const failed: string[] = [];
     outcomes.forEach((outcome, i) => {
       const id = vms[i]!.id;
@@ -168,6 +206,16 @@ export class VmManager {
       if (outcome.status === "rejected") failed.push(`${id}: ${asError(outcome.reason).message}`);
     });
     if (failed.length > 0) throw new Error(`VmManager ${action}All: ${failed.length} of ${vms.length} VMs failed (${failed.join("; ")})`);
+  }
+
+  /** Ends the VM's attachable sessions, then destroys it even if that failed. */
+  private async destroyWithSessions(vm: LuaVM): Promise<void> {
+    const failure = await this.sessions.killAll(vm.id).then(() => undefined, asError);
+    await vm.destroy();
+    // An XCP-ng VM takes its sessions with it; a local VM's would outlive it, so that is an error.
+    if (failure && vm.type === "local") {
+      throw new Error(`VM ${vm.id} was destroyed, but its attachable sessions could not all be ended: ${failure.message}`, { cause: failure });
+    }
   }
 
   private require(id: string): LuaVM {

@@ -1,4 +1,4 @@
-import type { LuaResult, LuaRunOptions, LuaSession, LuaSessionOptions } from "../lua";
+import type { LuaResult, LuaRunOptions, LuaSession, LuaSessionHost, LuaSessionHostOptions, LuaSessionOptions } from "../lua";
 import type { InstallOptions, InstalledRock, LuaRocks, RemoveOptions, RockOperationOptions } from "../rocks";
 import type { Target } from "../target/types";
 
@@ -66,6 +66,11 @@ export interface LuaVM {
   executeFile(path: string, options?: Omit<VmExecOptions, "chunkName">): Promise<VmExecResult>;
   /** Opens a persistent session (globals and top-level locals survive between calls); closed with the VM. */
   openSession(options?: LuaSessionOptions): Promise<LuaSession>;
+  /**
+   * Attachable sessions on the VM (namespace: the VM id), with the VM's interpreter, Lua path
+   * and working directory. They outlive close() and this process; see {@link LuaSessionHost}.
+   */
+  sessionHost(options?: Omit<LuaSessionHostOptions, "namespace">): Promise<LuaSessionHost>;
   /** LuaRocks in the VM's tree. */
   readonly packages: LuaVmPackages;
   /** A plain description (id, type, interpreter, versions, address, tree, …). */

@@ -1,4 +1,4 @@
-import type { LuaRunner, LuaSession, LuaSessionOptions, LuaVersionInfo } from "../lua";
+import type { LuaRunner, LuaSession, LuaSessionHost, LuaSessionHostOptions, LuaSessionOptions, LuaVersionInfo } from "../lua";
 import type { LuaResult } from "../lua";
 import type { LuaRocks } from "../rocks";
 import type { Target } from "../target/types";
@@ -72,6 +72,11 @@ export class RunnerVm implements LuaVM {
     await this.whileOpen("open a session");
     this.sessions.add(session);
     return session;
+  }
+
+  async sessionHost(options: Omit<LuaSessionHostOptions, "namespace"> = {}): Promise<LuaSessionHost> {
+    await this.whileOpen("manage attachable sessions");
+    return this.parts.runner.sessionHost({ ...options, namespace: this.id });
   }
 
   describe(): VmDescription {

@@ -100,6 +100,11 @@ describe("a broken rule is reported", () => {
     expect(violationsOf(["sim/rpc/to-wire.ts", "sim/model/record.ts"], ["sim/methods/vm.ts", "sim/rpc/core.ts"])).toEqual([]);
   });
 
+  it("the command line importing Pulumi, the provider or the simulator", () => {
+    expect(violationsOf(["cli/repl.ts", "@pulumi/pulumi"], ["cli/repl.ts", "provider/index.ts"], ["cli/main.ts", "sim/index.ts"])).toHaveLength(3);
+    expect(violationsOf(["cli/repl.ts", "sdk/lua/index.ts"], ["cli/main.ts", "cli/repl.ts"], ["test/cli/repl.tmux.test.ts", "cli/main.ts"])).toEqual([]);
+  });
+
   it("a file in no layer", () => {
     expect(violationsOf(["tools/x.ts", "sdk/vm/index.ts"])).toEqual(["tools/x.ts: in no layer of the rules; add its folder to test/architecture/layers.ts"]);
   });

@@ -21,7 +21,7 @@ export interface Layer {
 export const PUBLIC_ENTRY_POINTS: readonly string[] = ["index.ts", "provider/index.ts", "sim/index.ts"];
 
 const SDK = ["sdk", "sdk/base", "sdk/xapi/wire", "schema"];
-const PRODUCT = [...SDK, "entry", "provider", "sim", "program"];
+const PRODUCT = [...SDK, "entry", "provider", "sim", "program", "cli"];
 
 /** The layers, by name. */
 export const LAYERS: Readonly<Record<string, Layer>> = {
@@ -37,6 +37,8 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   entry: { paths: ["index.ts"], mayImport: SDK, forbiddenPackages: ["@pulumi/"] },
   /** Pulumi resources, built only on the SDK. */
   provider: { paths: ["provider/"], mayImport: [...SDK, "provider"] },
+  /** The `bioxen-luavm` command line (bin/bioxen-luavm.js runs its build): built only on the SDK. */
+  cli: { paths: ["cli/"], mayImport: [...SDK, "cli"], forbiddenPackages: ["@pulumi/"] },
   /** The pool simulator: depends on nothing of sdk but the wire codecs. */
   sim: { paths: ["sim/"], mayImport: ["sim", "sdk/xapi/wire"], forbiddenPackages: ["@pulumi/"] },
   /** The repository's root Pulumi program (environment files). */

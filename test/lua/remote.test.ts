@@ -3,6 +3,7 @@ import { closeAllSshConnections, sshTarget, type SshTarget } from "../../sdk/ssh
 import { sshTargetOptions } from "../support/ssh-target";
 import { startTestSshd, type TestSshd } from "../support/sshd";
 import { defineRunnerCases } from "./runner-cases";
+import { defineAttachableCases } from "./attachable-cases";
 import { defineSessionCases } from "./session-cases";
 
 // The same cases as the local suites, over a real sshd on loopback (so pgrep sees remote processes).
@@ -22,3 +23,9 @@ afterAll(async () => {
 
 defineRunnerCases("lua5.4", () => target);
 defineSessionCases("lua5.4", () => target);
+// Attachable sessions outlive the SSH connection that made them: `reconnect` drops it.
+defineAttachableCases("lua5.4", {
+  target: () => target,
+  reconnect: () => closeAllSshConnections(),
+  laterClientEnv: () => ({ BIOXEN_TEST_SSH: JSON.stringify(sshTargetOptions(sshd)) }),
+});

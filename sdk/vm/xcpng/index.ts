@@ -2,6 +2,7 @@
 export { ensureXcpngLuaVm, updateXcpngLuaVm, readXcpngLuaVm, destroyXcpngLuaVm, type XcpngPriorFacts } from "./lifecycle";
 export { XcpngLuaVmError } from "./errors";
 export { importXcpngLuaVm, type ImportedVm } from "./import";
+export { findXcpngLuaVm, type FoundXcpngLuaVm } from "./find";
 export { HOST_KEY_MARKER, hostKeyPolicy } from "./readiness";
 export { plannedHardwareChanges, type HardwareChanges } from "./hardware";
 export { checkCloudInitSpec, hostnameOf, publicKeyOf, type XcpngCloudInitSpec } from "./cloud-init";
