@@ -65,6 +65,8 @@ export interface EnvVmSpec {
   lua?: string;
   tags?: string[];
   powerState?: "running" | "halted";
+  /** A profile (under `profiles`) whose packages every instance gets. */
+  profile?: string;
   packages?: PackageSpec[];
 }
 
@@ -72,6 +74,14 @@ export interface EnvVmSpec {
 export interface LocalLuaSpec {
   interpreter?: string;
   tree?: string;
+  /** A profile (under `profiles`) whose packages go into this installation's tree. */
+  profile?: string;
+  packages?: PackageSpec[];
+}
+
+/** A named set of packages, optionally adding to another profile (`extends`). */
+export interface ProfileSpec {
+  extends?: string;
   packages?: PackageSpec[];
 }
 
@@ -83,5 +93,6 @@ export interface EnvironmentSpec {
   groups?: Record<string, string[]>;
   vms?: Record<string, EnvVmSpec>;
   local?: Record<string, LocalLuaSpec>;
+  profiles?: Record<string, ProfileSpec>;
   packages?: PackageRule[];
 }

@@ -5,6 +5,7 @@
  */
 import { checkPackages } from "./check-packages";
 import { checkReferences } from "./check-references";
+import { checkProfiles } from "./profiles";
 import type { EnvironmentIssue } from "./errors";
 import { reporterInto } from "./report";
 import { checkSchema } from "./schema-check";
@@ -30,6 +31,7 @@ export function checkEnvironment(text: string, file: string): EnvironmentCheck {
   const issues: EnvironmentIssue[] = [];
   const report = reporterInto(source, issues);
   checkReferences(spec, report);
+  checkProfiles(spec, report);
   checkPackages(spec, source, report);
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
   return issues.length > 0 ? { file, issues } : { file, issues, spec };
