@@ -16,4 +16,4 @@ export {
   type LuaVersion,
   type ConstraintTerm,
 } from "./validate";
-export { parseVersion, compareVersions, versionsEqual, satisfiesConstraint, highestVersion, type ParsedVersion } from "./versions";
+export { parseVersion, compareVersions, versionsEqual, satisfiesConstraint, highestVersion, requestTerms, type ParsedVersion } from "./versions";

@@ -3,7 +3,7 @@
  * request its inputs make, and bringing an installed rock to a version that satisfies it
  * (install, upgrade or downgrade in place).
  */
-import { LuaRocks, compareVersions, satisfiesConstraint, validateConstraint, type ConstraintTerm, type InstalledRock } from "../../../sdk/rocks";
+import { LuaRocks, compareVersions, requestTerms, satisfiesConstraint, type InstalledRock } from "../../../sdk/rocks";
 import { reveal } from "../../runtime/inputs";
 import { targetFor, type TargetSpec } from "../../runtime/ssh-target";
 import type { LuaPackageInputs, LuaPackageTimeouts } from "./inputs";
@@ -40,16 +40,9 @@ export function rocksFor(inputs: LuaPackageInputs, operation: keyof LuaPackageTi
   });
 }
 
-/** The constraint terms `version` (as `==`) or `constraint` stand for; [] = any version. */
-export function requestedTerms(inputs: Pick<LuaPackageInputs, "version" | "constraint">): ConstraintTerm[] {
-  if (inputs.version !== undefined) return [{ op: "==", version: inputs.version }];
-  if (inputs.constraint !== undefined) return validateConstraint(inputs.constraint);
-  return [];
-}
-
 /** True when `installed` is what the inputs ask for ("1.0" is satisfied by "1.0-1"). */
 export function satisfiesRequest(installed: string, inputs: Pick<LuaPackageInputs, "version" | "constraint">): boolean {
-  return satisfiesConstraint(installed, requestedTerms(inputs));
+  return satisfiesConstraint(installed, requestTerms(inputs));
 }
 
 /** Human text of the request, for messages. */
