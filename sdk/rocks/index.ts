@@ -3,6 +3,7 @@ export { LuaRocks, type LuaRocksOptions, type RockOperationOptions, type Install
 export { LuaRocksError, RockInputError, STDERR_TAIL_CHARS, type LuaRocksFailure } from "./errors";
 export type { RockTree } from "./tree";
 export type { InstalledRock, AvailableRock } from "./porcelain";
+export { healthProblems, type RockHealth, type ModuleHealth } from "./health";
 export {
   validateRockName,
   validateRockVersion,

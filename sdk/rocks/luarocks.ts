@@ -6,6 +6,7 @@ import { KeyedSemaphore } from "../base/semaphore";
 import { LuaRocksError, RockInputError } from "./errors";
 import { runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from "./invocation";
 import { versionsOnDisk } from "./disk-versions";
+import { HEALTH_PROGRAM, healthToken, parseHealthReport, parseModuleList, type RockHealth } from "./health";
 import { installedVersionReported, removedVersionsReported, reportsNotInstalled } from "./outcome";
 import { parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
 import { resolveTreeRoot, type RockTree } from "./tree";
@@ -161,6 +162,32 @@ export class LuaRocks {
   async installed(name: string, options: RockOperationOptions = {}): Promise<string | undefined> {
     validateRockName(name);
     return highestVersion(await this.locked("list", options, (call) => this.versionsOf(name, call)));
+  }
+
+  /**
+   * Loads every module the installed rock `name` declares (`luarocks show --modules`) with the
+   * Lua luarocks installs for (`variables.LUA`) and the tree's paths, one `require` each; the
+   * result names each module that fails and its Lua error. Throws a LuaRocksError when the rock
+   * is not installed or luarocks cannot answer.
+   */
+  checkHealth(name: string, options: RockOperationOptions = {}): Promise<RockHealth> {
+    validateRockName(name);
+    return this.locked("health", options, async (call) => {
+      const modules = parseModuleList((await this.run(call, "show", name, ["show", "--modules", name], false)).stdout);
+      const ask = async (args: string[]) => (await this.run(call, "health", name, args, false)).stdout.trim();
+      const lua = await ask(["config", "variables.LUA"]);
+      const [path, cpath] = [await ask(["path", "--lr-path"]), await ask(["path", "--lr-cpath"])];
+      const token = healthToken();
+      const result = await this.target.exec([lua, "-", ...modules], {
+        stdin: HEALTH_PROGRAM,
+        env: { ...this.setup.env, BIOXEN_HEALTH_TOKEN: token, BIOXEN_LUA_PATH: `${path};;`, BIOXEN_LUA_CPATH: `${cpath};;` },
+        cwd: "/",
+        timeoutMs: Math.max(1, call.deadline - Date.now()),
+        signal: options.signal,
+      });
+      const ended = result.timedOut ? "the check timed out" : `${lua} ended before reporting this module (exit code ${result.exitCode ?? result.signal}): ${result.stderr.trim().slice(-500)}`;
+      return parseHealthReport(name, modules, result.stdout, token, ended);
+    });
   }
 
   /** The versions of exactly `name` that the servers offer for this Lua version, highest first. */
