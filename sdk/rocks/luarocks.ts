@@ -70,6 +70,16 @@ const DEFAULT_TIMEOUT_MS = 300_000;
 /** Serializes operations on one tree of one target within this process (shared by all instances). */
 const treeLocks = new KeyedSemaphore(() => 1);
 
+/** The Lua interpreter luarocks installs for, and the module paths of a tree. */
+interface TreeLua {
+  lua: string;
+  path: string;
+  cpath: string;
+}
+
+/** {@link TreeLua} by target, tree and Lua version (they do not change while a process runs). */
+const treeLuas = new Map<string, Promise<TreeLua>>();
+
 /**
  * LuaRocks on a {@link Target}. Every input is validated before any command runs; the outcome of
  * an install or remove is read from that one luarocks run's exit code and output, and checked
@@ -174,9 +184,7 @@ export class LuaRocks {
     validateRockName(name);
     return this.locked("health", options, async (call) => {
       const modules = parseModuleList((await this.run(call, "show", name, ["show", "--modules", name], false)).stdout);
-      const ask = async (args: string[]) => (await this.run(call, "health", name, args, false)).stdout.trim();
-      const lua = await ask(["config", "variables.LUA"]);
-      const [path, cpath] = [await ask(["path", "--lr-path"]), await ask(["path", "--lr-cpath"])];
+      const { lua, path, cpath } = await this.luaOfTree(call);
       const token = healthToken();
       const result = await this.target.exec([lua, "-", ...modules], {
         stdin: HEALTH_PROGRAM,
@@ -188,6 +196,19 @@ export class LuaRocks {
       const ended = result.timedOut ? "the check timed out" : `${lua} ended before reporting this module (exit code ${result.exitCode ?? result.signal}): ${result.stderr.trim().slice(-500)}`;
       return parseHealthReport(name, modules, result.stdout, token, ended);
     });
+  }
+
+  /** The Lua luarocks installs for and the tree's module paths, asked of luarocks once per target, tree and Lua version in this process. */
+  private luaOfTree(call: LuaRocksCall): Promise<TreeLua> {
+    const key = `${this.target.key}\u0000${call.tree}\u0000${this.setup.luaVersion ?? ""}`;
+    let known = treeLuas.get(key);
+    if (!known) {
+      const ask = async (args: string[]) => (await this.run(call, "health", "", args, false)).stdout.trim();
+      known = (async () => ({ lua: await ask(["config", "variables.LUA"]), path: await ask(["path", "--lr-path"]), cpath: await ask(["path", "--lr-cpath"]) }))();
+      known.catch(() => treeLuas.delete(key));
+      treeLuas.set(key, known);
+    }
+    return known;
   }
 
   /** The versions of exactly `name` that the servers offer for this Lua version, highest first. */
