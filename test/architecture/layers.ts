@@ -21,7 +21,7 @@ export interface Layer {
 export const PUBLIC_ENTRY_POINTS: readonly string[] = ["index.ts", "provider/index.ts", "sim/index.ts"];
 
 const SDK = ["sdk", "sdk/base", "sdk/xapi/wire", "schema"];
-const PRODUCT = [...SDK, "entry", "provider", "sim", "program"];
+const PRODUCT = [...SDK, "entry", "provider", "sim", "cli", "program"];
 
 /** The layers, by name. */
 export const LAYERS: Readonly<Record<string, Layer>> = {
@@ -39,6 +39,8 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   provider: { paths: ["provider/"], mayImport: [...SDK, "provider"] },
   /** The pool simulator: depends on nothing of sdk but the wire codecs. */
   sim: { paths: ["sim/"], mayImport: ["sim", "sdk/xapi/wire"], forbiddenPackages: ["@pulumi/"] },
+  /** The command line (`bioxen-luavm lock|check`), built only on the SDK. */
+  cli: { paths: ["cli/"], mayImport: [...SDK, "cli"], forbiddenPackages: ["@pulumi/"] },
   /** The repository's root Pulumi program (environment files). */
   program: { paths: ["program/"], mayImport: ["program", "provider", ...SDK] },
   /** Runnable examples: the public entry points, their own helpers and the shared dev tools only. */
