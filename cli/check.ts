@@ -6,7 +6,7 @@
  * unhealthy. VM packages are reported by their LuaPackage's `healthy` output on up/refresh.
  */
 import { resolve } from "node:path";
-import { loadEnvironmentFile, planEnvironment, type LuaPackagePlanArgs, type ResourcePlan } from "../sdk/env";
+import { loadEnvironmentFile, planEnvironment, type LocalLuaSpec, type LuaPackagePlanArgs, type ResourcePlan } from "../sdk/env";
 import { LuaRunner } from "../sdk/lua";
 import { LuaRocks, healthProblems, requestTerms, satisfiesConstraint, validateLuaVersion } from "../sdk/rocks";
 import { localTarget } from "../sdk/target";
@@ -21,9 +21,11 @@ export async function check(args: readonly string[], out: NodeJS.WritableStream 
   const plans = planEnvironment(spec, lock).filter((plan): plan is ResourcePlan<"LuaPackage"> => plan.kind === "LuaPackage");
   let failures = 0;
   const vmPackages = plans.filter((plan) => plan.args.target.output === "sshTarget").length;
+  const trees = new Map<string, Promise<LuaRocks>>();
   for (const plan of plans.filter((p) => p.args.target.output === "target")) {
-    const local = spec.local![plan.args.target.ref.slice("local:".length)];
-    const problem = await packageProblem(plan.args, local.tree ?? "lua_modules", local.interpreter);
+    const name = plan.args.target.ref.slice("local:".length);
+    if (!trees.has(name)) trees.set(name, treeOf(spec.local![name]));
+    const problem = await packageProblem(plan.args, await trees.get(name)!);
     out.write(problem === undefined ? `ok    ${plan.name}\n` : `FAIL  ${plan.name}: ${problem}\n`);
     if (problem !== undefined) failures++;
   }
@@ -36,12 +38,16 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** The LuaRocks of a local installation's tree, for the Lua version of its interpreter (as LocalLua installs). */
+async function treeOf(local: LocalLuaSpec): Promise<LuaRocks> {
+  const language = await new LuaRunner(localTarget(), { interpreter: local.interpreter }).version();
+  return new LuaRocks(localTarget(), { tree: { path: resolve(local.tree ?? "lua_modules") }, luaVersion: validateLuaVersion(language.languageVersion) });
+}
+
 /** What is wrong with one package of a local installation, or undefined when it is installed as asked and loads. */
-async function packageProblem(pkg: LuaPackagePlanArgs, tree: string, interpreter: string | undefined): Promise<string | undefined> {
-  const language = await new LuaRunner(localTarget(), { interpreter }).version();
-  const rocks = new LuaRocks(localTarget(), { tree: { path: resolve(tree) }, luaVersion: validateLuaVersion(language.languageVersion) });
+async function packageProblem(pkg: LuaPackagePlanArgs, rocks: LuaRocks): Promise<string | undefined> {
   const installed = await rocks.installed(pkg.name);
-  if (installed === undefined) return `not installed in ${resolve(tree)}`;
+  if (installed === undefined) return `not installed in ${await rocks.treeRoot()}`;
   if (!satisfiesConstraint(installed, requestTerms(pkg))) return `${installed} is installed, but ${pkg.version ?? pkg.constraint} is asked for`;
   const health = await rocks.checkHealth(pkg.name);
   return health.healthy ? undefined : `${installed}: ${healthProblems(health).join("; ")}`;

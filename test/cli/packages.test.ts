@@ -98,7 +98,7 @@ describe("bioxen-luavm lock and check", () => {
     writeFileSync(`${path}.lock`, 'version: 1\npackages:\n  alpha: "1.0-1"\n');
     const stale = await cli("check", path);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain(`${path}:5:17: profiles.bio.packages[1].name: package "ailing" is not in the lock file ${path}.lock`);
+    expect(stale.stderr).toContain(`${path}:6:17: profiles.bio.packages[1].name: package "ailing" is not in the lock file ${path}.lock`);
 
     expect((await cli("check")).code).toBe(2);
   }, 400_000);
