@@ -1,17 +1,23 @@
-/** `bioxen-luavm <command>`: the package's command line (today: `repl`). */
+/** `bioxen-luavm <command>`: the package's command line (`repl`, `lock`, `check`). */
+import { check, CHECK_USAGE, UsageError } from "./check";
+import { lock, LOCK_USAGE } from "./lock";
 import { repl, REPL_USAGE } from "./repl";
 
-/** Runs a command; sets process.exitCode. */
+const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = { repl, lock, check };
+
+/** Runs a command; sets process.exitCode (2 for a wrong command line, 1 for a failure). */
 export async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
+  const run = command === undefined ? undefined : COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`${REPL_USAGE}\n${LOCK_USAGE}\n${CHECK_USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   try {
-    if (command === "repl") process.exitCode = await repl(rest);
-    else {
-      process.stderr.write(`${REPL_USAGE}\n`);
-      process.exitCode = 2;
-    }
+    process.exitCode = await run(rest);
   } catch (error) {
-    process.stderr.write(`bioxen-luavm ${command ?? ""}: ${(error as Error).message}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`bioxen-luavm ${command}: ${(error as Error).message}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   }
 }

@@ -69,6 +69,10 @@ export class LuaPackage extends pulumi.dynamic.Resource {
   declare readonly installedVersion: pulumi.Output<string>;
   /** The tree's root directory on the target. */
   declare readonly treePath: pulumi.Output<string>;
+  /** True when every module the rock declares loads with `require` on the target (checked after install and update, and on refresh). */
+  declare readonly healthy: pulumi.Output<boolean>;
+  /** One `<module>: <Lua error>` per module that does not load; empty when healthy. */
+  declare readonly healthProblems: pulumi.Output<string[]>;
 
   /**
    * @param name Pulumi resource name
@@ -76,7 +80,7 @@ export class LuaPackage extends pulumi.dynamic.Resource {
    * @param opts resource options (`dependsOn` another LuaPackage it needs)
    */
   constructor(name: string, args: LuaPackageArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { installedVersion: undefined, treePath: undefined };
+    const outputs = { installedVersion: undefined, treePath: undefined, healthy: undefined, healthProblems: undefined };
     const secretOutputs = ["target", ...(opts?.additionalSecretOutputs ?? [])];
     super(provider, name, { ...args, ...outputs }, { ...opts, additionalSecretOutputs: secretOutputs }, "bioxen", "LuaPackage");
   }

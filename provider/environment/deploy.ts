@@ -3,7 +3,7 @@
  * from the file's keys, never positions), with references resolved and `dependsOn` from the plan.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { planEnvironment, type EnvironmentSpec, type ResourcePlan } from "../../sdk/env";
+import { planEnvironment, type EnvironmentLock, type EnvironmentSpec, type ResourcePlan } from "../../sdk/env";
 import { LocalLua } from "../local-lua";
 import { LuaPackage } from "../lua-package";
 import { VmNetwork } from "../vm-network";
@@ -19,6 +19,8 @@ export interface DeployEnvironmentOptions extends ReferenceSources {
   projectDir?: string;
   /** Resource options given to every resource (e.g. a parent); `dependsOn` is added from the plan. */
   resourceOptions?: pulumi.CustomResourceOptions;
+  /** The file's lock (checked against it by loading): packages get exactly its versions. */
+  lock?: EnvironmentLock;
 }
 
 /** A resource of a deployed environment. */
@@ -42,7 +44,7 @@ export function deployEnvironment(spec: EnvironmentSpec, options: DeployEnvironm
     throw new MissingReferenceError(`${file}: ${missing.length} reference(s) without a value:\n${missing.map((m) => `${file}: ${m.path}: ${m.message}`).join("\n")}`);
   }
   const resources = new Map<string, EnvironmentResource>();
-  for (const plan of planEnvironment(spec)) {
+  for (const plan of planEnvironment(spec, options.lock)) {
     const dependsOn = plan.dependsOn.map((name) => planned(resources, name, plan.name));
     resources.set(plan.name, declare(plan, { ...options, resources }, { ...options.resourceOptions, dependsOn }));
   }

@@ -1,7 +1,7 @@
 /**
  * The environment program: reads stack config `bioxen:environment` (a path relative to the
- * project folder), loads and validates that file (every problem as `file:line:column: …`), and
- * deploys it. The repository's root Pulumi program and user programs call {@link runEnvironmentProgram}.
+ * project folder), loads and validates that file and its lock file `<file>.lock` when there is
+ * one (every problem as `file:line:column: …`), and deploys it, packages at their locked versions. The repository's root Pulumi program and user programs call {@link runEnvironmentProgram}.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -43,7 +43,7 @@ export async function runEnvironmentProgram(options: EnvironmentProgramOptions):
   const loaded = await load(file, options.projectDir);
   let resources: Map<string, EnvironmentResource>;
   try {
-    resources = deployEnvironment(loaded.spec, { ...options, file });
+    resources = deployEnvironment(loaded.spec, { ...options, file, ...(loaded.lock ? { lock: loaded.lock } : {}) });
   } catch (error) {
     if (error instanceof MissingReferenceError) throw new pulumi.RunError(error.message);
     throw error;
@@ -60,7 +60,8 @@ async function load(file: string, projectDir: string): Promise<LoadedEnvironment
     if (error instanceof EnvironmentError) {
       const count = error.issues.length === 1 ? "1 problem" : `${error.issues.length} problems`;
       // Messages may cite other places of the file ("declared by … (file:11:9)"): name it as configured there too.
-      const asConfigured = (issue: EnvironmentIssue) => formatIssue({ ...issue, file, message: issue.message.split(resolved).join(file) });
+      // The lock file's issues name `<file>.lock`: the same replacement names it as configured.
+      const asConfigured = (issue: EnvironmentIssue) => formatIssue({ ...issue, file: issue.file.split(resolved).join(file), message: issue.message.split(resolved).join(file) });
       throw new pulumi.RunError(`environment file ${file} has ${count}:\n${error.issues.map(asConfigured).join("\n")}`);
     }
     throw new pulumi.RunError((error as Error).message);

@@ -11,22 +11,44 @@ import type { EnvironmentSpec, PackageSpec } from "./types";
 
 /** Reports invalid package fields and packages declared twice for the same host. */
 export function checkPackages(spec: EnvironmentSpec, source: SourceDocument, report: Report): void {
-  for (const { origin, pkg, local } of declarations(spec)) {
+  for (const { origin, pkg, local } of packageDeclarations(spec)) {
     checkFields(pkg, origin, report);
     if (local && pkg.tree !== undefined) {
       report([...origin, "tree"], "packages of a local installation go into its own tree; set tree on the local installation instead");
     }
   }
-  checkDuplicates(placePackages(spec, expandVms(spec)), source, report);
+  const placements = placePackages(spec, expandVms(spec));
+  checkProfileTrees(placements, report);
+  checkDuplicates(placements, source, report);
 }
 
-/** Every package entry as written (once, however many hosts it reaches). */
-function declarations(spec: EnvironmentSpec): { origin: PathSegment[]; pkg: PackageSpec; local: boolean }[] {
+/** One package entry as written, with the path of the entry and whether it is meant for local installations. */
+export interface PackageDeclaration {
+  origin: PathSegment[];
+  pkg: PackageSpec;
+  local: boolean;
+}
+
+/** Every package entry as written (once, however many hosts it reaches), profiles' included. */
+export function packageDeclarations(spec: EnvironmentSpec): PackageDeclaration[] {
   return [
     ...Object.entries(spec.vms ?? {}).flatMap(([key, vm]) => (vm.packages ?? []).map((pkg, i) => ({ origin: ["vms", key, "packages", i], pkg, local: false }))),
     ...Object.entries(spec.local ?? {}).flatMap(([name, lua]) => (lua.packages ?? []).map((pkg, i) => ({ origin: ["local", name, "packages", i], pkg, local: true }))),
+    ...Object.entries(spec.profiles ?? {}).flatMap(([name, profile]) =>
+      (profile.packages ?? []).map((pkg, i) => ({ origin: ["profiles", name, "packages", i], pkg, local: false })),
+    ),
     ...(spec.packages ?? []).map((pkg, i) => ({ origin: ["packages", i], pkg, local: pkg.local !== undefined })),
   ];
+}
+
+/** A profile package with a `tree` cannot go to a local installation (its packages use its own tree). */
+function checkProfileTrees(placements: readonly PackagePlacement[], report: Report): void {
+  const reported = new Set<string>();
+  for (const { host, spec, origin } of placements) {
+    if (host.kind !== "local" || origin[0] !== "profiles" || spec.tree === undefined || reported.has(dotted(origin))) continue;
+    reported.add(dotted(origin));
+    report([...origin, "tree"], `this profile reaches local installation "${host.name}", whose packages go into its own tree; drop tree here or use another profile there`);
+  }
 }
 
 function checkFields(pkg: PackageSpec, origin: PathSegment[], report: Report): void {

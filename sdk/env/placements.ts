@@ -1,8 +1,10 @@
 /**
- * Where each LuaRocks package goes: packages written inside a VM or local installation, and
- * top-level package rules expanded over their `vms` selectors, `groups` and `local` names.
+ * Where each LuaRocks package goes: the packages of a VM's or local installation's profile,
+ * packages written inside it, and top-level package rules expanded over their `vms` selectors,
+ * `groups` and `local` names.
  */
 import { selectInstances, type VmInstance } from "./instances";
+import { profilePackages } from "./profiles";
 import type { PathSegment } from "./source";
 import type { EnvironmentSpec, PackageSpec } from "./types";
 
@@ -13,7 +15,7 @@ export type PackageHost = { kind: "vm"; instance: VmInstance } | { kind: "local"
 export interface PackagePlacement {
   host: PackageHost;
   spec: PackageSpec;
-  /** Path of the declaring entry in the file, e.g. ["packages", 2] or ["vms", "web", "packages", 0]. */
+  /** Path of the declaring entry in the file, e.g. ["packages", 2], ["vms", "web", "packages", 0] or ["profiles", "bio", "packages", 1]. */
   origin: PathSegment[];
 }
 
@@ -30,13 +32,18 @@ export function hostLabel(host: PackageHost): string {
 /** Every placement of the environment, in file order. Unknown names select nothing (validation reports them). */
 export function placePackages(spec: EnvironmentSpec, instances: readonly VmInstance[]): PackagePlacement[] {
   const placements: PackagePlacement[] = [];
+  const own = (section: "vms" | "local", key: string, entry: { profile?: string; packages?: PackageSpec[] }) => [
+    ...(entry.profile === undefined ? [] : profilePackages(spec, entry.profile)),
+    ...(entry.packages ?? []).map((pkg, i) => ({ spec: pkg, origin: [section, key, "packages", i] })),
+  ];
   for (const [key, vm] of Object.entries(spec.vms ?? {})) {
+    const packages = own("vms", key, vm);
     for (const instance of instances.filter((candidate) => candidate.key === key)) {
-      (vm.packages ?? []).forEach((pkg, i) => placements.push({ host: { kind: "vm", instance }, spec: pkg, origin: ["vms", key, "packages", i] }));
+      for (const pkg of packages) placements.push({ host: { kind: "vm", instance }, ...pkg });
     }
   }
   for (const [name, local] of Object.entries(spec.local ?? {})) {
-    (local.packages ?? []).forEach((pkg, i) => placements.push({ host: { kind: "local", name }, spec: pkg, origin: ["local", name, "packages", i] }));
+    for (const pkg of own("local", name, local)) placements.push({ host: { kind: "local", name }, ...pkg });
   }
   (spec.packages ?? []).forEach((rule, i) => {
     const { vms, groups, local, ...pkg } = rule;

@@ -6,6 +6,7 @@
  */
 import { networkName } from "./check-references";
 import { expandVms, type VmInstance } from "./instances";
+import type { EnvironmentLock } from "./lock";
 import { packageResourceName, placePackages, type PackagePlacement } from "./placements";
 import type { CloudInitSpec, EnvVmOptions, EnvVmSpec, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
 
@@ -110,15 +111,16 @@ const KIND_ORDER: readonly ResourceKind[] = ["VmNetwork", "LocalLua", "XcpngLuaV
 
 /**
  * Plans the resources of a VALIDATED environment (from {@link parseEnvironment} or
- * {@link loadEnvironmentFile}); sorted by kind (dependencies first), then by name.
+ * {@link loadEnvironmentFile}); sorted by kind (dependencies first), then by name. With its
+ * `lock` (checked against it by loading), every package asks for exactly its locked version.
  */
-export function planEnvironment(spec: EnvironmentSpec): ResourcePlan[] {
+export function planEnvironment(spec: EnvironmentSpec, lock?: EnvironmentLock): ResourcePlan[] {
   const instances = expandVms(spec);
   const plans = [
     ...Object.keys(spec.networks ?? {}).map((name) => planNetwork(spec, name)),
     ...Object.keys(spec.local ?? {}).map((name) => planLocal(spec, name)),
     ...instances.map((instance) => planVm(spec, instance)),
-    ...placePackages(spec, instances).map(planPackage),
+    ...placePackages(spec, instances).map((placement) => planPackage(placement, lock)),
   ];
   return plans.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compare(a.name, b.name));
 }
@@ -186,8 +188,9 @@ function vmOptionArgs(vm: EnvVmSpec): EnvVmOptions {
   });
 }
 
-function planPackage(placement: PackagePlacement): ResourcePlan<"LuaPackage"> {
+function planPackage(placement: PackagePlacement, lock: EnvironmentLock | undefined): ResourcePlan<"LuaPackage"> {
   const { host, spec } = placement;
+  const locked = lock?.packages[spec.name];
   const target: LuaPackagePlanArgs["target"] = host.kind === "vm" ? { ref: vmResourceName(host.instance), output: "sshTarget" } : { ref: `local:${host.name}`, output: "target" };
   return {
     kind: "LuaPackage",
@@ -195,8 +198,8 @@ function planPackage(placement: PackagePlacement): ResourcePlan<"LuaPackage"> {
     args: compact({
       target,
       name: spec.name,
-      version: spec.version,
-      constraint: spec.constraint,
+      version: locked ?? spec.version,
+      constraint: locked === undefined ? spec.constraint : undefined,
       servers: spec.servers && [...spec.servers],
       tree: treeArg(spec.tree),
     }),

@@ -77,6 +77,8 @@ export interface EnvVmSpec extends EnvVmOptions {
   tags?: string[];
   powerState?: "running" | "halted";
   cloudInit?: CloudInitSpec;
+  /** A profile (under `profiles`) whose packages every instance gets. */
+  profile?: string;
   packages?: PackageSpec[];
 }
 
@@ -114,6 +116,14 @@ export interface EnvVmTimeouts {
 export interface LocalLuaSpec {
   interpreter?: string;
   tree?: string;
+  /** A profile (under `profiles`) whose packages go into this installation's tree. */
+  profile?: string;
+  packages?: PackageSpec[];
+}
+
+/** A named set of packages, optionally adding to another profile (`extends`). */
+export interface ProfileSpec {
+  extends?: string;
   packages?: PackageSpec[];
 }
 
@@ -125,5 +135,6 @@ export interface EnvironmentSpec {
   groups?: Record<string, string[]>;
   vms?: Record<string, EnvVmSpec>;
   local?: Record<string, LocalLuaSpec>;
+  profiles?: Record<string, ProfileSpec>;
   packages?: PackageRule[];
 }

@@ -6,7 +6,9 @@
 import { checkCloudInit } from "./check-cloud-init";
 import { checkPackages } from "./check-packages";
 import { checkReferences } from "./check-references";
+import { checkProfiles } from "./profiles";
 import type { EnvironmentIssue } from "./errors";
+import { checkLockFits, parseLock, type EnvironmentLock } from "./lock";
 import { reporterInto } from "./report";
 import { checkSchema } from "./schema-check";
 import { parseSource } from "./source";
@@ -18,10 +20,22 @@ export interface EnvironmentCheck {
   issues: EnvironmentIssue[];
   /** Present exactly when `issues` is empty. */
   spec?: EnvironmentSpec;
+  /** The lock, when one was given and `issues` is empty. */
+  lock?: EnvironmentLock;
 }
 
-/** Validates `text` (YAML or JSON) read from `file` (the name used in messages); never throws for bad input. */
-export function checkEnvironment(text: string, file: string): EnvironmentCheck {
+/** A lock file's text and name, checked together with its environment file. */
+export interface LockText {
+  text: string;
+  file: string;
+}
+
+/**
+ * Validates `text` (YAML or JSON) read from `file` (the name used in messages), and with `lock`
+ * that lock file too: its shape, and that it still satisfies the environment. Never throws for
+ * bad input.
+ */
+export function checkEnvironment(text: string, file: string, lock?: LockText): EnvironmentCheck {
   const source = parseSource(text, file);
   if (source.issues.length > 0) return { file, issues: source.issues };
   const schemaIssues = checkSchema(source);
@@ -31,8 +45,14 @@ export function checkEnvironment(text: string, file: string): EnvironmentCheck {
   const issues: EnvironmentIssue[] = [];
   const report = reporterInto(source, issues);
   checkReferences(spec, report);
+  checkProfiles(spec, report);
   checkPackages(spec, source, report);
   checkCloudInit(spec, report);
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
-  return issues.length > 0 ? { file, issues } : { file, issues, spec };
+  if (issues.length > 0) return { file, issues };
+  if (!lock) return { file, issues, spec };
+  const locked = parseLock(lock.text, lock.file);
+  if (!locked.lock) return { file, issues: locked.issues };
+  const misfits = checkLockFits(spec, source, { ...locked, lock: locked.lock });
+  return misfits.length > 0 ? { file, issues: misfits } : { file, issues, spec, lock: locked.lock };
 }

@@ -3,6 +3,7 @@ export { LuaRocks, type LuaRocksOptions, type RockOperationOptions, type Install
 export { LuaRocksError, RockInputError, STDERR_TAIL_CHARS, type LuaRocksFailure } from "./errors";
 export type { RockTree } from "./tree";
 export type { InstalledRock, AvailableRock } from "./porcelain";
+export { healthProblems, type RockHealth, type ModuleHealth } from "./health";
 export {
   validateRockName,
   validateRockVersion,
@@ -16,4 +17,4 @@ export {
   type LuaVersion,
   type ConstraintTerm,
 } from "./validate";
-export { parseVersion, compareVersions, versionsEqual, satisfiesConstraint, highestVersion, type ParsedVersion } from "./versions";
+export { parseVersion, compareVersions, versionsEqual, satisfiesConstraint, highestVersion, requestTerms, type ParsedVersion } from "./versions";

@@ -5,8 +5,9 @@ import { Deadline, type DeadlineInput } from "../base/deadline";
 import { WaitError } from "../base/errors";
 import { KeyedSemaphore } from "../base/semaphore";
 import { LuaRocksError, RockInputError } from "./errors";
-import { runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from "./invocation";
+import { remainingMs, runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from "./invocation";
 import { versionsOnDisk } from "./disk-versions";
+import { HEALTH_PROGRAM, healthToken, parseHealthReport, parseModuleList, type RockHealth } from "./health";
 import { installedVersionReported, removedVersionsReported, reportsNotInstalled } from "./outcome";
 import { parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
 import { resolveTreeRoot, type RockTree } from "./tree";
@@ -69,6 +70,16 @@ const DEFAULT_TIMEOUT_MS = 300_000;
 
 /** Serializes operations on one tree of one target within this process (shared by all instances). */
 const treeLocks = new KeyedSemaphore(() => 1);
+
+/** The Lua interpreter luarocks installs for, and the module paths of a tree. */
+interface TreeLua {
+  lua: string;
+  path: string;
+  cpath: string;
+}
+
+/** {@link TreeLua} by target, tree and Lua version (they do not change while a process runs). */
+const treeLuas = new Map<string, Promise<TreeLua>>();
 
 /**
  * LuaRocks on a {@link Target}. Every input is validated before any command runs; the outcome of
@@ -162,6 +173,43 @@ export class LuaRocks {
   async installed(name: string, options: RockOperationOptions = {}): Promise<string | undefined> {
     validateRockName(name);
     return highestVersion(await this.locked("list", options, (call) => this.versionsOf(name, call)));
+  }
+
+  /**
+   * Loads every module the installed rock `name` declares (`luarocks show --modules`) with the
+   * Lua luarocks installs for (`variables.LUA`) and the tree's paths, one `require` each; the
+   * result names each module that fails and its Lua error. Throws a LuaRocksError when the rock
+   * is not installed or luarocks cannot answer.
+   */
+  checkHealth(name: string, options: RockOperationOptions = {}): Promise<RockHealth> {
+    validateRockName(name);
+    return this.locked("health", options, async (call) => {
+      const modules = parseModuleList((await this.run(call, "show", name, ["show", "--modules", name], false)).stdout);
+      const { lua, path, cpath } = await this.luaOfTree(call);
+      const token = healthToken();
+      const result = await this.target.exec([lua, "-", ...modules], {
+        stdin: HEALTH_PROGRAM,
+        env: { ...this.setup.env, BIOXEN_HEALTH_TOKEN: token, BIOXEN_LUA_PATH: `${path};;`, BIOXEN_LUA_CPATH: `${cpath};;` },
+        cwd: "/",
+        deadline: remainingMs(call.deadline),
+        signal: options.signal,
+      });
+      const ended = result.timedOut ? "the check timed out" : `${lua} ended before reporting this module (exit code ${result.exitCode ?? result.signal}): ${result.stderr.trim().slice(-500)}`;
+      return parseHealthReport(name, modules, result.stdout, token, ended);
+    });
+  }
+
+  /** The Lua luarocks installs for and the tree's module paths, asked of luarocks once per target, tree and Lua version in this process. */
+  private luaOfTree(call: LuaRocksCall): Promise<TreeLua> {
+    const key = `${this.target.key}\u0000${call.tree}\u0000${this.setup.luaVersion ?? ""}`;
+    let known = treeLuas.get(key);
+    if (!known) {
+      const ask = async (args: string[]) => (await this.run(call, "health", "", args, false)).stdout.trim();
+      known = (async () => ({ lua: await ask(["config", "variables.LUA"]), path: await ask(["path", "--lr-path"]), cpath: await ask(["path", "--lr-cpath"]) }))();
+      known.catch(() => treeLuas.delete(key));
+      treeLuas.set(key, known);
+    }
+    return known;
   }
 
   /** The versions of exactly `name` that the servers offer for this Lua version, highest first. */

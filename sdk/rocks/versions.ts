@@ -1,4 +1,4 @@
-import type { ConstraintTerm } from "./validate";
+import { validateConstraint, type ConstraintTerm } from "./validate";
 
 /**
  * A version parsed the way luarocks orders versions: numeric parts, well-known words
@@ -72,6 +72,13 @@ export function versionsEqual(a: string, b: string): boolean {
   const vb = parseVersion(b);
   if (va.parts.length !== vb.parts.length || va.parts.some((part, i) => part !== vb.parts[i])) return false;
   return va.revision === undefined || vb.revision === undefined || va.revision === vb.revision;
+}
+
+/** The constraint terms a package request stands for: `version` as `==`, else `constraint`'s terms; [] = any version. */
+export function requestTerms(request: { version?: string; constraint?: string }): ConstraintTerm[] {
+  if (request.version !== undefined) return [{ op: "==", version: request.version }];
+  if (request.constraint !== undefined) return validateConstraint(request.constraint);
+  return [];
 }
 
 /** True when `version` satisfies every term (luarocks semantics, `~>` is a prefix match). */

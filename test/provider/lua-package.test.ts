@@ -25,7 +25,7 @@ beforeAll(async () => {
   // luarocks keeps its download cache under $HOME: keep it inside this test's temp folder.
   savedHome = process.env.HOME;
   process.env.HOME = home;
-  [server, sshd] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta", "broken"] }), startTestSshd({ setEnv: { HOME: home } })]);
+  [server, sshd] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta", "broken", "ailing"] }), startTestSshd({ setEnv: { HOME: home } })]);
 });
 afterAll(async () => {
   await closeAllSshConnections();
@@ -180,13 +180,13 @@ describe("LuaPackage on a local tree", () => {
     const inputs = await checked({ target, name: "alpha", version: "1.0", servers: [server.url] });
     const created = await impl.create(inputs);
     expect(created.id).toBe(`local:${tree}/alpha`);
-    expect(created.outs).toEqual({ ...inputs, installedVersion: "1.0-1", treePath: tree });
+    expect(created.outs).toEqual({ ...inputs, installedVersion: "1.0-1", treePath: tree, healthy: true, healthProblems: [] });
     expect(await listOf(tree)).toEqual([{ name: "alpha", version: "1.0-1" }]);
 
     const up = await checked({ target, name: "alpha", version: "2.0", servers: [server.url] });
     expect((await impl.diff(created.id, created.outs!, up)).changes).toBe(true);
     const upgraded = await impl.update(created.id, created.outs!, up);
-    expect(upgraded.outs).toEqual({ ...up, installedVersion: "2.0-1", treePath: tree });
+    expect(upgraded.outs).toEqual({ ...up, installedVersion: "2.0-1", treePath: tree, healthy: true, healthProblems: [] });
     expect(await listOf(tree)).toEqual([{ name: "alpha", version: "2.0-1" }]);
 
     const down = await checked({ target, name: "alpha", constraint: "< 2", servers: [server.url] });
@@ -221,6 +221,18 @@ describe("LuaPackage on a local tree", () => {
     expect(await listOf(tree)).toEqual([{ name: "alpha", version: "2.0-1" }]);
   });
 
+  it("requires every module after the install: a module raising makes healthy false, naming it and its Lua error; refresh checks again", async () => {
+    const { target, tree } = localTree();
+    const ailing = await impl.create(await checked({ target, name: "ailing", servers: [server.url] }));
+    expect(ailing.outs).toMatchObject({ installedVersion: "1.0-1", healthy: false, healthProblems: [expect.stringMatching(/^ailing\.core: .*core\.lua:2: ailing\.core: the reference table is missing$/)] });
+
+    const alpha = await impl.create(await checked({ target, name: "alpha", servers: [server.url] }));
+    expect(alpha.outs).toMatchObject({ healthy: true, healthProblems: [] });
+    rmSync(join(tree, "share/lua/5.4/alpha.lua"));
+    const refreshed = await impl.read(alpha.id, alpha.outs!);
+    expect(refreshed.props).toMatchObject({ installedVersion: "2.0-1", healthy: false, healthProblems: [expect.stringMatching(/^alpha: module 'alpha' not found:/)] });
+  });
+
   it("leaves nothing behind when the install fails, with luarocks' reason in the error", async () => {
     const { target, tree } = localTree();
     const broken = impl.create(await checked({ target, name: "broken", servers: [server.url] }));
@@ -237,9 +249,9 @@ describe("LuaPackage over SSH", () => {
     const inputs = await checked({ target: sshSpec(), name: "alpha", constraint: "~> 1", servers: [server.url], tree: { path: tree }, luaVersion: "5.4" });
     const created = await impl.create(inputs);
     expect(created.id).toBe(`ssh://${sshd.username}@${sshd.host}:${sshd.port}:${tree}/alpha`);
-    expect(created.outs).toMatchObject({ installedVersion: "1.0-1", treePath: tree });
+    expect(created.outs).toMatchObject({ installedVersion: "1.0-1", treePath: tree, healthy: true, healthProblems: [] });
     expect(await listOf(tree)).toEqual([{ name: "alpha", version: "1.0-1" }]);
-    expect((await impl.read(created.id, created.outs!)).props).toMatchObject({ installedVersion: "1.0-1" });
+    expect((await impl.read(created.id, created.outs!)).props).toMatchObject({ installedVersion: "1.0-1", healthy: true });
     await impl.delete(created.id, created.outs!);
     expect(await listOf(tree)).toEqual([]);
   });

@@ -15,6 +15,8 @@ export const FIXTURE_ROCKS = {
   beta: "beta",
   /** 1.0-1, its builtin build names a module file that does not exist. */
   broken: "broken",
+  /** 1.0-1, installs, but its module `ailing.core` raises an error when required (`ailing` loads). */
+  ailing: "ailing",
 } as const;
 
 /** The ten independent rocks `bx-pool-01` … `bx-pool-10` (version 0.1-1), for concurrency tests. */

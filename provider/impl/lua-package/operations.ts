@@ -14,16 +14,16 @@ import { PartialCreateError } from "../../runtime/partial";
 import { isPackageImportRead, keptOnDelete, readImported } from "./import";
 import type { LuaPackageInputs } from "./inputs";
 import { vmPowerOf, xapiConfigured, xcpngVmUuid, type VmPowerReport } from "./machine";
-import { inputsOf, outputsOf, type LuaPackageOutputs } from "./outputs";
-import { ensureVersion, rocksFor, timeoutMsOf, timeoutSecondsOf } from "./rocks";
+import { inputsOf, outputsOf, type LuaPackageOutputs, type PackageHealth } from "./outputs";
+import { ensureVersion, healthOf, rocksFor, timeoutMsOf, timeoutSecondsOf } from "./rocks";
 
 export { configure } from "../../runtime/config";
 export { check } from "./inputs";
 export { diff } from "./diff";
 
 /**
- * Installs the rock (with its dependencies); id = `<target>:<tree root>/<name>`, known before
- * anything changes. An install luarocks refused made nothing (luarocks removes what it began);
+ * Installs the rock (with its dependencies), then requires each of its modules (`healthy`);
+ * id = `<target>:<tree root>/<name>`, known before anything changes. An install luarocks refused made nothing (luarocks removes what it began);
  * one that failed otherwise may have installed the rock (connection lost, deadline, another
  * version than asked): see {@link keptIfInstalled}.
  */
@@ -34,7 +34,7 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
   const id = `${rocks.target.description}:${treePath}/${inputs.name}`;
   try {
     const installed = await rocks.install(inputs.name, compact({ version: inputs.version, constraint: inputs.constraint }));
-    return { id, outs: outputsOf(raw, installed.version, treePath) };
+    return { id, outs: outputsOf(raw, installed.version, treePath, await checkedHealth(rocks, inputs.name)) };
   } catch (error) {
     if (error instanceof RockInputError || (error instanceof LuaRocksError && typeof error.exitCode === "number" && error.exitCode > 0 && !error.timedOut)) throw error;
     throw await keptIfInstalled(id, raw, treePath, error);
@@ -64,7 +64,8 @@ async function keptIfInstalled(id: string, raw: Record<string, unknown>, treePat
 }
 
 /**
- * Notices a removed rock (no id: gone) or another installed version (new `installedVersion`).
+ * Notices a removed rock (no id: gone) or another installed version (new `installedVersion`), and
+ * checks its health again (`healthy`, `healthProblems`).
  * On an XcpngLuaVM (with an XAPI connection configured) XAPI is asked first: a stopped VM keeps
  * the last known state without dialling, a VM that no longer exists takes the rock with it — but
  * "no longer exists" is concluded only when the target's machineId names the configured pool;
@@ -80,14 +81,14 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
   }
   if (vm !== undefined && vm.powerState !== "running") {
     await log.info(`LuaPackage ${props.name}: VM ${vm.vmUuid} is ${vm.powerState}; the rock is on its disk and cannot be checked now, so refresh keeps the last known state (${props.installedVersion} in ${props.treePath})`);
-    const outs = outputsOf(raw, props.installedVersion, props.treePath);
+    const outs = outputsOf(raw, props.installedVersion, props.treePath, props);
     return { id, props: outs, inputs: inputsOf(outs) };
   }
   const rocks = rocksFor(props, "read");
   try {
     const installed = await rocks.installed(props.name);
     if (installed === undefined) return {};
-    const outs = outputsOf(raw, installed, await rocks.treeRoot());
+    const outs = outputsOf(raw, installed, await rocks.treeRoot(), await checkedHealth(rocks, props.name));
     return { id, props: outs, inputs: inputsOf(outs) };
   } catch (error) {
     throw unreachableOnRead(error, props);
@@ -104,7 +105,7 @@ export async function update(_id: string, olds: Record<string, unknown>, news: R
   await requireRunningVm(inputs, "update");
   const rocks = rocksFor(inputs, "update");
   const installed = await ensureVersion(rocks, inputs);
-  return { outs: { ...outputsOf(news, installed.version, await rocks.treeRoot()), ...importMarkOf(olds) } };
+  return { outs: { ...outputsOf(news, installed.version, await rocks.treeRoot(), await checkedHealth(rocks, inputs.name)), ...importMarkOf(olds) } };
 }
 
 /**
@@ -124,6 +125,13 @@ async function deleteLuaPackage(_id: string, raw: Record<string, unknown>): Prom
   await rocksFor(props, "delete").remove(props.name);
 }
 export { deleteLuaPackage as delete };
+
+/** {@link healthOf}, logging each module that fails to load (the resource still succeeds: `healthy` says it). */
+async function checkedHealth(rocks: ReturnType<typeof rocksFor>, name: string): Promise<PackageHealth> {
+  const health = await healthOf(rocks, name);
+  if (!health.healthy) await log.warn(`LuaPackage ${name} on ${rocks.target.description} is not healthy:\n${health.healthProblems.join("\n")}`);
+  return health;
+}
 
 /**
  * The power of the target's VM, or undefined (no XcpngLuaVM, no XAPI connection). When XAPI

@@ -3,10 +3,11 @@
  * request its inputs make, and bringing an installed rock to a version that satisfies it
  * (install, upgrade or downgrade in place).
  */
-import { LuaRocks, compareVersions, satisfiesConstraint, validateConstraint, type ConstraintTerm, type InstalledRock } from "../../../sdk/rocks";
+import { LuaRocks, compareVersions, healthProblems, requestTerms, satisfiesConstraint, type InstalledRock } from "../../../sdk/rocks";
 import { reveal } from "../../runtime/inputs";
 import { targetFor, type TargetSpec } from "../../runtime/ssh-target";
 import type { LuaPackageInputs, LuaPackageTimeouts } from "./inputs";
+import type { PackageHealth } from "./outputs";
 
 /** Default deadline of create, update and delete when `timeouts` does not say (seconds). */
 export const DEFAULT_TIMEOUT_S = 300;
@@ -40,16 +41,9 @@ export function rocksFor(inputs: LuaPackageInputs, operation: keyof LuaPackageTi
   });
 }
 
-/** The constraint terms `version` (as `==`) or `constraint` stand for; [] = any version. */
-export function requestedTerms(inputs: Pick<LuaPackageInputs, "version" | "constraint">): ConstraintTerm[] {
-  if (inputs.version !== undefined) return [{ op: "==", version: inputs.version }];
-  if (inputs.constraint !== undefined) return validateConstraint(inputs.constraint);
-  return [];
-}
-
 /** True when `installed` is what the inputs ask for ("1.0" is satisfied by "1.0-1"). */
 export function satisfiesRequest(installed: string, inputs: Pick<LuaPackageInputs, "version" | "constraint">): boolean {
-  return satisfiesConstraint(installed, requestedTerms(inputs));
+  return satisfiesConstraint(installed, requestTerms(inputs));
 }
 
 /** Human text of the request, for messages. */
@@ -73,4 +67,17 @@ export async function ensureVersion(rocks: LuaRocks, inputs: LuaPackageInputs): 
     throw new Error(`LuaPackage ${name} on ${rocks.target.description}: no version matching ${describeRequest(inputs)} on the servers; ${current} stays installed`);
   }
   return compareVersions(wanted, current) >= 0 ? rocks.upgrade(name, { version: wanted }) : rocks.downgrade(name, { version: wanted });
+}
+
+/**
+ * The health of the installed rock: every module it declares is required on the target. A check
+ * that cannot run (luarocks fails, the deadline passes) is unhealthy too, with that reason.
+ */
+export async function healthOf(rocks: LuaRocks, name: string): Promise<PackageHealth> {
+  try {
+    const health = await rocks.checkHealth(name);
+    return { healthy: health.healthy, healthProblems: healthProblems(health) };
+  } catch (error) {
+    return { healthy: false, healthProblems: [`the health check of ${name} could not run: ${(error as Error).message}`] };
+  }
 }
