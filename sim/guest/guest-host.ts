@@ -35,6 +35,8 @@ export interface SimGuestHost extends GuestHost {
   expireLeases(vmUuid: string): void;
   /** The guest's area (`<rootDir>/<vmUuid>`), which holds its HOME and rocks trees. */
   areaDir(vmUuid: string): string;
+  /** SSH logins every guest sshd accepted since the guest host started (stopped sshds included): SSH dials that authenticated. */
+  sshLogins(): number;
 }
 
 /** One address of a running guest and the sshd serving it. */
@@ -79,6 +81,8 @@ class LoopbackGuestHost implements SimGuestHost {
   private readonly leasedDevices = new Map<string, Set<string>>();
   private disposed?: Promise<void>;
   private readonly watchdog: Watchdog;
+  /** Logins of sshds already stopped. */
+  private releasedLogins = 0;
 
   constructor(private readonly options: ResolvedGuestHostOptions) {
     assertLoginShell();
@@ -259,7 +263,14 @@ class LoopbackGuestHost implements SimGuestHost {
     }
   }
 
+  sshLogins(): number {
+    let live = 0;
+    for (const guest of this.guests.values()) for (const nic of guest.nics.values()) live += nic.sshd.logins();
+    return this.releasedLogins + live;
+  }
+
   private async release(nic: PluggedNic): Promise<void> {
+    this.releasedLogins += nic.sshd.logins();
     try {
       await nic.sshd.stop();
     } finally {
