@@ -13,8 +13,8 @@ export type {
   ValueOrRef,
 } from "./types";
 export { EnvironmentError, formatIssue, type EnvironmentIssue, type SourcePosition } from "./errors";
-export { checkEnvironment, type EnvironmentCheck } from "./validate";
-export { parseEnvironment, loadEnvironmentFile, MAX_ENVIRONMENT_FILE_BYTES, type LoadedEnvironment } from "./load";
+export { checkEnvironment, MAX_ENVIRONMENT_FILE_BYTES, type EnvironmentCheck } from "./validate";
+export { parseEnvironment, loadEnvironmentFile, type LoadedEnvironment } from "./load";
 export { environmentSchema } from "./schema-check";
 export {
   planEnvironment,

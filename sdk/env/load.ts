@@ -2,16 +2,13 @@
 import { readFile, stat } from "node:fs/promises";
 import { EnvironmentError } from "./errors";
 import type { EnvironmentSpec } from "./types";
-import { checkEnvironment } from "./validate";
+import { checkEnvironment, MAX_ENVIRONMENT_FILE_BYTES } from "./validate";
 
 /** A validated environment and the file it came from. */
 export interface LoadedEnvironment {
   file: string;
   spec: EnvironmentSpec;
 }
-
-/** Files larger than this are refused before parsing (an environment file is a few KiB). */
-export const MAX_ENVIRONMENT_FILE_BYTES = 1024 * 1024;
 
 /** Validates `text` (YAML or JSON); throws {@link EnvironmentError} listing every issue. */
 export function parseEnvironment(text: string, file: string): LoadedEnvironment {
