@@ -15,8 +15,10 @@ import { resolveArgs, type ResolveContext } from "./resolve-args";
 export interface DeployEnvironmentOptions extends ReferenceSources {
   /** The file's name for messages (default "environment file"). */
   file?: string;
-  /** Folder relative paths (LocalLua trees, CA files) are relative to; default: the provider host's working folder. */
+  /** The project folder (the repository); relative paths leaving it are warned about. Default: the provider host's working folder. */
   projectDir?: string;
+  /** The environment file's folder: relative paths of the file (LocalLua trees, CA files) resolve against it. Default: `projectDir`. */
+  fileDir?: string;
   /** Resource options given to every resource (e.g. a parent); `dependsOn` is added from the plan. */
   resourceOptions?: pulumi.CustomResourceOptions;
   /** The file's lock (checked against it by loading): packages get exactly its versions. */
@@ -46,9 +48,14 @@ export function deployEnvironment(spec: EnvironmentSpec, options: DeployEnvironm
   const resources = new Map<string, EnvironmentResource>();
   for (const plan of planEnvironment(spec, options.lock)) {
     const dependsOn = plan.dependsOn.map((name) => planned(resources, name, plan.name));
-    resources.set(plan.name, declare(plan, { ...options, resources }, { ...options.resourceOptions, dependsOn }));
+    resources.set(plan.name, declare(plan, { ...options, resources, report: reportToEngine }, { ...options.resourceOptions, dependsOn }));
   }
   return resources;
+}
+
+/** Path notes go to the engine's diagnostics (shown by preview and up); a warning stays a warning. */
+function reportToEngine(level: "info" | "warn", message: string): void {
+  void (level === "warn" ? pulumi.log.warn(message) : pulumi.log.info(message));
 }
 
 function planned(resources: ReadonlyMap<string, EnvironmentResource>, name: string, dependent: string): EnvironmentResource {

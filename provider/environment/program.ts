@@ -15,7 +15,7 @@ export const ENVIRONMENT_CONFIG_KEY = "bioxen:environment";
 
 /** Options of {@link runEnvironmentProgram}. */
 export interface EnvironmentProgramOptions extends Pick<DeployEnvironmentOptions, "env" | "resourceOptions"> {
-  /** The Pulumi project folder (where Pulumi.yaml is): the environment path and relative paths in the file are relative to it. */
+  /** The Pulumi project folder (where Pulumi.yaml is): the environment path is relative to it; relative paths in the file are relative to the file's folder. */
   projectDir: string;
 }
 
@@ -43,7 +43,7 @@ export async function runEnvironmentProgram(options: EnvironmentProgramOptions):
   const loaded = await load(file, options.projectDir);
   let resources: Map<string, EnvironmentResource>;
   try {
-    resources = deployEnvironment(loaded.spec, { ...options, file, ...(loaded.lock ? { lock: loaded.lock } : {}) });
+    resources = deployEnvironment(loaded.spec, { ...options, file, fileDir: path.dirname(loaded.file), ...(loaded.lock ? { lock: loaded.lock } : {}) });
   } catch (error) {
     if (error instanceof MissingReferenceError) throw new pulumi.RunError(error.message);
     throw error;

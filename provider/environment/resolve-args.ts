@@ -1,7 +1,8 @@
 /**
  * Turns a plan entry's `args` (pure data) into resource inputs: `{ref, output}` becomes the named
  * resource's output, `{config}`/`{env}` the referenced value (a secret at secret positions), and a
- * relative `connection.caFile` an absolute path under the project folder.
+ * relative path of the file (`connection.caFile`, a LocalLua `tree`) an absolute path resolved
+ * against the environment file's folder — the resource inputs a preview shows hold that path.
  */
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
@@ -16,8 +17,12 @@ const SECRET_PATHS = new Set(["connection.password", "ssh.privateKey"]);
 export interface ResolveContext extends ReferenceSources {
   /** Resources created so far, by plan name (dependencies come first in a plan). */
   resources: ReadonlyMap<string, pulumi.Resource>;
-  /** Folder relative paths are resolved against (no resolution when absent). */
+  /** The project folder (the repository): a relative path that resolves outside it is warned about. */
   projectDir?: string;
+  /** The environment file's folder: relative paths in the file resolve against it (default `projectDir`; no resolution when both are absent). */
+  fileDir?: string;
+  /** Receives what resolving paths has to say: each relative path and where it resolved, a path leaving `projectDir`. */
+  report?: (level: "info" | "warn", message: string) => void;
 }
 
 /** True for `{ref: "<plan name>", output: "<output>"}`. */
@@ -35,11 +40,23 @@ export function isOutputRef(value: unknown): value is OutputRef {
 export function resolveArgs<P extends ResourcePlan>(plan: P, context: ResolveContext): ResolvedArgs<P["kind"]> {
   const args = resolveValue(plan.args, "", plan.name, context) as Record<string, unknown>;
   const connection = args.connection as Record<string, unknown> | undefined;
-  if (context.projectDir && typeof connection?.caFile === "string") {
-    args.connection = { ...connection, caFile: path.resolve(context.projectDir, connection.caFile) };
-  }
+  if (typeof connection?.caFile === "string") args.connection = { ...connection, caFile: resolvePath(connection.caFile, `${plan.name}: connection.caFile`, context) };
+  if (plan.kind === "LocalLua" && typeof args.tree === "string") args.tree = resolvePath(args.tree, `${plan.name}: tree`, context);
   // resolveValue replaces references exactly as the type Resolved describes.
   return args as ResolvedArgs<P["kind"]>;
+}
+
+/** `file` made absolute against the file's folder; reports where it went, and warns when it leaves the project folder. */
+function resolvePath(file: string, where: string, context: ResolveContext): string {
+  const base = context.fileDir ?? context.projectDir;
+  if (base === undefined || path.isAbsolute(file)) return file;
+  const resolved = path.resolve(base, file);
+  context.report?.("info", `${where}: ${file} resolves to ${resolved} (relative to the environment file's folder ${base})`);
+  const inProject = context.projectDir === undefined ? "" : path.relative(context.projectDir, resolved);
+  if (inProject === ".." || inProject.startsWith(`..${path.sep}`) || path.isAbsolute(inProject)) {
+    context.report?.("warn", `${where}: ${file} resolves to ${resolved}, outside the project folder ${context.projectDir}; keep files the deployment needs inside the repository`);
+  }
+  return resolved;
 }
 
 function resolveValue(value: unknown, at: string, owner: string, context: ResolveContext): unknown {

@@ -20,8 +20,8 @@ export type {
   ValueOrRef,
 } from "./types";
 export { EnvironmentError, formatIssue, type EnvironmentIssue, type SourcePosition } from "./errors";
-export { checkEnvironment, type EnvironmentCheck, type LockText } from "./validate";
-export { parseEnvironment, loadEnvironmentFile, MAX_ENVIRONMENT_FILE_BYTES, type LoadedEnvironment, type LoadOptions } from "./load";
+export { checkEnvironment, MAX_ENVIRONMENT_FILE_BYTES, type EnvironmentCheck, type LockText } from "./validate";
+export { parseEnvironment, loadEnvironmentFile, type LoadedEnvironment, type LoadOptions } from "./load";
 export { formatLock, lockFileOf, parseLock, type EnvironmentLock, type LockCheck } from "./lock";
 export { lockEnvironmentFile, resolvePackages, type LockOptions } from "./lock-resolve";
 export { environmentSchema } from "./schema-check";

@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { EnvironmentError } from "./errors";
 import { lockFileOf, type EnvironmentLock } from "./lock";
 import type { EnvironmentSpec } from "./types";
-import { checkEnvironment, type LockText } from "./validate";
+import { checkEnvironment, MAX_ENVIRONMENT_FILE_BYTES, type LockText } from "./validate";
 
 /** A validated environment and the file it came from. */
 export interface LoadedEnvironment {
@@ -19,9 +19,6 @@ export interface LoadOptions {
   /** Read and check `<path>.lock` when it exists (default true); `bioxen-luavm lock` reads without it. */
   lock?: boolean;
 }
-
-/** Files larger than this are refused before parsing (an environment file is a few KiB). */
-export const MAX_ENVIRONMENT_FILE_BYTES = 1024 * 1024;
 
 /** Validates `text` (YAML or JSON), with its lock file's text when given; throws {@link EnvironmentError} listing every issue. */
 export function parseEnvironment(text: string, file: string, lock?: LockText): LoadedEnvironment {

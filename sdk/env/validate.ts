@@ -30,12 +30,19 @@ export interface LockText {
   file: string;
 }
 
+/** Environment texts larger than this (UTF-8 bytes) are refused before parsing (an environment file is a few KiB). */
+export const MAX_ENVIRONMENT_FILE_BYTES = 1024 * 1024;
+
 /**
  * Validates `text` (YAML or JSON) read from `file` (the name used in messages), and with `lock`
  * that lock file too: its shape, and that it still satisfies the environment. Never throws for
- * bad input.
+ * bad input. A text over {@link MAX_ENVIRONMENT_FILE_BYTES} is one issue, and is not parsed.
  */
 export function checkEnvironment(text: string, file: string, lock?: LockText): EnvironmentCheck {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_ENVIRONMENT_FILE_BYTES) {
+    return { file, issues: [{ file, line: 1, column: 1, path: "", message: `the environment is ${bytes} bytes, more than the ${MAX_ENVIRONMENT_FILE_BYTES} allowed; an environment file is a few KiB` }] };
+  }
   const source = parseSource(text, file);
   if (source.issues.length > 0) return { file, issues: source.issues };
   const schemaIssues = checkSchema(source);

@@ -60,16 +60,8 @@ export async function detectLuaInterpreter(
 
 /** Runs `<candidate> -v`; undefined when the program does not exist on the target. */
 async function probe(target: Target, candidate: string, signal?: AbortSignal): Promise<LuaVersionInfo | undefined> {
-  let result;
-  try {
-    result = await target.exec([candidate, "-v"], { deadline: PROBE_TIMEOUT_MS, signal });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "EACCES") {
-      return undefined;
-    }
-    throw error;
-  }
-  if (result.exitCode === 127 || result.exitCode === 126) return undefined; // shell: not found / not executable
+  const result = await target.exec([candidate, "-v"], { deadline: PROBE_TIMEOUT_MS, signal });
+  if (result.exitCode === 127 || result.exitCode === 126) return undefined; // every target: not found / not executable
   const banner = `${result.stdout}\n${result.stderr}`; // 5.1 prints its banner on stderr
   const info = parseLuaBanner(candidate, banner);
   if (info) return info;

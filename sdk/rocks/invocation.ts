@@ -102,7 +102,7 @@ async function execLuaRocks(
 
 function failureHint(result: ExecResult, call: LuaRocksCall): string | undefined {
   if (result.timedOut) return "Raise timeoutMs if the servers or the build are slow.";
-  // 127: the shell found no such program; 69: flock could not execute luarocks.
+  // 127: no such program (on every target); 69: flock could not execute luarocks.
   if (result.exitCode === 127 || (call.tree && result.exitCode === 69)) return "A program was not found on the target: luarocks (and flock, from util-linux) must be installed.";
   if (call.tree && result.exitCode === LOCK_TIMEOUT_EXIT_CODE) {
     return `Another luarocks run held ${call.tree}/${TREE_LOCK_FILE} until the deadline; retry later or raise timeoutMs.`;

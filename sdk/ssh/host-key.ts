@@ -31,19 +31,28 @@ export function describeHostKeyPolicy(policy: HostKeyPolicy): string {
   return "tofu";
 }
 
-/** Checks the policy's shape up front so mistakes surface before any network traffic. */
+/**
+ * Checks the policy's shape up front so mistakes surface before any network traffic. Fields set
+ * to `undefined` count as absent (optional inputs spread into the object, e.g.
+ * `{ trustOnFirstUse: true, fingerprint: undefined }`); a present field of the wrong type is an
+ * SshError naming it, never a TypeError.
+ */
 export function validateHostKeyPolicy(policy: HostKeyPolicy | undefined, target: string): HostKeyPolicy {
   const missing = "hostKey is required: give { fingerprint: \"SHA256:…\" }, { knownHostsPath } or { trustOnFirstUse: true }";
   if (!policy || typeof policy !== "object") throw new SshError("INVALID_ARGUMENT", target, missing);
-  if ("fingerprint" in policy) {
-    const normalised = normaliseFingerprint(policy.fingerprint);
+  const { fingerprint, knownHostsPath, trustOnFirstUse } = policy as { fingerprint?: unknown; knownHostsPath?: unknown; trustOnFirstUse?: unknown };
+  if (fingerprint !== undefined) {
+    const normalised = typeof fingerprint === "string" ? normaliseFingerprint(fingerprint) : undefined;
     if (!normalised) {
-      throw new SshError("INVALID_ARGUMENT", target, `hostKey.fingerprint "${policy.fingerprint}" is not a SHA256:… fingerprint as ssh-keygen -l prints it`);
+      throw new SshError("INVALID_ARGUMENT", target, `hostKey.fingerprint ${JSON.stringify(fingerprint) ?? String(fingerprint)} is not a SHA256:… fingerprint as ssh-keygen -l prints it`);
     }
     return { fingerprint: normalised };
   }
-  if ("knownHostsPath" in policy && typeof policy.knownHostsPath === "string") return policy;
-  if ("trustOnFirstUse" in policy && policy.trustOnFirstUse === true) return policy;
+  if (knownHostsPath !== undefined) {
+    if (typeof knownHostsPath === "string" && knownHostsPath !== "") return { knownHostsPath };
+    throw new SshError("INVALID_ARGUMENT", target, `hostKey.knownHostsPath must be the path of a known_hosts file, got ${JSON.stringify(knownHostsPath) ?? String(knownHostsPath)}`);
+  }
+  if (trustOnFirstUse === true) return { trustOnFirstUse: true };
   throw new SshError("INVALID_ARGUMENT", target, missing);
 }
 

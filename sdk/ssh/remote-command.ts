@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from "node:stream";
+import { argvProblem } from "../base/argv";
 import { SshError } from "./errors";
 import { assertEnvName, quoteArg, quoteArgv } from "./quote";
 
@@ -28,7 +29,8 @@ export interface RemoteCommandOptions {
  * assignment and run the next word instead; quoted, argv[0] is always the program (as locally).
  */
 export function buildRemoteCommand(argv: readonly string[], options: RemoteCommandOptions, target: string): string {
-  if (argv.length === 0) throw new SshError("INVALID_ARGUMENT", target, "cannot run an empty argv");
+  const problem = argvProblem(argv, options.env, options.cwd);
+  if (problem) throw new SshError("INVALID_ARGUMENT", target, problem);
   const parts = [`printf '${PGID_MARKER}%s\\n' "$$"`];
   if (options.cwd !== undefined) parts.push(`cd -- ${quoteArg(options.cwd)}`);
   const env = Object.entries(options.env ?? {});

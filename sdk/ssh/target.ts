@@ -3,6 +3,7 @@ import { writeFileOptions } from "../target/write-file-options";
 import { resolveAuth, type ResolvedAuth, type SshAuthOptions } from "./auth";
 import { SshError } from "./errors";
 import { execOnConnection } from "./exec";
+import { buildRemoteCommand } from "./remote-command";
 import { describeHostKeyPolicy, validateHostKeyPolicy, type HostKeyPolicy } from "./host-key";
 import { closePooledConnection, pooledConnection, type PooledConnection } from "./pool";
 import { writeFileOverSftp } from "./sftp";
@@ -73,9 +74,11 @@ export function sshTarget(options: SshTargetOptions): SshTarget {
     description,
     key: description,
     async exec(argv: readonly string[], execOptions: ExecOptions = {}): Promise<ExecResult> {
+      buildRemoteCommand(argv, execOptions, description); // refuses bad input before any dial or channel
       return execOnConnection(await connection(execOptions.signal), argv, execOptions, description);
     },
     async spawn(argv: readonly string[], spawnOptions: Omit<ExecOptions, "stdin" | "deadline"> = {}): Promise<TargetProcess> {
+      buildRemoteCommand(argv, spawnOptions, description); // refuses bad input before any dial or channel
       return spawnOnConnection(await connection(spawnOptions.signal), argv, spawnOptions, description);
     },
     async writeFile(path: string, content: string | Buffer, writeOptions?: WriteFileOptions | number): Promise<void> {

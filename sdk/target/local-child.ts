@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import type { ExecOptions } from "./types";
+import { argvProblem } from "../base/argv";
 import { assertEnvNames } from "../base/env";
 
 /** A started local child and a promise for the moment all of its stdio has closed. */
@@ -17,16 +18,16 @@ export function describeLocalCommand(argv: readonly string[]): string {
 /**
  * Spawns argv directly (no shell) as the leader of a new process group, with `env` merged over
  * process.env. Resolves once the process runs; rejects with context when it cannot start
- * (missing program → error code "ENOENT", missing cwd, …).
+ * (missing program → error code "ENOENT", missing cwd, …) or when {@link argvProblem} refuses
+ * the input (no `code`).
  */
 export function startLocalChild(
   argv: readonly string[],
   options: Pick<ExecOptions, "env" | "cwd">,
   context: string,
 ): Promise<LocalChild> {
-  if (argv.length === 0 || argv[0] === "") {
-    return Promise.reject(new Error(`${context}: argv is empty; give at least the program to run`));
-  }
+  const problem = argvProblem(argv, options.env, options.cwd);
+  if (problem) return Promise.reject(new Error(`${context}: ${problem}`));
   assertEnvNames(options.env, context);
   const child = spawn(argv[0], argv.slice(1), {
     cwd: options.cwd,

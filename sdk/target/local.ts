@@ -1,5 +1,6 @@
 import { chmod, writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
+import { PassThrough, Readable } from "node:stream";
 import type { ExecOptions, ExecResult, Target, TargetProcess, WriteFileOptions } from "./types";
 import { abortError } from "../base/abort";
 import { remainingOf } from "../base/deadline";
@@ -7,11 +8,13 @@ import { timeoutSignal } from "../base/timeout-signal";
 import { DEFAULT_WRITE_FILE_TIMEOUT_MS, writeFileOptions } from "./write-file-options";
 import { collectOutput, describeLocalCommand, startLocalChild } from "./local-child";
 import { killProcessGroup } from "./process-group";
+import { shellStatusOf, type ShellStatus } from "./not-runnable";
 
 /**
  * The machine this code runs on as a {@link Target}: commands are spawned as argv (no shell) in
  * their own process group; a timeout or abort kills the whole group. An aborted `exec` rejects
- * with an error named "AbortError"; a timed-out one resolves with `timedOut: true`.
+ * with an error named "AbortError"; a timed-out one resolves with `timedOut: true`. A program that
+ * does not exist ends with exit code 127, one that cannot be executed with 126, as over SSH.
  */
 export function localTarget(): Target {
   return { description: "local", key: "local", exec: execLocal, spawn: spawnLocal, writeFile: writeLocalFile };
@@ -23,7 +26,9 @@ async function execLocal(argv: readonly string[], options: ExecOptions = {}): Pr
   const timeoutMs = remainingOf(options.deadline, context);
   if (signal?.aborted) throw abortError(context, signal);
   const started = performance.now();
-  const { child, closed } = await startLocalChild(argv, options, context);
+  const start = await startOrShellStatus(argv, options, context);
+  if ("exitCode" in start) return { stdout: "", stderr: start.stderr, exitCode: start.exitCode, signal: null, timedOut: false, durationMs: performance.now() - started };
+  const { child, closed } = start;
   const stdout = collectOutput(child.stdout);
   const stderr = collectOutput(child.stderr);
   child.stdin.end(options.stdin ?? "");
@@ -67,7 +72,9 @@ async function spawnLocal(
   const context = describeLocalCommand(argv);
   const { signal } = options;
   if (signal?.aborted) throw abortError(context, signal);
-  const { child, closed } = await startLocalChild(argv, options, context);
+  const start = await startOrShellStatus(argv, options, context);
+  if ("exitCode" in start) return endedProcess(start);
+  const { child, closed } = start;
   const kill = async () => {
     killProcessGroup(child.pid);
     await closed;
@@ -77,6 +84,30 @@ async function spawnLocal(
   if (signal?.aborted) onAbort();
   void closed.then(() => signal?.removeEventListener("abort", onAbort));
   return { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited: closed, kill };
+}
+
+/** Starts argv, or reports a program that cannot start as the shell would (see {@link shellStatusOf}). */
+async function startOrShellStatus(argv: readonly string[], options: Pick<ExecOptions, "env" | "cwd">, context: string) {
+  try {
+    return await startLocalChild(argv, options, context);
+  } catch (error) {
+    const status = await shellStatusOf(error, argv[0]!, options.cwd);
+    if (status) return status;
+    throw error;
+  }
+}
+
+/** A process that never ran: empty stdout, the shell's message on stderr, already exited. */
+function endedProcess(status: ShellStatus): TargetProcess {
+  const stdin = new PassThrough();
+  stdin.resume();
+  return {
+    stdin,
+    stdout: Readable.from([]),
+    stderr: Readable.from([Buffer.from(status.stderr)]),
+    exited: Promise.resolve({ exitCode: status.exitCode, signal: null }),
+    kill: async () => undefined,
+  };
 }
 
 /**

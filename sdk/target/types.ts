@@ -52,7 +52,13 @@ export interface Target {
   readonly description: string;
   /** Stable key for per-target locks and caches (no secrets). */
   readonly key: string;
+  /**
+   * Runs argv to its end. Every target behaves alike: a program that does not exist ends with
+   * exit code 127, one that cannot be executed with 126 (as a POSIX shell reports them); an argv
+   * that is empty, starts with "-" or carries a NUL byte is refused before anything runs.
+   */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Starts argv (same rules as `exec`: a missing program is a process that exits 127). */
   spawn(argv: readonly string[], options?: Omit<ExecOptions, "stdin" | "deadline">): Promise<TargetProcess>;
   /**
    * Writes a file on the target (creating parent directories is the caller's job). Rejects when

@@ -38,6 +38,8 @@ export interface SimGuestHost extends GuestHost {
   areaDir(vmUuid: string): string;
   /** What cloud-init did at the guest's last boot (undefined: its image does not run cloud-init, or it never booted). */
   cloudInitOutcome(vmUuid: string): CloudInitOutcome | undefined;
+  /** SSH logins every guest sshd accepted since the guest host started (stopped sshds included): SSH dials that authenticated. */
+  sshLogins(): number;
 }
 
 /** One address of a running guest and the sshd serving it. */
@@ -87,6 +89,8 @@ class LoopbackGuestHost implements SimGuestHost {
   private readonly leasedDevices = new Map<string, Set<string>>();
   private disposed?: Promise<void>;
   private readonly watchdog: Watchdog;
+  /** Logins of sshds already stopped. */
+  private releasedLogins = 0;
 
   constructor(private readonly options: ResolvedGuestHostOptions) {
     assertLoginShell();
@@ -276,7 +280,14 @@ class LoopbackGuestHost implements SimGuestHost {
     }
   }
 
+  sshLogins(): number {
+    let live = 0;
+    for (const guest of this.guests.values()) for (const nic of guest.nics.values()) live += nic.sshd.logins();
+    return this.releasedLogins + live;
+  }
+
   private async release(nic: PluggedNic): Promise<void> {
+    this.releasedLogins += nic.sshd.logins();
     try {
       await nic.sshd.stop();
     } finally {

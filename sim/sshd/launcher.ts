@@ -58,6 +58,8 @@ export interface SshdHandle {
   readonly createdPrivsepDir: boolean;
   /** The last part of sshd's log (it runs with -e, so the log is its stderr). */
   log(): string;
+  /** Logins sshd accepted so far (its "Accepted …" log lines): one per SSH connection that authenticated. */
+  logins(): number;
   /** Kills sshd and every session process it started, then removes its files. Idempotent. */
   stop(): Promise<void>;
 }
@@ -73,6 +75,8 @@ export const SSHD_DEFAULT_ENV: Readonly<Record<string, string>> = { SHLVL: "1" }
 
 const PRIVSEP_DIR = "/run/sshd";
 const LOG_TAIL_BYTES = 64 * 1024;
+/** sshd's INFO line for an authenticated connection ("Accepted publickey for … from … port …"). */
+const ACCEPTED_LOGIN = /\bAccepted \S+ for /;
 const STOP_GRACE_MS = 3_000;
 const live = new Set<ChildProcess>();
 
@@ -99,7 +103,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdHandle> {
     });
     await writeFile(configPath, config, { mode: 0o600 });
     const child = spawnSshd(options.sshdPath ?? "/usr/sbin/sshd", configPath);
-    const log = captureLog(child);
+    const { log, logins } = captureLog(child);
     const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid, [dir]);
     const stop = onceStopper(child, dir, watchdog);
     try {
@@ -118,6 +122,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdHandle> {
       pid: child.pid!,
       createdPrivsepDir,
       log,
+      logins,
       stop,
     };
   } catch (err) {
@@ -154,16 +159,21 @@ function spawnSshd(sshdPath: string, configPath: string): ChildProcess {
 }
 
 /** Keeps draining sshd's stderr (a full pipe would block it) and remembers the tail. */
-function captureLog(child: ChildProcess): () => string {
+function captureLog(child: ChildProcess): { log: () => string; logins: () => number } {
   let tail = "";
+  let partialLine = "";
+  let logins = 0;
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (chunk: string) => {
     tail = (tail + chunk).slice(-LOG_TAIL_BYTES);
+    const lines = (partialLine + chunk).split("\n");
+    partialLine = lines.pop()!;
+    logins += lines.filter((line) => ACCEPTED_LOGIN.test(line)).length;
   });
   child.once("error", (err) => {
     tail += `\n[spawn error] ${err.message}`;
   });
-  return () => tail;
+  return { log: () => tail, logins: () => logins };
 }
 
 async function waitUntilServing(child: ChildProcess, options: SshdOptions, log: () => string): Promise<void> {

@@ -30,8 +30,8 @@ describe("the environment program on every example file", () => {
   it("local-dev: two LocalLua installations (trees under the project folder) and their packages", async () => {
     const { declared, result } = await deploy("examples/environments/local-dev.yaml");
     expect(graphOf(declared)).toEqual(LOCAL_DEV_GRAPH);
-    expect(named(declared, "local:dev").inputs).toMatchObject({ interpreter: "lua5.4", tree: "lua_modules", projectDir: ROOT });
-    expect(named(declared, "local:compat").inputs).toMatchObject({ interpreter: "lua5.1", tree: "lua_modules_51", projectDir: ROOT });
+    expect(named(declared, "local:dev").inputs).toMatchObject({ interpreter: "lua5.4", tree: join(ROOT, "lua_modules"), projectDir: ROOT });
+    expect(named(declared, "local:compat").inputs).toMatchObject({ interpreter: "lua5.1", tree: join(ROOT, "lua_modules_51"), projectDir: ROOT });
     const cjson = named(declared, "pkg:local:dev/lua-cjson");
     expect(cjson.inputs).toMatchObject({ name: "lua-cjson", constraint: ">= 2.1, < 3" });
     expect(cjson.inputs.version).toBeUndefined();
@@ -78,11 +78,11 @@ describe("the environment program on every example file", () => {
     expect(named(declared, "pkg:head/luasocket").inputs).toMatchObject({ name: "luasocket", version: "3.1.0-1" });
   });
 
-  it("gitops lab: credentials from environment variables (secrets stay secret), the CA file under the project folder", async () => {
+  it("gitops lab: credentials from environment variables (secrets stay secret), the CA file relative to the environment file", async () => {
     const { declared } = await deploy("examples/gitops/environments/lab.yaml");
     expect(graphOf(declared)).toEqual(LAB_GRAPH);
     const vm = named(declared, "vm:analysis-0");
-    expect(plain(vm, "connection")).toEqual({ url: "https://xcp-lab.example.org", username: "ci-user", password: CI_ENV.POOL_PASSWORD, caFile: join(ROOT, "certs/lab-ca.pem") });
+    expect(plain(vm, "connection")).toEqual({ url: "https://xcp-lab.example.org", username: "ci-user", password: CI_ENV.POOL_PASSWORD, caFile: join(ROOT, "examples/gitops/certs/lab-ca.pem") });
     expect(plain(vm, "ssh")).toEqual({ user: "lua", privateKey: SSH_KEY });
     expect(vm.inputs).toMatchObject({ name: "analysis-0", vcpus: 2, memoryMiB: 2048, tags: ["bioxen", "gitops"], networks: [{ network: "Pool-wide network associated with eth0" }] });
     expect(vm.inputs.luaInterpreter).toBeUndefined();

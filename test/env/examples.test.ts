@@ -27,7 +27,7 @@ describe("example environment files", () => {
   it("local-dev maps to two LocalLua installations and their packages", () => {
     const plan = planFile("examples/environments/local-dev.yaml");
     expect(graph(plan)).toEqual(LOCAL_DEV_GRAPH);
-    expect(plan.find((p) => p.name === "local:dev")?.args).toEqual({ interpreter: "lua5.4", tree: "lua_modules" });
+    expect(plan.find((p) => p.name === "local:dev")?.args).toEqual({ interpreter: "lua5.4", tree: "../../lua_modules" });
     expect(plan.find((p) => p.name === "pkg:local:dev/lua-cjson")?.args).toEqual({
       target: { ref: "local:dev", output: "target" },
       name: "lua-cjson",
@@ -71,7 +71,7 @@ describe("example environment files", () => {
       url: "https://xcp-lab.example.org",
       username: { env: "POOL_USERNAME" },
       password: { env: "POOL_PASSWORD" },
-      caFile: "certs/lab-ca.pem",
+      caFile: "../certs/lab-ca.pem",
     });
     expect(vm.ssh.privateKey).toEqual({ env: "SSH_PRIVATE_KEY" });
   });

@@ -25,6 +25,6 @@ describe("quoteArgv", () => {
 
   it("validates environment variable names", () => {
     expect(() => buildRemoteCommand(["true"], { env: { "A;B": "1" } }, "ssh://t")).toThrow(/not valid/);
-    expect(() => buildRemoteCommand([], {}, "ssh://t")).toThrow(/empty argv/);
+    expect(() => buildRemoteCommand([], {}, "ssh://t")).toThrow(/argv is empty/);
   });
 });

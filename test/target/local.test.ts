@@ -63,9 +63,14 @@ describe("localTarget exec", () => {
     expect(result.stdout.length).toBe(size);
   });
 
-  it("rejects with ENOENT and the program name when it does not exist", async () => {
-    const failure = target.exec(["bioxen-no-such-program"]);
-    await expect(failure).rejects.toThrow(/bioxen-no-such-program.*not found/);
+  it("ends with exit code 127 and the program name when it does not exist, 126 when it cannot be executed (as over SSH)", async () => {
+    expect(await target.exec(["bioxen-no-such-program"])).toMatchObject({ exitCode: 127, stdout: "", stderr: "bioxen-no-such-program: not found\n", timedOut: false });
+    expect(await target.exec(["/"])).toMatchObject({ exitCode: 126, stderr: "/: Permission denied\n" });
+  });
+
+  it("rejects a missing working folder, naming it", async () => {
+    const failure = target.exec(["true"], { cwd: "/nonexistent/bioxen-cwd" });
+    await expect(failure).rejects.toThrow(/cannot start in "\/nonexistent\/bioxen-cwd"/);
     await expect(failure).rejects.toMatchObject({ code: "ENOENT" });
   });
 
@@ -149,7 +154,13 @@ describe("localTarget spawn", () => {
     expect(processesMatching(marker)).toBe("");
   });
 
-  it("rejects when the program is missing", async () => {
-    await expect(target.spawn(["bioxen-no-such-program"])).rejects.toMatchObject({ code: "ENOENT" });
+  it("a missing program is a process that exited 127, its message on stderr", async () => {
+    const proc = await target.spawn(["bioxen-no-such-program"]);
+    const stderr: Buffer[] = [];
+    for await (const chunk of proc.stderr) stderr.push(chunk as Buffer);
+    expect(Buffer.concat(stderr).toString()).toBe("bioxen-no-such-program: not found\n");
+    expect(await proc.exited).toEqual({ exitCode: 127, signal: null });
+    proc.stdin.end("ignored");
+    await proc.kill();
   });
 });
