@@ -8,7 +8,11 @@ export type FaultAction =
   /** Destroy the connection without answering. */
   | { kind: "drop" }
   /** Answer after `ms` milliseconds, or never (until the simulator stops) when `ms` is omitted. */
-  | { kind: "stall"; ms?: number };
+  | { kind: "stall"; ms?: number }
+  /** Answer HTTP 500 with xapi's HTML error page without running the call (a proxy or a restarting xapi). */
+  | { kind: "http500" }
+  /** Run the call, then send the headers and half the body and reset the connection: the client cannot know the outcome. */
+  | { kind: "cut" };
 
 /** A fault rule: which calls of which method, and what happens to them. */
 export type FaultRule = FaultAction & {
@@ -59,7 +63,7 @@ export class Faults {
 
   /**
    * Counts a call against the rules for this stage and returns the action that applies, if any.
-   * Drop and stall are transport-level (taken before dispatch), fail is taken at execution.
+   * Drop, stall, http500 and cut are transport-level (taken before dispatch), fail is taken at execution.
    * @param method the name as called (maybe `Async.` prefixed)
    */
   take(method: string, stage: "transport" | "execution"): FaultAction | undefined {
