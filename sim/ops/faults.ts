@@ -35,6 +35,8 @@ interface LiveRule {
 /** The live set of fault rules. */
 export class Faults {
   private rules: LiveRule[] = [];
+  /** How many times a rule's action was taken, so a test knows its fault was reached. */
+  taken = 0;
 
   constructor(rules: readonly FaultRuleInput[] = []) {
     for (const rule of rules) this.add(rule);
@@ -79,6 +81,7 @@ export class Faults {
       const last = first + (rule.times ?? 1) - 1;
       if (!chosen && live.seen >= first && live.seen <= last) chosen = rule;
     }
+    if (chosen) this.taken += 1;
     return chosen;
   }
 }
