@@ -65,17 +65,18 @@ export class Faults {
 
   /**
    * Counts a call against the rules for this stage and returns the action that applies, if any.
-   * Drop, stall, http500 and cut are transport-level (taken before dispatch), fail is taken at execution.
+   * Drop, stall, http500 and cut are transport-level (taken before dispatch), fail is taken at execution
+   * (an Async call's task fails), or at submission for a rule naming the `Async.` method exactly.
    * @param method the name as called (maybe `Async.` prefixed)
    */
-  take(method: string, stage: "transport" | "execution"): FaultAction | undefined {
+  take(method: string, stage: "transport" | "submission" | "execution"): FaultAction | undefined {
     const base = method.startsWith("Async.") ? method.slice("Async.".length) : method;
     let chosen: FaultAction | undefined;
     for (const live of this.rules) {
       const { rule } = live;
       const isTransport = rule.kind !== "fail";
       if (isTransport !== (stage === "transport")) continue;
-      if (rule.method !== "*" && rule.method !== method && rule.method !== base) continue;
+      if (stage === "submission" ? rule.method !== method : rule.method !== "*" && rule.method !== method && rule.method !== base) continue;
       live.seen += 1;
       const first = rule.nth ?? 1;
       const last = first + (rule.times ?? 1) - 1;

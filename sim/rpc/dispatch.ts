@@ -32,7 +32,12 @@ export async function dispatch(core: SimCore, name: string, params: readonly unk
   const def = core.methods.get(found.wireName);
   if (!def) throw new XapiFailure("NOT_IMPLEMENTED", [found.wireName]);
   const args = decodeArgs(def, found, params.slice(found.def.session ? 1 : 0));
-  if (isAsync) return startTask(core, def, (signal) => execute(core, def, session, args, signal));
+  if (isAsync) {
+    // A fail rule naming `Async.<method>` refuses the call itself, before any task (as xapi's TOO_MANY_PENDING_TASKS does).
+    const refusal = core.faults.take(name, "submission");
+    if (refusal?.kind === "fail") throw faultError(refusal);
+    return startTask(core, def, (signal) => execute(core, def, session, args, signal));
+  }
   return execute(core, def, session, args, core.stopSignal);
 }
 
