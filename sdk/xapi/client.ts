@@ -4,17 +4,19 @@ import type { Agent } from "undici";
 import { maskUrlCredentials } from "../base/mask-credentials";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
 import { retryWhileBusy } from "./busy-retry";
-import { XapiError, xapiWaitError } from "./errors";
+import { XapiError, XapiTransportError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
 import { putBody, type UploadProgress } from "./http-put";
 import { normalizeResult } from "./normalize";
 import { assertPlainHttpIsLocal } from "./plain-http";
+import { MAX_CALL_RETRIES, TOO_MANY_PENDING_TASKS, backoff, isReadOnlyMethod, lostExchangeAdvice, mayResendAfterTransportError } from "./retry";
 import { SessionKeeper, MAX_REDIRECTS } from "./session";
 import type { XapiCaller } from "./caller";
 import { waitForTask, type TaskCleanup } from "./tasks";
 import { createXapiAgent, type XapiTlsOptions } from "./tls";
 import type { XapiTransportKind } from "./transport";
 import { chooseTransport, type XapiTransportChoice } from "./transport-detect";
+import type { JsonRpcOutcome } from "./wire/jsonrpc";
 import type { WireValue } from "./wire/values";
 
 /** How to reach and log in to a XAPI host. */
@@ -152,12 +154,12 @@ export class XapiClient {
     }
   }
 
-  /** Sends `method` with the session ref first (renewing a refused session, following the master). */
+  /** Sends `method` with the session ref first (renewing a refused session, following the master, resending what is safe: ./retry). */
   private async sendInSession(deadline: Wait, method: string, params: WireValue[]): Promise<unknown> {
-    if (method.startsWith("system.") || SESSIONLESS.has(method)) return this.resultOf(method, await this.keeper.send(method, params, deadline));
+    if (method.startsWith("system.") || SESSIONLESS.has(method)) return this.resultOf(method, await this.sendResending(method, params, deadline));
     let ref = await this.keeper.session(deadline);
     for (let redirects = 0, renewed = false; ; ) {
-      const outcome = await this.keeper.send(method, [ref, ...params], deadline);
+      const outcome = await this.sendResending(method, [ref, ...params], deadline);
       if (!outcome.ok && outcome.code === "SESSION_INVALID" && !renewed) {
         renewed = true;
         ref = await this.keeper.renew(ref, deadline);
@@ -167,6 +169,26 @@ export class XapiClient {
       } else {
         return this.resultOf(method, outcome);
       }
+    }
+  }
+
+  /**
+   * Sends one call, sending it again after TOO_MANY_PENDING_TASKS (with backoff) and after a lost
+   * exchange of a read-only method; a lost exchange of any other method gets advice appended.
+   */
+  private async sendResending(method: string, params: WireValue[], deadline: Wait): Promise<JsonRpcOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt > MAX_CALL_RETRIES || deadline.expired();
+      let outcome: JsonRpcOutcome;
+      try {
+        outcome = await this.keeper.send(method, params, deadline);
+      } catch (error) {
+        if (!last && mayResendAfterTransportError(method, error)) continue;
+        if (error instanceof XapiTransportError && !isReadOnlyMethod(method)) throw new XapiTransportError(error.url, error.method, `${error.detail}; ${lostExchangeAdvice(method)}`, error.cause);
+        throw error;
+      }
+      if (outcome.ok || outcome.code !== TOO_MANY_PENDING_TASKS || last) return outcome;
+      await backoff(attempt, deadline);
     }
   }
 

@@ -10,7 +10,11 @@ export type FaultAction =
   /** Answer after `ms` milliseconds, or never (until the simulator stops) when `ms` is omitted. */
   | { kind: "stall"; ms?: number }
   /** `PUT /import_raw_vdi` only: store the upload with its first 64 KiB zeroed and succeed (a silently damaged disk). */
-  | { kind: "corrupt" };
+  | { kind: "corrupt" }
+  /** Answer HTTP 500 with xapi's HTML error page without running the call (a proxy or a restarting xapi). */
+  | { kind: "http500" }
+  /** Run the call, then send the headers and half the body and reset the connection: the client cannot know the outcome. */
+  | { kind: "cut" };
 
 /** A fault rule: which calls of which method, and what happens to them. */
 export type FaultRule = FaultAction & {
@@ -33,6 +37,8 @@ interface LiveRule {
 /** The live set of fault rules. */
 export class Faults {
   private rules: LiveRule[] = [];
+  /** How many times a rule's action was taken, so a test knows its fault was reached. */
+  taken = 0;
 
   constructor(rules: readonly FaultRuleInput[] = []) {
     for (const rule of rules) this.add(rule);
@@ -61,22 +67,24 @@ export class Faults {
 
   /**
    * Counts a call against the rules for this stage and returns the action that applies, if any.
-   * Drop, stall and corrupt are transport-level (taken before dispatch), fail is taken at execution.
+   * Drop, stall, corrupt, http500 and cut are transport-level (taken before dispatch), fail is taken at execution
+   * (an Async call's task fails), or at submission for a rule naming the `Async.` method exactly.
    * @param method the name as called (maybe `Async.` prefixed)
    */
-  take(method: string, stage: "transport" | "execution"): FaultAction | undefined {
+  take(method: string, stage: "transport" | "submission" | "execution"): FaultAction | undefined {
     const base = method.startsWith("Async.") ? method.slice("Async.".length) : method;
     let chosen: FaultAction | undefined;
     for (const live of this.rules) {
       const { rule } = live;
       const isTransport = rule.kind !== "fail";
       if (isTransport !== (stage === "transport")) continue;
-      if (rule.method !== "*" && rule.method !== method && rule.method !== base) continue;
+      if (stage === "submission" ? rule.method !== method : rule.method !== "*" && rule.method !== method && rule.method !== base) continue;
       live.seen += 1;
       const first = rule.nth ?? 1;
       const last = first + (rule.times ?? 1) - 1;
       if (!chosen && live.seen >= first && live.seen <= last) chosen = rule;
     }
+    if (chosen) this.taken += 1;
     return chosen;
   }
 }

@@ -33,7 +33,12 @@ export async function dispatch(core: SimCore, name: string, params: readonly unk
   if (!def) throw new XapiFailure("NOT_IMPLEMENTED", [found.wireName]);
   const args = decodeArgs(def, found, params.slice(found.def.session ? 1 : 0));
   const run = (signal: AbortSignal, task: string) => execute(core, def, session, args, signal, task);
-  if (isAsync) return startTask(core, def, run);
+  if (isAsync) {
+    // A fail rule naming `Async.<method>` refuses the call itself, before any task (as xapi's TOO_MANY_PENDING_TASKS does).
+    const refusal = core.faults.take(name, "submission");
+    if (refusal?.kind === "fail") throw faultError(refusal);
+    return startTask(core, def, run);
+  }
   return def.guard ? runSyncTask(core, def, run) : run(core.stopSignal, "");
 }
 

@@ -4,8 +4,8 @@ import { toJsonWire } from "../../sdk/xapi/wire";
 import type { SimCore } from "../rpc/core";
 import { asXapiFailure } from "../model/failure";
 import { readBody } from "./body";
-import { applyTransportFaults, type Caller } from "./call";
-import { send, sendHtmlError } from "./respond";
+import { applyTransportFaults, sendAnswer, type Caller } from "./call";
+import { sendHtmlError } from "./respond";
 
 interface JsonRpcRequest {
   version: "1.0" | "2.0";
@@ -38,7 +38,8 @@ export async function handleJsonRpc(core: SimCore, call: Caller, req: IncomingMe
     sendHtmlError(res, 500, "Internal Server Error");
     return;
   }
-  if (!(await applyTransportFaults(core, req, request.method))) return;
+  const fate = await applyTransportFaults(core, req, res, request.method);
+  if (!fate) return;
   const { version, id } = request;
   let reply: unknown;
   try {
@@ -48,5 +49,5 @@ export async function handleJsonRpc(core: SimCore, call: Caller, req: IncomingMe
     const [code, ...data] = asXapiFailure(error).description();
     reply = version === "2.0" ? { jsonrpc: "2.0", error: { code: 1, message: code, data }, id } : { result: null, error: [code, ...data], id };
   }
-  send(res, 200, "application/json", JSON.stringify(reply));
+  sendAnswer(res, fate, "application/json", JSON.stringify(reply));
 }

@@ -4,7 +4,7 @@ import { parseMethodCall, serializeMethodResponse, type WireValue } from "../../
 import type { SimCore } from "../rpc/core";
 import { asXapiFailure } from "../model/failure";
 import { readBody } from "./body";
-import { applyTransportFaults, type Caller } from "./call";
+import { applyTransportFaults, sendAnswer, type Caller } from "./call";
 import { send, sendHtmlError } from "./respond";
 
 /**
@@ -24,7 +24,8 @@ export async function handleXmlRpc(core: SimCore, call: Caller, req: IncomingMes
     else send(res, 200, "text/xml", serializeMethodResponse({ Status: "Failure", ErrorDescription: ["XMLRPC_UNMARSHAL_FAILURE", "methodCall", "a body that is not XML-RPC"] }, "xapi"));
     return;
   }
-  if (!(await applyTransportFaults(core, req, parsed.method))) return;
+  const fate = await applyTransportFaults(core, req, res, parsed.method);
+  if (!fate) return;
   let value: WireValue;
   try {
     const result = await call(parsed.method, parsed.params);
@@ -32,5 +33,5 @@ export async function handleXmlRpc(core: SimCore, call: Caller, req: IncomingMes
   } catch (error) {
     value = { Status: "Failure", ErrorDescription: asXapiFailure(error).description() };
   }
-  send(res, 200, "text/xml", serializeMethodResponse(value, "xapi"));
+  sendAnswer(res, fate, "text/xml", serializeMethodResponse(value, "xapi"));
 }

@@ -5,6 +5,7 @@ import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
 import { XapiClient, XapiError, XapiTransportError, XapiWaitError } from "../../sdk/xapi";
+import { MAX_CALL_RETRIES } from "../../sdk/xapi/retry";
 import { credentials, startTestSim } from "../support/sim";
 import { stopAfterFile } from "../support/sim-suite";
 
@@ -136,7 +137,8 @@ describe("XapiClient failures", () => {
   it.each(transports)("turns a dropped connection over %s into XapiTransportError with the URL", async (transport) => {
     const client = await XapiClient.connect({ ...credentials(sim), transport });
     try {
-      sim.faults.add({ kind: "drop", method: "VM.get_all" });
+      // A read-only call is sent again after a lost exchange (sdk/xapi/retry.ts): drop every send.
+      sim.faults.add({ kind: "drop", method: "VM.get_all", times: MAX_CALL_RETRIES + 1 });
       const error = await client.call("VM.get_all").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(XapiTransportError);
       expect((error as XapiTransportError).message).toContain(sim.url);

@@ -50,8 +50,15 @@ async function withPool<T>(inputs: VmNetworkInputs, step: string, fn: (client: X
     return await withXapi(inputs.connection as ConnectionInput | undefined, fn);
   } catch (error) {
     if (error instanceof PartialCreateError) throw error;
-    throw new Error(`VmNetwork "${inputs.name}": ${step} failed: ${(error as Error).message}`, { cause: error });
+    throw new Error(`VmNetwork "${inputs.name}": ${step} failed: ${(error as Error).message} — ${whatToDo(step)}`, { cause: error });
   }
+}
+
+/** What the user does after a failed step: the engine state still describes the network as it was. */
+function whatToDo(step: string): string {
+  if (step === "delete") return "the network stays in the stack's state; fix the cause and run destroy (or up) again";
+  if (step === "read") return "the state is unchanged; fix the cause and run refresh again";
+  return `fix the cause and run up again (the next ${step} continues from what exists)`;
 }
 
 /**

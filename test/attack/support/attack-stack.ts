@@ -1,0 +1,55 @@
+/**
+ * The stack the attack suite attacks: one XcpngLuaVM and one VmNetwork attaching it — the two
+ * resources whose create, update and delete call XAPI (LuaPackage and LocalLua call none). The
+ * update changes the VM's memory (halt + start) and the network's name, so both resources update.
+ */
+import { resolve } from "node:path";
+import { VmNetwork } from "../../../provider/vm-network";
+import { XcpngLuaVM } from "../../../provider/xcpng-lua-vm";
+import { SEEDED, TEMPLATES } from "../../../sim";
+import { Engine, createProgramDir, type Program, type ProgramDir } from "../../support/engine";
+import type { XcpngSim } from "../../provider/support/xcpng-sim";
+
+/** The XAPI password every attack simulator uses (a secret the scan looks for). */
+export const ATTACK_PASSWORD = "attack-xapi-secret-6d02b9";
+
+/** Which declared state: `first` (create) or `changed` (update). */
+export type StackShape = "first" | "changed";
+
+/** Phase timeouts (seconds) of both resources: short, so a stalled call runs past them quickly. */
+export const PHASE_TIMEOUT_S = 6;
+
+/** The program for one shape. */
+export function attackProgram(env: XcpngSim, shape: StackShape): Program {
+  return () => {
+    const timeouts = { create: PHASE_TIMEOUT_S, ready: PHASE_TIMEOUT_S, delete: PHASE_TIMEOUT_S };
+    const vm = new XcpngLuaVM("vm", {
+      template: TEMPLATES.cloneReady,
+      memoryMiB: shape === "first" ? 256 : 384,
+      allowRestart: true,
+      networks: [{ network: SEEDED.managementNetwork }],
+      ssh: { user: env.user, port: env.sshPort, privateKey: env.keys.private },
+      luaInterpreter: "lua5.4",
+      timeouts,
+    });
+    new VmNetwork("net", { name: shape === "first" ? "attack-net" : "attack-net-renamed", attach: [{ vmUuid: vm.vmUuid }], timeouts });
+  };
+}
+
+/** A program folder linking this checkout (remove it after the file). */
+export function attackProgramDir(): ProgramDir {
+  return createProgramDir({ "bioxen-luavm": resolve(__dirname, "../../..") });
+}
+
+/** A fresh engine (empty state) against `env`'s simulator. */
+export function attackEngine(env: XcpngSim, programDir: string, stack: string, signal?: AbortSignal): Engine {
+  return new Engine({
+    ...(signal ? { signal } : {}),
+    project: "attack",
+    stack,
+    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": ATTACK_PASSWORD, "bioxen:sessionIdleMs": "0" },
+    secretConfigKeys: ["bioxen:xapiPassword"],
+    programDir,
+    host: { callTimeoutMs: 60_000 },
+  });
+}
