@@ -67,12 +67,12 @@ export function matrixCases(points: readonly FaultPoint[]): MatrixCase[] {
  * A deterministic sample of `count` cases: the kinds in turn, each at a point drawn with a
  * seeded generator from the operation whose turn it is (create, update, delete in turn).
  */
-export function sampleCases(points: readonly FaultPoint[], count: number, seed: number): MatrixCase[] {
+export function sampleCases(points: readonly FaultPoint[], count: number, seed: number, kinds: readonly FaultKind[] = FAULT_KINDS): MatrixCase[] {
   const random = mulberry32(seed);
   return Array.from({ length: count }, (_, i) => {
     const operation = OPERATIONS[i % OPERATIONS.length]!;
     const candidates = points.filter((p) => p.operation === operation);
-    return { ...candidates[Math.floor(random() * candidates.length)]!, kind: FAULT_KINDS[i % FAULT_KINDS.length]! };
+    return { ...candidates[Math.floor(random() * candidates.length)]!, kind: kinds[i % kinds.length]! };
   });
 }
 
