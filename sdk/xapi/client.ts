@@ -9,7 +9,7 @@ import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./
 import { putBody, type UploadProgress } from "./http-put";
 import { normalizeResult } from "./normalize";
 import { assertPlainHttpIsLocal } from "./plain-http";
-import { MAX_CALL_RETRIES, TOO_MANY_PENDING_TASKS, backoff, isReadOnlyMethod, lostExchangeAdvice, mayResendAfterTransportError } from "./retry";
+import { MAX_CALL_RETRIES, isReadOnlyMethod, lostExchangeAdvice, mayResendAfterTransportError } from "./retry";
 import { SessionKeeper, MAX_REDIRECTS } from "./session";
 import type { XapiCaller } from "./caller";
 import { waitForTask, type TaskCleanup } from "./tasks";
@@ -173,22 +173,19 @@ export class XapiClient {
   }
 
   /**
-   * Sends one call, sending it again after TOO_MANY_PENDING_TASKS (with backoff) and after a lost
-   * exchange of a read-only method; a lost exchange of any other method gets advice appended.
+   * Sends one call, sending it again after a lost exchange of a read-only method; a lost exchange
+   * of any other method gets advice appended (TOO_MANY_PENDING_TASKS: busy-retry.ts, around the call).
    */
   private async sendResending(method: string, params: WireValue[], deadline: Wait): Promise<JsonRpcOutcome> {
     for (let attempt = 1; ; attempt++) {
       const last = attempt > MAX_CALL_RETRIES || deadline.expired();
-      let outcome: JsonRpcOutcome;
       try {
-        outcome = await this.keeper.send(method, params, deadline);
+        return await this.keeper.send(method, params, deadline);
       } catch (error) {
         if (!last && mayResendAfterTransportError(method, error)) continue;
         if (error instanceof XapiTransportError && !isReadOnlyMethod(method)) throw new XapiTransportError(error.url, error.method, `${error.detail}; ${lostExchangeAdvice(method)}`, error.cause);
         throw error;
       }
-      if (outcome.ok || outcome.code !== TOO_MANY_PENDING_TASKS || last) return outcome;
-      await backoff(attempt, deadline);
     }
   }
 

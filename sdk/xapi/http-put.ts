@@ -5,7 +5,7 @@
  */
 import { Readable } from "node:stream";
 import type { Agent } from "undici";
-import { request } from "undici";
+import { undici } from "../base/lazy-modules";
 import type { Wait } from "../base/deadline";
 import { XapiTransportError } from "./errors";
 import { assertPlainHttpIsLocal } from "./plain-http";
@@ -55,7 +55,7 @@ export async function putBody(options: PutOptions): Promise<PutReply> {
 async function putOnce(options: PutOptions): Promise<PutReply> {
   const { agent, url, body, deadline, onProgress } = options;
   try {
-    const reply = await request(url, {
+    const reply = await undici().request(url, {
       method: "PUT",
       body: Readable.from(chunks(body, onProgress), { objectMode: false }),
       headers: { "content-length": String(body.length), "content-type": "application/octet-stream" },

@@ -77,7 +77,7 @@ describe("XcpngLuaVM cloud-init (sdk/vm/xcpng)", () => {
 
   const faults: Array<[string, FaultRuleInput]> = [
     ["VDI.create", { method: "VDI.create", code: "SR_FULL", params: ["8388608", "0"] }],
-    ["task.create", { method: "task.create", code: "TOO_MANY_PENDING_TASKS" }],
+    ["task.create", { method: "task.create", code: "INTERNAL_ERROR", params: ["task table full"] }],
     ["the upload's task", { method: "import_raw_vdi", code: "VDI_IO_ERROR", params: ["Device I/O errors"] }],
     ["the upload's connection", { method: "import_raw_vdi", kind: "drop" }],
     ["VBD.create", { method: "VBD.create", code: "DEVICE_ALREADY_EXISTS", params: ["1"] }],

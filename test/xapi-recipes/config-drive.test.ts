@@ -51,7 +51,7 @@ describe("attachConfigDrive", () => {
   const failures: Array<[string, FaultRuleInput, RegExp]> = [
     ["VDI.create", { method: "VDI.create", code: "SR_FULL", params: ["4194304", "0"] }, /^config drive: VDI\.create .*SR_FULL.*nothing was made/],
     ["the marker", { method: "VDI.add_to_other_config", code: "INTERNAL_ERROR", params: ["injected"] }, /^attach config drive .*INTERNAL_ERROR.*removed again: VDI/],
-    ["task.create", { method: "task.create", code: "TOO_MANY_PENDING_TASKS" }, /^config drive: upload .*TOO_MANY_PENDING_TASKS.*removed again: VDI/],
+    ["task.create", { method: "task.create", code: "INTERNAL_ERROR", params: ["task table full"] }, /^config drive: upload .*INTERNAL_ERROR.*removed again: VDI/],
     ["the upload (task fails)", { method: "import_raw_vdi", code: "VDI_IO_ERROR", params: ["Device I/O errors"] }, /^config drive: upload .*VDI_IO_ERROR.*removed again: VDI [^,]*$/],
     ["the upload (connection dropped)", { method: "import_raw_vdi", kind: "drop" }, /^config drive: upload .*PUT via http.*\/import_raw_vdi.*removed again: task .*, VDI /],
     ["the free device lookup", { method: "VM.get_allowed_VBD_devices", code: "INTERNAL_ERROR", params: ["injected"] }, /^config drive: VBD\.create .*removed again: VDI [^,]*$/],

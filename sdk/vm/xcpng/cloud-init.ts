@@ -3,7 +3,7 @@
  * and, by default, an ed25519 host key generated here so its fingerprint is pinned before the VM
  * first boots) is built, uploaded and attached while the VM is still halted.
  */
-import { utils as sshUtils } from "ssh2";
+import { ssh2 } from "../../base/lazy-modules";
 import { buildConfigDrive, checkRawUserData, CloudInitError, generateSshHostKey, renderCloudConfig, renderNetworkConfig, SshHostKey, type CloudConfigFile, type NicNetworkConfig } from "../../cloud-init";
 import type { WaitOptions } from "../../base/deadline";
 import { SshError } from "../../ssh";
@@ -109,7 +109,7 @@ export function checkCloudInitSpec(cloudInit: Omit<XcpngCloudInitSpec, "hostKey"
 
 /** The public key line of a private key (the default authorized key). */
 export function publicKeyOf(privateKey: string): string {
-  const parsed = sshUtils.parseKey(privateKey);
+  const parsed = ssh2().utils.parseKey(privateKey);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error) throw new CloudInitError("authorizedKeys", "not given, and the SSH private key cannot be read to derive it (give cloudInit.authorizedKeys)");
   return `${key.type} ${key.getPublicSSH().toString("base64")}`;
