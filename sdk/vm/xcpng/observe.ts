@@ -47,9 +47,10 @@ export async function vmNics(client: XapiClient, vm: string): Promise<Map<string
 export async function observeVm(client: XapiClient, vm: string, carried: CarriedFacts): Promise<XcpngLuaVmState> {
   const record = (await withContext({ step: "read VM", object: vm }, () => client.call("VM.get_record", vm))) as Record<string, unknown>;
   const nics = await vmNics(client, vm);
-  // Another owner's VIFs on this VM (a VmNetwork's attachments) are theirs, not this VM's drift.
+  // Another owner's VIFs on this VM (a VmNetwork's attachments) are theirs, not this VM's drift;
+  // a VM without our marker (being imported) owns every VIF it has.
   const vmOwner = ((record.other_config ?? {}) as Record<string, string>)[ownerMarkerKey];
-  const own = [...nics.values()].filter((n) => !isOtherOwners(n.otherConfig, vmOwner, String(record.uuid)));
+  const own = [...nics.values()].filter((n) => vmOwner === undefined || !isOtherOwners(n.otherConfig, vmOwner, String(record.uuid)));
   const networkUuids = Object.fromEntries(own.map((n) => [n.device, n.networkUuid]));
   const addresses = await guestAddresses(client, record, [...nics.keys()], carried.networks ?? []);
   const disk = await findRootDisk(client, vm).catch(() => undefined);
