@@ -6,9 +6,9 @@ import { afterAll, beforeAll } from "vitest";
 import { setConfiguredValues } from "../../../provider/runtime/config";
 import { closeAllXapiClients } from "../../../provider/runtime/connections";
 import { closeAllSshConnections } from "../../../sdk/ssh";
-import { SEEDED, TEMPLATES, type SimulatorOptions } from "../../../sim";
+import type { SimulatorOptions } from "../../../sim";
 import { startTestSim } from "../../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, testOwner, type XcpngSim } from "./xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, testOwner, xcpngInputs, type XcpngSim } from "./xcpng-sim";
 
 /** Options of {@link useXcpngSim}. */
 export interface XcpngSuiteOptions {
@@ -45,17 +45,7 @@ export function useXcpngSim(options: XcpngSuiteOptions): () => XcpngSim {
 
 /** Raw XcpngLuaVM inputs for the clone-ready template on the management network (what a program passes), overridable. */
 export function providerInputs(env: XcpngSim, name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    __owner: testOwner(name),
-    name,
-    template: TEMPLATES.cloneReady,
-    networks: [{ network: SEEDED.managementNetwork }],
-    ssh: { port: env.sshPort, privateKey: env.keys.private },
-    luaInterpreter: "lua5.4",
-    memoryMiB: 512,
-    timeouts: { create: 30, ready: 30, delete: 20 },
-    ...overrides,
-  };
+  return { ...xcpngInputs(env, testOwner(name), name), timeouts: { create: 30, ready: 30, delete: 20 }, ...overrides };
 }
 
 /** The check failures of raw inputs as "property: reason" lines. */
