@@ -78,7 +78,11 @@ export class SessionKeeper {
    * share one login.
    */
   renew(staleRef: string, deadline: Wait): Promise<string> {
-    if (!this.current || this.current.ref === staleRef) this.current = this.startLogin();
+    if (!this.current || this.current.ref === staleRef) {
+      this.current = this.startLogin();
+      // Best effort: a session refused by a proxy or a restarting xapi may still be open there.
+      void this.endSession(staleRef);
+    }
     return deadline.race(this.current.promise);
   }
 
