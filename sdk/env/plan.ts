@@ -61,14 +61,14 @@ export interface LocalLuaPlanArgs {
 /** Planned inputs of an XcpngLuaVM (named as XcpngLuaVmArgs). */
 export interface XcpngLuaVmPlanArgs extends EnvVmOptions {
   connection: ConnectionArgs;
-  template: string;
+  template?: string;
   name: string;
   vcpus?: number;
   memoryMiB?: number;
   diskGiB?: number;
   /** A network of the file by reference, a pool network by name. */
   networks: { network: OutputRef<"VmNetwork"> | string; expectedCidr?: string }[];
-  ssh: { user: string; privateKey: SecretRef; port?: number };
+  ssh: { user: string; privateKey: SecretRef; port?: number; hostKeyFingerprint?: string };
   luaInterpreter?: string;
   tags?: string[];
   powerState?: "running" | "halted";
@@ -164,7 +164,7 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan<"Xcpn
       memoryMiB: vm.memoryMiB,
       diskGiB: vm.diskGiB,
       networks: (vm.networks ?? []).map(vifArgs),
-      ssh: compact({ user: vm.ssh.user, privateKey: { ...vm.ssh.privateKey }, port: vm.ssh.port }),
+      ssh: compact({ user: vm.ssh.user, privateKey: { ...vm.ssh.privateKey }, port: vm.ssh.port, hostKeyFingerprint: vm.ssh.hostKeyFingerprint }),
       luaInterpreter: vm.lua,
       tags: vm.tags && [...vm.tags].sort(compare),
       powerState: vm.powerState,
@@ -175,9 +175,12 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan<"Xcpn
   };
 }
 
-/** The XcpngLuaVM options of issue #15 (disks, live-change ceilings, restart, reboot trigger, description, timeouts) as written. */
+/** The XcpngLuaVM options of issue #15 (clone mode and SR, adoption, disks, live-change ceilings, restart, reboot trigger, description, timeouts) as written. */
 function vmOptionArgs(vm: EnvVmSpec): EnvVmOptions {
   return compact({
+    cloneMode: vm.cloneMode,
+    sr: vm.sr,
+    adopt: vm.adopt,
     allowRestart: vm.allowRestart,
     maxVcpus: vm.maxVcpus,
     maxMemoryMiB: vm.maxMemoryMiB,

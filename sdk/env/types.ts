@@ -36,6 +36,8 @@ export interface SshSpec {
   user: string;
   privateKey: SecretRef;
   port?: number;
+  /** The VM's host key pin, `SHA256:…` (required with `adopt`). */
+  hostKeyFingerprint?: string;
 }
 
 /** A LuaRocks package on one VM or local installation. */
@@ -66,7 +68,8 @@ export type CloudInitSpec = Omit<XcpngCloudInitSpec, "hostKey"> & { hostKey?: "g
 /** A Lua VM on XCP-ng, or `count` of them. */
 export interface EnvVmSpec extends EnvVmOptions {
   connection: string;
-  template: string;
+  /** Required unless `adopt` (checked by validation). */
+  template?: string;
   count?: number;
   vcpus?: number;
   memoryMiB?: number;
@@ -84,6 +87,10 @@ export interface EnvVmSpec extends EnvVmOptions {
 
 /** The XcpngLuaVM options of issue #15 a VM may set, written as the resource's inputs. */
 export interface EnvVmOptions {
+  cloneMode?: "clone" | "copy";
+  sr?: string;
+  /** uuid of an existing VM to take over instead of cloning (one instance, no cloudInit, a pinned host key). */
+  adopt?: string;
   allowRestart?: boolean;
   maxVcpus?: number;
   maxMemoryMiB?: number;

@@ -1,8 +1,9 @@
 /**
  * Validation of an environment file's text: syntax, then the JSON Schema, then the checks the
- * schema cannot express (references, name clashes, package fields, cloud-init documents). Semantic checks run only on
+ * schema cannot express (references, name clashes, package fields, cloud-init documents, template or adopt). Semantic checks run only on
  * schema-valid data, so each problem is reported once and in the most precise words.
  */
+import { checkAdopt } from "./check-adopt";
 import { checkCloudInit } from "./check-cloud-init";
 import { checkPackages } from "./check-packages";
 import { checkReferences } from "./check-references";
@@ -55,6 +56,7 @@ export function checkEnvironment(text: string, file: string, lock?: LockText): E
   checkProfiles(spec, report);
   checkPackages(spec, source, report);
   checkCloudInit(spec, report);
+  checkAdopt(spec, report);
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length > 0) return { file, issues };
   if (!lock) return { file, issues, spec };

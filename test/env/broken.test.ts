@@ -64,7 +64,7 @@ const EXPECTED: Record<string, string[]> = {
     "broken/inline-ssh-key.yaml:10:19: vms.web.ssh.privateKey: an inline secret is not allowed; reference it instead: {config: \"bioxen:<key>\"} (stored with `pulumi config set --secret bioxen:<key>`) or {env: \"<VARIABLE>\"}",
   ],
   "missing-template.yaml": [
-    "broken/missing-template.yaml:5:3: vms.web: missing required property \"template\" (the template to clone)",
+    "broken/missing-template.yaml:5:3: vms.web: missing required property \"template\" (the template to clone; not needed with adopt)",
   ],
   "network-other-pool.yaml": [
     "broken/network-other-pool.yaml:12:20: vms.web.networks[0].network: network \"backend\" is on connection \"prod\" but this VM is on \"lab\"; a VM can only use networks of its own pool",
@@ -82,7 +82,7 @@ const EXPECTED: Record<string, string[]> = {
     "broken/unknown-network.yaml:10:25: vms.web.networks[1]: unknown network \"backnd\"; expected one of: backend (under networks)",
   ],
   "unknown-property.yaml": [
-    "broken/unknown-property.yaml:8:5: vms.web.memory: unknown property \"memory\" (did you mean \"memoryMiB\"?); expected one of: connection, template, count, vcpus, memoryMiB, diskGiB, networks, ssh, lua, tags, powerState, cloudInit, allowRestart, maxVcpus, maxMemoryMiB, disks, description, rebootTrigger, timeouts, profile, packages",
+    "broken/unknown-property.yaml:8:5: vms.web.memory: unknown property \"memory\" (did you mean \"memoryMiB\"?); expected one of: connection, template, cloneMode, sr, adopt, count, vcpus, memoryMiB, diskGiB, networks, ssh, lua, tags, powerState, cloudInit, allowRestart, maxVcpus, maxMemoryMiB, disks, description, rebootTrigger, timeouts, profile, packages",
   ],
   "url-with-credentials.yaml": [
     "broken/url-with-credentials.yaml:4:10: connections.lab.url: credentials in the URL are not allowed; expected https://host[:port] with the user in username and the password as {config: …} or {env: …}",
