@@ -30,9 +30,17 @@ function cloudInitSpec(name: string, template: string = TEMPLATES.cloudInit) {
 describe("XcpngLuaVM cloud-init (sdk/vm/xcpng)", () => {
   it("reaches a VM with no baked key through the injected one, its host key pinned from before the first boot", async () => {
     const spec = cloudInitSpec("ci-e2e");
-    const state = await ensureXcpngLuaVm(env.client, spec, fast);
+    const progress: string[] = [];
+    const state = await ensureXcpngLuaVm(env.client, spec, { ...fast, onProgress: (line) => progress.push(line) });
     const vmRef = env.sim.refOf(state.vmUuid)!;
     try {
+      // The drive's upload reports its phase and bytes sent of the total to the lifecycle's onProgress, up to all of it.
+      const upload = progress.filter((line) => line.includes("config drive upload (PUT /import_raw_vdi)"));
+      const sent = upload.map((line) => /: (\d+)\/(\d+) bytes$/.exec(line)!.slice(1).map(Number));
+      expect(sent.length).toBeGreaterThan(1);
+      expect(sent.every(([done, total], i) => total === 8 * 1024 * 1024 && done > (sent[i - 1]?.[0] ?? 0))).toBe(true);
+      expect(sent.at(-1)![0]).toBe(8 * 1024 * 1024);
+      expect(upload[0]).toContain(`VM ${state.vmUuid}:`);
       const generated = state.cloudInitHostKey!;
       expect(generated.fingerprint).toMatch(/^SHA256:/);
       expect(state.hostKeyFingerprint).toBe(generated.fingerprint);

@@ -54,9 +54,10 @@ const DRIVE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Builds the drive for `vm` (halted, uuid `vmUuid`) and attaches it; the VDI is marked with `claim`.
+ * The upload's progress goes to `onProgress` as lines naming the phase and the bytes sent of the total.
  * @throws CloudInitError for bad cloud-init input (before anything is made), XapiRecipeError from the upload
  */
-export async function attachCloudInit(client: XapiClient, vm: { ref: string; uuid: string }, spec: XcpngLuaVmSpec, claim: Claim, wait: WaitOptions): Promise<AttachedCloudInit> {
+export async function attachCloudInit(client: XapiClient, vm: { ref: string; uuid: string }, spec: XcpngLuaVmSpec, claim: Claim, wait: WaitOptions, onProgress?: (message: string) => void): Promise<AttachedCloudInit> {
   const cloudInit = spec.cloudInit!;
   const hostKey = cloudInit.userData !== undefined || cloudInit.hostKey === "template" ? undefined : cloudInit.hostKey instanceof SshHostKey ? cloudInit.hostKey : generateSshHostKey(`bioxen-luavm ${vm.uuid}`);
   const hostname = cloudInit.hostname ?? hostnameOf(spec.name);
@@ -73,8 +74,14 @@ export async function attachCloudInit(client: XapiClient, vm: { ref: string; uui
   });
   const drive = buildConfigDrive({ instanceId: vm.uuid, hostname, userData, networkConfig: cloudInit.networkConfig, sizeBytes: DRIVE_BYTES });
   const sr = spec.sr ? await refByUuidOrName(client, "SR", spec.sr) : String((await findRootDisk(client, vm.ref)).vdiRecord.SR);
-  const made = await attachConfigDrive(client, vm.ref, { image: drive.image, sr, owner: claim, ...wait });
+  const progress = onProgress && ((sent: number, total: number) => onProgress(uploadProgressLine(vm.uuid, sent, total)));
+  const made = await attachConfigDrive(client, vm.ref, { image: drive.image, sr, owner: claim, ...wait, onProgress: progress });
   return { configDriveVdiUuid: made.vdiUuid, hostKey };
+}
+
+/** One progress line of the drive's upload: the phase, and bytes sent of the total. */
+function uploadProgressLine(vmUuid: string, sentBytes: number, totalBytes: number): string {
+  return `VM ${vmUuid}: config drive upload (PUT /import_raw_vdi): ${sentBytes}/${totalBytes} bytes`;
 }
 
 /** Stands in for the default login key while checking (the real one is derived at create). */

@@ -85,7 +85,7 @@ async function withCloudInit(client: XapiClient, vm: AcquiredVm, spec: XcpngLuaV
   if (!spec.cloudInit) return spec;
   if (vm.adopted) throw new XapiRecipeError({ step: "cloud-init", object: vm.uuid, hint: "cloud-init runs once per instance: drop cloudInit when adopting" }, "an adopted VM gets no config drive");
   options.onProgress?.(`VM ${vm.uuid}: attaching the cloud-init config drive`);
-  const attached = await attachCloudInit(client, vm, spec, claim, wait);
+  const attached = await attachCloudInit(client, vm, spec, claim, wait, options.onProgress);
   carried.configDriveVdiUuid = attached.configDriveVdiUuid;
   if (!attached.hostKey) return spec;
   carried.cloudInitHostKey = attached.hostKey;
