@@ -1,4 +1,4 @@
-/** VDI.create / destroy / resize / copy. */
+/** VDI.create / destroy / resize / resize_online / copy. */
 import { XapiFailure } from "../model/failure";
 import { createFields, requireCreateFields } from "../rpc/from-wire";
 import { method, type MethodDef } from "../rpc/method";
@@ -6,6 +6,7 @@ import { NULL_REF, T } from "../schema";
 import { assertSpace, createVdi, destroyVbd, destroyVdi, recountSr } from "./disks";
 import type { SimCore } from "../rpc/core";
 import { readVdiContent, writeVdiContent } from "../model/vdi-content";
+import { assertSmFeature } from "./sm-features";
 
 const vdiSelf = { name: "self", type: T.ref("VDI") };
 
@@ -13,6 +14,15 @@ const vdiSelf = { name: "self", type: T.ref("VDI") };
 function assertVdiIdle(core: SimCore, ref: string, op: string): void {
   const vdi = core.store.get("VDI", ref);
   if (vdi.VBDs.some((vbd: string) => core.store.get("VBD", vbd).currently_attached)) throw new XapiFailure("VDI_IN_USE", [ref, op]);
+}
+
+/** Sets the VDI's size to `size` (never smaller), if its SR has the room. */
+function growVdi(core: SimCore, ref: string, size: number): void {
+  const vdi = core.store.get("VDI", ref);
+  if (size < vdi.virtual_size) throw new XapiFailure("INVALID_VALUE", ["size", size]);
+  assertSpace(core.store, vdi.SR, size - vdi.physical_utilisation);
+  core.store.update("VDI", ref, { virtual_size: size, physical_utilisation: size });
+  recountSr(core.store, vdi.SR);
 }
 
 /** VDI.* methods. */
@@ -43,12 +53,20 @@ export function vdiMethods(): MethodDef[] {
       params: [vdiSelf, { name: "size", type: T.int }],
       result: T.void,
       handler: ({ core }, ref: string, size: number) => {
-        const vdi = core.store.get("VDI", ref);
+        // xapi: `resize` is not an operation that can be performed live, whatever the SR.
         assertVdiIdle(core, ref, "resize");
-        if (size < vdi.virtual_size) throw new XapiFailure("INVALID_VALUE", ["size", size]);
-        assertSpace(core.store, vdi.SR, size - vdi.physical_utilisation);
-        core.store.update("VDI", ref, { virtual_size: size, physical_utilisation: size });
-        recountSr(core.store, vdi.SR);
+        assertSmFeature(core.store, core.store.get("VDI", ref).SR, "VDI_RESIZE");
+        growVdi(core, ref, size);
+      },
+    }),
+    method({
+      name: "VDI.resize_online",
+      params: [vdiSelf, { name: "size", type: T.int }],
+      result: T.void,
+      handler: ({ core }, ref: string, size: number) => {
+        // xapi: allowed while attached, when the SR's driver advertises VDI_RESIZE_ONLINE.
+        assertSmFeature(core.store, core.store.get("VDI", ref).SR, "VDI_RESIZE_ONLINE");
+        growVdi(core, ref, size);
       },
     }),
     method({

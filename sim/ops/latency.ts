@@ -24,6 +24,7 @@ export const DEFAULT_METHOD_LATENCY: Readonly<Record<string, number>> = {
   "VDI.create": 20,
   "VDI.copy": 100,
   "VDI.resize": 30,
+  "VDI.resize_online": 30,
 };
 
 /** The live latency model; change it while the simulator runs with `set`. */

@@ -283,4 +283,27 @@ describe("simulator VM lifecycle", () => {
     expect((await fails(url, "VDI.resize", [s, vdi, GiB]))[0]).toBe("INVALID_VALUE");
     expect((await fails(url, "VDI.resize", [s, vdi, SEEDED.sharedSrBytes * 2]))[0]).toBe("SR_FULL");
   });
+
+  it("resizes an attached VDI only with VDI.resize_online, and only on an SR whose driver has VDI_RESIZE_ONLINE (as xapi)", async () => {
+    const vm = await ok(url, "VM.clone", [s, await templateNamed(TEMPLATES.cloneReady), "online-resize"]);
+    await ok(url, "VM.set_is_a_template", [s, vm, false]);
+    const disk = async (srName: string) => {
+      const [sr] = await ok(url, "SR.get_by_name_label", [s, srName]);
+      const vdi = await ok(url, "VDI.create", [s, { name_label: srName, name_description: "", SR: sr, virtual_size: GiB, type: "user", sharable: false, read_only: false, other_config: {} }]);
+      await ok(url, "VBD.create", [s, { VM: vm, VDI: vdi, userdevice: "autodetect", bootable: false, mode: "RW", type: "Disk", empty: false, other_config: {}, qos_algorithm_type: "", qos_algorithm_params: {} }]);
+      return { sr, vdi };
+    };
+    const shared = await disk(SEEDED.sharedSr);
+    const local = await disk(SEEDED.localSr);
+    await ok(url, "VM.start", [s, vm, false, false]);
+    // VDI.resize is never performed live; resize_online needs the driver's feature.
+    expect(await fails(url, "VDI.resize", [s, shared.vdi, 2 * GiB])).toEqual(["VDI_IN_USE", shared.vdi, "resize"]);
+    expect(await fails(url, "VDI.resize_online", [s, local.vdi, 2 * GiB])).toEqual(["SR_OPERATION_NOT_SUPPORTED", local.sr]);
+    await ok(url, "VDI.resize_online", [s, shared.vdi, 2 * GiB]);
+    expect(await ok(url, "VDI.get_virtual_size", [s, shared.vdi])).toBe(2 * GiB);
+    expect(await ok(url, "VDI.get_virtual_size", [s, local.vdi])).toBe(GiB);
+    await ok(url, "VM.hard_shutdown", [s, vm]);
+    await ok(url, "VDI.resize", [s, local.vdi, 2 * GiB]);
+    expect(await ok(url, "VDI.get_virtual_size", [s, local.vdi])).toBe(2 * GiB);
+  });
 });

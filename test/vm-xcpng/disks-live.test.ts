@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
+import { SEEDED } from "../../sim";
 import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
 import { useXcpngSim } from "../provider/support/xcpng-suite";
 
@@ -14,13 +15,19 @@ function priorOf(state: XcpngLuaVmState) {
   return { hostKeyFingerprint: state.hostKeyFingerprint, lua: state.lua, adopted: false, instance: state.instance };
 }
 
+/** VM.start calls so far (sync or Async): a halt for a change shows as one more. */
+function vmStarts(): number {
+  return Object.entries(env.sim.traffic().byMethod).reduce((n, [method, count]) => n + (/^(Async\.)?VM\.start$/.test(method) ? count : 0), 0);
+}
+
 function vmRecord(uuid: string) {
   return env.sim.record("VM", env.sim.refOf(uuid)!)!;
 }
 
 describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", () => {
   it("creates owned data disks, grows them (halting only with allowRestart), re-attaches one detached outside, removes one dropped from the spec and destroys them with the VM", async () => {
-    const spec = vmSpec(env, "disks", { disks: [{ sizeGiB: 1 }, { sizeGiB: 2, name: "scratch" }] });
+    const local = SEEDED.localSr;
+    const spec = vmSpec(env, "disks", { disks: [{ sizeGiB: 1, sr: local }, { sizeGiB: 2, name: "scratch" }] });
     const state = await ensureXcpngLuaVm(env.client, spec, fast);
     try {
       expect(state.disks?.map((d) => [d.slot, d.sizeGiB, d.name])).toEqual([
@@ -33,8 +40,8 @@ describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", ()
       expect(first.sharable).toBe(false);
       expect(env.sim.record("VBD", first.VBDs[0])!.currently_attached).toBe(true);
 
-      // Growing: the simulated SR resizes only detached disks (VDI_IN_USE), as many real SRs.
-      const grown = { ...spec, disks: [{ sizeGiB: 3 }, { sizeGiB: 2, name: "scratch" }] };
+      // Growing on Local storage: its driver has no VDI_RESIZE_ONLINE (SR_OPERATION_NOT_SUPPORTED), so only a halted VM's disk grows.
+      const grown = { ...spec, disks: [{ sizeGiB: 3, sr: local }, { sizeGiB: 2, name: "scratch" }] };
       await expect(updateXcpngLuaVm(env.client, state.vmUuid, grown, priorOf(state), fast)).rejects.toThrow(/allowRestart: true/);
       const afterGrow = await updateXcpngLuaVm(env.client, state.vmUuid, { ...grown, allowRestart: true }, priorOf(state), fast);
       expect(afterGrow.disks?.map((d) => d.sizeGiB)).toEqual([3, 2]);
@@ -51,7 +58,7 @@ describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", ()
       expect(repaired.disks?.map((d) => d.vdiUuid)).toEqual([state.disks![0]!.vdiUuid, state.disks![1]!.vdiUuid]);
 
       // Dropped from the spec: detached and destroyed (while running).
-      const fewer = await updateXcpngLuaVm(env.client, state.vmUuid, { ...grown, disks: [{ sizeGiB: 3 }] }, priorOf(state), fast);
+      const fewer = await updateXcpngLuaVm(env.client, state.vmUuid, { ...grown, disks: [{ sizeGiB: 3, sr: local }] }, priorOf(state), fast);
       expect(fewer.disks?.map((d) => d.slot)).toEqual([0]);
       expect(env.sim.refOf(state.disks![1]!.vdiUuid)).toBeUndefined();
     } finally {
@@ -75,6 +82,32 @@ describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", ()
     expect(env.sim.record("VDI", otherVdi)).toBeDefined();
     await destroyXcpngLuaVm(env.client, other.vmUuid, vmRecord(other.vmUuid).other_config["bioxen:owner"], { adopted: false, instance: other.instance }, fast);
     expect(env.sim.record("VDI", otherVdi)).toBeUndefined();
+    expectNoLeftovers(env);
+  });
+
+  it("grows a data disk of a running VM online where the SR's driver allows it (no halt); an xapi without VDI.resize_online needs allowRestart", async () => {
+    const disk = (sizeGiB: number) => ({ ...spec, disks: [{ sizeGiB, sr: SEEDED.sharedSr }] });
+    const spec = vmSpec(env, "disk-online", {});
+    const state = await ensureXcpngLuaVm(env.client, disk(1), fast);
+    try {
+      const startsBefore = vmStarts();
+      const online = await updateXcpngLuaVm(env.client, state.vmUuid, disk(2), priorOf(state), fast);
+      expect(online.disks?.map((d) => d.sizeGiB)).toEqual([2]);
+      expect(online.powerState).toBe("running");
+      expect(vmStarts()).toBe(startsBefore);
+
+      // XCP-ng's xapi until VDI.resize_online came back answers MESSAGE_REMOVED: the disk grows only halted.
+      env.sim.faults.add({ method: "VDI.resize_online", code: "MESSAGE_REMOVED", times: Infinity });
+      await expect(updateXcpngLuaVm(env.client, state.vmUuid, disk(3), priorOf(state), fast)).rejects.toThrow(/only while the VM is halted.*allowRestart: true/s);
+      expect(vmStarts()).toBe(startsBefore);
+      const halted = await updateXcpngLuaVm(env.client, state.vmUuid, { ...disk(3), allowRestart: true }, priorOf(state), fast);
+      expect(halted.disks?.map((d) => d.sizeGiB)).toEqual([3]);
+      expect(halted.powerState).toBe("running");
+      expect(vmStarts()).toBe(startsBefore + 1);
+    } finally {
+      env.sim.faults.clear();
+      await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast);
+    }
     expectNoLeftovers(env);
   });
 

@@ -24,8 +24,8 @@ import { refByUuidOrName } from "./lookup";
 import type { XcpngDiskState, XcpngLuaVmSpec } from "./types";
 
 const GiB = 1024 ** 3;
-/** XAPI codes saying "not while attached": the resize needs the VM halted. */
-const NEEDS_DETACHED = ["VDI_IN_USE", "SR_OPERATION_NOT_SUPPORTED", "OPERATION_NOT_ALLOWED"];
+/** XAPI codes saying "not while attached" (no online resize on this SR, or on this xapi): the resize needs the VM halted. */
+const NEEDS_DETACHED = ["VDI_IN_USE", "SR_OPERATION_NOT_SUPPORTED", "OPERATION_NOT_ALLOWED", "MESSAGE_REMOVED", "MESSAGE_METHOD_UNKNOWN"];
 
 /** The name a data disk gets when the spec names none. */
 export function defaultDiskName(vmName: string, slot: number): string {
@@ -72,7 +72,7 @@ export async function syncDisks(client: XapiClient, vm: string, spec: XcpngLuaVm
   return halted;
 }
 
-/** Grows one disk, online first; halts the VM for it only when xapi refuses while attached and a halt is allowed. */
+/** Grows one disk, online first (attached: VDI.resize_online); halts the VM for it only when xapi refuses while attached and a halt is allowed. */
 async function grow(client: XapiClient, vm: string, disk: DataDisk, bytes: number, wait: { allowHalt: boolean } & WaitOptions): Promise<boolean> {
   try {
     await growDataDisk(client, disk, bytes);
@@ -88,7 +88,7 @@ async function grow(client: XapiClient, vm: string, disk: DataDisk, bytes: numbe
     }
   }
   await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, deadline: wait.deadline, signal: wait.signal });
-  await growDataDisk(client, disk, bytes);
+  await growDataDisk(client, { ...disk, attached: false }, bytes);
   return true;
 }
 

@@ -112,17 +112,22 @@ export async function findDetachedDataDisk(client: RecipeClient, claim: Claim, v
 }
 
 /**
- * Grows a data disk's VDI to `bytes` (`VDI.resize`, which xapi performs online where the SR
- * supports it). Equal: nothing. Smaller: refused (data would be lost).
+ * Grows a data disk's VDI to `bytes`. xapi refuses `VDI.resize` on an attached VDI (VDI_IN_USE)
+ * whatever the SR, so an attached disk is grown with `VDI.resize_online`, which works only where
+ * the SR's driver advertises VDI_RESIZE_ONLINE (else SR_OPERATION_NOT_SUPPORTED) and only on an
+ * xapi that has the call (older ones answer MESSAGE_REMOVED). Equal: nothing. Smaller: refused
+ * (data would be lost).
  * @returns whether it changed
- * @throws XapiRecipeError carrying the XAPI code (e.g. VDI_IN_USE: the SR resizes only detached disks)
+ * @throws XapiRecipeError carrying the XAPI code (one of those above: the disk grows only detached)
  */
 export async function growDataDisk(client: RecipeClient, disk: DataDisk, bytes: number): Promise<boolean> {
   const current = int(disk.record, "virtual_size");
   const object = `VDI ${str(disk.record, "uuid")} (data disk ${disk.slot})`;
   if (bytes < current) throw new XapiRecipeError({ step: "grow data disk", object, hint: "disks only grow; keep sizeGiB ≥ the current size or replace the VM" }, `refusing to shrink from ${current} to ${bytes} bytes: data would be lost`);
   if (bytes === current) return false;
-  await withContext({ step: "grow data disk: VDI.resize", object, hint: "this SR may resize only while the disk is detached (halt the VM: allowRestart); check the SR's free space" }, () => client.call("VDI.resize", disk.vdi, bytes));
+  const call = disk.attached ? "VDI.resize_online" : "VDI.resize";
+  const hint = disk.attached ? "this SR (or this xapi) resizes only detached disks: halt the VM (allowRestart)" : "check the SR's free space";
+  await withContext({ step: `grow data disk: ${call}`, object, hint }, () => client.call(call, disk.vdi, bytes));
   return true;
 }
 
