@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVmError, XcpngPhaseTimeoutError, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES } from "../../sim";
@@ -42,6 +44,36 @@ describe("per-phase timeouts (sdk/vm/xcpng)", () => {
     expect(error.message).toMatch(/phase "ssh" timed out .*sshd.*firewall/);
     expect(ms).toBeLessThan(15_000);
     await destroyXcpngLuaVm(env.client, kept!.vmUuid, spec.owner, { adopted: false }, budget);
+    expectNoLeftovers(env);
+  });
+
+  it("clone: a VM.clone slower than timeouts.clone fails in the clone phase, naming the SR and the pool's tasks; nothing is left", async () => {
+    env.sim.latency.set({ scale: 1, methods: { "VM.clone": 4_000 } });
+    let error: unknown;
+    try {
+      error = await ensureXcpngLuaVm(env.client, vmSpec(env, "phase-clone"), { ...budget, phases: { clone: 1_000 } }).catch((e: unknown) => e);
+    } finally {
+      env.sim.latency.set({ scale: 0 });
+    }
+    // Nothing was made that the caller could name: the phase error itself, no kept VM.
+    expect(error).toBeInstanceOf(XcpngPhaseTimeoutError);
+    expect((error as XcpngPhaseTimeoutError).phase).toBe("clone");
+    expect((error as Error).message).toMatch(/phase "clone" timed out .*timeouts\.clone = 1 s.*SR's free space.*xe task-list/);
+    await sleep(4_000); // the clone the pool was still running has finished by now
+    expectNoLeftovers(env);
+  });
+
+  it("lua: an interpreter that never answers fails in the lua phase, naming the template's Lua; the VM is kept", async () => {
+    const spec = { ...vmSpec(env, "phase-lua"), luaInterpreter: join(__dirname, "../fixtures/lua/hanging-lua") };
+    const started = Date.now();
+    const error = await ensureXcpngLuaVm(env.client, spec, { ...budget, phases: { lua: 1_500 } }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(error).toBeInstanceOf(XcpngLuaVmError);
+    const phase = (error as Error).cause;
+    expect(phase).toBeInstanceOf(XcpngPhaseTimeoutError);
+    expect((phase as XcpngPhaseTimeoutError).phase).toBe("lua");
+    expect((phase as Error).message).toMatch(/phase "lua" timed out .*timeouts\.lua = 2 s.*template's Lua.*luaInterpreter/);
+    await destroyXcpngLuaVm(env.client, (error as XcpngLuaVmError).vmUuid, spec.owner, { adopted: false }, budget);
     expectNoLeftovers(env);
   });
 
