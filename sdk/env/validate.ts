@@ -1,7 +1,8 @@
 /**
  * Validation of an environment file's text: syntax, then the JSON Schema, then the checks the
- * schema cannot express (references, name clashes, package fields, cloud-init documents, template or adopt). Semantic checks run only on
- * schema-valid data, so each problem is reported once and in the most precise words.
+ * schema cannot express (references, name clashes, package fields, cloud-init documents, template
+ * or adopt). Semantic checks run only on schema-valid data, so each problem is reported once and
+ * in the most precise words.
  */
 import { checkAdopt } from "./check-adopt";
 import { checkCloudInit } from "./check-cloud-init";
