@@ -61,15 +61,17 @@ describe("bioxen-luavm lock", () => {
   it("resolves every package to the servers' highest fitting version, writes <file>.lock sorted and byte-for-byte the same each time", async () => {
     const path = environment("lab.yaml", 'constraint: ">= 1.0"');
     const lock = await lockEnvironmentFile(path, options());
-    expect(lock).toEqual({ file: `${path}.lock`, packages: { alpha: "2.0-1", beta: "1.0-1" } });
+    expect(lock).toEqual({ file: `${path}.lock`, packages: { alpha: "2.0-1", beta: "1.0-1" }, dependencies: { beta: ["alpha"] } });
     const text = readFileSync(`${path}.lock`, "utf8");
     expect(text).toBe(
       [
-        "# The exact version of every package of lab.yaml: written by `bioxen-luavm lock lab.yaml`; commit it next to lab.yaml.",
+        "# The exact version of every package of lab.yaml and of every rock they depend on: written by `bioxen-luavm lock lab.yaml`; commit it next to lab.yaml.",
         "version: 1",
         "packages:",
         '  alpha: "2.0-1"',
         '  beta: "1.0-1"',
+        "dependencies:",
+        '  beta: ["alpha"]',
         "",
       ].join("\n"),
     );
@@ -91,7 +93,7 @@ describe("bioxen-luavm lock", () => {
     expect(await issuesOf(path)).toEqual([
       `${path}:7:43: profiles.bio.packages[0].constraint: the lock pins alpha 1.0-1 (${path}.lock:3:10), which does not satisfy ">= 2"; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
       `${path}:10:28: local.ci.packages[0].name: package "gamma" is not in the lock file ${path}.lock; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
-      `${path}.lock:5:3: packages.old: package "old" is locked but ${path} no longer declares it; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
+      `${path}.lock:5:3: packages.old: package "old" is locked but ${path} no longer declares it nor a package depending on it; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
     ]);
   });
 
