@@ -16,8 +16,8 @@ function startRepl(pane: string, ...flags: string[]): void {
   tmux.start(pane, `node bin/bioxen-luavm.js repl --local --dir ${dir} --session hist ${flags.join(" ")}`, { XDG_STATE_HOME: state });
 }
 
-async function runTyping(pane: string, line: string, ...flags: string[]): Promise<void> {
-  startRepl(pane, ...flags);
+async function runTyping(pane: string, line: string): Promise<void> {
+  startRepl(pane);
   await tmux.screenShowing(pane, /attached to repl\/hist\n>$/m);
   tmux.type(pane, line);
   await tmux.screenShowing(pane, /"\n>$/m); // the line entered, then the next prompt (tmux trims its trailing space)
