@@ -67,14 +67,14 @@ const sessionDir = () => join(dir, "sessions");
 function replOnce(args: string[], secrets: Record<string, string> = SECRETS): Promise<{ status: number | null; stderr: string }> {
   const options = { cwd: REPO_ROOT, encoding: "utf8" as const, env: { ...process.env, ...secrets }, timeout: 60_000 };
   return new Promise((done) => {
-    const child = execFile(process.execPath, ["bin/bioxen-luavm.js", "repl", ...args], options, (error, _stdout, stderr) => done({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stderr }));
+    const child = execFile(process.execPath, ["bin/bioxen-luavm.js", "repl", "--no-history", ...args], options, (error, _stdout, stderr) => done({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stderr }));
     child.stdin?.end();
   });
 }
 
 describe("bioxen-luavm repl --vm under tmux (simulator guest)", () => {
   it("finds the VM of the environment file through XAPI, runs on the guest over SSH, and a later REPL and the SDK see the same session", async () => {
-    const start = (pane: string) => tmux.start(pane, `node bin/bioxen-luavm.js repl --vm lab-0 --env ${envFile} --session bench --dir ${sessionDir()}`, SECRETS);
+    const start = (pane: string) => tmux.start(pane, `node bin/bioxen-luavm.js repl --vm lab-0 --env ${envFile} --session bench --dir ${sessionDir()} --no-history`, SECRETS);
     start("first");
     await tmux.screenShowing("first", /attached to lab-0\/bench\n>$/m, 60_000);
     tmux.type("first", "local n = 41");
