@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EnvironmentError, formatIssue, loadEnvironmentFile, lockEnvironmentFile, planEnvironment, type ResourcePlan } from "../../sdk/env";
+import { EnvironmentError, formatIssue, loadEnvironmentFile, lockEnvironmentFile, lockedDependencies, parseLock, planEnvironment, type ResourcePlan } from "../../sdk/env";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 
 let rocks: RocksServer;
@@ -94,6 +94,25 @@ describe("bioxen-luavm lock", () => {
       `${path}:7:43: profiles.bio.packages[0].constraint: the lock pins alpha 1.0-1 (${path}.lock:3:10), which does not satisfy ">= 2"; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
       `${path}:10:28: local.ci.packages[0].name: package "gamma" is not in the lock file ${path}.lock; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
       `${path}.lock:5:3: packages.old: package "old" is locked but ${path} no longer declares it nor a package depending on it; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
+    ]);
+  });
+
+  it("locked dependencies: each package gets its closure in install order, a dependency is not stale, a bad edge is reported at its place", async () => {
+    const path = environment("deps.yaml", 'version: "2.0-1"');
+    writeFileSync(`${path}.lock`, 'version: 1\npackages:\n  alpha: "2.0-1"\n  beta: "1.0-1"\n  gamma: "0.3-1"\n  delta: "1.1-1"\ndependencies:\n  beta: ["gamma", "alpha"]\n  gamma: ["delta"]\n');
+    const loaded = await loadEnvironmentFile(path);
+    const beta = planEnvironment(loaded.spec, loaded.lock).find((p): p is ResourcePlan<"LuaPackage"> => p.name === "pkg:local:dev/beta");
+    expect(beta?.args.dependencies).toEqual([
+      { name: "delta", version: "1.1-1" },
+      { name: "gamma", version: "0.3-1" },
+      { name: "alpha", version: "2.0-1" },
+    ]);
+    expect(lockedDependencies(loaded.lock!, "alpha")).toEqual([]);
+
+    const broken = parseLock('version: 1\npackages:\n  beta: "1.0-1"\ndependencies:\n  beta: ["alpha"]\n  zeta: []\n', "x.lock");
+    expect(broken.issues.map(formatIssue)).toEqual([
+      'x.lock:5:10: dependencies.beta[0]: "alpha" is not a rock of packages; write it again with `bioxen-luavm lock`',
+      'x.lock:6:3: dependencies.zeta: "zeta" is not in packages; write it again with `bioxen-luavm lock`',
     ]);
   });
 
