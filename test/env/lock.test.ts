@@ -11,7 +11,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bioxen-env-lock-"));
-  [rocks, onlyBeta] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta"] }), startRocksServer({ rocks: ["beta"] })]);
+  [rocks, onlyBeta] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta", "gamma"] }), startRocksServer({ rocks: ["beta"] })]);
 });
 
 afterAll(async () => {
@@ -114,6 +114,18 @@ describe("bioxen-luavm lock", () => {
       'x.lock:5:10: dependencies.beta[0]: "alpha" is not a rock of packages; write it again with `bioxen-luavm lock`',
       'x.lock:6:3: dependencies.zeta: "zeta" is not in packages; write it again with `bioxen-luavm lock`',
     ]);
+  });
+
+  it("a declared version that another declared package's dependencies replace is an error at its declaration; no lock is written", async () => {
+    const path = environment("replaced.yaml", 'version: "1.0-1"', `  ci: { packages: [{ name: gamma, servers: ["${rocks.url}"] }] }`);
+    const error = await lockEnvironmentFile(path, options()).then(
+      () => undefined,
+      (e: unknown) => e as EnvironmentError,
+    );
+    expect(error?.issues.map(formatIssue)).toEqual([
+      `${path}:7:24: profiles.bio.packages[0].name: alpha resolves to 1.0-1, but another declared package depends on another version of it (luarocks installed 2.0-1 instead); declare a version both accept`,
+    ]);
+    expect(() => readFileSync(`${path}.lock`)).toThrow(/ENOENT/);
   });
 
   it("a broken lock file is reported at its own line and column", async () => {

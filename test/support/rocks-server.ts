@@ -13,6 +13,8 @@ export const FIXTURE_ROCKS = {
   alpha: "alpha",
   /** 1.0-1, depends on "alpha >= 1.0". */
   beta: "beta",
+  /** 1.0-1, depends on "alpha >= 2.0" (so alpha 1.0-1 cannot stay beside it). */
+  gamma: "gamma",
   /** 1.0-1, its builtin build names a module file that does not exist. */
   broken: "broken",
   /** 1.0-1, installs, but its module `ailing.core` raises an error when required (`ailing` loads). */
