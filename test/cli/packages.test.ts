@@ -108,11 +108,13 @@ describe("bioxen-luavm lock and check", () => {
     try {
       rmSync(tree(), { recursive: true, force: true });
       const path = writeEnvironment([`{ name: beta, servers: ["${older.url}"] }`]);
-      expect(await cli("lock", path)).toMatchObject({ code: 0, stdout: `${path}.lock: 2 package(s)\n  alpha 1.0-1\n  beta 1.0-1\n` });
+      expect(await cli("lock", "--lua-version", "5.4", path)).toMatchObject({ code: 0, stdout: `${path}.lock: 2 package(s)\n  alpha 1.0-1\n  beta 1.0-1\n` });
       expect(readFileSync(`${path}.lock`, "utf8")).toContain('packages:\n  alpha: "1.0-1"\n  beta: "1.0-1"\ndependencies:\n  beta: ["alpha"]\n');
 
       // Now the servers offer alpha 2.0-1, which luarocks alone would install for beta's "alpha >= 1.0".
       writeEnvironment([`{ name: beta, servers: ["${rocks.url}"] }`]);
+      expect(await cli("lock", "--lua-version", "6.0", path)).toMatchObject({ code: 1, stderr: expect.stringContaining("--lua-version") });
+      expect((await cli("lock", "--frobnicate", path)).code).toBe(2);
       expect(await applyPackages(path)).toEqual([expect.objectContaining({ name: "beta", installedVersion: "1.0-1", dependencies: [{ name: "alpha", version: "1.0-1" }], healthy: true })]);
       const installed = await new LuaRocks(localTarget(), { tree: { path: tree() }, luaVersion: "5.4" }).list();
       expect(installed).toEqual([
