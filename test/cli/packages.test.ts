@@ -122,6 +122,10 @@ describe("bioxen-luavm lock and check", () => {
         { name: "beta", version: "1.0-1" },
       ]);
 
+      expect(await cli("check", path)).toEqual({ code: 0, stdout: "ok    pkg:local:dev/beta\n", stderr: "" });
+      writeFileSync(`${path}.lock`, readFileSync(`${path}.lock`, "utf8").replace('alpha: "1.0-1"', 'alpha: "2.0-1"'));
+      expect(await cli("check", path)).toMatchObject({ code: 1, stdout: "FAIL  pkg:local:dev/beta: dependency alpha: 1.0-1, but the lock pins 2.0-1\n" });
+
       // Without the lock the same file gets the newest alpha: the pin above is the lock's doing.
       rmSync(`${path}.lock`);
       rmSync(tree(), { recursive: true, force: true });
