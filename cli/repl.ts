@@ -3,18 +3,20 @@
  * session as typed (an unfinished chunk gets the ">>" prompt, like `lua`); output is written as
  * it arrives, byte for byte. Commands: `.attach <name>`, `.detach`, `.sessions`, `.load <file>`,
  * `.help`. Ctrl-C interrupts the running chunk (or clears the line); Ctrl-D detaches and exits.
+ * Lines entered are kept between runs (see repl-history.ts) unless `--no-history` is given.
  */
 import { readFile } from "node:fs/promises";
 import { createInterface, type Interface } from "node:readline";
 import { parseArgs } from "node:util";
 import { closeAllSshConnections } from "../sdk/ssh";
 import { LuaRunner, type AttachedSession, type LuaSessionHost } from "../sdk/lua";
+import { HISTORY_SIZE, historyFile, loadHistory, persistHistory } from "./repl-history";
 import { replTarget } from "./repl-target";
 
 /** How the repl command is called. */
 export const REPL_USAGE = `usage: bioxen-luavm repl [--local | --ssh user@host[:port] --host-key SHA256:… [--identity FILE]
                           | --vm INSTANCE --env ENVIRONMENT-FILE [--identity FILE]]
-                         [--session NAME] [--dir DIR] [--interpreter LUA]`;
+                         [--session NAME] [--dir DIR] [--interpreter LUA] [--no-history]`;
 const HELP = ".attach NAME  attach to a session (another client's attachment ends)\n" +
   ".detach       leave the session running\n.sessions     list the sessions\n" +
   ".load FILE    run a Lua file in the session\n.help         this text\n" +
@@ -27,17 +29,28 @@ export async function repl(argv: readonly string[]): Promise<number> {
     options: {
       local: { type: "boolean" }, ssh: { type: "string" }, "host-key": { type: "string" }, identity: { type: "string" },
       vm: { type: "string" }, env: { type: "string" }, session: { type: "string" }, dir: { type: "string" }, interpreter: { type: "string" },
+      "no-history": { type: "boolean" },
     },
   });
   try {
     const { target, interpreter, namespace } = await replTarget({ ...values, hostKey: values["host-key"] });
     const host = await new LuaRunner(target, { interpreter }).sessionHost({ namespace, dir: values.dir, timeoutMs: 60_000 });
-    const console = new Console(host, createInterface({ input: process.stdin, output: process.stdout, historySize: 1000 }));
+    const console = new Console(host, lineEditor(values["no-history"] !== true));
     await console.start(values.session);
     return await console.run();
   } finally {
     await closeAllSshConnections();
   }
+}
+
+/** Readline on the terminal, with the saved history when `remember` (and saving each line entered). */
+function lineEditor(remember: boolean): Interface {
+  const warn = (message: string) => process.stderr.write(`${message}\n`);
+  const file = remember ? historyFile() : undefined;
+  const history = file === undefined ? [] : loadHistory(file, warn);
+  const lines = createInterface({ input: process.stdin, output: process.stdout, historySize: HISTORY_SIZE, history });
+  if (file !== undefined) persistHistory(lines, file, warn);
+  return lines;
 }
 
 class Console {

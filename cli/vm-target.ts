@@ -5,7 +5,7 @@
  * Lua sees the VM's LuaRocks user tree first, as LuaPackage installs there by default.
  */
 import { readFileSync } from "node:fs";
-import { expandVms, loadEnvironmentFile, type ValueOrRef } from "../sdk/env";
+import { expandVms, loadEnvironmentFile, type EnvironmentSpec, type EnvVmSpec, type ValueOrRef } from "../sdk/env";
 import { detectLuaInterpreter } from "../sdk/lua/interpreter";
 import { LuaRocks, validateLuaVersion } from "../sdk/rocks";
 import { sshTarget } from "../sdk/ssh";
@@ -33,10 +33,22 @@ export interface VmTarget {
 /** Finds the VM and returns an SSH target pinned to its recorded host key. */
 export async function vmTarget(options: VmTargetOptions): Promise<VmTarget> {
   const { file, spec } = await loadEnvironmentFile(options.env);
-  const instance = expandVms(spec).find((candidate) => candidate.name === options.vm);
+  const { machine, vm } = await vmMachine(file, spec, options.vm, options.identity);
+  const lua = await detectLuaInterpreter(machine, vm.lua);
+  const tree = await new LuaRocks(machine, { tree: "user", luaVersion: validateLuaVersion(lua.languageVersion) }).treeRoot();
+  return { target: scopedTarget(machine, { env: treeLuaPathEnv(tree, lua.languageVersion) }), interpreter: lua.interpreter };
+}
+
+/**
+ * The VM instance `name` of environment file `file` (loaded as `spec`): found through XAPI (ours
+ * only, running), reached over SSH with its recorded host key pinned, the file's login and key
+ * (or the key file `identity`).
+ */
+export async function vmMachine(file: string, spec: EnvironmentSpec, name: string, identity?: string): Promise<{ machine: Target; vm: EnvVmSpec }> {
+  const instance = expandVms(spec).find((candidate) => candidate.name === name);
   if (!instance) {
     const known = expandVms(spec).map((candidate) => candidate.name).join(", ") || "none";
-    throw new Error(`--vm ${options.vm}: ${file} has no VM instance of that name (instances: ${known})`);
+    throw new Error(`--vm ${name}: ${file} has no VM instance of that name (instances: ${known})`);
   }
   const vm = spec.vms![instance.key]!;
   const connection = spec.connections![vm.connection]!;
@@ -48,11 +60,9 @@ export async function vmTarget(options: VmTargetOptions): Promise<VmTarget> {
     tls: connection.tls,
   });
   const found = await findXcpngLuaVm(client, instance.name).finally(() => client.close());
-  const privateKey = options.identity ? readFileSync(options.identity, "utf8") : referenced(vm.ssh.privateKey, `${file}: vms.${instance.key}.ssh.privateKey`, " (or pass --identity FILE)");
+  const privateKey = identity ? readFileSync(identity, "utf8") : referenced(vm.ssh.privateKey, `${file}: vms.${instance.key}.ssh.privateKey`, " (or pass --identity FILE)");
   const machine = sshTarget({ host: found.address, port: vm.ssh.port ?? 22, username: vm.ssh.user, privateKey, hostKey: { fingerprint: found.hostKeyFingerprint } });
-  const lua = await detectLuaInterpreter(machine, vm.lua);
-  const tree = await new LuaRocks(machine, { tree: "user", luaVersion: validateLuaVersion(lua.languageVersion) }).treeRoot();
-  return { target: scopedTarget(machine, { env: treeLuaPathEnv(tree, lua.languageVersion) }), interpreter: lua.interpreter };
+  return { machine, vm };
 }
 
 /** A plain value, or an `{env}` reference read from this process's environment. */

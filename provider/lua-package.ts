@@ -5,11 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LuaVersion } from "../sdk/rocks";
 import type { PackageTargetSpec } from "./runtime/local-target";
-import type { LuaPackageTimeouts } from "./impl/lua-package/inputs";
+import type { LockedRock, LuaPackageTimeouts } from "./impl/lua-package/inputs";
 import { dynamicProvider, implSpecifier } from "./shim";
 
 export type { PackageTargetSpec } from "./runtime/local-target";
-export type { LuaPackageTimeouts } from "./impl/lua-package/inputs";
+export type { LockedRock, LuaPackageTimeouts } from "./impl/lua-package/inputs";
 
 /** The one provider instance for every LuaPackage (serialized once per program). */
 const provider = dynamicProvider(implSpecifier("lua-package"));
@@ -36,6 +36,12 @@ export interface LuaPackageArgs {
   constraint?: pulumi.Input<string>;
   /** Only these rock servers (http(s)/file URLs or absolute paths), in order; default luarocks' configured servers. */
   servers?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Rocks to install first, each at exactly its version, in this order (a rock after those it
+   * depends on): the locked dependencies an environment file's lock gives. luarocks then finds
+   * the rock's dependencies installed and fetches no other version. Never removed with the rock.
+   */
+  dependencies?: pulumi.Input<pulumi.Input<LockedRock>[]>;
   /** Tree (replace on change); default: the LocalLua target's tree, else "user". */
   tree?: pulumi.Input<LuaPackageTree>;
   /** Lua version to install for (replace on change); default: the LocalLua target's, else luarocks' own. */
@@ -61,6 +67,8 @@ export class LuaPackage extends pulumi.dynamic.Resource {
   declare readonly constraint: pulumi.Output<string | undefined>;
   /** The servers consulted, if given. */
   declare readonly servers: pulumi.Output<string[] | undefined>;
+  /** The rocks installed first at exact versions, if given. */
+  declare readonly dependencies: pulumi.Output<LockedRock[] | undefined>;
   /** The tree as resolved by check ("system", "user" or { path }). */
   declare readonly tree: pulumi.Output<"system" | "user" | { path: string }>;
   /** The Lua version installed for, if given or taken from a LocalLua target. */

@@ -22,7 +22,7 @@ export type {
 export { EnvironmentError, formatIssue, type EnvironmentIssue, type SourcePosition } from "./errors";
 export { checkEnvironment, MAX_ENVIRONMENT_FILE_BYTES, type EnvironmentCheck, type LockText } from "./validate";
 export { parseEnvironment, loadEnvironmentFile, type LoadedEnvironment, type LoadOptions } from "./load";
-export { formatLock, lockFileOf, parseLock, type EnvironmentLock, type LockCheck } from "./lock";
+export { formatLock, lockFileOf, lockedDependencies, parseLock, type EnvironmentLock, type LockCheck } from "./lock";
 export { lockEnvironmentFile, resolvePackages, type LockOptions } from "./lock-resolve";
 export { environmentSchema } from "./schema-check";
 export {

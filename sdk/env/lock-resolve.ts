@@ -1,8 +1,9 @@
 /**
  * `bioxen-luavm lock`: resolves every package an environment file declares to one exact version
- * against the servers its declarations name (luarocks on this machine searches them), and writes
- * `<file>.lock`. A rock declared several times gets the highest version every declaration
- * accepts and every declaration's servers offer.
+ * against the servers its declarations name (luarocks on this machine searches them), then the
+ * dependencies of those versions (see lock-closure.ts), and writes `<file>.lock`. A rock declared
+ * several times gets the highest version every declaration accepts and every declaration's
+ * servers offer.
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { LuaRocks, highestVersion, requestTerms, satisfiesConstraint, type LuaRocksOptions } from "../rocks";
@@ -11,6 +12,7 @@ import { packageDeclarations, type PackageDeclaration } from "./check-packages";
 import { EnvironmentError, type EnvironmentIssue } from "./errors";
 import { loadEnvironmentFile } from "./load";
 import { formatLock, lockFileOf, type EnvironmentLock } from "./lock";
+import { resolveClosure, type LockedClosure, type ResolvedRock } from "./lock-closure";
 import { dotted, parseSource, type SourceDocument } from "./source";
 import type { EnvironmentSpec } from "./types";
 
@@ -26,16 +28,19 @@ export type LockOptions = Pick<LuaRocksOptions, "luaVersion" | "luarocksCommand"
 export async function lockEnvironmentFile(path: string, options: LockOptions = {}): Promise<EnvironmentLock> {
   const { spec } = await loadEnvironmentFile(path, { lock: false });
   const source = parseSource(await readFile(path, "utf8"), path);
-  const packages = await resolvePackages(spec, source, options);
+  const { packages, dependencies } = await resolvePackages(spec, source, options);
   const file = lockFileOf(path);
   const partial = `${file}.${process.pid}.tmp`;
-  await writeFile(partial, formatLock(path, packages));
+  await writeFile(partial, formatLock(path, packages, dependencies));
   await rename(partial, file);
-  return { file, packages };
+  return { file, packages, dependencies };
 }
 
-/** Rock name → the exact version every declaration of it accepts, searched on their servers. */
-export async function resolvePackages(spec: EnvironmentSpec, source: SourceDocument, options: LockOptions = {}): Promise<Record<string, string>> {
+/**
+ * Every declared rock at the exact version every declaration of it accepts (searched on their
+ * servers), with the dependencies luarocks installs for those versions, each at its exact version.
+ */
+export async function resolvePackages(spec: EnvironmentSpec, source: SourceDocument, options: LockOptions = {}): Promise<LockedClosure> {
   const byRock = new Map<string, PackageDeclaration[]>();
   for (const declaration of inFileOrder(packageDeclarations(spec), source)) byRock.set(declaration.pkg.name, [...(byRock.get(declaration.pkg.name) ?? []), declaration]);
   const issues: EnvironmentIssue[] = [];
@@ -50,7 +55,18 @@ export async function resolvePackages(spec: EnvironmentSpec, source: SourceDocum
     else issues.push(source.issueAt([...declarations[0].origin, "name"], noVersionMessage(rock, declarations, [...new Set(offered.flat())])));
   }
   if (issues.length > 0) throw new EnvironmentError(source.file, issues);
-  return packages;
+  const declared: ResolvedRock[] = [...byRock].map(([name, declarations]) => ({ name, version: packages[name]!, servers: declarations[0]!.pkg.servers }));
+  const closure = await resolveClosure(declared, options);
+  const replaced = declared.filter((rock) => closure.packages[rock.name] !== rock.version);
+  if (replaced.length > 0) throw new EnvironmentError(source.file, replaced.map((rock) => replacedIssue(rock, closure, byRock.get(rock.name)![0]!, source)));
+  return closure;
+}
+
+/** A declared rock whose resolved version a later install in the scratch tree replaced: another rock depends on another version of it. */
+function replacedIssue(rock: ResolvedRock, closure: LockedClosure, first: PackageDeclaration, source: SourceDocument): EnvironmentIssue {
+  const now = closure.packages[rock.name];
+  const what = now === undefined ? "removed it" : `installed ${now} instead`;
+  return source.issueAt([...first.origin, "name"], `${rock.name} resolves to ${rock.version}, but another declared package depends on another version of it (luarocks ${what}); declare a version both accept`);
 }
 
 /** Declarations sorted by where they are written, so messages name the first one in the file. */

@@ -6,7 +6,7 @@
  */
 import { networkName } from "./check-references";
 import { expandVms, type VmInstance } from "./instances";
-import type { EnvironmentLock } from "./lock";
+import { lockedDependencies, type EnvironmentLock } from "./lock";
 import { packageResourceName, placePackages, type PackagePlacement } from "./placements";
 import type { CloudInitSpec, EnvVmOptions, EnvVmSpec, EnvironmentSpec, SecretRef, ValueOrRef, VmNetworkSpec } from "./types";
 
@@ -84,6 +84,8 @@ export interface LuaPackagePlanArgs {
   constraint?: string;
   servers?: string[];
   tree?: "system" | "user" | { path: string };
+  /** With a lock: the rocks this one depends on at their locked versions, in install order. */
+  dependencies?: { name: string; version: string }[];
 }
 
 /** The planned inputs of each resource kind: the one table the plan's types derive from. */
@@ -194,6 +196,7 @@ function vmOptionArgs(vm: EnvVmSpec): EnvVmOptions {
 function planPackage(placement: PackagePlacement, lock: EnvironmentLock | undefined): ResourcePlan<"LuaPackage"> {
   const { host, spec } = placement;
   const locked = lock?.packages[spec.name];
+  const dependencies = lock && locked !== undefined ? lockedDependencies(lock, spec.name) : [];
   const target: LuaPackagePlanArgs["target"] = host.kind === "vm" ? { ref: vmResourceName(host.instance), output: "sshTarget" } : { ref: `local:${host.name}`, output: "target" };
   return {
     kind: "LuaPackage",
@@ -205,6 +208,7 @@ function planPackage(placement: PackagePlacement, lock: EnvironmentLock | undefi
       constraint: locked === undefined ? spec.constraint : undefined,
       servers: spec.servers && [...spec.servers],
       tree: treeArg(spec.tree),
+      dependencies: dependencies.length > 0 ? dependencies : undefined,
     }),
     dependsOn: [target.ref],
   };

@@ -9,7 +9,7 @@ import { remainingMs, runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from 
 import { versionsOnDisk } from "./disk-versions";
 import { HEALTH_PROGRAM, healthToken, parseHealthReport, parseModuleList, type RockHealth } from "./health";
 import { installedVersionReported, removedVersionsReported, reportsNotInstalled } from "./outcome";
-import { parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
+import { parseDependencyNames, parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
 import { resolveTreeRoot, type RockTree } from "./tree";
 import { compareVersions, highestVersion, satisfiesConstraint, versionsEqual } from "./versions";
 import {
@@ -197,6 +197,12 @@ export class LuaRocks {
       const ended = result.timedOut ? "the check timed out" : `${lua} ended before reporting this module (exit code ${result.exitCode ?? result.signal}): ${result.stderr.trim().slice(-500)}`;
       return parseHealthReport(name, modules, result.stdout, token, ended);
     });
+  }
+
+  /** The names of the rocks the installed rock `name` depends on (`luarocks show --deps`: its rockspec's dependencies, not build or test ones). */
+  dependencies(name: string, options: RockOperationOptions = {}): Promise<string[]> {
+    validateRockName(name);
+    return this.locked("show", options, async (call) => parseDependencyNames((await this.run(call, "show", name, ["show", "--deps", name], false)).stdout));
   }
 
   /** The Lua luarocks installs for and the tree's module paths, asked of luarocks once per target, tree and Lua version in this process. */

@@ -37,6 +37,15 @@ export function parseSearchPorcelain(stdout: string): AvailableRock[] {
     .map(([name, version, arch, repo]) => ({ name, version, arch, repo }));
 }
 
+/**
+ * The rock names of `luarocks show --deps` ("alpha >= 1.0" lines: the name, then its
+ * constraint); "lua" itself, which no tree holds, is left out.
+ */
+export function parseDependencyNames(stdout: string): string[] {
+  const names = stdout.split("\n").map((line) => line.trim().split(/\s+/)[0] ?? "");
+  return [...new Set(names.filter((name) => NAME.test(name) && name !== "lua"))];
+}
+
 function records(stdout: string): string[][] {
   return stdout
     .split("\n")

@@ -23,7 +23,7 @@ beforeAll(async () => {
   // luarocks keeps its download cache under $HOME: keep it in this test's folder.
   savedHome = process.env.HOME;
   process.env.HOME = home;
-  rocks = await startRocksServer({ rocks: ["alpha", "ailing"] });
+  rocks = await startRocksServer({ rocks: ["alpha", "ailing", "beta"] });
 });
 
 afterAll(async () => {
@@ -101,5 +101,38 @@ describe("bioxen-luavm lock and check", () => {
     expect(stale.stderr).toContain(`${path}:6:17: profiles.bio.packages[1].name: package "ailing" is not in the lock file ${path}.lock`);
 
     expect((await cli("check")).code).toBe(2);
+  }, 400_000);
+
+  it("lock pins the dependencies too, as luarocks resolves them; apply installs exactly that set although a newer dependency is offered", async () => {
+    const older = await startRocksServer({ versions: ["alpha-1.0-1", "beta-1.0-1"] });
+    try {
+      rmSync(tree(), { recursive: true, force: true });
+      const path = writeEnvironment([`{ name: beta, servers: ["${older.url}"] }`]);
+      expect(await cli("lock", "--lua-version", "5.4", path)).toMatchObject({ code: 0, stdout: `${path}.lock: 2 package(s)\n  alpha 1.0-1\n  beta 1.0-1\n` });
+      expect(readFileSync(`${path}.lock`, "utf8")).toContain('packages:\n  alpha: "1.0-1"\n  beta: "1.0-1"\ndependencies:\n  beta: ["alpha"]\n');
+
+      // Now the servers offer alpha 2.0-1, which luarocks alone would install for beta's "alpha >= 1.0".
+      writeEnvironment([`{ name: beta, servers: ["${rocks.url}"] }`]);
+      expect(await cli("lock", "--lua-version", "6.0", path)).toMatchObject({ code: 1, stderr: expect.stringContaining("--lua-version") });
+      expect((await cli("lock", "--frobnicate", path)).code).toBe(2);
+      expect(await applyPackages(path)).toEqual([expect.objectContaining({ name: "beta", installedVersion: "1.0-1", dependencies: [{ name: "alpha", version: "1.0-1" }], healthy: true })]);
+      const installed = await new LuaRocks(localTarget(), { tree: { path: tree() }, luaVersion: "5.4" }).list();
+      expect(installed).toEqual([
+        { name: "alpha", version: "1.0-1" },
+        { name: "beta", version: "1.0-1" },
+      ]);
+
+      expect(await cli("check", path)).toEqual({ code: 0, stdout: "ok    pkg:local:dev/beta\n", stderr: "" });
+      writeFileSync(`${path}.lock`, readFileSync(`${path}.lock`, "utf8").replace('alpha: "1.0-1"', 'alpha: "2.0-1"'));
+      expect(await cli("check", path)).toMatchObject({ code: 1, stdout: "FAIL  pkg:local:dev/beta: dependency alpha: 1.0-1, but the lock pins 2.0-1\n" });
+
+      // Without the lock the same file gets the newest alpha: the pin above is the lock's doing.
+      rmSync(`${path}.lock`);
+      rmSync(tree(), { recursive: true, force: true });
+      await applyPackages(path);
+      expect(await new LuaRocks(localTarget(), { tree: { path: tree() }, luaVersion: "5.4" }).installed("alpha")).toBe("2.0-1");
+    } finally {
+      await older.stop();
+    }
   }, 400_000);
 });

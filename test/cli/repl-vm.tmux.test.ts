@@ -1,14 +1,12 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir, userInfo } from "node:os";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVm, type LuaVM } from "../../sdk/vm";
+import type { LuaVM } from "../../sdk/vm";
 import { SEEDED, TEMPLATES, type Simulator } from "../../sim";
-import { generateEd25519KeyFiles } from "../../sim/sshd/keys";
-import { startTestSim, type TestSim } from "../support/sim";
-import { freePort } from "../support/sshd";
-import { REPO_ROOT, TmuxServer } from "./support/tmux";
+import type { TestSim } from "../support/sim";
+import { runBin, startSimVm } from "./support/sim-vm";
+import { TmuxServer } from "./support/tmux";
 
 // `repl --vm <instance> --env <file>` against a simulator pool whose guests are real sshd: the VM
 // is found through XAPI, reached over SSH pinned to its recorded host key, and its sessions are
@@ -23,13 +21,9 @@ let vm: LuaVM;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "bioxen-repl-vm-"));
-  const key = await generateEd25519KeyFiles(join(dir, "id_ed25519"), "repl-vm-test");
-  const [privateKey, sshPort] = await Promise.all([readFile(key.privateKeyPath, "utf8"), freePort()]);
-  env = await startTestSim({ guest: { authorizedKeys: [key.publicKey], sshPort, bootDelayMs: 100, addressBase: "127.91" } });
-  sim = env.sim;
-  const ssh = { username: userInfo().username, privateKey, port: sshPort };
-  vm = await createVm("lab-0", { type: "xcpng", connection: { client: env.client }, template: TEMPLATES.cloneReady, networks: [{ network: SEEDED.managementNetwork }], ssh, timeouts: { createMs: 60_000, readyMs: 60_000, deleteMs: 60_000 } });
-  Object.assign(SECRETS, { BIOXEN_REPL_TEST_POOL_PASSWORD: sim.password, BIOXEN_REPL_TEST_SSH_KEY: privateKey });
+  const started = await startSimVm(dir, "127.91");
+  ({ env, sim, vm } = started);
+  Object.assign(SECRETS, { BIOXEN_REPL_TEST_POOL_PASSWORD: sim.password, BIOXEN_REPL_TEST_SSH_KEY: started.privateKey });
   envFile = join(dir, "lab.yaml");
   await writeFile(envFile, [
     "version: 1",
@@ -41,7 +35,7 @@ beforeAll(async () => {
     `    template: "${TEMPLATES.cloneReady}"`,
     "    count: 2",
     `    networks: [{ poolNetwork: "${SEEDED.managementNetwork}" }]`,
-    `    ssh: { user: "${ssh.username}", port: ${sshPort}, privateKey: { env: BIOXEN_REPL_TEST_SSH_KEY } }`,
+    `    ssh: { user: "${started.username}", port: ${started.sshPort}, privateKey: { env: BIOXEN_REPL_TEST_SSH_KEY } }`,
     "",
   ].join("\n"));
 }, 120_000);
@@ -60,21 +54,14 @@ afterAll(async () => {
 /** Where the sessions live (the guests are this machine's sshd, so it is a local path), removed with `dir`. */
 const sessionDir = () => join(dir, "sessions");
 
-/**
- * Runs `repl` to its end without a terminal (for the refusals), asynchronously: the simulator it
- * talks to runs in this process.
- */
+/** Runs `repl` to its end without a terminal (for the refusals). */
 function replOnce(args: string[], secrets: Record<string, string> = SECRETS): Promise<{ status: number | null; stderr: string }> {
-  const options = { cwd: REPO_ROOT, encoding: "utf8" as const, env: { ...process.env, ...secrets }, timeout: 60_000 };
-  return new Promise((done) => {
-    const child = execFile(process.execPath, ["bin/bioxen-luavm.js", "repl", ...args], options, (error, _stdout, stderr) => done({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stderr }));
-    child.stdin?.end();
-  });
+  return runBin(["repl", "--no-history", ...args], secrets);
 }
 
 describe("bioxen-luavm repl --vm under tmux (simulator guest)", () => {
   it("finds the VM of the environment file through XAPI, runs on the guest over SSH, and a later REPL and the SDK see the same session", async () => {
-    const start = (pane: string) => tmux.start(pane, `node bin/bioxen-luavm.js repl --vm lab-0 --env ${envFile} --session bench --dir ${sessionDir()}`, SECRETS);
+    const start = (pane: string) => tmux.start(pane, `node bin/bioxen-luavm.js repl --vm lab-0 --env ${envFile} --session bench --dir ${sessionDir()} --no-history`, SECRETS);
     start("first");
     await tmux.screenShowing("first", /attached to lab-0\/bench\n>$/m, 60_000);
     tmux.type("first", "local n = 41");

@@ -11,7 +11,7 @@ const tmux = new TmuxServer("repl");
 let dir: string;
 
 function startRepl(pane: string): void {
-  tmux.start(pane, `node bin/bioxen-luavm.js repl --local --dir ${dir} --session lab`);
+  tmux.start(pane, `node bin/bioxen-luavm.js repl --local --dir ${dir} --session lab --no-history`);
 }
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EnvironmentError, formatIssue, loadEnvironmentFile, lockEnvironmentFile, planEnvironment, type ResourcePlan } from "../../sdk/env";
+import { EnvironmentError, formatIssue, loadEnvironmentFile, lockEnvironmentFile, lockedDependencies, parseLock, planEnvironment, type ResourcePlan } from "../../sdk/env";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 
 let rocks: RocksServer;
@@ -11,7 +11,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bioxen-env-lock-"));
-  [rocks, onlyBeta] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta"] }), startRocksServer({ rocks: ["beta"] })]);
+  [rocks, onlyBeta] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta", "gamma"] }), startRocksServer({ rocks: ["beta"] })]);
 });
 
 afterAll(async () => {
@@ -61,15 +61,17 @@ describe("bioxen-luavm lock", () => {
   it("resolves every package to the servers' highest fitting version, writes <file>.lock sorted and byte-for-byte the same each time", async () => {
     const path = environment("lab.yaml", 'constraint: ">= 1.0"');
     const lock = await lockEnvironmentFile(path, options());
-    expect(lock).toEqual({ file: `${path}.lock`, packages: { alpha: "2.0-1", beta: "1.0-1" } });
+    expect(lock).toEqual({ file: `${path}.lock`, packages: { alpha: "2.0-1", beta: "1.0-1" }, dependencies: { beta: ["alpha"] } });
     const text = readFileSync(`${path}.lock`, "utf8");
     expect(text).toBe(
       [
-        "# The exact version of every package of lab.yaml: written by `bioxen-luavm lock lab.yaml`; commit it next to lab.yaml.",
+        "# The exact version of every package of lab.yaml and of every rock they depend on: written by `bioxen-luavm lock lab.yaml`; commit it next to lab.yaml.",
         "version: 1",
         "packages:",
         '  alpha: "2.0-1"',
         '  beta: "1.0-1"',
+        "dependencies:",
+        '  beta: ["alpha"]',
         "",
       ].join("\n"),
     );
@@ -91,8 +93,39 @@ describe("bioxen-luavm lock", () => {
     expect(await issuesOf(path)).toEqual([
       `${path}:7:43: profiles.bio.packages[0].constraint: the lock pins alpha 1.0-1 (${path}.lock:3:10), which does not satisfy ">= 2"; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
       `${path}:10:28: local.ci.packages[0].name: package "gamma" is not in the lock file ${path}.lock; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
-      `${path}.lock:5:3: packages.old: package "old" is locked but ${path} no longer declares it; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
+      `${path}.lock:5:3: packages.old: package "old" is locked but ${path} no longer declares it nor a package depending on it; run \`bioxen-luavm lock ${path}\` to update ${path}.lock`,
     ]);
+  });
+
+  it("locked dependencies: each package gets its closure in install order, a dependency is not stale, a bad edge is reported at its place", async () => {
+    const path = environment("deps.yaml", 'version: "2.0-1"');
+    writeFileSync(`${path}.lock`, 'version: 1\npackages:\n  alpha: "2.0-1"\n  beta: "1.0-1"\n  gamma: "0.3-1"\n  delta: "1.1-1"\ndependencies:\n  beta: ["gamma", "alpha"]\n  gamma: ["delta"]\n');
+    const loaded = await loadEnvironmentFile(path);
+    const beta = planEnvironment(loaded.spec, loaded.lock).find((p): p is ResourcePlan<"LuaPackage"> => p.name === "pkg:local:dev/beta");
+    expect(beta?.args.dependencies).toEqual([
+      { name: "delta", version: "1.1-1" },
+      { name: "gamma", version: "0.3-1" },
+      { name: "alpha", version: "2.0-1" },
+    ]);
+    expect(lockedDependencies(loaded.lock!, "alpha")).toEqual([]);
+
+    const broken = parseLock('version: 1\npackages:\n  beta: "1.0-1"\ndependencies:\n  beta: ["alpha"]\n  zeta: []\n', "x.lock");
+    expect(broken.issues.map(formatIssue)).toEqual([
+      'x.lock:5:10: dependencies.beta[0]: "alpha" is not a rock of packages; write it again with `bioxen-luavm lock`',
+      'x.lock:6:3: dependencies.zeta: "zeta" is not in packages; write it again with `bioxen-luavm lock`',
+    ]);
+  });
+
+  it("a declared version that another declared package's dependencies replace is an error at its declaration; no lock is written", async () => {
+    const path = environment("replaced.yaml", 'version: "1.0-1"', `  ci: { packages: [{ name: gamma, servers: ["${rocks.url}"] }] }`);
+    const error = await lockEnvironmentFile(path, options()).then(
+      () => undefined,
+      (e: unknown) => e as EnvironmentError,
+    );
+    expect(error?.issues.map(formatIssue)).toEqual([
+      `${path}:7:24: profiles.bio.packages[0].name: alpha resolves to 1.0-1, but another declared package depends on another version of it (luarocks installed 2.0-1 instead); declare a version both accept`,
+    ]);
+    expect(() => readFileSync(`${path}.lock`)).toThrow(/ENOENT/);
   });
 
   it("a broken lock file is reported at its own line and column", async () => {

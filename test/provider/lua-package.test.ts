@@ -97,6 +97,19 @@ describe("LuaPackage check", () => {
     expect(Object.keys(await failuresOf({ target: { kind: "local" }, name: "alpha", tree: "home", servers: [] }))).toEqual(["servers", "tree"]);
   });
 
+  it("checks locked dependencies: a list of { name, exact version }", async () => {
+    const base = { target: { kind: "local" }, name: "beta" };
+    expect(await checked({ ...base, dependencies: [{ name: "alpha", version: "1.0-1" }] })).toMatchObject({ dependencies: [{ name: "alpha", version: "1.0-1" }] });
+    expect(await failuresOf({ ...base, dependencies: "alpha" })).toEqual({ dependencies: expect.stringContaining("must be a list of { name, version }") });
+    expect(await failuresOf({ ...base, dependencies: [{ name: "Alpha", version: "1 beta" }, { name: "x" }, "y", { name: "z", version: "1.0", extra: 1 }] })).toEqual({
+      "dependencies[0].name": expect.stringContaining('"Alpha"'),
+      "dependencies[0].version": expect.stringContaining('"1 beta"'),
+      "dependencies[1].version": "is required (an exact version)",
+      "dependencies[2]": expect.stringContaining("must be { name, version }"),
+      "dependencies[3].extra": "is not a field of a locked rock (name, version)",
+    });
+  });
+
   it("lets unknown values through during preview without defaults derived from them", async () => {
     expect(await checked({ target: UNKNOWN, name: UNKNOWN, version: UNKNOWN, servers: UNKNOWN })).toEqual({ target: UNKNOWN, name: UNKNOWN, version: UNKNOWN, servers: UNKNOWN });
     const partly = { kind: "local", tree: UNKNOWN, luaVersion: UNKNOWN };
@@ -118,6 +131,10 @@ describe("LuaPackage diff", () => {
     expect(await impl.diff("id", olds, news({ version: "2.0" }))).toEqual({ ...none, changes: true });
     expect(await impl.diff("id", olds, news({ version: undefined, constraint: ">= 2" }))).toEqual({ ...none, changes: true });
     expect(await impl.diff("id", olds, news({ version: UNKNOWN }))).toEqual({ ...none, changes: true });
+    // Another locked dependency is applied in place; the same ones are no change.
+    const locked = [{ name: "beta", version: "1.0-1" }];
+    expect(await impl.diff("id", { ...olds, dependencies: locked }, news({ dependencies: locked }))).toEqual(none);
+    expect(await impl.diff("id", { ...olds, dependencies: locked }, news({ dependencies: [{ name: "beta", version: "2.0-1" }] }))).toEqual({ ...none, changes: true });
   });
 
   it("replaces on another machine, name, tree or Lua version, and updates credentials in place", async () => {

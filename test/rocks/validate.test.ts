@@ -11,7 +11,7 @@ import {
   validateTreePath,
   versionsEqual,
 } from "../../sdk/rocks";
-import { parseListPorcelain, parseSearchPorcelain } from "../../sdk/rocks/porcelain";
+import { parseDependencyNames, parseListPorcelain, parseSearchPorcelain } from "../../sdk/rocks/porcelain";
 
 const HOSTILE = [
   "",
@@ -111,6 +111,10 @@ describe("porcelain parsing", () => {
     ]);
     const search = "alpha\t2.0-1\tsrc\thttp://h/r\nlua\t5.4-1\tinstalled\tprovided by VM or rocks_provided\n";
     expect(parseSearchPorcelain(search)).toEqual([{ name: "alpha", version: "2.0-1", arch: "src", repo: "http://h/r" }]);
+  });
+
+  it("reads the rock names of `luarocks show --deps`, without lua itself or repeats", () => {
+    expect(parseDependencyNames("lua >= 5.1\nalpha >= 1.0\nlpeg\nalpha < 3\n\nWarning: x y\n")).toEqual(["alpha", "lpeg"]);
   });
 });
 

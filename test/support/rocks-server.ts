@@ -13,6 +13,8 @@ export const FIXTURE_ROCKS = {
   alpha: "alpha",
   /** 1.0-1, depends on "alpha >= 1.0". */
   beta: "beta",
+  /** 1.0-1, depends on "alpha >= 2.0" (so alpha 1.0-1 cannot stay beside it). */
+  gamma: "gamma",
   /** 1.0-1, its builtin build names a module file that does not exist. */
   broken: "broken",
   /** 1.0-1, installs, but its module `ailing.core` raises an error when required (`ailing` loads). */
@@ -26,6 +28,8 @@ export const POOL_ROCKS: readonly string[] = Array.from({ length: 10 }, (_, i) =
 export interface RocksServerOptions {
   /** Rock names to serve (default: every fixture). A server lacking a rock proves `servers` is honoured. */
   rocks?: readonly string[];
+  /** Single rock versions to serve instead, as fixture directory names ("alpha-1.0-1"): a server lacking a newer version. */
+  versions?: readonly string[];
 }
 
 /**
@@ -34,7 +38,7 @@ export interface RocksServerOptions {
  * scripts/support/rocks-server.ts fed with the fixtures one test file asks for.
  */
 export async function startRocksServer(options: RocksServerOptions = {}): Promise<RocksServer> {
-  const fixtures = await selectFixtures(options.rocks);
+  const fixtures = options.versions ? [...options.versions] : await selectFixtures(options.rocks);
   return startRockDirsServer(fixtures.map((fixture) => join(ROCK_FIXTURES_DIR, fixture)));
 }
 

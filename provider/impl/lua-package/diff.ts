@@ -19,8 +19,8 @@ import { satisfiesRequest } from "./rocks";
 
 /** Inputs whose change means another rock: a new resource. */
 export const LUA_PACKAGE_REPLACE_KEYS = ["target", "name", "tree", "luaVersion"] as const;
-/** Inputs applied in place, compared as values (credentials, host key pin, servers, deadlines). */
-const UPDATE_KEYS = ["target", "servers", "timeouts"] as const;
+/** Inputs applied in place, compared as values (credentials, host key pin, servers, locked dependencies, deadlines). */
+const UPDATE_KEYS = ["target", "servers", "dependencies", "timeouts"] as const;
 
 /**
  * The diff of a LuaPackage (`olds` are the old outputs, `news` the checked inputs): another

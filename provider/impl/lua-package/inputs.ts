@@ -27,6 +27,14 @@ export interface LuaPackageTimeouts {
   read?: number;
 }
 
+/** A rock at an exact version: one of a LuaPackage's locked `dependencies`. */
+export interface LockedRock {
+  /** The rock's name. */
+  name: string;
+  /** Its exact version, "1.0-1". */
+  version: string;
+}
+
 /** LuaPackage inputs after check: `tree` defaulted (from a LocalLua target, else "user"). */
 export interface LuaPackageInputs {
   target: PackageTargetSpec;
@@ -34,13 +42,14 @@ export interface LuaPackageInputs {
   version?: string;
   constraint?: string;
   servers?: string[];
+  dependencies?: LockedRock[];
   tree: RockTree;
   luaVersion?: LuaVersion;
   timeouts?: LuaPackageTimeouts;
 }
 
 /** Every input key LuaPackage accepts. */
-export const LUA_PACKAGE_INPUT_KEYS = ["target", "name", "version", "constraint", "servers", "tree", "luaVersion", "timeouts"] as const;
+export const LUA_PACKAGE_INPUT_KEYS = ["target", "name", "version", "constraint", "servers", "dependencies", "tree", "luaVersion", "timeouts"] as const;
 
 /** The `timeouts` keys LuaPackage understands. */
 export const LUA_PACKAGE_TIMEOUT_KEYS = ["create", "update", "delete", "read"] as const;
@@ -68,6 +77,7 @@ function checkLuaPackageInputs(raw: Record<string, unknown>): { inputs: Record<s
   failures.push(...rockCheck("version", news.version, validateRockVersion));
   failures.push(...rockCheck("constraint", news.constraint, validateConstraint));
   failures.push(...checkServers(news.servers));
+  failures.push(...checkDependencies(news.dependencies));
   failures.push(...checkTree(news.tree));
   failures.push(...rockCheck("luaVersion", news.luaVersion, validateLuaVersion));
   failures.push(...checkTimeouts("timeouts", news.timeouts, LUA_PACKAGE_TIMEOUT_KEYS));
@@ -104,6 +114,19 @@ function checkServers(servers: unknown): CheckFailure[] {
   if (!Array.isArray(servers)) return [failure("servers", `must be a list of http(s)/file URLs or absolute paths, got ${shown(servers)}`)];
   if (servers.length === 0) return [failure("servers", "must list at least one server (leave it out to use luarocks' configured servers)")];
   return servers.flatMap((server, i) => rockCheck(`servers[${i}]`, server, validateServer));
+}
+
+function checkDependencies(dependencies: unknown): CheckFailure[] {
+  if (dependencies === undefined || isUnknown(dependencies)) return [];
+  if (!Array.isArray(dependencies)) return [failure("dependencies", `must be a list of { name, version } (exact versions, in install order), got ${shown(dependencies)}`)];
+  return dependencies.flatMap((rock: unknown, i) => {
+    if (isUnknown(rock)) return [];
+    if (rock === null || typeof rock !== "object" || Array.isArray(rock)) return [failure(`dependencies[${i}]`, `must be { name, version }, got ${shown(rock)}`)];
+    const { name, version, ...extra } = rock as Record<string, unknown>;
+    const unexpected = Object.keys(extra).map((key) => failure(`dependencies[${i}].${key}`, "is not a field of a locked rock (name, version)"));
+    const missing = [name === undefined && failure(`dependencies[${i}].name`, "is required"), version === undefined && failure(`dependencies[${i}].version`, "is required (an exact version)")].filter((f): f is CheckFailure => f !== false);
+    return [...unexpected, ...missing, ...rockCheck(`dependencies[${i}].name`, name, validateRockName), ...rockCheck(`dependencies[${i}].version`, version, validateRockVersion)];
+  });
 }
 
 function checkTree(tree: unknown): CheckFailure[] {

@@ -15,14 +15,15 @@ import { isPackageImportRead, keptOnDelete, readImported } from "./import";
 import type { LuaPackageInputs } from "./inputs";
 import { vmPowerOf, xapiConfigured, xcpngVmUuid, type VmPowerReport } from "./machine";
 import { inputsOf, outputsOf, type LuaPackageOutputs, type PackageHealth } from "./outputs";
-import { ensureVersion, healthOf, rocksFor, timeoutMsOf, timeoutSecondsOf } from "./rocks";
+import { ensureDependencies, ensureVersion, healthOf, rocksFor, timeoutMsOf, timeoutSecondsOf } from "./rocks";
 
 export { configure } from "../../runtime/config";
 export { check } from "./inputs";
 export { diff } from "./diff";
 
 /**
- * Installs the rock (with its dependencies), then requires each of its modules (`healthy`);
+ * Installs the locked `dependencies` (if any) at their versions, then the rock (with whatever
+ * dependencies it still lacks), then requires each of its modules (`healthy`);
  * id = `<target>:<tree root>/<name>`, known before anything changes. An install luarocks refused made nothing (luarocks removes what it began);
  * one that failed otherwise may have installed the rock (connection lost, deadline, another
  * version than asked): see {@link keptIfInstalled}.
@@ -33,6 +34,7 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
   const treePath = await rocks.treeRoot();
   const id = `${rocks.target.description}:${treePath}/${inputs.name}`;
   try {
+    await ensureDependencies(rocks, inputs.dependencies ?? []);
     const installed = await rocks.install(inputs.name, compact({ version: inputs.version, constraint: inputs.constraint }));
     return { id, outs: outputsOf(raw, installed.version, treePath, await checkedHealth(rocks, inputs.name)) };
   } catch (error) {

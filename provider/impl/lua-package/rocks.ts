@@ -3,10 +3,10 @@
  * request its inputs make, and bringing an installed rock to a version that satisfies it
  * (install, upgrade or downgrade in place).
  */
-import { LuaRocks, compareVersions, healthProblems, requestTerms, satisfiesConstraint, type InstalledRock } from "../../../sdk/rocks";
+import { LuaRocks, compareVersions, healthProblems, requestTerms, satisfiesConstraint, versionsEqual, type InstalledRock } from "../../../sdk/rocks";
 import { reveal } from "../../runtime/inputs";
 import { targetFor, type TargetSpec } from "../../runtime/ssh-target";
-import type { LuaPackageInputs, LuaPackageTimeouts } from "./inputs";
+import type { LockedRock, LuaPackageInputs, LuaPackageTimeouts } from "./inputs";
 import type { PackageHealth } from "./outputs";
 
 /** Default deadline of create, update and delete when `timeouts` does not say (seconds). */
@@ -58,6 +58,7 @@ export function describeRequest(inputs: Pick<LuaPackageInputs, "version" | "cons
  */
 export async function ensureVersion(rocks: LuaRocks, inputs: LuaPackageInputs): Promise<InstalledRock> {
   const { name } = inputs;
+  await ensureDependencies(rocks, inputs.dependencies ?? []);
   const current = await rocks.installed(name);
   if (current !== undefined && satisfiesRequest(current, inputs)) return { name, version: current };
   const request = { ...(inputs.version !== undefined ? { version: inputs.version } : {}), ...(inputs.constraint !== undefined ? { constraint: inputs.constraint } : {}) };
@@ -67,6 +68,18 @@ export async function ensureVersion(rocks: LuaRocks, inputs: LuaPackageInputs): 
     throw new Error(`LuaPackage ${name} on ${rocks.target.description}: no version matching ${describeRequest(inputs)} on the servers; ${current} stays installed`);
   }
   return compareVersions(wanted, current) >= 0 ? rocks.upgrade(name, { version: wanted }) : rocks.downgrade(name, { version: wanted });
+}
+
+/**
+ * Installs each locked dependency at exactly its version, in order (so each finds its own
+ * dependencies already there and luarocks fetches nothing else); one already at its version is
+ * left alone. Another installed version is replaced (luarocks removes it on install).
+ */
+export async function ensureDependencies(rocks: LuaRocks, dependencies: readonly LockedRock[]): Promise<void> {
+  for (const { name, version } of dependencies) {
+    const current = await rocks.installed(name);
+    if (current === undefined || !versionsEqual(current, version)) await rocks.install(name, { version });
+  }
 }
 
 /**
