@@ -33,6 +33,7 @@ export { growRootDisk, findRootDisk, type RootDisk, type DiskResize } from "./di
 export { createVif, destroyVif, type CreateVifOptions, type DestroyVifOptions } from "./vif";
 export { startVm, shutdownVm, readPowerStateByUuid, type ShutdownOptions, type ShutdownOutcome } from "./power";
 export { readPoolUuid } from "./pool";
+export { listHosts, resolveHost, hostUuidOf, type PoolHost } from "./host";
 export { destroyVm, destroyOrphanVdis, type DestroyVmOptions, type DestroyVmResult } from "./destroy-vm";
 export { waitForGuestAddresses, type GuestAddressWait, type GuestAddresses } from "./guest-wait";
 export { pickGuestAddress, reportedAddresses, isLinkLocal, parseCidr, type Cidr } from "./guest-addresses";
