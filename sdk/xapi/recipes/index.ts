@@ -38,6 +38,7 @@ export { destroyVm, destroyOrphanVdis, type DestroyVmOptions, type DestroyVmResu
 export { waitForGuestAddresses, type GuestAddressWait, type GuestAddresses } from "./guest-wait";
 export { pickGuestAddress, reportedAddresses, isLinkLocal, parseCidr, type Cidr } from "./guest-addresses";
 export { createPrivateNetwork, createVlanNetwork, destroyNetwork } from "./network";
+export { vlanGaps, restoreVlan, type VlanGap, type VlanCoverage } from "./vlan-hosts";
 export type { PrivateNetworkOptions, VlanNetworkOptions, VlanNetwork, DestroyNetworkOptions } from "./network";
 export { resolveRef } from "./refs";
 export { attachConfigDrive, type AttachConfigDriveOptions, type ConfigDriveAttachment, type UploadClient } from "./config-drive";
