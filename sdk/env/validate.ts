@@ -1,10 +1,11 @@
 /**
  * Validation of an environment file's text: syntax, then the JSON Schema, then the checks the
- * schema cannot express (references, name clashes, package fields, cloud-init documents). Semantic checks run only on
+ * schema cannot express (references, name clashes, package fields, cloud-init documents, placement on private networks). Semantic checks run only on
  * schema-valid data, so each problem is reported once and in the most precise words.
  */
 import { checkCloudInit } from "./check-cloud-init";
 import { checkPackages } from "./check-packages";
+import { checkPlacement } from "./check-placement";
 import { checkReferences } from "./check-references";
 import { checkProfiles } from "./profiles";
 import type { EnvironmentIssue } from "./errors";
@@ -55,6 +56,7 @@ export function checkEnvironment(text: string, file: string, lock?: LockText): E
   checkProfiles(spec, report);
   checkPackages(spec, source, report);
   checkCloudInit(spec, report);
+  checkPlacement(spec, report);
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length > 0) return { file, issues };
   if (!lock) return { file, issues, spec };
