@@ -6,7 +6,7 @@ import { SEEDED, TEMPLATES } from "../../sim";
 import { Engine, createProgramDir, type ProgramDir } from "../support/engine";
 import { mutations } from "./support/engine-checks";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, finishEngineSim, type XcpngSim } from "./support/xcpng-sim";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/* from dist/.
 let env: XcpngSim;
@@ -18,15 +18,7 @@ beforeAll(async () => {
   program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
 });
 
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-    if (env) expectNoLeftovers(env);
-  } finally {
-    program?.remove();
-    await env?.stop();
-  }
-});
+afterAll(() => finishEngineSim(engine, env, program));
 
 describe("placement through the real dynamic-provider host (three simulated hosts)", () => {
   it("places a VM with affinityHost, moves it in place, repairs affinity drift, and keeps a VmNetwork's VLAN on every host", async () => {
