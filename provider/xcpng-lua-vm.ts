@@ -168,6 +168,12 @@ export interface XcpngLuaVmArgs {
   adopt?: pulumi.Input<string>;
   /** cloud-init config drive (replace); not with adopt */
   cloudInit?: pulumi.Input<XcpngLuaVmCloudInitArgs>;
+  /**
+   * host name_label or uuid the VM starts on when that host is up (VM.affinity); changed in place
+   * without a restart, removing it clears the affinity. Checked before anything is created: an
+   * unknown host, or a private network shared with VMs placed on another host, is refused.
+   */
+  affinityHost?: pulumi.Input<string>;
 }
 
 /** The one provider instance of XcpngLuaVM (serialized once per program). */
@@ -209,6 +215,10 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
   /** uuid of the cloud-init config drive's VDI (destroyed with the VM) */
   declare readonly configDriveVdiUuid: pulumi.Output<string | undefined>;
+  /** observed uuid of the affinity host (absent: none) */
+  declare readonly affinityHostUuid: pulumi.Output<string | undefined>;
+  /** uuid of the host the VM runs on (absent when not running) */
+  declare readonly residentOn: pulumi.Output<string | undefined>;
   /** the host key generated for cloud-init: { privateKey, publicKey, fingerprint } (secret) */
   declare readonly cloudInitHostKey: pulumi.Output<{ privateKey: string; publicKey: string; fingerprint: string } | undefined>;
 
@@ -219,7 +229,7 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: XcpngLuaVmArgs, opts: pulumi.CustomResourceOptions = {}) {
     const owner = ownerOf(pulumi.getProject(), pulumi.getStack(), "XcpngLuaVM", name);
-    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined, configDriveVdiUuid: undefined, cloudInitHostKey: undefined, vcpusMax: undefined, memoryMaxMiB: undefined, networkUuids: undefined };
+    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined, configDriveVdiUuid: undefined, cloudInitHostKey: undefined, vcpusMax: undefined, memoryMaxMiB: undefined, networkUuids: undefined, affinityHostUuid: undefined, residentOn: undefined };
     const inputs = {
       ...args,
       name: args.name ?? name,

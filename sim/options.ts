@@ -41,6 +41,11 @@ export interface SimulatorOptions {
   /** Fault rules active from the start. */
   faults?: FaultRuleInput[];
   /**
+   * Hosts in the pool ("xcp-sim-1" the master, "xcp-sim-2", …), each live with an eth0 PIF on the
+   * management network. Only the master and the first member listen. Default 2.
+   */
+  hosts?: number;
+  /**
    * Halted VMs added to the seeded pool, each with a copy-on-write disk and another resource's
    * finished marker, so scale tests see a pool of that size. Default 0.
    */

@@ -1,4 +1,4 @@
-/** The pool a fresh simulator holds: two hosts, storage, networks and templates. */
+/** The pool a fresh simulator holds: its hosts (two by default), storage, networks and templates. */
 import type { PoolRefs } from "./rpc/core";
 import { randomMac } from "./model/ids";
 import type { Store } from "./model/store";
@@ -39,10 +39,20 @@ export const SEEDED = {
   smallSrBytes: 2 * GiB,
 } as const;
 
-/** Addresses of the two hosts. */
+/** Addresses of the hosts: the master's, the first member's; further members get 127.0.0.(N+1). */
 export interface SeedAddresses {
   master: string;
   member: string;
+}
+
+/** Name of the seeded host `index` (0 = the master): "xcp-sim-1", "xcp-sim-2", … */
+export function simHostName(index: number): string {
+  return `xcp-sim-${index + 1}`;
+}
+
+function hostAddress(addresses: SeedAddresses, index: number): string {
+  if (index === 0) return addresses.master;
+  return index === 1 ? addresses.member : `127.0.0.${index + 1}`;
 }
 
 function provisionXml(sizeBytes: number): string {
@@ -141,8 +151,18 @@ function seedCloneReadyTemplate(store: Store, name: string, sr: string, otherCon
   return vm;
 }
 
-/** Fills an empty store with the pool (plus `fillerVms` halted VMs) and returns the refs handlers need. */
-export function seedPool(store: Store, addresses: SeedAddresses, fillerVms = 0): PoolRefs {
+/** What a pool holds besides the fixed seed. */
+export interface SeedSize {
+  /** Hosts, each with an eth0 PIF on the management network; default 2 (master and one member). */
+  hosts?: number;
+  /** Halted "filler-N" VMs; default 0. */
+  fillerVms?: number;
+}
+
+/** Fills an empty store with the pool (`size.hosts` hosts, `size.fillerVms` halted VMs) and returns the refs handlers need. */
+export function seedPool(store: Store, addresses: SeedAddresses, size: SeedSize = {}): PoolRefs {
+  const hostCount = size.hosts ?? 2;
+  if (!Number.isInteger(hostCount) || hostCount < 1) throw new Error(`simulator: hosts must be an integer ≥ 1, got ${hostCount}`);
   const management = store.create("network", {
     name_label: SEEDED.managementNetwork,
     bridge: "xenbr0",
@@ -155,9 +175,8 @@ export function seedPool(store: Store, addresses: SeedAddresses, fillerVms = 0):
     bridge: "xenapi",
     other_config: { is_guest_installer_network: "true", is_host_internal_management_network: "true", ip_begin: "169.254.0.1", ip_end: "169.254.255.254", netmask: "255.255.0.0" },
   });
-  const master = seedHost(store, "xcp-sim-1", addresses.master, management);
-  const member = seedHost(store, "xcp-sim-2", addresses.member, management);
-  store.update("network", management, { PIFs: [master.pif, member.pif] });
+  const hosts = Array.from({ length: hostCount }, (_, i) => seedHost(store, simHostName(i), hostAddress(addresses, i), management));
+  store.update("network", management, { PIFs: hosts.map((h) => h.pif) });
   const localSr = store.create("SR", {
     name_label: SEEDED.localSr,
     type: "ext",
@@ -182,7 +201,7 @@ export function seedPool(store: Store, addresses: SeedAddresses, fillerVms = 0):
   });
   const pool = store.create("pool", {
     name_label: "bioxen-sim-pool",
-    master: master.host,
+    master: hosts[0]!.host,
     default_SR: sharedSr,
     suspend_image_SR: sharedSr,
     crash_dump_SR: sharedSr,
@@ -195,8 +214,8 @@ export function seedPool(store: Store, addresses: SeedAddresses, fillerVms = 0):
   const cloneReady = seedCloneReadyTemplate(store, TEMPLATES.cloneReady, localSr, {});
   seedCloneReadyTemplate(store, TEMPLATES.noGuestTools, localSr, { [NO_GUEST_TOOLS_KEY]: "true" });
   seedCloneReadyTemplate(store, TEMPLATES.cloudInit, localSr, { [CLOUD_INIT_KEY]: "true", [NO_BAKED_KEYS_KEY]: "true" });
-  seedFillerVms(store, { template: cloneReady, sr: localSr, network: management }, fillerVms);
-  return { pool, master: master.host, member: member.host, masterAddress: addresses.master };
+  seedFillerVms(store, { template: cloneReady, sr: localSr, network: management }, size.fillerVms ?? 0);
+  return { pool, master: hosts[0]!.host, masterAddress: addresses.master };
 }
 
 /**

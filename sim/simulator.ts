@@ -131,7 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     guests,
     latency: new Latency(options.latency),
     faults: new Faults(options.faults),
-    refs: seedPool(store, { master: advertised, member: slaveHost || advertised }, options.fillerVms ?? 0),
+    refs: seedPool(store, { master: advertised, member: slaveHost || advertised }, { hosts: options.hosts, fillerVms: options.fillerVms }),
     kernelVlanTags: options.kernelVlanTags ?? [999],
     stopSignal: stopper.signal,
     operationWaitMs: options.operationWaitMs ?? XAPI_OPERATION_WAIT_MS,

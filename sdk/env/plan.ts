@@ -177,7 +177,7 @@ function planVm(spec: EnvironmentSpec, instance: VmInstance): ResourcePlan<"Xcpn
   };
 }
 
-/** The XcpngLuaVM options of issue #15 (clone mode and SR, adoption, disks, live-change ceilings, restart, reboot trigger, description, timeouts) as written. */
+/** The XcpngLuaVM options of issue #15 (clone mode and SR, adoption, disks, live-change ceilings, restart, reboot trigger, description, timeouts, affinity host) as written. */
 function vmOptionArgs(vm: EnvVmSpec): EnvVmOptions {
   return compact({
     cloneMode: vm.cloneMode,
@@ -190,6 +190,7 @@ function vmOptionArgs(vm: EnvVmSpec): EnvVmOptions {
     description: vm.description,
     rebootTrigger: vm.rebootTrigger,
     timeouts: vm.timeouts && { ...vm.timeouts },
+    affinityHost: vm.affinityHost,
   });
 }
 

@@ -98,6 +98,8 @@ export interface EnvVmOptions {
   description?: string;
   rebootTrigger?: string | number;
   timeouts?: EnvVmTimeouts;
+  /** Host name_label or uuid the instances start on (XcpngLuaVM `affinityHost`). */
+  affinityHost?: string;
 }
 
 /** A data disk of a VM (XcpngLuaVM `disks`). */

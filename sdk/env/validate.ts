@@ -1,12 +1,13 @@
 /**
  * Validation of an environment file's text: syntax, then the JSON Schema, then the checks the
  * schema cannot express (references, name clashes, package fields, cloud-init documents, template
- * or adopt). Semantic checks run only on schema-valid data, so each problem is reported once and
- * in the most precise words.
+ * or adopt, placement on private networks). Semantic checks run only on schema-valid data, so each
+ * problem is reported once and in the most precise words.
  */
 import { checkAdopt } from "./check-adopt";
 import { checkCloudInit } from "./check-cloud-init";
 import { checkPackages } from "./check-packages";
+import { checkPlacement } from "./check-placement";
 import { checkReferences } from "./check-references";
 import { checkProfiles } from "./profiles";
 import type { EnvironmentIssue } from "./errors";
@@ -58,6 +59,7 @@ export function checkEnvironment(text: string, file: string, lock?: LockText): E
   checkPackages(spec, source, report);
   checkCloudInit(spec, report);
   checkAdopt(spec, report);
+  checkPlacement(spec, report);
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length > 0) return { file, issues };
   if (!lock) return { file, issues, spec };

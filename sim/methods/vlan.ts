@@ -4,6 +4,7 @@ import { addToSet, removeFromSet } from "../model/links";
 import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
 import { T } from "../schema";
+import { isHostLive } from "./placement";
 
 /** The MAC xapi gives every VLAN PIF. */
 const VLAN_MAC = "fe:ff:ff:ff:ff:ff";
@@ -51,6 +52,24 @@ function destroyVlan(core: SimCore, vlan: string): void {
   store.destroy("VLAN", vlan);
 }
 
+/**
+ * pool.create_VLAN_from_PIF as xapi_pool.ml does it: the VLAN on every PIF of the network `pif`
+ * is on (one per host) whose host is live; any failure destroys the VLANs made so far and is
+ * raised as is. Returns the new VLAN PIFs.
+ */
+function createVlanOnEveryHost(core: SimCore, pif: string, network: string, tag: number): string[] {
+  const store = core.store;
+  const onNetwork: string[] = store.get("network", store.get("PIF", pif).network).PIFs;
+  const made: string[] = [];
+  try {
+    for (const p of onNetwork.filter((p) => isHostLive(core, store.get("PIF", p).host))) made.push(createVlan(core, p, tag, network));
+  } catch (error) {
+    for (const vlan of made) destroyVlan(core, vlan);
+    throw error;
+  }
+  return made.map((vlan) => store.get("VLAN", vlan).untagged_PIF);
+}
+
 /** VLAN.* and pool.create_VLAN_from_PIF. */
 export function vlanMethods(): MethodDef[] {
   return [
@@ -78,11 +97,7 @@ export function vlanMethods(): MethodDef[] {
         { name: "VLAN", type: T.int },
       ],
       result: T.set(T.ref("PIF")),
-      handler: ({ core }, pif: string, network: string, tag: number) => {
-        const device = core.store.get("PIF", pif).device;
-        const physical = core.store.all("PIF").filter((o) => o.record.device === device && o.record.VLAN < 0);
-        return physical.map((o) => core.store.get("VLAN", createVlan(core, o.ref, tag, network)).untagged_PIF);
-      },
+      handler: ({ core }, pif: string, network: string, tag: number) => createVlanOnEveryHost(core, pif, network, tag),
     }),
   ];
 }

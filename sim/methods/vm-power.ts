@@ -2,12 +2,12 @@
 import type { SimCore } from "../rpc/core";
 import { addToSet, removeFromSet } from "../model/links";
 import { xapiDate } from "../model/time";
-import { XapiFailure } from "../model/failure";
 import { method, type MethodDef, type ParamDef } from "../rpc/method";
 import { NULL_REF, T } from "../schema";
 import { bootGuest, haltGuest } from "./guest-link";
 import { cancelTask } from "../rpc/tasks";
 import { vmOperation } from "./vm-operation";
+import { assertCanStartOn, chooseHost } from "./placement";
 
 const vmParam: ParamDef = { name: "vm", type: T.ref("VM") };
 const startPaused: ParamDef = { name: "start_paused", type: T.bool, default: false };
@@ -24,25 +24,8 @@ function setDevicesAttached(core: SimCore, vmRef: string, attached: boolean): vo
   for (const vif of vm.VIFs) core.store.update("VIF", vif, { currently_attached: attached });
 }
 
-/**
- * Throws HOST_NOT_ENOUGH_FREE_MEMORY [needed, available] when the VM's static maximum does not
- * fit beside the guests already resident on the host.
- */
-function assertMemoryFits(core: SimCore, vmRef: string, host: string): void {
-  const store = core.store;
-  const free = store.get("host_metrics", store.get("host", host).metrics).memory_free;
-  const used = store
-    .all("VM")
-    .filter((o) => o.record.resident_on === host && !o.record.is_control_domain && o.ref !== vmRef)
-    .reduce((sum, o) => sum + o.record.memory_static_max, 0);
-  const needed = store.get("VM", vmRef).memory_static_max;
-  if (needed > free - used) throw new XapiFailure("HOST_NOT_ENOUGH_FREE_MEMORY", [needed, free - used]);
-}
-
-/** Makes the VM a running (or paused) domain on the master and boots its guest unless paused. */
-async function powerOn(core: SimCore, vmRef: string, paused: boolean): Promise<void> {
-  const host = core.refs.master;
-  assertMemoryFits(core, vmRef, host);
+/** Makes the VM a running (or paused) domain on `host` and boots its guest unless paused. */
+async function powerOn(core: SimCore, vmRef: string, paused: boolean, host: string): Promise<void> {
   core.store.update("VM", vmRef, { power_state: paused ? "Paused" : "Running", resident_on: host, domid: nextDomid(core) });
   core.store.update("VM_metrics", core.store.get("VM", vmRef).metrics, { start_time: xapiDate(), state: [], last_updated: xapiDate() });
   addToSet(core.store, "host", host, "resident_VMs", vmRef);
@@ -92,9 +75,9 @@ function powerOp(name: string, extra: ParamDef[], transition: (core: SimCore, vm
 /** VM.start, shutdowns, reboots, pause, suspend and their inverses. */
 export function vmPowerMethods(): MethodDef[] {
   return [
-    powerOp("start", [startPaused, force], (core, vm, [paused]) => powerOn(core, vm, paused as boolean)),
-    powerOp("start_on", [{ name: "host", type: T.ref("host") }, startPaused, force], (core, vm, [, paused]) =>
-      powerOn(core, vm, paused as boolean),
+    powerOp("start", [startPaused, force], (core, vm, [paused]) => powerOn(core, vm, paused as boolean, chooseHost(core, vm))),
+    powerOp("start_on", [{ name: "host", type: T.ref("host") }, startPaused, force], (core, vm, [host, paused]) =>
+      powerOn(core, vm, paused as boolean, assertCanStartOn(core, vm, host as string)),
     ),
     powerOp("clean_shutdown", [], (core, vm) => powerOff(core, vm, "Halted")),
     powerOp("hard_shutdown", [], async (core, vm) => {
@@ -114,6 +97,6 @@ export function vmPowerMethods(): MethodDef[] {
       await bootGuest(core, vm);
     }),
     powerOp("suspend", [], (core, vm) => powerOff(core, vm, "Suspended")),
-    powerOp("resume", [startPaused, force], (core, vm, [paused]) => powerOn(core, vm, paused as boolean)),
+    powerOp("resume", [startPaused, force], (core, vm, [paused]) => powerOn(core, vm, paused as boolean, chooseHost(core, vm))),
   ];
 }

@@ -9,7 +9,6 @@ import type { Latency } from "../ops/latency";
 export interface PoolRefs {
   pool: string;
   master: string;
-  member: string;
   /** The address HOST_IS_SLAVE points clients to. */
   masterAddress: string;
 }

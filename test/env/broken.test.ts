@@ -82,7 +82,7 @@ const EXPECTED: Record<string, string[]> = {
     "broken/unknown-network.yaml:10:25: vms.web.networks[1]: unknown network \"backnd\"; expected one of: backend (under networks)",
   ],
   "unknown-property.yaml": [
-    "broken/unknown-property.yaml:8:5: vms.web.memory: unknown property \"memory\" (did you mean \"memoryMiB\"?); expected one of: connection, template, cloneMode, sr, adopt, count, vcpus, memoryMiB, diskGiB, networks, ssh, lua, tags, powerState, cloudInit, allowRestart, maxVcpus, maxMemoryMiB, disks, description, rebootTrigger, timeouts, profile, packages",
+    "broken/unknown-property.yaml:8:5: vms.web.memory: unknown property \"memory\" (did you mean \"memoryMiB\"?); expected one of: connection, template, cloneMode, sr, adopt, count, vcpus, memoryMiB, diskGiB, networks, ssh, lua, tags, powerState, cloudInit, allowRestart, maxVcpus, maxMemoryMiB, disks, description, rebootTrigger, timeouts, affinityHost, profile, packages",
   ],
   "url-with-credentials.yaml": [
     "broken/url-with-credentials.yaml:4:10: connections.lab.url: credentials in the URL are not allowed; expected https://host[:port] with the user in username and the password as {config: …} or {env: …}",

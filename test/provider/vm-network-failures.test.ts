@@ -66,7 +66,7 @@ describe("VmNetwork failure paths", () => {
   });
 
   it.each([
-    [{ pifDevice: "eth0", tag: 999 }, /create VLAN: VLAN.create \(eth0 tag 999\): failed: .*VLAN_IN_USE.*the new network was removed again/],
+    [{ pifDevice: "eth0", tag: 999 }, /create VLAN: pool.create_VLAN_from_PIF \(eth0 tag 999\): failed: .*VLAN_IN_USE.*the new network was removed again/],
     [{ pifDevice: "eth9", tag: 7 }, /the pool master has no physical PIF with that device — use one of: eth0/],
   ])("surfaces VLAN errors with context (%j) and leaves nothing behind", async (vlan, message) => {
     const before = networkCount();

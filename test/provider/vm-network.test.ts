@@ -139,20 +139,35 @@ describe("VmNetwork against the simulator with real guests", () => {
     await vmNetwork.delete(id, repaired as unknown as Record<string, unknown>);
   });
 
-  it("creates a VLAN network, reads its tag back, and removes the VLAN and its PIF with it", async () => {
+  it("creates a VLAN network on every host, reads its tag back, repairs a host's VLAN PIF removed outside in place, and removes every VLAN PIF with it", async () => {
     const owner = testOwner("vlan");
     const inputs = { connection: env.connection, name: "vlan-42", description: "", mtu: 1500, vlan: { pifDevice: "eth0", tag: 42 }, attach: [{ vmUuid: vmB.uuid }], __owner: owner };
     const { id, outs } = await vmNetwork.create(inputs);
     cleanups.push(() => vmNetwork.delete(id, outs));
     const network = env.sim.refOf(id)!;
-    const [pif] = env.sim.record("network", network)!.PIFs as string[];
-    expect(env.sim.record("PIF", pif!)).toMatchObject({ device: "eth0", VLAN: 42 });
+    const vlanPifs = () => (env.sim.record("network", network)?.PIFs ?? []) as string[];
+    const hostsOf = (pifs: string[]) => pifs.map((p) => env.sim.record("PIF", p)!.host as string).sort();
+    const hosts = env.sim.objects("host").map((h) => h.ref).sort();
+    expect(hostsOf(vlanPifs())).toEqual(hosts);
+    for (const pif of vlanPifs()) expect(env.sim.record("PIF", pif)).toMatchObject({ device: "eth0", VLAN: 42 });
     expect((outs as VmNetworkOutputs).attachments[0]!.address).toMatch(/^127\.77\./);
     const read = await vmNetwork.read(id, outs);
     expect(read.inputs).toEqual(inputs);
+
+    const memberPif = vlanPifs().find((p) => env.sim.record("PIF", p)!.host !== hosts.find((h) => env.sim.record("host", h)!.name_label === "xcp-sim-1"))!;
+    await env.client.call("VLAN.destroy", env.sim.record("PIF", memberPif)!.VLAN_master_of);
+    const drifted = await vmNetwork.read(id, outs);
+    expect(drifted.inputs!.vlan).toEqual({ pifDevice: "eth0", tag: 42, missingOn: ["xcp-sim-2"] });
+    const change = await vmNetwork.diff(id, drifted.props!, inputs);
+    expect(change).toMatchObject({ changes: true, replaces: [] });
+    const updated = await vmNetwork.update(id, drifted.props!, inputs);
+    expect(hostsOf(vlanPifs())).toEqual(hosts);
+    expect((await vmNetwork.read(id, updated.outs!)).inputs).toEqual(inputs);
+
+    const made = vlanPifs();
     await vmNetwork.delete(id, outs);
     expect(env.sim.record("network", network)).toBeUndefined();
-    expect(env.sim.record("PIF", pif!)).toBeUndefined();
+    for (const pif of made) expect(env.sim.record("PIF", pif)).toBeUndefined();
     expect(env.sim.objects("VLAN").filter((o) => o.record.tag === 42)).toEqual([]);
   });
 });

@@ -47,20 +47,22 @@ describe("private networks", () => {
 });
 
 describe("VLAN networks", () => {
-  it("creates a VLAN on the master's PIF and tears down VLAN first, then the network", async () => {
+  it("creates the VLAN on every host (pool.create_VLAN_from_PIF) and tears down every VLAN first, then the network", async () => {
     const owner = ownerFor("vlan");
-    const { network, vlan } = await createVlanNetwork(env.client, { name: "vlan-42", pifDevice: "eth0", vlan: 42, owner });
-    const pool = env.sim.objects("pool")[0]!.record;
-    const vlanRecord = env.sim.record("VLAN", vlan)!;
-    expect(vlanRecord.tag).toBe(42);
-    expect(env.sim.record("PIF", vlanRecord.tagged_PIF)).toMatchObject({ device: "eth0", host: pool.master, VLAN: -1 });
-    expect(env.sim.record("network", network)!.PIFs).toEqual([vlanRecord.untagged_PIF]);
-    // What the recipe avoids: the network cannot go while its VLAN PIF remains.
+    const vlansBefore = env.sim.objects("VLAN").length;
+    const { network, pifs } = await createVlanNetwork(env.client, { name: "vlan-42", pifDevice: "eth0", vlan: 42, owner });
+    const hosts = env.sim.objects("host").map((h) => h.ref).sort();
+    expect(pifs.map((p) => env.sim.record("PIF", p)!.host).sort()).toEqual(hosts);
+    const vlans = pifs.map((p) => env.sim.record("PIF", p)!.VLAN_master_of as string);
+    for (const vlan of vlans) expect(env.sim.record("PIF", env.sim.record("VLAN", vlan)!.tagged_PIF)).toMatchObject({ device: "eth0", VLAN: -1 });
+    expect(env.sim.record("network", network)!.PIFs.sort()).toEqual([...pifs].sort());
+    // What the recipe avoids: the network cannot go while its VLAN PIFs remain.
     await expect(env.client.call("network.destroy", network)).rejects.toMatchObject({ xapiCode: "NETWORK_CONTAINS_PIF" });
     await destroyNetwork(env.client, network, { owner });
-    expect(env.sim.record("VLAN", vlan)).toBeUndefined();
-    expect(env.sim.record("PIF", vlanRecord.untagged_PIF)).toBeUndefined();
+    for (const vlan of vlans) expect(env.sim.record("VLAN", vlan)).toBeUndefined();
+    for (const pif of pifs) expect(env.sim.record("PIF", pif)).toBeUndefined();
     expect(env.sim.record("network", network)).toBeUndefined();
+    expect(env.sim.objects("VLAN")).toHaveLength(vlansBefore);
   });
 
   it("reports VLAN_TAG_INVALID and removes the network it had created", async () => {
@@ -81,7 +83,7 @@ describe("VLAN networks", () => {
     const error = await createVlanNetwork(env.client, { name: "vlan-7-again", pifDevice: "eth0", vlan: 7, owner }).catch((e: unknown) => e);
     expect((error as XapiRecipeError).xapiCode).toBe("PIF_VLAN_EXISTS");
     expect(networkCount()).toBe(before);
-    expect(env.sim.record("VLAN", first.vlan)).toBeDefined();
+    expect(first.pifs.every((p) => env.sim.record("PIF", p) !== undefined)).toBe(true);
     await destroyNetwork(env.client, first.network, { owner });
   });
 

@@ -1,6 +1,7 @@
 /**
  * VmNetwork `diff` (olds = the old OUTPUTS, news = checked inputs). Replace: `vlan` (a VLAN cannot
- * be re-tagged), `mtu` (XAPI applies a network's MTU to new VIFs only, so an existing network
+ * be re-tagged; hosts missing their VLAN PIF, `vlan.missingOn` after a refresh, are an in-place
+ * update), `mtu` (XAPI applies a network's MTU to new VIFs only, so an existing network
  * cannot really change it), and `connection.url` (another pool). In place: `name`,
  * `description`, `attach` (compared order-insensitively), `timeouts`, the other connection
  * fields. `__owner` is ignored (outputs keep the identity the objects were created with).
@@ -29,7 +30,8 @@ export function attachKey(value: unknown): string {
 
 /** The provider's diff. */
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  const before = { ...olds, description: olds.description ?? "", mtu: olds.mtu ?? VM_NETWORK_DEFAULTS.mtu };
+  const { missingOn, ...oldVlan } = reveal<{ missingOn?: string[] } | undefined>(olds.vlan as { missingOn?: string[] } | undefined) ?? {};
+  const before = { ...olds, description: olds.description ?? "", mtu: olds.mtu ?? VM_NETWORK_DEFAULTS.mtu, vlan: olds.vlan === undefined ? undefined : oldVlan };
   const after = { ...news, description: news.description ?? "", mtu: news.mtu ?? VM_NETWORK_DEFAULTS.mtu };
   const replaces: string[] = changedKeys(before, after, REPLACE_KEYS);
   const oldUrl = reveal<Record<string, unknown> | undefined>(olds.connection)?.url;
@@ -37,6 +39,8 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
   if (isUnknown(newConnection) && typeof newConnection !== "object") replaces.push("connection");
   else if (isUnknown(newConnection?.url) || !sameValue(oldUrl, newConnection?.url)) replaces.push("connection");
   const updates = changedKeys(before, after, UPDATE_KEYS);
+  // A host whose VLAN PIF vanished (refresh) gets it back in place; the VLAN itself is unchanged.
+  if ((missingOn?.length ?? 0) > 0 && !replaces.includes("vlan")) updates.push("vlan");
   if (isUnknown(news.attach) || attachKey(olds.attach) !== attachKey(news.attach)) updates.push("attach");
   if (!replaces.includes("connection") && !sameValue(olds.connection, news.connection)) updates.push("connection");
   const replacing = importedChanges(olds, replaces);

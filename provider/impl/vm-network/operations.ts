@@ -16,6 +16,7 @@ import {
   ownedVifs,
   reconcileVifs,
   renameNetwork,
+  repairVlan,
   teardownNetwork,
   unfinishedNetworks,
   waitForAttachments,
@@ -170,7 +171,7 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
 }
 
 /**
- * Applies in-place changes: name/description, and the attach list (new VIFs plugged live on
+ * Applies in-place changes: name/description, the VLAN on hosts that lost their VLAN PIF, and the attach list (new VIFs plugged live on
  * running VMs, removed ones unplugged and destroyed). Returns the full outputs.
  */
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
@@ -183,6 +184,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
     const ref = await findNetwork(client, id);
     if (!ref) throw new Error(`network ${id} no longer exists; run \`pulumi refresh\` so it is created again`);
     await renameNetwork(client, ref, claimOf(inputs), inputs.name, inputs.description);
+    if (inputs.vlan) await repairVlan(client, ref, claimOf(inputs));
     const vifs = await reconcileVifs(client, ref, inputs.attach, { owner: claimOf(inputs), mtu: inputs.mtu, recorded: recordedVifs(old) });
     const attachments = await waitForAttachments(client, vifs, inputs.attach, { deadline: readyEndsAt, signal });
     return { outs: { ...outputsOf(inputs, await observeNetwork(client, ref), attachments), ...importMarkOf(olds) } };

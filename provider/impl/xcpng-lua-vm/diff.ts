@@ -9,11 +9,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys, isUnknown, reveal, sameValue } from "../../runtime/inputs";
 import { DISKS_LIVE_UPDATE_KEYS, haltingChanges, shrunkDisk } from "./disks-live";
 import { importedChanges } from "./import";
+import { PLACEMENT_INPUT_KEYS } from "./placement";
 import { normalizeXcpngInputs } from "./inputs";
 
 /** cloudInit replaces: cloud-init applies it once per instance, at the first boot. */
 const REPLACE_KEYS = ["template", "cloneMode", "sr", "adopt", "cloudInit"];
-const UPDATE_KEYS = ["name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", ...DISKS_LIVE_UPDATE_KEYS];
+const UPDATE_KEYS = ["name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", ...DISKS_LIVE_UPDATE_KEYS, ...PLACEMENT_INPUT_KEYS];
 
 /** The dynamic provider's diff for XcpngLuaVM (olds = the old outputs). */
 export async function diff(id: string, olds: Record<string, unknown>, rawNews: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {

@@ -12,6 +12,7 @@ import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
 import { cloudInitFailures, type CloudInitInput } from "./cloud-init";
 import { XCPNG_PHASE_KEYS } from "./phase-timeouts";
 import { DISKS_LIVE_INPUT_KEYS, DISKS_LIVE_OUTPUT_KEYS, disksLiveFailures, normalizeDisks, type XcpngDisksLiveInputs } from "./disks-live";
+import { PLACEMENT_INPUT_KEYS, PLACEMENT_OUTPUT_KEYS, placementFailures } from "./placement";
 
 /** Normalized inputs as stored in the state (outputs hold them too). */
 export interface XcpngLuaVmInputs extends XcpngDisksLiveInputs {
@@ -32,6 +33,8 @@ export interface XcpngLuaVmInputs extends XcpngDisksLiveInputs {
   timeouts?: { create?: number; ready?: number; delete?: number } & { [K in (typeof XCPNG_PHASE_KEYS)[number]]?: number };
   adopt?: string;
   cloudInit?: CloudInitInput;
+  /** host name_label or uuid (VM.affinity) */
+  affinityHost?: string;
   [OWNER_INPUT]: string;
 }
 
@@ -40,9 +43,9 @@ export const XCPNG_LUA_VM_DEFAULTS = { cloneMode: "clone", vcpus: 1, memoryMiB: 
 /** The timeouts this resource has (seconds). */
 export const XCPNG_TIMEOUT_KEYS = ["create", "ready", "delete", ...XCPNG_PHASE_KEYS] as const;
 /** Output keys the resource class passes as undefined placeholders. */
-export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", "configDriveVdiUuid", "cloudInitHostKey", ...DISKS_LIVE_OUTPUT_KEYS] as const;
+export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", "configDriveVdiUuid", "cloudInitHostKey", ...DISKS_LIVE_OUTPUT_KEYS, ...PLACEMENT_OUTPUT_KEYS] as const;
 
-const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", "cloudInit", ...DISKS_LIVE_INPUT_KEYS, OWNER_INPUT, "__provider"];
+const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", "cloudInit", ...DISKS_LIVE_INPUT_KEYS, ...PLACEMENT_INPUT_KEYS, OWNER_INPUT, "__provider"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USER = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 const MAX_NICS = 7;
@@ -106,7 +109,7 @@ export function xcpngFailures(news: Record<string, unknown>): CheckFailure[] {
   f.push(...checkTimeouts("timeouts", news.timeouts, XCPNG_TIMEOUT_KEYS));
   if (known("cloudInit") && known("adopt")) f.push(failure("cloudInit", "cannot be given with adopt: cloud-init runs once per instance, at its first boot"));
   f.push(...cloudInitFailures(news.cloudInit, typeof reveal<Record<string, unknown> | undefined>(news.ssh)?.hostKeyFingerprint === "string"));
-  f.push(...disksLiveFailures(news));
+  f.push(...disksLiveFailures(news), ...placementFailures(news));
   return f;
 }
 

@@ -14,6 +14,7 @@ import { OWNER_INPUT } from "../../runtime/owner";
 import { PartialCreateError } from "../../runtime/partial";
 import { rebootRequested } from "./disks-live";
 import { keptOnDelete, readImported } from "./import";
+import { placementSpec } from "./placement";
 import { inputsOf, lifecycleOptions, outputsOf, priorOf, specOf } from "./outputs";
 
 export { configure } from "../../runtime/config";
@@ -56,7 +57,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
 /** update: in-place changes (live where xapi allows, halting only with allowRestart; a changed rebootTrigger reboots); returns the full outputs. */
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = { ...news, [OWNER_INPUT]: olds[OWNER_INPUT] ?? news[OWNER_INPUT] };
-  const spec = specOf(inputs);
+  const spec = { ...specOf(inputs), ...placementSpec(news, olds) };
   return withXapi(connectionOf(inputs), async (client) => {
     const poolUuid = await poolUuidOf(client);
     try {

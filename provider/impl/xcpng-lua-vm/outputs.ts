@@ -12,6 +12,7 @@ import { disksLiveOutputs, disksLiveSpec } from "./disks-live";
 import { XCPNG_OUTPUT_KEYS, type XcpngLuaVmInputs } from "./inputs";
 import { cloudInitOutputs, cloudInitSpecOf } from "./cloud-init";
 import { phaseTimeouts } from "./phase-timeouts";
+import { placementOutputs, placementSpec } from "./placement";
 
 /**
  * The output recording the resource instance (`bioxen:instance` of its VM's marker). Absent in
@@ -45,6 +46,7 @@ export function specOf(raw: Record<string, unknown>): XcpngLuaVmSpec {
     ...(inputs.adopt ? { adopt: inputs.adopt } : {}),
     ...(inputs.cloudInit ? { cloudInit: cloudInitSpecOf(inputs.cloudInit) } : {}),
     ...disksLiveSpec(inputs),
+    ...placementSpec(inputs),
   };
 }
 
@@ -82,6 +84,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
     tags: state.tags,
     powerState: state.powerState,
     ...disksLiveOutputs(inputs, state),
+    ...placementOutputs(inputs, state),
     vmUuid: state.vmUuid,
     ipAddress: state.ipAddress,
     addresses: state.addresses,

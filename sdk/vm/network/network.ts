@@ -14,6 +14,8 @@ import {
   findUnfinished,
   instanceMarkerKey,
   isGone,
+  restoreVlan,
+  vlanGaps,
   type Claim,
 } from "../../xapi/recipes";
 import { ownedVifs } from "./vifs";
@@ -39,7 +41,7 @@ export interface NetworkSpec {
   owner: string | Claim;
 }
 
-/** Creates the network (and its VLAN on the master's PIF `vlan.pifDevice`); returns its ref. */
+/** Creates the network (and its VLAN on every host, from the master's PIF `vlan.pifDevice`); returns its ref. */
 export async function createNetwork(client: XapiClient, spec: NetworkSpec): Promise<string> {
   const base = { name: spec.name, description: spec.description, mtu: spec.mtu, owner: spec.owner, state: "creating" as const };
   if (!spec.vlan) return createPrivateNetwork(client, base);
@@ -61,7 +63,10 @@ export async function networkUuidOf(client: XapiClient, ref: string): Promise<st
   return String(await client.call("network.get_uuid", ref).catch(() => ref));
 }
 
-/** Reads the network's fields and its VLAN (a VLAN PIF carries the tagged device's name and the tag). */
+/**
+ * Reads the network's fields and its VLAN (a VLAN PIF carries the tagged device's name and the
+ * tag), with the hosts where its VLAN PIF is missing.
+ */
 export async function observeNetwork(client: XapiClient, ref: string): Promise<ObservedNetwork> {
   const record = (await client.call("network.get_record", ref)) as Record<string, unknown>;
   let vlan: VlanSpec | undefined;
@@ -70,6 +75,8 @@ export async function observeNetwork(client: XapiClient, ref: string): Promise<O
     const tag = Number(pifRecord.VLAN);
     if (Number.isInteger(tag) && tag >= 0) vlan = { pifDevice: String(pifRecord.device), tag };
   }
+  const gaps = vlan ? (await vlanGaps(client, ref))?.gaps ?? [] : [];
+  if (vlan && gaps.length > 0) vlan.missingOn = gaps.map((g) => g.hostName).sort();
   return {
     ref,
     uuid: String(record.uuid),
@@ -79,6 +86,13 @@ export async function observeNetwork(client: XapiClient, ref: string): Promise<O
     bridge: String(record.bridge),
     ...(vlan ? { vlan } : {}),
   };
+}
+
+/** Makes the network's VLAN again on the hosts where its PIF is missing (drift repair, in place). */
+export async function repairVlan(client: XapiClient, ref: string, owner: Claim): Promise<void> {
+  await assertOwned(client, "network", ref, owner);
+  const coverage = await vlanGaps(client, ref);
+  if (coverage && coverage.gaps.length > 0) await restoreVlan(client, ref, coverage);
 }
 
 /** Sets name and description in place (after checking the network is ours). */

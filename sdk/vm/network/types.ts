@@ -8,12 +8,14 @@ export interface AttachSpec {
   expectedCidr?: string;
 }
 
-/** The VLAN a network is tagged with on the pool master's physical PIF. */
+/** The VLAN a network is tagged with, on every host of the pool. */
 export interface VlanSpec {
-  /** Device of the physical PIF, e.g. "eth0". */
+  /** Device of the master's physical PIF, e.g. "eth0"; the VLAN tags that PIF's network on every host. */
   pifDevice: string;
   /** VLAN tag 0–4094. */
   tag: number;
+  /** Observed only: names of the hosts whose VLAN PIF is missing (removed outside); an update makes it again. */
+  missingOn?: string[];
 }
 
 /** One VM's VIF on the network, as reported. */

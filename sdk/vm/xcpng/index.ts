@@ -8,4 +8,5 @@ export { plannedHardwareChanges, type HardwareChanges } from "./hardware";
 export { checkCloudInitSpec, hostnameOf, publicKeyOf, type XcpngCloudInitSpec } from "./cloud-init";
 export { defaultDiskName } from "./disks";
 export { XcpngPhaseTimeoutError, type XcpngPhase } from "./phases";
+export { resolvePlacement, applyPlacement, type Placement } from "./placement";
 export type { XcpngLuaVmSpec, XcpngLuaVmState, XcpngNicSpec, XcpngSshSpec, XcpngLifecycleOptions, XcpngDiskSpec, XcpngDiskState, XcpngPhaseTimeouts } from "./types";

@@ -22,6 +22,7 @@ import { inPhase } from "./phases";
 import { vmRefOf } from "./lookup";
 import { syncNics } from "./nics";
 import { observeVm, type CarriedFacts } from "./observe";
+import { applyPlacement, resolvePlacement, type Placement } from "./placement";
 import { HOST_KEY_MARKER, waitUntilReady } from "./readiness";
 import type { XcpngLifecycleOptions, XcpngLuaVmSpec, XcpngLuaVmState } from "./types";
 
@@ -54,13 +55,14 @@ function claimOfPrior(owner: string, prior: { instance?: string }): Claim {
 export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
   const createDeadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
   const claim = { owner: spec.owner, instance: randomUUID() };
+  const placement = await resolvePlacement(client, spec);
   options.onProgress?.(`VM "${spec.name}": ${spec.adopt ? `adopting ${spec.adopt}` : `finding or cloning ${spec.template}`}`);
   const vm = await inPhase("clone", options.phases?.clone, createDeadline, (deadline) => acquireVm(client, spec, claim, { deadline: Deadline.at(deadline), signal: options.signal }));
   const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks, instance: claim.instance };
   let state: XcpngLuaVmState;
   try {
     spec = await withCloudInit(client, vm, spec, claim, carried, { deadline: Deadline.at(createDeadline), signal: options.signal }, options);
-    await converge(client, vm.ref, spec, claim, { allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, startMs: options.phases?.start, signal: options.signal });
+    await converge(client, vm.ref, spec, claim, { placement, allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, startMs: options.phases?.start, signal: options.signal });
     const recorded = await recordedHostKey(client, vm.ref);
     state = await ready(client, vm.ref, vm.uuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse: vm.ours, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
     await setMarkerState(client, "VM", vm.ref, "complete");
@@ -105,7 +107,7 @@ async function kept(client: XapiClient, vm: { ref: string }, error: XcpngLuaVmEr
 
 /**
  * Brings an existing VM to the spec (rename, description, tags, resources — live where xapi
- * allows, halting only when `spec.allowRestart` — VIFs, data disks, power, the reboot asked by
+ * allows, halting only when `spec.allowRestart` — VIFs, data disks, affinity (no restart), power, the reboot asked by
  * `options.reboot`, readiness).
  * @throws Error when the VM is gone or not ours; XcpngLuaVmError (with its state) when a step failed
  */
@@ -117,9 +119,10 @@ export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec:
   // A create that kept the VM but could not mark it finished (see kept()): it is ours, recorded in the state.
   if (prior.instance && (record.other_config as Record<string, string>)[stateMarkerKey] === "creating") await setMarkerState(client, "VM", vm, "complete");
   const carried: CarriedFacts = { ...prior, networks: spec.networks };
+  const placement = await resolvePlacement(client, spec, vm);
   try {
     const deadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
-    const started = await converge(client, vm, spec, claim, { allowHalt: spec.allowRestart, deadline, startMs: options.phases?.start, signal: options.signal });
+    const started = await converge(client, vm, spec, claim, { placement, allowHalt: spec.allowRestart, deadline, startMs: options.phases?.start, signal: options.signal });
     if (options.reboot && !started && spec.powerState === "running") {
       options.onProgress?.(`VM ${vmUuid}: rebooting (rebootTrigger changed)`);
       await inPhase("start", options.phases?.start, deadline, (end) => rebootVm(client, vm, { cleanTimeoutMs: 60_000, deadline: Deadline.at(end), signal: options.signal }));
@@ -171,6 +174,8 @@ export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owne
 }
 
 interface ConvergeOptions {
+  /** the affinity to set (resolved before any change) */
+  placement: Placement | undefined;
   allowHalt: boolean;
   deadline: number;
   /** the start phase's own limit (ms) */
@@ -185,6 +190,7 @@ async function converge(client: XapiClient, vm: string, spec: XcpngLuaVmSpec, cl
   await applyHardware(client, vm, spec, { allowHalt, ...wait });
   await syncNics(client, vm, spec, claim);
   await syncDisks(client, vm, spec, claim, { allowHalt, ...wait });
+  await applyPlacement(client, vm, options.placement);
   return applyPowerState(client, vm, spec.powerState, wait, options);
 }
 

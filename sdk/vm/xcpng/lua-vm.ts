@@ -55,6 +55,12 @@ export interface XcpngVmSpec {
   timeouts?: { createMs?: number; readyMs?: number; deleteMs?: number };
   /** Per-VM identity through a cloud-init config drive (keys, hostname, a host key pinned before the first boot). */
   cloudInit?: XcpngCloudInitSpec;
+  /**
+   * Host name_label or uuid the VM should start on (VM.affinity: xapi uses it when that host is
+   * up and has room). Resolved before anything is created; a private network shared with VMs
+   * placed on another host is refused.
+   */
+  affinityHost?: string;
   /** Progress lines (no secrets). */
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
@@ -118,7 +124,7 @@ export async function createXcpngVm(id: string, spec: XcpngVmSpec): Promise<LuaV
       lua,
       address: state.ipAddress,
       tree,
-      details: { vmUuid: uuid, name: state.name, owner: lifecycleSpec.owner, hostKeyFingerprint: state.hostKeyFingerprint, ...prefixed("address", state.addresses) },
+      details: { vmUuid: uuid, name: state.name, owner: lifecycleSpec.owner, hostKeyFingerprint: state.hostKeyFingerprint, ...prefixed("address", state.addresses), ...(state.residentOnUuid ? { residentOn: state.residentOnUuid } : {}) },
       release: async () => {
         await machine.close().catch(() => undefined);
         await closeOwnClient();
@@ -157,6 +163,7 @@ function toLifecycleSpec(id: string, spec: XcpngVmSpec): XcpngLuaVmSpec {
     powerState: "running",
     allowRestart: true,
     ...(spec.cloudInit ? { cloudInit: spec.cloudInit } : {}),
+    ...(spec.affinityHost !== undefined ? { affinityHost: spec.affinityHost } : {}),
   };
 }
 

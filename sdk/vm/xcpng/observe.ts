@@ -1,6 +1,6 @@
 /** Reading what a VM is now: power, resources, tags, VIFs and the addresses its guest reports. */
 import type { XapiClient } from "../../xapi";
-import { findRootDisk, isRealRef, ownerMarkerKey, ownerTag, parseCidr, pickGuestAddress, vifVmMarkerKey } from "../../xapi/recipes";
+import { findRootDisk, hostUuidOf, isRealRef, ownerMarkerKey, ownerTag, parseCidr, pickGuestAddress, vifVmMarkerKey } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import { observeDisks } from "./disks";
 import type { XcpngLuaVmState, XcpngNicSpec } from "./types";
@@ -56,6 +56,8 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
   const disk = await findRootDisk(client, vm).catch(() => undefined);
   const disks = await observeDisks(client, vm);
   const powerState = String(record.power_state).toLowerCase();
+  const affinityHostUuid = await hostUuidOf(client, record.affinity);
+  const residentOnUuid = await hostUuidOf(client, record.resident_on);
   return {
     vmUuid: String(record.uuid),
     name: String(record.name_label),
@@ -77,6 +79,8 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
     ...(carried.instance ? { instance: carried.instance } : {}),
     ...(carried.configDriveVdiUuid ? { configDriveVdiUuid: carried.configDriveVdiUuid } : {}),
     ...(carried.cloudInitHostKey ? { cloudInitHostKey: carried.cloudInitHostKey } : {}),
+    ...(affinityHostUuid ? { affinityHostUuid } : {}),
+    ...(residentOnUuid ? { residentOnUuid } : {}),
   };
 }
 

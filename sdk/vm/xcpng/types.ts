@@ -79,6 +79,8 @@ export interface XcpngLuaVmSpec {
   adopt?: string;
   /** per-VM identity through a cloud-init config drive, attached before the first boot (created VMs only) */
   cloudInit?: XcpngCloudInitSpec;
+  /** host name_label or uuid the VM starts on when it can (VM.affinity); "" clears it; undefined leaves it alone */
+  affinityHost?: string;
 }
 
 /** Deadlines (ms) and cancellation for one lifecycle call. */
@@ -150,4 +152,8 @@ export interface XcpngLuaVmState {
   configDriveVdiUuid?: string;
   /** the host key handed to the guest through cloud-init (secret: its private half) */
   cloudInitHostKey?: SshHostKey;
+  /** uuid of the VM's affinity host, absent when it has none */
+  affinityHostUuid?: string;
+  /** uuid of the host the VM runs on, absent when it is not running */
+  residentOnUuid?: string;
 }

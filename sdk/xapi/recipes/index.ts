@@ -33,10 +33,12 @@ export { growRootDisk, findRootDisk, type RootDisk, type DiskResize } from "./di
 export { createVif, destroyVif, type CreateVifOptions, type DestroyVifOptions } from "./vif";
 export { startVm, shutdownVm, readPowerStateByUuid, type ShutdownOptions, type ShutdownOutcome } from "./power";
 export { readPoolUuid } from "./pool";
+export { listHosts, resolveHost, hostUuidOf, type PoolHost } from "./host";
 export { destroyVm, destroyOrphanVdis, type DestroyVmOptions, type DestroyVmResult } from "./destroy-vm";
 export { waitForGuestAddresses, type GuestAddressWait, type GuestAddresses } from "./guest-wait";
 export { pickGuestAddress, reportedAddresses, isLinkLocal, parseCidr, type Cidr } from "./guest-addresses";
 export { createPrivateNetwork, createVlanNetwork, destroyNetwork } from "./network";
+export { vlanGaps, restoreVlan, type VlanGap, type VlanCoverage } from "./vlan-hosts";
 export type { PrivateNetworkOptions, VlanNetworkOptions, VlanNetwork, DestroyNetworkOptions } from "./network";
 export { resolveRef } from "./refs";
 export { attachConfigDrive, type AttachConfigDriveOptions, type ConfigDriveAttachment, type UploadClient } from "./config-drive";

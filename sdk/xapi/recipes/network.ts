@@ -39,28 +39,31 @@ export async function createPrivateNetwork(client: RecipeClient, options: Privat
 
 /** Options for {@link createVlanNetwork}. */
 export interface VlanNetworkOptions extends PrivateNetworkOptions {
-  /** Device of the PIF to tag on the pool master, e.g. "eth0". */
+  /** Device of the master's physical PIF whose network is tagged on every host, e.g. "eth0". */
   pifDevice: string;
   /** VLAN tag, 0–4094. */
   vlan: number;
 }
 
-/** A network with its VLAN. */
+/** A network with its VLAN on every host. */
 export interface VlanNetwork {
   network: string;
-  vlan: string;
+  /** the VLAN PIFs pool.create_VLAN_from_PIF made, one per host */
+  pifs: string[];
 }
 
 /**
- * Creates a network, then a VLAN on the pool master's physical PIF `pifDevice`. If the VLAN
- * cannot be created, the network is destroyed again and the error says why.
+ * Creates a network, then its VLAN on every host of the pool with `pool.create_VLAN_from_PIF`
+ * from the master's physical PIF `pifDevice` (xapi makes it on each live host's PIF of that
+ * PIF's network, all or none). If the VLAN cannot be created, the network is destroyed again and
+ * the error says why.
  */
 export async function createVlanNetwork(client: RecipeClient, options: VlanNetworkOptions): Promise<VlanNetwork> {
   const pif = await findMasterPif(client, options.pifDevice);
   const network = await createPrivateNetwork(client, options);
   try {
-    const vlan = (await client.call("VLAN.create", pif, options.vlan, network)) as string;
-    return { network, vlan };
+    const pifs = (await client.call("pool.create_VLAN_from_PIF", pif, network, options.vlan)) as string[];
+    return { network, pifs };
   } catch (error) {
     const cleanup = await client.call("network.destroy", network).then(
       () => "the new network was removed again",
@@ -68,9 +71,9 @@ export async function createVlanNetwork(client: RecipeClient, options: VlanNetwo
     );
     throw new XapiRecipeError(
       {
-        step: "create VLAN: VLAN.create",
+        step: "create VLAN: pool.create_VLAN_from_PIF",
         object: `${options.pifDevice} tag ${options.vlan}`,
-        hint: `VLAN tags are 0–4094 and each tag can exist once per PIF; ${cleanup}`,
+        hint: `VLAN tags are 0–4094 and each tag can exist once per PIF on every host; ${cleanup}`,
       },
       "failed",
       error,
