@@ -116,7 +116,8 @@ describe("pulumi import through the real dynamic-provider host", () => {
     } finally {
       if (vmExists(made.vmUuid)) await destroyXcpngLuaVm(env.client, made.vmUuid, "importproj/x/XcpngLuaVM/cleanup", { adopted: true }, FAST);
     }
-  });
+    // Eight engine operations, each starting a provider host: 10 s on a quiet machine, over 60 s at a load of 20.
+  }, 180_000);
 
   it("refuses an import whose program does not match the VM, and leaves the VM alone", async () => {
     const made = await handMadeVm("mismatch");
