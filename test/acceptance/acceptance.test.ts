@@ -16,7 +16,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import type { XapiClient } from "../../sdk/xapi";
-import { Engine, createProgramDir, type ProgramDir } from "../support/engine";
+import { Engine, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir } from "../support/engine-suite";
 import { expectNoSecretLeaks, privateKeyLines } from "../provider/support/engine-checks";
 import { startRecordingProxy, type RecordingProxy } from "./recording-proxy";
 import { redact, writeReport, type AcceptanceReport, type PhaseResult, type ScenarioResult } from "./report";
@@ -49,7 +50,7 @@ beforeAll(async () => {
   report.hosts = await hostVersions(direct);
   proxy = await startRecordingProxy(target);
   proxied = await connectTo({ ...target, xapi: { url: proxy.url, username: target.xapi.username, password: target.xapi.password } });
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
   home = mkdtempSync(join(tmpdir(), "bioxen-acceptance-home-"));
 }, 600_000);
 

@@ -11,12 +11,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultRuleInput } from "../../sim";
-import { closeAllSshConnections } from "../../sdk/ssh";
 import { expectNoSecretLeaks, privateKeyLines } from "../provider/support/engine-checks";
 import { XCPNG_COUNTED, type XcpngSim } from "../provider/support/xcpng-sim";
+import type { ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite } from "../support/engine-suite";
+import { mulberry32 } from "../support/prng";
 import { startTestSim } from "../support/sim";
-import { ATTACK_PASSWORD, attackEngine, attackProgramDir } from "./support/attack-stack";
-import { FAULT_KINDS, faultPoints, matrixCases, mulberry32, recordOperations, sampleCases, type FaultPoint, type RecordedOperations } from "./support/fault-points";
+import { ATTACK_PASSWORD, attackEngine } from "./support/attack-stack";
+import { FAULT_KINDS, faultPoints, matrixCases, recordOperations, sampleCases, type FaultPoint, type RecordedOperations } from "./support/fault-points";
 import { summarize } from "./support/report";
 import { caseName, runCase, type CaseOutcome } from "./support/run-case";
 
@@ -30,23 +32,19 @@ const SEED = Number(process.env.ATTACK_SEED ?? 16);
 const SAMPLED_KINDS = FAULT_KINDS.filter((kind) => kind !== "kill" || process.env.ATTACK_KILL === "1");
 
 let env: XcpngSim;
-let program: ReturnType<typeof attackProgramDir>;
+let program: ProgramDir;
 let recorded: RecordedOperations;
 let points: FaultPoint[];
 const outcomes: CaseOutcome[] = [];
 
 beforeAll(async () => {
   env = await startTestSim({ password: ATTACK_PASSWORD, recordCalls: true }, { sshGuests: { addressBase: "127.87" }, counted: XCPNG_COUNTED, client: false });
-  program = attackProgramDir();
+  program = checkoutProgramDir();
   recorded = await recordOperations(env, attackEngine(env, program.dir, "record"));
   points = faultPoints(recorded);
 }, 300_000);
 
-afterAll(async () => {
-  await closeAllSshConnections();
-  program?.remove();
-  await env?.stop();
-});
+afterAll(() => finishEngineSuite({ program, servers: [env] }));
 
 /** Runs the cases one after the other, each with its own stack name; returns their outcomes. */
 async function runAll(cases: ReturnType<typeof matrixCases>, prefix: string, rules?: (c: (typeof cases)[number]) => FaultRuleInput[]): Promise<CaseOutcome[]> {

@@ -8,9 +8,9 @@
  * Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/* from dist/.
  */
 import fc from "fast-check";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalLua } from "../../provider/local-lua";
 import { LuaPackage } from "../../provider/lua-package";
@@ -20,7 +20,8 @@ import * as localLua from "../../provider/impl/local-lua";
 import * as luaPackage from "../../provider/impl/lua-package";
 import * as vmNetwork from "../../provider/impl/vm-network";
 import * as xcpngLuaVm from "../../provider/impl/xcpng-lua-vm";
-import { Engine, EngineOperationError, createProgramDir, type ProgramDir } from "../support/engine";
+import { EngineOperationError, type Engine, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, simEngine } from "../support/engine-suite";
 import { startTestSim, type TestSim } from "../support/sim";
 import { expectNoSecretLeaks } from "../provider/support/engine-checks";
 import { ownedObjects } from "../stack/sim-checks";
@@ -43,26 +44,12 @@ let engine: Engine | undefined;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bioxen-hostile-engine-"));
   canary = join(dir, "canary");
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
   env = await startTestSim({ password: PASSWORD, guests: false });
-  engine = new Engine({
-    project: "hostileproj",
-    stack: "dev",
-    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": PASSWORD },
-    secretConfigKeys: ["bioxen:xapiPassword"],
-    programDir: program.dir,
-  });
+  engine = simEngine(env.sim, { project: "hostileproj", stack: "dev", programDir: program.dir });
 });
 
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-  } finally {
-    program?.remove();
-    await env?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }
-});
+afterAll(() => finishEngineSuite({ engines: [engine], program, servers: [env], folders: [dir] }));
 
 /** The inputs each kind gets from one generated string `s` (every string input set to it). */
 const KINDS = {

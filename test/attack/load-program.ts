@@ -16,6 +16,11 @@ export const LOAD_ROCKS = ["bx-pool-01", "bx-pool-02", "bx-pool-03"] as const;
 export const LOAD_NETWORKS = ["net-even", "net-odd"] as const;
 
 const TIMEOUTS = { create: 240, ready: 240, delete: 120 };
+/**
+ * The packages' reads run all at once in a refresh (as the engine reads): 90 `luarocks list` over
+ * SSH on a loaded 2-core CI machine exceed the 20 s default read timeout.
+ */
+const PACKAGE_TIMEOUTS = { read: 120 };
 
 /** The program: `vmCount` VMs named vm-00 …, two networks, three packages per VM. */
 export function loadProgram(env: StackEnvironment, vmCount: number): Program {
@@ -38,7 +43,7 @@ export function loadProgram(env: StackEnvironment, vmCount: number): Program {
     const servers = [env.rocksServer];
     vms.forEach((vm, i) => {
       const target = vm.sshTarget.apply((t) => t as PackageTargetSpec);
-      for (const rock of LOAD_ROCKS) new LuaPackage(`${vmName(i)}-${rock}`, { target, name: rock, servers, luaVersion: "5.4" });
+      for (const rock of LOAD_ROCKS) new LuaPackage(`${vmName(i)}-${rock}`, { target, name: rock, servers, luaVersion: "5.4", timeouts: PACKAGE_TIMEOUTS });
     });
   };
 }

@@ -7,13 +7,11 @@
  *
  * Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/* from dist/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimTraffic } from "../../sim";
-import { closeAllSshConnections } from "../../sdk/ssh";
-import { Engine, createProgramDir, type OperationResult, type ProgramDir } from "../support/engine";
+import type { Engine, OperationResult, ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, makeTempHome, simEngine, type TempHome } from "../support/engine-suite";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { startTestSim } from "../support/sim";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "../provider/support/engine-checks";
@@ -29,15 +27,14 @@ const PEAK_RSS_LINE = /^bioxen-peak-rss-kib:(\d+)$/;
 let env: XcpngSim;
 let rocks: RocksServer;
 let program: ProgramDir;
-let temp: string;
+let temp: TempHome;
 let engine: Engine | undefined;
 /** XAPI sessions open before the test (the test client's). */
 let sessionsAtStart: number;
 
 beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "bioxen-load-engine-"));
-  mkdirSync(join(temp, "home"));
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  temp = makeTempHome("bioxen-load-engine-");
+  program = checkoutProgramDir();
   [env, rocks] = await Promise.all([
     startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.93" }, counted: XCPNG_COUNTED }),
     startRocksServer({ rocks: [...LOAD_ROCKS] }),
@@ -45,16 +42,7 @@ beforeAll(async () => {
   sessionsAtStart = env.sim.sessionCount();
 });
 
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-  } finally {
-    await closeAllSshConnections();
-    program?.remove();
-    await Promise.all([env?.stop(), rocks?.stop()]);
-    if (temp) rmSync(temp, { recursive: true, force: true });
-  }
-}, 300_000);
+afterAll(() => finishEngineSuite({ engines: [engine], program, servers: [env, rocks], folders: [temp?.dir] }), 300_000);
 
 /** What one operation cost: XAPI calls by method, SSH logins, wall time and the host's peak RSS. */
 interface Cost {
@@ -98,18 +86,12 @@ async function measured(label: string, operation: () => Promise<OperationResult>
 
 describe(`load: ${VM_COUNT} VMs × ${LOAD_ROCKS.length} packages and ${LOAD_NETWORKS.length} networks in one up`, () => {
   it("creates everything in one up; a no-op up makes no XAPI call and no SSH login; refresh keeps it; destroy leaves nothing", async () => {
-    engine = new Engine({
+    engine = simEngine(env.sim, {
       project: "loadproj",
       stack: "dev",
-      config: {
-        "bioxen:xapiUrl": env.sim.url,
-        "bioxen:xapiUsername": env.sim.username,
-        "bioxen:xapiPassword": PASSWORD,
-        "bioxen:maxConcurrentCreates": "8",
-      },
-      secretConfigKeys: ["bioxen:xapiPassword"],
+      config: { "bioxen:maxConcurrentCreates": "8" },
       programDir: program.dir,
-      host: { env: { HOME: join(temp, "home") }, callTimeoutMs: 240_000, nodeArgs: ["--require", resolve(__dirname, "host-memory.cjs")] },
+      host: { env: { HOME: temp.home }, callTimeoutMs: 240_000, nodeArgs: ["--require", resolve(__dirname, "host-memory.cjs")] },
     });
     const stackEnv = { rocksServer: rocks.url, sshUser: env.user, sshPort: env.sshPort, privateKey: env.keys.private };
     const baseline = countObjects(env.sim);

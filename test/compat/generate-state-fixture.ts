@@ -11,10 +11,10 @@ import { tmpdir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import { XapiClient } from "../../sdk/xapi";
 import { startSimulator } from "../../sim";
-import { Engine, createProgramDir } from "../support/engine";
+import { checkoutProgramDir } from "../support/engine-suite";
 import { startRocksServer } from "../support/rocks-server";
 import { generateClientKeyPair } from "../support/client-key";
-import { fixtureEngineOptions, fixtureProgram, placeholderValues } from "./state-fixture";
+import { fixtureEngine, fixtureProgram, placeholderValues } from "./state-fixture";
 
 const ROOT = resolve(__dirname, "../..");
 const VERSION = (require(join(ROOT, "package.json")) as { version: string }).version;
@@ -26,9 +26,9 @@ async function main(): Promise<void> {
   const sim = await startSimulator({ slaveHost: false, latency: { scale: 0 }, guest: { authorizedKeys: [keys.public], bootDelayMs: 100, sshPort, addressBase: "127.89" } });
   const env = { sim, keys: { private: keys.private }, user: userInfo().username, sshPort };
   const rocks = await startRocksServer({ rocks: ["alpha"] });
-  const program = createProgramDir({ "bioxen-luavm": ROOT });
+  const program = checkoutProgramDir();
   const tree = mkdtempSync(join(tmpdir(), "bioxen-fixture-tree-"));
-  const engine = new Engine(fixtureEngineOptions(sim, program.dir));
+  const engine = fixtureEngine(sim, program.dir);
   try {
     const world = { sshUser: env.user, sshPort: env.sshPort, privateKey: env.keys.private, rocksUrl: rocks.url, tree };
     await engine.up(fixtureProgram(world));

@@ -7,18 +7,19 @@
  * destroy: nothing is created or replaced, every read finds its object, every delete removes it.
  * Needs a fresh `npm run build` (the host loads dist/ through the program folder's link).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { markerPrefix, ownedOtherConfig, ownerMarkerKey, withoutMarkers } from "../../sdk/xapi/recipes";
-import { Engine, createProgramDir, type OperationResult, type ProgramDir } from "../support/engine";
+import type { Engine, OperationResult, ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite } from "../support/engine-suite";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { startTestSim } from "../support/sim";
 import { expectNoLeftovers } from "../support/sim-suite";
 import { mutations } from "../provider/support/engine-checks";
 import { XCPNG_COUNTED, poolUuidOf, type XcpngSim } from "../provider/support/xcpng-sim";
-import { boundState, fixtureEngineOptions, fixtureProgram, loadStateFixture, placeholderValues, type FixtureWorld } from "./state-fixture";
+import { boundState, fixtureEngine, fixtureProgram, loadStateFixture, placeholderValues, type FixtureWorld } from "./state-fixture";
 
 const FIXTURE = loadStateFixture("0.1.0");
 const COUNTED = [...XCPNG_COUNTED, "network"];
@@ -31,23 +32,14 @@ const engines: Engine[] = [];
 
 beforeAll(async () => {
   [env, rocks] = await Promise.all([startTestSim({}, { sshGuests: { addressBase: "127.84" }, counted: COUNTED }), startRocksServer({ rocks: ["alpha"] })]);
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
   tree = mkdtempSync(join(tmpdir(), "bioxen-compat-pool-tree-"));
 });
 
-afterAll(async () => {
-  try {
-    for (const engine of engines) if (engine.state.length) await engine.destroy();
-  } finally {
-    program?.remove();
-    if (tree) rmSync(tree, { recursive: true, force: true });
-    await rocks?.stop();
-    await env?.stop();
-  }
-});
+afterAll(() => finishEngineSuite({ engines, program, servers: [rocks, env], folders: [tree] }));
 
 function newEngine(): Engine {
-  const engine = new Engine(fixtureEngineOptions(env.sim, program.dir));
+  const engine = fixtureEngine(env.sim, program.dir);
   engines.push(engine);
   return engine;
 }

@@ -8,9 +8,9 @@
  * deleting that state over a pool holding what 0.1.0 made: state-0.1.0-pool.engine.test.ts.
  * Needs a fresh `npm run build` (the host loads dist/ through the program folder's link).
  */
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderHost, createProgramDir, type ProgramDir } from "../support/engine";
+import { ProviderHost, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir } from "../support/engine-suite";
 import { boundState as bind, loadStateFixture } from "./state-fixture";
 
 const FIXTURE = loadStateFixture("0.1.0");
@@ -37,7 +37,7 @@ const OFFLINE_VALUES = {
 let program: ProgramDir;
 
 beforeAll(() => {
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
 });
 
 afterAll(() => program?.remove());

@@ -12,7 +12,8 @@ import { LuaPackage } from "../../provider/lua-package";
 import { VmNetwork } from "../../provider/vm-network";
 import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
-import type { EngineOptions, ResourceState } from "../support/engine";
+import type { Engine, ResourceState } from "../support/engine";
+import { simEngine, type XapiLogin } from "../support/engine-suite";
 
 /** A state fixture as stored. */
 export interface StateFixture {
@@ -56,15 +57,9 @@ export function fixtureProgram(world: FixtureWorld, options: { omitPackage?: boo
   };
 }
 
-/** Engine options of the fixture's stack ("compat"/"dev") on pool `xapi`, the program folder `programDir`. */
-export function fixtureEngineOptions(xapi: { url: string; username: string; password: string }, programDir: string): EngineOptions {
-  return {
-    project: "compat",
-    stack: "dev",
-    config: { "bioxen:xapiUrl": xapi.url, "bioxen:xapiUsername": xapi.username, "bioxen:xapiPassword": xapi.password },
-    secretConfigKeys: ["bioxen:xapiPassword"],
-    programDir,
-  };
+/** An engine of the fixture's stack ("compat"/"dev") on pool `xapi`, the program folder `programDir`. */
+export function fixtureEngine(xapi: XapiLogin, programDir: string): Engine {
+  return simEngine(xapi, { project: "compat", stack: "dev", programDir });
 }
 
 /** The world of one run of the fixture program, beyond what its state holds. */

@@ -1,38 +1,26 @@
-import { resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterStack } from "../../examples/pulumi-cluster/program";
 import { openDemoPool, type DemoPool } from "../../scripts/support/demo-pool";
 import { startRocksServer, type RocksServer } from "../../scripts/support/rocks-server";
 import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../scripts/support/workload-files";
-import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
+import { sshTarget } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { Engine, createProgramDir, type OperationResult, type ProgramDir } from "../support/engine";
+import type { Engine, ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, simEngine, type XapiLogin } from "../support/engine-suite";
+import { mutations } from "../provider/support/engine-checks";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/* from dist/.
-const MUTATING = ["create", "update", "delete"];
 let pool: DemoPool;
 let server: RocksServer;
 let program: ProgramDir;
 let engine: Engine | undefined;
 
 beforeAll(async () => {
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
   [pool, server] = await Promise.all([openDemoPool({}), startRocksServer([WORKLOAD_ROCK_DIR])]);
 });
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-  } finally {
-    await closeAllSshConnections();
-    await Promise.allSettled([pool?.close(), server?.stop()]);
-    program?.remove();
-  }
-});
-
-function mutations(result: OperationResult): string[] {
-  return result.calls.filter((c) => MUTATING.includes(c.method)).map((c) => `${c.method} ${c.urn.split("::").pop()}`);
-}
+afterAll(() => finishEngineSuite({ engines: [engine], program, servers: [pool && { stop: () => pool.close() }, server] }));
 
 /** Networks named like the example's private network. */
 function labNetworks(): string[] {
@@ -41,20 +29,17 @@ function labNetworks(): string[] {
 
 describe("examples/pulumi-cluster through the real dynamic-provider host on the simulator", () => {
   it("creates three workers, their private network and bioxen-seq on each, is stable, and destroys everything", async () => {
-    const { url, username, password } = pool.connection as { url: string; username: string; password: string };
-    engine = new Engine({
+    const login = pool.connection as XapiLogin;
+    engine = simEngine(login, {
       project: "bioxen-pulumi-cluster",
       stack: "lab",
       config: {
-        "bioxen:xapiUrl": url,
-        "bioxen:xapiUsername": username,
-        "bioxen:xapiPassword": password,
         "bioxen:sshUser": pool.ssh.username,
         "bioxen:sshPrivateKey": pool.ssh.privateKey,
         "bioxen:sshPort": String(pool.ssh.port),
         "bioxen:sessionIdleMs": "200",
       },
-      secretConfigKeys: ["bioxen:xapiPassword", "bioxen:sshPrivateKey"],
+      secretConfigKeys: ["bioxen:sshPrivateKey"],
       programDir: program.dir,
       // The third worker's create waits for a create slot (two per pool), then builds and uploads its config drive.
       host: { callTimeoutMs: 120_000 },
@@ -90,7 +75,7 @@ describe("examples/pulumi-cluster through the real dynamic-provider host on the 
 
     expect(mutations(await engine.up(stack))).toEqual([]);
     const state = engine.serializedState();
-    expect(state).not.toContain(password);
+    expect(state).not.toContain(login.password);
     expect(state).not.toContain(pool.ssh.privateKey.trim().split("\n")[1]);
 
     await engine.destroy();

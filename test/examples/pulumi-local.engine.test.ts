@@ -1,37 +1,28 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localStack } from "../../examples/pulumi-local/program";
 import { startRocksServer, type RocksServer } from "../../scripts/support/rocks-server";
 import { SAMPLE_FASTA, WORKLOAD_ROCK_DIR } from "../../scripts/support/workload-files";
-import { Engine, createProgramDir, type OperationResult, type ProgramDir } from "../support/engine";
+import { Engine, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, makeTempHome, type TempHome } from "../support/engine-suite";
+import { mutations } from "../provider/support/engine-checks";
 
 const run = promisify(execFile);
-const MUTATING = ["create", "update", "delete"];
 
 let server: RocksServer;
 let program: ProgramDir;
-let temp: string;
+let temp: TempHome;
 
 beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "bioxen-example-pulumi-local-"));
-  mkdirSync(join(temp, "home"));
-  mkdirSync(join(temp, "project"));
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  temp = makeTempHome("bioxen-example-pulumi-local-");
+  mkdirSync(join(temp.dir, "project"));
+  program = checkoutProgramDir();
   server = await startRocksServer([WORKLOAD_ROCK_DIR]);
 });
-afterAll(async () => {
-  await server?.stop();
-  program?.remove();
-  rmSync(temp, { recursive: true, force: true });
-});
-
-function mutations(result: OperationResult): string[] {
-  return result.calls.filter((c) => MUTATING.includes(c.method)).map((c) => `${c.method} ${c.urn.split("::").pop()}`);
-}
+afterAll(() => finishEngineSuite({ program, servers: [server], folders: [temp?.dir] }));
 
 describe("examples/pulumi-local through the real dynamic-provider host", () => {
   it("installs bioxen-seq into a project-local tree whose command then reports the FASTA file, is stable, and destroys cleanly", async () => {
@@ -39,14 +30,14 @@ describe("examples/pulumi-local through the real dynamic-provider host", () => {
       project: "bioxen-pulumi-local",
       programDir: program.dir,
       // luarocks keeps its download cache under $HOME: keep it in this test's folder.
-      host: { env: { HOME: join(temp, "home") } },
+      host: { env: { HOME: temp.home } },
     });
-    const stack = () => void localStack({ rocksServer: server.url, projectDir: join(temp, "project") });
+    const stack = () => void localStack({ rocksServer: server.url, projectDir: join(temp.dir, "project") });
 
     const up = await engine.up(stack);
     expect(mutations(up)).toEqual(["create lua", "create bioxen-seq"]);
     const outputs = (name: string) => engine.state.find((r) => r.urn.endsWith(`::${name}`))!.outputs as Record<string, unknown>;
-    const tree = join(temp, "project", "lua_modules");
+    const tree = join(temp.dir, "project", "lua_modules");
     expect(outputs("lua").treePath).toBe(tree);
     expect(outputs("bioxen-seq")).toMatchObject({ name: "bioxen-seq", installedVersion: "1.0-1" });
 

@@ -4,20 +4,18 @@
  * (marker "creating", seen by sampling the simulator's store), and the same measurement with a
  * limit of N sees more than that — so this test fails if the limiter stops limiting.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { setConfiguredValues } from "../../provider/runtime/config";
-import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, finishProviderSim, testOwner, xcpngInputs, type XcpngSim } from "./support/xcpng-sim";
+import { providerInputs, type XcpngSim } from "./support/xcpng-sim";
+import { useXcpngSim } from "./support/xcpng-suite";
 
 const CREATES = 4;
+const sim = useXcpngSim({ addressBase: "127.92", provider: true });
 let env: XcpngSim;
-
-beforeAll(async () => {
-  env = await startTestSim({}, { sshGuests: { addressBase: "127.92" }, counted: XCPNG_COUNTED });
+beforeAll(() => {
+  env = sim();
 });
-
-afterAll(() => finishProviderSim(env));
 
 /** VMs whose create has begun and not finished (marker state "creating"). */
 function creatingNow(): number {
@@ -33,7 +31,7 @@ async function peakConcurrency(limit: number): Promise<number> {
   try {
     const results = await Promise.allSettled(
       Array.from({ length: CREATES }, async (_, i) => {
-        const { inputs } = await impl.check({}, xcpngInputs(env, testOwner(`limit-${limit}-${i}`), `limit-${limit}-${i}`));
+        const { inputs } = await impl.check({}, providerInputs(env, `limit-${limit}-${i}`, { timeouts: { create: 60, ready: 60, delete: 30 } }));
         const created = await impl.create(inputs);
         made.push({ id: created.id, outs: created.outs! });
       }),

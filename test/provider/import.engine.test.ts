@@ -5,9 +5,7 @@
  * as such and never destroyed (a VM only after `adopt` hands it over); one made by us (a lost
  * state) is imported as its resource's and destroyed like it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LuaPackage } from "../../provider/lua-package";
 import { VmNetwork } from "../../provider/vm-network";
@@ -16,7 +14,8 @@ import { LuaRocks } from "../../sdk/rocks";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
 import { localTarget } from "../../sdk/target";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { Engine, EngineOperationError, createProgramDir, type ProgramDir } from "../support/engine";
+import { EngineOperationError, type Engine, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, makeTempHome, simEngine, type TempHome } from "../support/engine-suite";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { startTestSim } from "../support/sim";
 import { mutations } from "./support/engine-checks";
@@ -28,35 +27,24 @@ const FAST = { createMs: 60_000, readyMs: 60_000, deleteMs: 30_000 };
 let env: XcpngSim;
 let server: RocksServer;
 let program: ProgramDir;
-let temp: string;
+let temp: TempHome;
 const engines: Engine[] = [];
 
 beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "bioxen-import-engine-"));
-  mkdirSync(join(temp, "home"));
+  temp = makeTempHome("bioxen-import-engine-");
   [env, server] = await Promise.all([startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.91" }, counted: XCPNG_COUNTED }), startRocksServer({ rocks: ["alpha"] })]);
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
 });
 
-afterAll(async () => {
-  try {
-    for (const engine of engines) if (engine.state.length) await engine.destroy();
-    expectNoLeftovers(env);
-  } finally {
-    program?.remove();
-    await Promise.all([env?.stop(), server?.stop()]);
-    rmSync(temp, { recursive: true, force: true });
-  }
-});
+afterAll(() => finishEngineSuite({ engines, check: () => expectNoLeftovers(env), program, servers: [env, server], folders: [temp?.dir] }));
 
 function newEngine(stack = "dev"): Engine {
-  const engine = new Engine({
+  const engine = simEngine(env.sim, {
     project: "importproj",
     stack,
-    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": PASSWORD, "bioxen:sessionIdleMs": "200" },
-    secretConfigKeys: ["bioxen:xapiPassword"],
+    config: { "bioxen:sessionIdleMs": "200" },
     programDir: program.dir,
-    host: { env: { HOME: join(temp, "home") } },
+    host: { env: { HOME: temp.home } },
   });
   engines.push(engine);
   return engine;
@@ -128,7 +116,8 @@ describe("pulumi import through the real dynamic-provider host", () => {
     } finally {
       if (vmExists(made.vmUuid)) await destroyXcpngLuaVm(env.client, made.vmUuid, "importproj/x/XcpngLuaVM/cleanup", { adopted: true }, FAST);
     }
-  });
+    // Eight engine operations, each starting a provider host: 10 s on a quiet machine, over 60 s at a load of 20.
+  }, 180_000);
 
   it("refuses an import whose program does not match the VM, and leaves the VM alone", async () => {
     const made = await handMadeVm("mismatch");
@@ -193,8 +182,8 @@ describe("pulumi import through the real dynamic-provider host", () => {
   });
 
   it("imports a rock by its id (local tree), previews no change, and leaves it installed on destroy", async () => {
-    const tree = join(temp, "tree");
-    const rocks = new LuaRocks(localTarget(), { tree: { path: tree }, luaVersion: "5.4", servers: [server.url], env: { HOME: join(temp, "home") } });
+    const tree = join(temp.dir, "tree");
+    const rocks = new LuaRocks(localTarget(), { tree: { path: tree }, luaVersion: "5.4", servers: [server.url], env: { HOME: temp.home } });
     const { version } = await rocks.install("alpha");
     const engine = newEngine("rocks");
     const declare = (importId?: string) => () =>

@@ -1,14 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalLua } from "../../provider/local-lua";
 import { LuaPackage } from "../../provider/lua-package";
 import { LuaRocks } from "../../sdk/rocks";
-import { closeAllSshConnections } from "../../sdk/ssh";
 import { localTarget } from "../../sdk/target";
-import { Engine, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
+import { Engine, isSecret, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, makeTempHome, type TempHome } from "../support/engine-suite";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { startTestSshd, type TestSshd } from "../support/sshd";
@@ -18,22 +17,14 @@ const XAPI_PASSWORD = "xapi-password-never-stored-5d1e";
 let server: RocksServer;
 let sshd: TestSshd;
 let program: ProgramDir;
-let temp: string;
-let home: string;
+let temp: TempHome;
 
 beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "bioxen-lua-package-engine-"));
-  home = join(temp, "home");
-  mkdirSync(home);
-  program = createProgramDir({ "bioxen-luavm": join(__dirname, "../..") });
-  [server, sshd] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta"] }), startTestSshd({ setEnv: { HOME: home } })]);
+  temp = makeTempHome("bioxen-lua-package-engine-");
+  program = checkoutProgramDir();
+  [server, sshd] = await Promise.all([startRocksServer({ rocks: ["alpha", "beta"] }), startTestSshd({ setEnv: { HOME: temp.home } })]);
 });
-afterAll(async () => {
-  await closeAllSshConnections();
-  await Promise.all([server?.stop(), sshd?.stop()]);
-  program?.remove();
-  rmSync(temp, { recursive: true, force: true });
-});
+afterAll(() => finishEngineSuite({ program, servers: [server, sshd], folders: [temp?.dir] }));
 
 function newEngine(): Engine {
   return new Engine({
@@ -42,7 +33,7 @@ function newEngine(): Engine {
     secretConfigKeys: ["bioxen:xapiPassword"],
     programDir: program.dir,
     // luarocks keeps its download cache under $HOME: keep it in this test's temp folder.
-    host: { env: { HOME: home } },
+    host: { env: { HOME: temp.home } },
   });
 }
 
@@ -53,7 +44,7 @@ function stack(alphaVersion: string) {
     const alpha = new LuaPackage("alpha", { target: lua.target, name: "alpha", version: alphaVersion, servers: [server.url] });
     new LuaPackage("beta", { target: lua.target, name: "beta", servers: [server.url] }, { dependsOn: [alpha] });
     const remote = { kind: "ssh" as const, host: sshd.host, port: sshd.port, username: sshd.username, hostKeyFingerprint: sshd.hostKeyFingerprint, privateKey: sshd.privateKey };
-    new LuaPackage("remote", { target: pulumi.secret(remote), name: "alpha", constraint: "< 2", servers: [server.url], tree: { path: join(temp, "remote-tree") }, luaVersion: "5.4" });
+    new LuaPackage("remote", { target: pulumi.secret(remote), name: "alpha", constraint: "< 2", servers: [server.url], tree: { path: join(temp.dir, "remote-tree") }, luaVersion: "5.4" });
   };
 }
 
@@ -64,7 +55,7 @@ function outputsOf(engine: Engine, name: string): Record<string, unknown> {
 }
 
 function rocksIn(tree: string): LuaRocks {
-  return new LuaRocks(localTarget(), { tree: { path: tree }, luaVersion: "5.4", servers: [server.url], env: { HOME: home } });
+  return new LuaRocks(localTarget(), { tree: { path: tree }, luaVersion: "5.4", servers: [server.url], env: { HOME: temp.home } });
 }
 
 describe("LocalLua + LuaPackage through the real dynamic-provider host", () => {
@@ -123,7 +114,7 @@ describe("LocalLua + LuaPackage through the real dynamic-provider host", () => {
     expect(mutations(destroyed).at(-1)).toBe("delete lua");
     expect(engine.state).toEqual([]);
     expect(existsSync(tree)).toBe(false);
-    expect(await rocksIn(join(temp, "remote-tree")).list()).toEqual([]);
+    expect(await rocksIn(join(temp.dir, "remote-tree")).list()).toEqual([]);
   }, 180_000);
 });
 

@@ -1,8 +1,8 @@
-import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VmNetwork } from "../../provider/vm-network";
-import { Engine, UNKNOWN, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
+import { UNKNOWN, isSecret, type Engine, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, simEngine } from "../support/engine-suite";
 import { expectNoSecretLeaks, mutations } from "./support/engine-checks";
 import { expectNoLeftovers, startGuestVm, startNetworkSim, type GuestVm, type NetworkSim } from "./vm-network-support";
 
@@ -16,28 +16,27 @@ let engine: Engine | undefined;
 
 beforeAll(async () => {
   env = await startNetworkSim({ guests: false, password: PASSWORD });
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
   [vmA, vmB] = await Promise.all([startGuestVm(env, "engine-a"), startGuestVm(env, "engine-b")]);
 });
 
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-    await Promise.all([vmA?.destroy(), vmB?.destroy()]);
-    if (env) expectNoLeftovers(env);
-  } finally {
-    program?.remove();
-    await env?.stop();
-  }
-});
+afterAll(() =>
+  finishEngineSuite({
+    engines: [engine],
+    check: async () => {
+      await Promise.all([vmA?.destroy(), vmB?.destroy()]);
+      if (env) expectNoLeftovers(env);
+    },
+    program,
+    servers: [env],
+  }),
+);
 
 describe("VmNetwork through the real dynamic-provider host", () => {
   it("runs up, a no-op up, an attach change, a preview with unknowns, a refresh and a destroy without leaking the password", async () => {
-    engine = new Engine({
+    engine = simEngine(env.sim, {
       project: "netproj",
       stack: "dev",
-      config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": PASSWORD },
-      secretConfigKeys: ["bioxen:xapiPassword"],
       programDir: program.dir,
     });
     const connection = { url: env.sim.url, username: env.sim.username, password: pulumi.secret(PASSWORD) };

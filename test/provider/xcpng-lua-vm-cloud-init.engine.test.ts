@@ -4,13 +4,13 @@
  * record on the VM), the generated host key is a secret output whose private half appears in no
  * state text, `__provider`, plaintext output or host log; destroy takes the config drive along.
  */
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { HOST_KEY_MARKER } from "../../sdk/vm/xcpng";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
-import { Engine, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
+import { isSecret, type Engine, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, simEngine } from "../support/engine-suite";
 import { startTestSim } from "../support/sim";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
 import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim, finishEngineSim } from "./support/xcpng-sim";
@@ -24,18 +24,17 @@ let engine: Engine | undefined;
 
 beforeAll(async () => {
   env = await startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.95" }, counted: [...XCPNG_COUNTED, "task"] });
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
 });
 
 afterAll(() => finishEngineSim(engine, env, program));
 
 describe("XcpngLuaVM cloudInit through the real dynamic-provider host", () => {
   it("creates a VM reachable only through the injected key with its host key pinned from the start, and leaks no private key", async () => {
-    engine = new Engine({
+    engine = simEngine(env.sim, {
       project: "ciproj",
       stack: "dev",
-      config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": PASSWORD, "bioxen:sessionIdleMs": "200" },
-      secretConfigKeys: ["bioxen:xapiPassword"],
+      config: { "bioxen:sessionIdleMs": "200" },
       programDir: program.dir,
     });
     const program_ = () => () => {

@@ -4,23 +4,20 @@
  * delete on the simulator's cloud-init template with a key no template knows. The generated host
  * key is a secret output; a kept VM's partial properties hold no private half.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { UNKNOWN } from "../../provider/runtime/inputs";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
-import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, testOwner, type XcpngSim, configureProviderFor, finishProviderSim } from "./support/xcpng-sim";
+import { expectNoLeftovers, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { useXcpngSim } from "./support/xcpng-suite";
 
+const sim = useXcpngSim({ addressBase: "127.94", provider: true });
 let env: XcpngSim;
 const injected = generateClientKeyPair();
-
-beforeAll(async () => {
-  env = await startTestSim({}, { sshGuests: { addressBase: "127.94" }, counted: XCPNG_COUNTED });
-  configureProviderFor(env);
+beforeAll(() => {
+  env = sim();
 });
-
-afterAll(() => finishProviderSim(env));
 
 function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -1,11 +1,11 @@
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { Engine, createProgramDir, type ProgramDir } from "../support/engine";
+import type { Engine, ProgramDir } from "../support/engine";
+import { checkoutProgramDir, simEngine } from "../support/engine-suite";
 import { mutations } from "./support/engine-checks";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, finishEngineSim, type XcpngSim } from "./support/xcpng-sim";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/xcpng-lua-vm from dist/.
 let env: XcpngSim;
@@ -14,28 +14,14 @@ let engine: Engine | undefined;
 
 beforeAll(async () => {
   env = await startTestSim({}, { sshGuests: { addressBase: "127.93" }, counted: XCPNG_COUNTED });
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
 });
 
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-    if (env) expectNoLeftovers(env);
-  } finally {
-    program?.remove();
-    await env?.stop();
-  }
-});
+afterAll(() => finishEngineSim(engine, env, program));
 
 describe("XcpngLuaVM data disks, live vCPUs and drift through the real dynamic-provider host", () => {
   it("creates a data disk, changes vCPUs live, shows a disk detached outside on refresh and re-attaches it on up, and destroys it with the VM", async () => {
-    engine = new Engine({
-      project: "diskproj",
-      stack: "dev",
-      config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": env.sim.password },
-      secretConfigKeys: ["bioxen:xapiPassword"],
-      programDir: program.dir,
-    });
+    engine = simEngine(env.sim, { project: "diskproj", stack: "dev", programDir: program.dir });
     const program_ = (vcpus: number) => () => {
       new XcpngLuaVM("disky", {
         template: TEMPLATES.cloneReady,

@@ -3,11 +3,11 @@
  * VM, copies of our marker (user templates, snapshots) are never taken over, a template made from
  * a managed VM does not pin its old host key, and a create whose rollback fails stays in state.
  */
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVM, type XcpngLuaVmArgs } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { Engine, EngineOperationError, createProgramDir, type ProgramDir } from "../support/engine";
+import { EngineOperationError, type Engine, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, simEngine } from "../support/engine-suite";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
 import { startTestSim } from "../support/sim";
 import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
@@ -20,24 +20,16 @@ const engines: Engine[] = [];
 
 beforeAll(async () => {
   env = await startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.83" }, counted: XCPNG_COUNTED });
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
 });
 
-afterAll(async () => {
-  try {
-    for (const engine of engines) if (engine.state.length) await engine.destroy();
-  } finally {
-    program?.remove();
-    await env?.stop();
-  }
-});
+afterAll(() => finishEngineSuite({ engines, program, servers: [env] }));
 
 function newEngine(): Engine {
-  const engine = new Engine({
+  const engine = simEngine(env.sim, {
     project: "ownproj",
     stack: "dev",
-    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": PASSWORD, "bioxen:sessionIdleMs": "200" },
-    secretConfigKeys: ["bioxen:xapiPassword"],
+    config: { "bioxen:sessionIdleMs": "200" },
     programDir: program.dir,
   });
   engines.push(engine);

@@ -1,9 +1,9 @@
-import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
-import { Engine, createProgramDir, isSecret, type ProgramDir } from "../support/engine";
+import { isSecret, type Engine, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, simEngine } from "../support/engine-suite";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "./support/engine-checks";
 import { startTestSim } from "../support/sim";
 import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim, finishEngineSim } from "./support/xcpng-sim";
@@ -16,7 +16,7 @@ let engine: Engine | undefined;
 
 beforeAll(async () => {
   env = await startTestSim({ password: PASSWORD }, { sshGuests: { addressBase: "127.81" }, counted: XCPNG_COUNTED });
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  program = checkoutProgramDir();
 });
 
 afterAll(() => finishEngineSim(engine, env, program));
@@ -30,11 +30,10 @@ async function sessionsDrainTo(count: number): Promise<number> {
 
 describe("XcpngLuaVM through the real dynamic-provider host", () => {
   it("runs up, a no-op up, a memory change with allowRestart, a refresh after an outside power-off and a destroy without leaking secrets", async () => {
-    engine = new Engine({
+    engine = simEngine(env.sim, {
       project: "vmproj",
       stack: "dev",
-      config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": PASSWORD, "bioxen:sessionIdleMs": "200" },
-      secretConfigKeys: ["bioxen:xapiPassword"],
+      config: { "bioxen:sessionIdleMs": "200" },
       programDir: program.dir,
     });
     const program_ = (memoryMiB: number) => () => {

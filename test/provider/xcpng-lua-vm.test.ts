@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { setConfiguredValues } from "../../provider/runtime/config";
 import { UNKNOWN } from "../../provider/runtime/inputs";
 import { TEMPLATES } from "../../sim";
-import { startTestSim } from "../support/sim";
 import { expectStrictReplay } from "../support/strict-replay";
-import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim, configureProviderFor, finishProviderSim } from "./support/xcpng-sim";
-import { providerInputs } from "./support/xcpng-suite";
+import { expectNoLeftovers, poolUuidOf, providerInputs, testOwner, type XcpngSim, configureProviderFor } from "./support/xcpng-sim";
+import { useXcpngSim } from "./support/xcpng-suite";
 
+const sim = useXcpngSim({ addressBase: "127.80", simulator: { recordCalls: true }, provider: true });
 let env: XcpngSim;
-
-beforeAll(async () => {
-  env = await startTestSim({ recordCalls: true }, { sshGuests: { addressBase: "127.80" }, counted: XCPNG_COUNTED });
-  configureProviderFor(env);
+beforeAll(() => {
+  env = sim();
 });
-
-afterAll(() => finishProviderSim(env));
 
 function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return providerInputs(env, "vm", overrides);

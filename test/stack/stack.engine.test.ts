@@ -7,13 +7,12 @@
  *
  * Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/* from dist/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LuaRocks } from "../../sdk/rocks";
-import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
-import { Engine, UNKNOWN, createProgramDir, isSecret, type OperationResult, type ProgramDir } from "../support/engine";
+import { sshTarget } from "../../sdk/ssh";
+import { UNKNOWN, isSecret, type Engine, type OperationResult, type ProgramDir } from "../support/engine";
+import { checkoutProgramDir, finishEngineSuite, makeTempHome, simEngine, type TempHome } from "../support/engine-suite";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "../provider/support/engine-checks";
 import { startTestSim } from "../support/sim";
@@ -31,14 +30,13 @@ const TRIMMED: StackShape = { ...CHANGED, packageOnVmC: false };
 let env: XcpngSim;
 let rocks: RocksServer;
 let program: ProgramDir;
-let temp: string;
+let temp: TempHome;
 let engine: Engine | undefined;
 let baseline: { sessions: number; objects: Record<string, number> };
 
 beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "bioxen-stack-engine-"));
-  mkdirSync(join(temp, "home"));
-  program = createProgramDir({ "bioxen-luavm": resolve(__dirname, "../..") });
+  temp = makeTempHome("bioxen-stack-engine-");
+  program = checkoutProgramDir();
   [env, rocks] = await Promise.all([
     startTestSim({ password: PASSWORD, recordCalls: true }, { sshGuests: { addressBase: "127.85" }, counted: XCPNG_COUNTED }),
     startRocksServer({ rocks: ["alpha", "beta", "bx-pool-01", "bx-pool-02"] }),
@@ -46,16 +44,7 @@ beforeAll(async () => {
   baseline = { sessions: env.sim.sessionCount(), objects: countObjects(env.sim) };
 });
 
-afterAll(async () => {
-  try {
-    if (engine?.state.length) await engine.destroy();
-  } finally {
-    await closeAllSshConnections();
-    program?.remove();
-    await Promise.all([env?.stop(), rocks?.stop()]);
-    if (temp) rmSync(temp, { recursive: true, force: true });
-  }
-}, 120_000);
+afterAll(() => finishEngineSuite({ engines: [engine], program, servers: [env, rocks], folders: [temp?.dir] }), 120_000);
 
 function outputsOf(name: string): Record<string, unknown> {
   const res = engine!.state.find((r) => r.urn.endsWith(`::${name}`));
@@ -84,14 +73,12 @@ function rocksOn(vmName: string): LuaRocks {
 // The hook and test timeouts are ceilings for a loaded machine, not expectations: alone, the test takes about 15 s.
 describe("a whole stack through the real dynamic-provider host", () => {
   it("previews, ups, no-ops, changes, refreshes drift, repairs and destroys, leaking no secret and no object", async () => {
-    engine = new Engine({
+    engine = simEngine(env.sim, {
       project: "stackproj",
       stack: "dev",
-      config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": PASSWORD },
-      secretConfigKeys: ["bioxen:xapiPassword"],
       programDir: program.dir,
       // luarocks keeps its download cache under $HOME: keep the local packages' in the test's folder.
-      host: { env: { HOME: join(temp, "home") }, callTimeoutMs: 120_000 },
+      host: { env: { HOME: temp.home }, callTimeoutMs: 120_000 },
     });
     const stackEnv = { rocksServer: rocks.url, sshUser: env.user, sshPort: env.sshPort, privateKey: env.keys.private };
 

@@ -9,7 +9,7 @@ import { setConfiguredValues } from "../../provider/runtime/config";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import type { SimTraffic, Simulator } from "../../sim";
-import { xcpngInputs } from "../provider/support/xcpng-sim";
+import { configureProviderFor, providerInputs } from "../provider/support/xcpng-sim";
 import { startTestSim } from "./sim";
 
 /** XAPI calls and bytes (request + response) of one operation. */
@@ -51,9 +51,9 @@ async function counted<T>(sim: Simulator, operation: () => Promise<T>): Promise<
  */
 export async function measureResourceTraffic(fillerVms: number, addressBase: string): Promise<ResourceTraffic> {
   const env = await startTestSim({ fillerVms }, { sshGuests: { addressBase }, client: false });
-  setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
+  configureProviderFor(env);
   try {
-    const { inputs } = await impl.check({}, xcpngInputs(env, "scale/dev/XcpngLuaVM/vm", "scale-vm"));
+    const { inputs } = await impl.check({}, providerInputs(env, "scale-vm", { __owner: "scale/dev/XcpngLuaVM/vm", timeouts: { create: 60, ready: 60, delete: 30 } }));
     const poolVms = env.sim.objects("VM").length;
     // A read of a VM that does not exist opens the provider's session (login, pool uuid) up front.
     await impl.read("00000000-0000-4000-8000-000000000000", inputs);

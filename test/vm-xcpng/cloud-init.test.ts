@@ -4,24 +4,23 @@
  * host key is the one generated before boot — pinned, never trusted on first use. Destroy takes
  * the drive with it; a failure at any step of the drive's upload leaves nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createVm } from "../../sdk/vm";
 import { HOST_KEY_MARKER, XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES, type FaultRuleInput } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
-import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim, finishXcpngSim } from "../provider/support/xcpng-sim";
+import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { useXcpngSim } from "../provider/support/xcpng-suite";
 
+const sim = useXcpngSim({ addressBase: "127.93", alsoCounted: ["task"] });
 let env: XcpngSim;
 const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
 /** A key no template knows: only cloud-init can let it in. */
 const injected = generateClientKeyPair();
 
-beforeAll(async () => {
-  env = await startTestSim({}, { sshGuests: { addressBase: "127.93" }, counted: [...XCPNG_COUNTED, "task"] });
+beforeAll(() => {
+  env = sim();
 });
-
-afterAll(() => finishXcpngSim(env));
 
 function cloudInitSpec(name: string, template: string = TEMPLATES.cloudInit) {
   return vmSpec(env, name, { template, ssh: { user: env.user, port: env.sshPort, privateKey: injected.private }, cloudInit: { user: env.user, disableRoot: env.user !== "root" } });

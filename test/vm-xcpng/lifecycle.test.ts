@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES } from "../../sim";
-import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim, finishXcpngSim } from "../provider/support/xcpng-sim";
+import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { useXcpngSim } from "../provider/support/xcpng-suite";
 
+const sim = useXcpngSim({ addressBase: "127.79" });
 let env: XcpngSim;
 const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };
-
-beforeAll(async () => {
-  env = await startTestSim({}, { sshGuests: { addressBase: "127.79" }, counted: XCPNG_COUNTED });
+beforeAll(() => {
+  env = sim();
 });
-
-afterAll(() => finishXcpngSim(env));
 
 describe("XCP-ng Lua VM lifecycle (sdk/vm/xcpng)", () => {
   it("creates a reachable VM, never takes over that finished VM in a second ensure, updates it only with allowRestart, reads drift and destroys it", async () => {

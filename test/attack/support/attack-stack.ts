@@ -3,11 +3,11 @@
  * resources whose create, update and delete call XAPI (LuaPackage and LocalLua call none). The
  * update changes the VM's memory (halt + start) and the network's name, so both resources update.
  */
-import { resolve } from "node:path";
 import { VmNetwork } from "../../../provider/vm-network";
 import { XcpngLuaVM } from "../../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../../sim";
-import { Engine, createProgramDir, type Program, type ProgramDir } from "../../support/engine";
+import type { Engine, Program } from "../../support/engine";
+import { simEngine } from "../../support/engine-suite";
 import type { XcpngSim } from "../../provider/support/xcpng-sim";
 
 /** The XAPI password every attack simulator uses (a secret the scan looks for). */
@@ -36,19 +36,13 @@ export function attackProgram(env: XcpngSim, shape: StackShape): Program {
   };
 }
 
-/** A program folder linking this checkout (remove it after the file). */
-export function attackProgramDir(): ProgramDir {
-  return createProgramDir({ "bioxen-luavm": resolve(__dirname, "../../..") });
-}
-
 /** A fresh engine (empty state) against `env`'s simulator. */
 export function attackEngine(env: XcpngSim, programDir: string, stack: string, signal?: AbortSignal): Engine {
-  return new Engine({
+  return simEngine(env.sim, {
     ...(signal ? { signal } : {}),
     project: "attack",
     stack,
-    config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": ATTACK_PASSWORD, "bioxen:sessionIdleMs": "0" },
-    secretConfigKeys: ["bioxen:xapiPassword"],
+    config: { "bioxen:sessionIdleMs": "0" },
     programDir,
     host: { callTimeoutMs: 60_000 },
   });

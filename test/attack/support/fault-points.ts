@@ -5,6 +5,7 @@
  */
 import type { Engine } from "../../support/engine";
 import type { XcpngSim } from "../../provider/support/xcpng-sim";
+import { mulberry32 } from "../../support/prng";
 import { attackProgram } from "./attack-stack";
 
 /** The resource operations whose XAPI calls are attacked. */
@@ -74,18 +75,6 @@ export function sampleCases(points: readonly FaultPoint[], count: number, seed: 
     const candidates = points.filter((p) => p.operation === operation);
     return { ...candidates[Math.floor(random() * candidates.length)]!, kind: kinds[i % kinds.length]! };
   });
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same sample on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A failure XAPI could plausibly answer `method` with. */

@@ -11,6 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as net from "../../../provider/impl/vm-network";
 import * as impl from "../../../provider/impl/xcpng-lua-vm";
 import { SEEDED, TEMPLATES, startSimulator, type Simulator } from "../../../sim";
+import { mulberry32 } from "../../support/prng";
 import { startCutProxy } from "./cut-proxy";
 import { attachOf, ensurePets, isMarkedOurs, isOurVif, isOurs, networkOutside, networkVariant, networkVariantOf, removeVif } from "./ownership-model-network";
 
@@ -36,21 +37,9 @@ export type Step =
   | { kind: "crash"; name: Name; cut: number; variant: number; attach: number; meddle: "none" | "clone" | "snapshot" }
   | { kind: "outside"; name: Name; action: "template" | "snapshot" | "power" | "removeVif" };
 
-/** A small seeded generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The random steps of sequence `seed`: 1 to `maxSteps` of them. */
 export function stepsOf(seed: number, maxSteps: number): Step[] {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const int = (n: number) => Math.floor(random() * n);
   const steps: Step[] = [];

@@ -7,6 +7,7 @@ import { closeAllXapiClients } from "../../../provider/runtime/connections";
 import { closeAllSshConnections } from "../../../sdk/ssh";
 import type { XcpngLuaVmSpec } from "../../../sdk/vm/xcpng";
 import type { Engine, ProgramDir } from "../../support/engine";
+import { finishEngineSuite } from "../../support/engine-suite";
 import { SEEDED, TEMPLATES } from "../../../sim";
 import type { SshGuestLogin, TestSim } from "../../support/sim";
 import { expectNoLeftovers as expectNoSimLeftovers } from "../../support/sim-suite";
@@ -52,9 +53,19 @@ export async function poolUuidOf(env: XcpngSim): Promise<string> {
   return String(await env.client.call("pool.get_uuid", pool!));
 }
 
-/** Ends an sdk suite: closes SSH connections, checks for leftovers, stops the simulator. */
-export async function finishXcpngSim(env: XcpngSim | undefined): Promise<void> {
+/** Points the provider's configuration at `env`: its XAPI login and the guests' SSH user. */
+export function configureProviderFor(env: XcpngSim): void {
+  setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
+}
+
+/**
+ * Ends a suite file on `env` (see useXcpngSim): the provider's configuration cleared and its shared
+ * XAPI clients closed (`provider`), SSH connections closed, the leftover check, the simulator stopped.
+ */
+export async function finishXcpngSim(env: XcpngSim | undefined, provider: boolean): Promise<void> {
+  if (provider) setConfiguredValues({});
   await closeAllSshConnections();
+  if (provider) await closeAllXapiClients();
   if (!env) return;
   try {
     expectNoLeftovers(env);
@@ -63,39 +74,25 @@ export async function finishXcpngSim(env: XcpngSim | undefined): Promise<void> {
   }
 }
 
-/** Points the provider's configuration at `env`: its XAPI login and the guests' SSH user. */
-export function configureProviderFor(env: XcpngSim): void {
-  setConfiguredValues({ xapiUrl: env.sim.url, xapiUsername: env.sim.username, xapiPassword: env.sim.password, sshUser: env.user });
+/** Ends an engine suite on one simulator: {@link finishEngineSuite} with the leftover check. */
+export function finishEngineSim(engine: Engine | undefined, env: XcpngSim | undefined, program: ProgramDir | undefined): Promise<void> {
+  return finishEngineSuite({ engines: [engine], check: () => env && expectNoLeftovers(env), program, servers: [env] });
 }
 
-/** Ends a provider suite: configuration cleared, shared XAPI clients closed, then {@link finishXcpngSim}. */
-export async function finishProviderSim(env: XcpngSim | undefined): Promise<void> {
-  setConfiguredValues({});
-  await closeAllXapiClients();
-  await finishXcpngSim(env);
-}
-
-/** Ends an engine suite: destroys what the stack still holds, checks for leftovers, removes the program, stops the simulator. */
-export async function finishEngineSim(engine: Engine | undefined, env: XcpngSim | undefined, program: ProgramDir | undefined): Promise<void> {
-  try {
-    if (engine?.state.length) await engine.destroy();
-    if (env) expectNoLeftovers(env);
-  } finally {
-    program?.remove();
-    await env?.stop();
-  }
-}
-
-/** Raw XcpngLuaVM inputs (before check) for the clone-ready template on the management network. */
-export function xcpngInputs(env: XcpngSim, owner: string, name: string): Record<string, unknown> {
+/**
+ * Raw XcpngLuaVM inputs (before check, what a program passes) for the clone-ready template on the
+ * management network, owned by a fresh {@link testOwner}; `overrides` replace whole inputs (`__owner` too).
+ */
+export function providerInputs(env: XcpngSim, name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    __owner: owner,
+    __owner: testOwner(name),
     name,
     template: TEMPLATES.cloneReady,
     networks: [{ network: SEEDED.managementNetwork }],
     ssh: { port: env.sshPort, privateKey: env.keys.private },
     luaInterpreter: "lua5.4",
     memoryMiB: 512,
-    timeouts: { create: 60, ready: 60, delete: 30 },
+    timeouts: { create: 30, ready: 30, delete: 20 },
+    ...overrides,
   };
 }

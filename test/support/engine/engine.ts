@@ -9,6 +9,7 @@ import { markSecrets, revealSecrets, splitSecrets, type PropertyMap } from "./pr
 import { importStep } from "./import-step";
 import { PartialStateError, registerStep } from "./register-step";
 import { RegistrationQueue } from "./registrations";
+import { runSteps, type StepSchedule } from "./parallel-steps";
 
 /** A Pulumi program: declares resources; may be async. */
 export type Program = () => unknown;
@@ -32,6 +33,8 @@ export interface EngineOptions {
   host?: Omit<ProviderHostOptions, "cwd" | "signal">;
   /** Aborts the operation in flight (host start and gRPC calls). */
   signal?: AbortSignal;
+  /** Steps of a refresh or destroy in flight at most (`pulumi --parallel`); default ENGINE_PARALLELISM. */
+  parallel?: number;
 }
 
 /** One provider call, tagged with the operation that made it. */
@@ -100,36 +103,27 @@ export class Engine {
     return this.deploy("preview", program);
   }
 
-  /** `pulumi refresh`: Read of every resource; no id back = gone from state; else outputs and inputs updated. */
+  /**
+   * `pulumi refresh`: Read of every resource, in parallel as the engine reads; no id back = gone
+   * from state; else outputs and inputs updated. The state keeps its order.
+   */
   refresh(): Promise<OperationResult> {
     return this.operate("refresh", async (session, result) => {
-      const refreshed: ResourceState[] = [];
-      for (const res of this.state) {
-        const host = await session.host();
-        const read = await host.read(res.id, res.urn, revealSecrets(res.outputs) as PropertyMap, revealSecrets(res.inputs) as PropertyMap);
-        if (!read.id) continue;
-        const inputSecrets = splitSecrets(res.inputs).secretKeys;
-        const outputSecrets = [...inputSecrets, ...res.additionalSecretOutputs, ...splitSecrets(res.outputs).secretKeys];
-        refreshed.push({
-          ...res,
-          id: read.id,
-          outputs: markSecrets(read.properties, outputSecrets),
-          inputs: read.inputs ? markSecrets(read.inputs, inputSecrets) : res.inputs,
-        });
-        result.resources.set(res.urn, { id: read.id, outputs: markSecrets(read.properties, outputSecrets) });
-      }
-      this.state = refreshed;
+      const refreshed = new Map<ResourceState, ResourceState | undefined>();
+      await runSteps(
+        this.state,
+        async (res) => {
+          refreshed.set(res, await this.readResource(await session.host(), res, result));
+        },
+        this.schedule(),
+      );
+      this.state = this.state.map((res) => refreshed.get(res)).filter((res): res is ResourceState => res !== undefined);
     });
   }
 
-  /** `pulumi destroy`: deletes every resource, dependents first. */
+  /** `pulumi destroy`: deletes every resource, in parallel, each after every resource that depends on it. */
   destroy(): Promise<OperationResult> {
-    return this.operate("destroy", async (session) => {
-      for (const res of deletionOrder(this.state)) {
-        await this.deleteResource(await session.host(), res);
-        this.state = this.state.filter((r) => r !== res);
-      }
-    });
+    return this.operate("destroy", (session) => this.deleteAll(session, deletionOrder(this.state)));
   }
 
   /** The state as the engine would store it: secrets as ciphertext placeholders, never plaintext. */
@@ -182,16 +176,41 @@ export class Engine {
       // Resources not declared any more stay in state until their deletion succeeds; on failure none are deleted.
       this.state = [...next.values(), ...this.state.filter((r) => !next.has(r.urn))];
       if (failures.length > 0) throw new EngineOperationError(operation, failures);
-      const doomed = [...replaced, ...deletionOrder(this.state.filter((r) => !next.has(r.urn)))];
-      for (const res of doomed) {
+      await this.deleteAll(session, [...replaced, ...deletionOrder(this.state.filter((r) => !next.has(r.urn)))]);
+    });
+  }
+
+  /** How this engine runs an operation's steps (see runSteps). */
+  private schedule(): StepSchedule<ResourceState> {
+    return { ...(this.options.parallel ? { limit: this.options.parallel } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}) };
+  }
+
+  /** Deletes `doomed` (in deletion order): each after the earlier ones that depend on it; state drops each as it goes. */
+  private deleteAll(session: HostSession, doomed: readonly ResourceState[]): Promise<void> {
+    const after = (res: ResourceState, earlier: readonly ResourceState[]) => earlier.filter((other) => other.dependencies.includes(res.urn));
+    return runSteps(
+      doomed,
+      async (res) => {
         await this.deleteResource(await session.host(), res);
         this.state = this.state.filter((r) => r !== res);
-      }
-    });
+      },
+      { ...this.schedule(), after },
+    );
   }
 
   private async deleteResource(host: ProviderHost, res: ResourceState): Promise<void> {
     await host.delete(res.id, res.urn, revealSecrets(res.outputs) as PropertyMap, { oldInputs: revealSecrets(res.inputs) as PropertyMap });
+  }
+
+  /** One refresh Read: the refreshed resource, or undefined when it is gone. */
+  private async readResource(host: ProviderHost, res: ResourceState, result: OperationResult): Promise<ResourceState | undefined> {
+    const read = await host.read(res.id, res.urn, revealSecrets(res.outputs) as PropertyMap, revealSecrets(res.inputs) as PropertyMap);
+    if (!read.id) return undefined;
+    const inputSecrets = splitSecrets(res.inputs).secretKeys;
+    const outputSecrets = [...inputSecrets, ...res.additionalSecretOutputs, ...splitSecrets(res.outputs).secretKeys];
+    const outputs = markSecrets(read.properties, outputSecrets);
+    result.resources.set(res.urn, { id: read.id, outputs });
+    return { ...res, id: read.id, outputs, inputs: read.inputs ? markSecrets(read.inputs, inputSecrets) : res.inputs };
   }
 
   /** Runs `body` with a fresh host session, then stops the host and records its calls and logs. */
