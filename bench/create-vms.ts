@@ -6,12 +6,10 @@
  * Usage: npx tsx bench/create-vms.ts
  */
 import { closeAllSshConnections } from "../sdk/ssh";
-import { Semaphore } from "../sdk/base/semaphore";
-import { destroyXcpngLuaVm, ensureXcpngLuaVm, type XcpngLuaVmSpec } from "../sdk/vm/xcpng";
 import type { XapiClient } from "../sdk/xapi";
-import { SEEDED, TEMPLATES } from "../sim";
 import { startTestSim, type SshGuestLogin } from "../test/support/sim";
-import { measure, printRatio, type Measurement } from "./support/measure";
+import { createBatch } from "./support/lua-vm-spec";
+import { printRatio, type Measurement } from "./support/measure";
 
 const VMS = 6;
 const CONCURRENCIES = [1, 2, 6] as const;
@@ -19,48 +17,13 @@ const CONCURRENCIES = [1, 2, 6] as const;
 const ADDRESS_BASE = "127.88";
 /** The simulator's default guest agent delay (the tests' fast setup shortens it). */
 const GUEST_BOOT_DELAY_MS = 500;
-const DEADLINES = { createMs: 60_000, readyMs: 60_000, deleteMs: 60_000 };
 
-function specFor(index: number, round: number, login: SshGuestLogin): XcpngLuaVmSpec {
-  return {
-    owner: `bench/create-vms/XcpngLuaVM/r${round}-vm${index}`,
-    name: `bench-r${round}-vm${index}`,
-    template: TEMPLATES.cloneReady,
-    cloneMode: "clone",
-    vcpus: 1,
-    memoryMiB: 512,
-    networks: [{ network: SEEDED.managementNetwork }],
-    ssh: { user: login.user, port: login.sshPort, privateKey: login.keys.private },
-    luaInterpreter: "lua5.4",
-    tags: ["bench"],
-    powerState: "running",
-    allowRestart: false,
-  };
-}
-
-/** Creates VMS VMs with at most `concurrency` creates in flight, then destroys them (not timed). */
+/** Times one batch of VMS creates at `concurrency` (each VM destroyed after, not timed). */
 async function createRound(client: XapiClient, concurrency: number, login: SshGuestLogin): Promise<Measurement> {
-  const limiter = new Semaphore(concurrency);
-  const specs = Array.from({ length: VMS }, (_, i) => specFor(i, concurrency, login));
-  const created: Array<{ owner: string; vmUuid: string }> = [];
-  try {
-    return await measure(`${VMS} VMs, create concurrency ${concurrency}`, VMS, async () => {
-      // allSettled: on a failure the other creates still finish, so the cleanup below sees every VM.
-      const outcomes = await Promise.allSettled(
-        specs.map((spec) =>
-          limiter.run(async () => {
-            const state = await ensureXcpngLuaVm(client, spec, DEADLINES);
-            created.push({ owner: spec.owner, vmUuid: state.vmUuid });
-          }),
-        ),
-      );
-      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-      if (failed) throw failed.reason;
-    });
-  } finally {
-    await Promise.all(created.map((vm) => destroyXcpngLuaVm(client, vm.vmUuid, vm.owner, { adopted: false }, DEADLINES)));
-    await closeAllSshConnections();
-  }
+  const label = `${VMS} VMs, create concurrency ${concurrency}`;
+  const ms = await createBatch(client, login, { prefix: `bench-r${concurrency}`, count: VMS, concurrency });
+  console.log(`${label}: ${VMS} ops in ${ms.toFixed(0)} ms`);
+  return { label, ops: VMS, ms };
 }
 
 async function main(): Promise<void> {

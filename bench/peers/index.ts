@@ -4,14 +4,16 @@
  * raw `luarocks`), each as interleaved A/B rounds. Prints every median ratio ours/peer with its
  * min and max and writes them to bench/results/peers.json. A benchmark, not a test: nothing is
  * asserted. Also: the XAPI traffic of one VM create/refresh/delete in a 2,000-VM pool against a
- * 10-VM pool (scale), and the cost of require("bioxen-luavm") against require("xen-api") (import).
- * Optional arguments pick groups: ssh, xapi, rocks, scale, import (default: all).
+ * 10-VM pool (scale), the cost of require("bioxen-luavm") against require("xen-api") (import),
+ * and VM creates against their critical path (provision).
+ * Optional arguments pick groups: ssh, xapi, rocks, scale, import, provision (default: all).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import type { Comparison } from "./rounds";
 import { compareImport } from "./import";
+import { compareProvisioning } from "./provision";
 import { compareRocks } from "./rocks";
 import { compareScale } from "./scale";
 import { compareSsh } from "./ssh";
@@ -23,6 +25,7 @@ const GROUPS: Record<string, () => Promise<Comparison[]>> = {
   rocks: compareRocks,
   scale: compareScale,
   import: compareImport,
+  provision: compareProvisioning,
 };
 
 async function main(): Promise<void> {

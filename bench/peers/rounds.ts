@@ -47,22 +47,30 @@ export async function compareInRounds(spec: RoundsSpec): Promise<Comparison[]> {
       ours.push(await spec.ours.run());
     }
   }
-  return Object.entries(spec.measures).map(([key, measure]) => {
-    const a = ours.map((r) => valueOf(r, key, spec.ours.name));
-    const b = peer.map((r) => valueOf(r, key, spec.peer.name));
-    const ratios = a.map((value, i) => value / b[i]);
-    const comparison: Comparison = {
-      ...measure,
-      ours: spec.ours.name,
-      peer: spec.peer.name,
-      oursMedian: median(a),
-      peerMedian: median(b),
-      ratios,
-      ratio: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
-    };
-    printComparison(comparison);
-    return comparison;
-  });
+  return Object.entries(spec.measures).map(([key, measure]) =>
+    comparisonOf(
+      { ...measure, ours: spec.ours.name, peer: spec.peer.name },
+      ours.map((r) => valueOf(r, key, spec.ours.name)),
+      peer.map((r) => valueOf(r, key, spec.peer.name)),
+    ),
+  );
+}
+
+/** What a comparison is about: the measured quantity and the two sides' names. */
+export type ComparisonLabels = Pick<Comparison, "workload" | "unit" | "ours" | "peer" | "target">;
+
+/** Builds (and prints) the comparison of paired values: `ours[i]` and `peer[i]` come from round i. */
+export function comparisonOf(labels: ComparisonLabels, ours: readonly number[], peer: readonly number[]): Comparison {
+  const ratios = ours.map((value, i) => value / peer[i]);
+  const comparison: Comparison = {
+    ...labels,
+    oursMedian: median(ours),
+    peerMedian: median(peer),
+    ratios,
+    ratio: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
+  };
+  printComparison(comparison);
+  return comparison;
 }
 
 function valueOf(record: Record<string, number>, key: string, side: string): number {

@@ -1,0 +1,105 @@
+/**
+ * Provisioning (issue #12 target 4) on the simulator's default latency model with real sshd
+ * guests (a create is done only when SSH and Lua answer, which a fake guest cannot do):
+ * - one XcpngLuaVM create (`ensureXcpngLuaVm`) vs its critical path: the modelled latency of the
+ *   VM steps no tool can skip (clone/copy, provision, start — those the create made), the guest's
+ *   boot delay, and a fresh OpenSSH connection running `lua5.4 -v` on the booted guest, measured
+ *   in the same round (target ≤ 1.3);
+ * - N = 20 creates at concurrency c vs ceil(N/c) × the median one-VM create of this run (target ≤ 1.3).
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { closeAllSshConnections } from "../../sdk/ssh";
+import { destroyXcpngLuaVm, ensureXcpngLuaVm, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
+import { DEFAULT_METHOD_LATENCY } from "../../sim";
+import { startTestSim, type SshGuestLogin, type TestSim } from "../../test/support/sim";
+import { BENCH_DEADLINES, benchVmSpec, createBatch } from "../support/lua-vm-spec";
+import { comparisonOf, median, msOf, type Comparison } from "./rounds";
+
+const run = promisify(execFile);
+const ROUNDS = 5;
+const BATCH = { count: 20, concurrencies: [2, 5], rounds: 2 } as const;
+/** Guest addresses of this bench (127.94.x.y), apart from the test suites' ranges. */
+const ADDRESS_BASE = "127.94";
+/** The simulator's default guest boot delay (the tests' fast setup shortens it). */
+const GUEST_BOOT_DELAY_MS = 500;
+/** The VM steps on a create's critical path whatever the tool: their modelled latency counts. */
+const UNSKIPPABLE = new Set(["VM.clone", "VM.copy", "VM.provision", "VM.start"]);
+
+type BenchSim = TestSim & SshGuestLogin;
+
+/** Runs the provisioning comparisons on a fresh simulator and stops everything it started. */
+export async function compareProvisioning(): Promise<Comparison[]> {
+  const env = await startTestSim({ latency: { scale: 1 }, recordCalls: true }, { sshGuests: { addressBase: ADDRESS_BASE, bootDelayMs: GUEST_BOOT_DELAY_MS } });
+  const keyDir = await mkdtemp(join(tmpdir(), "bioxen-bench-provision-"));
+  try {
+    const keyPath = join(keyDir, "id_ed25519");
+    await writeFile(keyPath, env.keys.private, { mode: 0o600 });
+    const single = await oneVmRounds(env, keyPath);
+    const oneVmMs = median(single.ours);
+    const one = comparisonOf(
+      { workload: "provisioning: one XcpngLuaVM create (clone … Lua answering)", unit: "ms", ours: "ensureXcpngLuaVm", peer: "critical path (modelled VM steps + boot + OpenSSH `lua5.4 -v`)", target: 1.3 },
+      single.ours,
+      single.criticalPath,
+    );
+    const batches = [];
+    for (const concurrency of BATCH.concurrencies) batches.push(await batchComparison(env, concurrency, oneVmMs));
+    return [one, ...batches];
+  } finally {
+    await closeAllSshConnections();
+    await env.stop();
+    await rm(keyDir, { recursive: true, force: true });
+  }
+}
+
+/** ROUNDS single creates: our wall time and, from the same round, the critical path's. */
+async function oneVmRounds(env: BenchSim, keyPath: string): Promise<{ ours: number[]; criticalPath: number[] }> {
+  const ours: number[] = [];
+  const criticalPath: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const spec = benchVmSpec(`bench-provision-one-${round}`, env);
+    const callsBefore = env.sim.calls().length;
+    let state: XcpngLuaVmState | undefined;
+    try {
+      ours.push(await msOf(async () => (state = await ensureXcpngLuaVm(env.client, spec, BENCH_DEADLINES))));
+      const modelled = modelledVmSteps(env.sim.calls().slice(callsBefore).map((call) => call.method));
+      const address = state?.ipAddress;
+      if (!address) throw new Error(`provision bench: VM ${state?.vmUuid} reported no address`);
+      criticalPath.push(modelled + GUEST_BOOT_DELAY_MS + (await msOf(() => openSshLua(env, keyPath, address))));
+    } finally {
+      if (state) await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false }, BENCH_DEADLINES);
+    }
+  }
+  return { ours, criticalPath };
+}
+
+/** The modelled latency (ms, scale 1) of the unskippable VM steps among `methods`. */
+function modelledVmSteps(methods: readonly string[]): number {
+  return methods
+    .map((method) => method.replace(/^Async\./, ""))
+    .filter((method) => UNSKIPPABLE.has(method))
+    .reduce((sum, method) => sum + (DEFAULT_METHOD_LATENCY[method] ?? 0), 0);
+}
+
+/** A fresh OpenSSH connection (no multiplexing) running `lua5.4 -v` on the guest at `address`. */
+async function openSshLua(env: BenchSim, keyPath: string, address: string): Promise<void> {
+  const options = ["BatchMode=yes", "IdentitiesOnly=yes", "StrictHostKeyChecking=no", "UserKnownHostsFile=/dev/null", "LogLevel=ERROR"];
+  await run("ssh", ["-F", "/dev/null", "-i", keyPath, "-p", String(env.sshPort), ...options.flatMap((o) => ["-o", o]), `${env.user}@${address}`, "lua5.4", "-v"]);
+}
+
+/** BATCH.rounds batches of BATCH.count creates at `concurrency` vs ceil(N/c) × the one-VM time. */
+async function batchComparison(env: BenchSim, concurrency: number, oneVmMs: number): Promise<Comparison> {
+  const walls: number[] = [];
+  for (let round = 0; round < BATCH.rounds; round += 1) {
+    walls.push(await createBatch(env.client, env, { prefix: `bench-provision-c${concurrency}-r${round}`, count: BATCH.count, concurrency }));
+  }
+  const bound = Math.ceil(BATCH.count / concurrency) * oneVmMs;
+  return comparisonOf(
+    { workload: `provisioning: ${BATCH.count} creates at concurrency ${concurrency}, wall`, unit: "ms", ours: "ensureXcpngLuaVm × N", peer: `ceil(N/c) × one-VM create (${Math.round(oneVmMs)} ms)`, target: 1.3 },
+    walls,
+    walls.map(() => bound),
+  );
+}
