@@ -14,7 +14,7 @@ beforeAll(async () => {
   await env.client.call("network.create", { name_label: "placement-private", name_description: "", MTU: 1500, other_config: {}, bridge: "", managed: true, tags: [] });
 });
 
-afterAll(() => finishXcpngSim(env));
+afterAll(() => finishXcpngSim(env, false));
 
 const vmCount = () => env.sim.objects("VM").length;
 const destroy = (state: { vmUuid: string; instance?: string }, owner: string) => destroyXcpngLuaVm(env.client, state.vmUuid, owner, { adopted: false, instance: state.instance }, fast);
