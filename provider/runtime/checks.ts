@@ -2,7 +2,7 @@
  * Check helpers shared by the resources: unexpected input keys, and the inputs several resources
  * have (`connection`, `timeouts`). They only look at the values (no network) and pass unknowns.
  */
-import { maskUrlCredentials } from "../../sdk/base";
+import { controlCharacterReason, maskUrlCredentials } from "../../sdk/base";
 import { normalizeFingerprint256 } from "../../sdk/xapi";
 import { failure, isUnknown, reveal, shown, type CheckFailure } from "./inputs";
 
@@ -25,6 +25,7 @@ export function checkConnectionInput(property: string, value: unknown): CheckFai
   if (conn.url !== undefined && !isUnknown(conn.url) && !isHttpUrl(conn.url)) failures.push(failure(`${property}.url`, `must be an http(s) URL without credentials, got ${shown(typeof conn.url === "string" ? maskUrlCredentials(conn.url) : conn.url)}`));
   for (const key of ["username", "caFile"] as const) {
     if (conn[key] !== undefined && !isUnknown(conn[key]) && (typeof conn[key] !== "string" || conn[key] === "")) failures.push(failure(`${property}.${key}`, `must be a non-empty string, got ${shown(conn[key])}`));
+    else failures.push(...printableFailures(`${property}.${key}`, conn[key]));
   }
   if (conn.password !== undefined && !isUnknown(conn.password) && (typeof conn.password !== "string" || conn.password === "")) failures.push(failure(`${property}.password`, "must be a non-empty string; value not shown"));
   if (conn.tlsFingerprint !== undefined && !isUnknown(conn.tlsFingerprint) && !isFingerprint(conn.tlsFingerprint)) {
@@ -32,6 +33,12 @@ export function checkConnectionInput(property: string, value: unknown): CheckFai
   }
   if (conn.tlsFingerprint !== undefined && conn.caFile !== undefined) failures.push(failure(`${property}.caFile`, "give either tlsFingerprint or caFile, not both"));
   return failures;
+}
+
+/** A failure for a string input (it reaches XAPI or a file path byte-exact) that holds a control character. */
+export function printableFailures(property: string, value: unknown): CheckFailure[] {
+  const reason = typeof value === "string" ? controlCharacterReason(value) : undefined;
+  return reason ? [failure(property, reason)] : [];
 }
 
 /** Upper bounds for `timeouts` fields, in seconds. */

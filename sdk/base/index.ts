@@ -5,3 +5,4 @@ export { Semaphore, KeyedSemaphore, type SlotLease, type SlotWaitOptions, type S
 export { timeoutSignal } from "./timeout-signal";
 export { assertEnvNames, ENV_NAME_PATTERN } from "./env";
 export { maskUrlCredentials } from "./mask-credentials";
+export { assertPrintable, controlCharacterReason, hasControlCharacter } from "./printable";

@@ -6,6 +6,7 @@
  */
 import { checkAdopt } from "./check-adopt";
 import { checkCloudInit } from "./check-cloud-init";
+import { checkPrintable } from "./check-printable";
 import { checkPackages } from "./check-packages";
 import { checkPlacement } from "./check-placement";
 import { checkReferences } from "./check-references";
@@ -60,6 +61,7 @@ export function checkEnvironment(text: string, file: string, lock?: LockText): E
   checkCloudInit(spec, report);
   checkAdopt(spec, report);
   checkPlacement(spec, report);
+  checkPrintable(spec, report);
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length > 0) return { file, issues };
   if (!lock) return { file, issues, spec };

@@ -2,6 +2,7 @@
 import { once } from "node:events";
 import type { Agent } from "undici";
 import { maskUrlCredentials } from "../base/mask-credentials";
+import { assertPrintable } from "../base/printable";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
 import { retryWhileBusy } from "./busy-retry";
 import { XapiError, XapiTransportError, xapiWaitError } from "./errors";
@@ -88,6 +89,7 @@ export class XapiClient {
     const client = new XapiClient(createXapiAgent(options.tls), timeoutMs, options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS);
     try {
       const baseUrl = checkedBaseUrl(options.url, options.tls);
+      assertPrintable(options.username, "username");
       const deadline = new Wait({ deadline: timeoutMs, signal: options.signal }, `XAPI host ${baseUrl}`, xapiWaitError);
       const transport = await chooseTransport(options.transport ?? "auto", baseUrl, client.agent, deadline);
       client.keeper = new SessionKeeper({

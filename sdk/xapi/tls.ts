@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import type { TLSSocket } from "node:tls";
 import type { Agent, buildConnector } from "undici";
 import { undici } from "../base/lazy-modules";
+import { assertPrintable } from "../base/printable";
 
 /** How the client trusts the host's certificate. Verification is always on. */
 export interface XapiTlsOptions {
@@ -73,6 +74,7 @@ function pinnedConnector(expected: string): buildConnector.connector {
 }
 
 function readCaFile(path: string): string {
+  assertPrintable(path, "tls.caFile");
   try {
     return readFileSync(path, "utf8");
   } catch (cause) {

@@ -3,8 +3,9 @@
  * input of the four resources that can reach a command line, a file path or XAPI (the provider's
  * check, called as the host calls it), and into every string field and key of an environment
  * file; the accepted interpreter names are then run on a local and an SSH target. Nothing may
- * execute (a canary file never appears), check and validation never throw, and every rejection
- * names the input and says what is expected. The same values go through the real dynamic-provider
+ * execute (a canary file never appears), check and validation never throw, every rejection
+ * names the input and says what is expected, and no accepted value holds a control character
+ * (it would reach XAPI, a path or a command line byte-exact). The same values go through the real dynamic-provider
  * host in ./hostile-input.engine.test.ts.
  */
 import fc from "fast-check";
@@ -12,6 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasControlCharacter } from "../../sdk/base";
 import { checkEnvironment, planEnvironment } from "../../sdk/env";
 import { LuaInterpreterNotFoundError } from "../../sdk/lua";
 import { detectLuaInterpreter } from "../../sdk/lua/interpreter";
@@ -56,6 +58,12 @@ async function breathe(): Promise<void> {
   if (++runs % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** An accepted value reaches XAPI, a file path or a command line byte-exact: it may hold no control character. */
+function acceptedPrintable(input: string, value: string): string {
+  if (hasControlCharacter(value)) throw new Error(`${input} accepted ${JSON.stringify(value)}, which holds a control character`);
+  return value;
+}
+
 function noCanary(): void {
   if (existsSync(canary)) throw new Error(`the canary file ${canary} exists: a generated string was executed`);
 }
@@ -69,7 +77,7 @@ describe(`${RUNS} generated strings into every resource input (the provider's ch
         fc.asyncProperty(hostileString(canary), async (value) => {
           await breathe();
           const { failures = [] } = await input.check({}, input.inputs(value));
-          if (failures.length === 0) return void seen.add(value);
+          if (failures.length === 0) return void seen.add(acceptedPrintable(input.property, value));
           const root = input.property.split(/[.[]/)[0]!;
           if (!failures.some((f) => f.property === root || f.property.startsWith(root))) throw new Error(`no failure names ${input.property}: ${JSON.stringify(failures)}`);
           for (const f of failures) expectClearReason(f.reason, `${input.property} = ${JSON.stringify(value)}`);
@@ -92,6 +100,7 @@ describe(`${RUNS} generated strings into every field and key of an environment f
           await breathe();
           const result = checkEnvironment(environmentWith(field, value), "hostile.yaml");
           if (result.spec) {
+            acceptedPrintable(field, value);
             valid += 1;
             planEnvironment(result.spec);
             return;

@@ -3,10 +3,11 @@
  * which validates every input with a precise message and applies the defaults, so the state is
  * normalized. Pure: no network call; unknown values (preview) pass unchanged.
  */
+import { hasControlCharacter } from "../../../sdk/base/printable";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AttachSpec, VlanSpec } from "../../../sdk/vm/network";
 import { parseCidr } from "../../../sdk/xapi/recipes/guest-addresses";
-import { checkConnectionInput, checkTimeouts } from "../../runtime/checks";
+import { checkConnectionInput, checkTimeouts, printableFailures } from "../../runtime/checks";
 import { compact, failure, isUnknown, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
 
@@ -106,7 +107,7 @@ function checkName(value: unknown): CheckFailure[] {
   if (isUnknown(value)) return [];
   const name = reveal(value);
   if (typeof name !== "string" || name.trim() === "") return [failure("name", `must be a non-empty string, got ${shown(name)}`)];
-  if (name.length > 255 || /[\u0000-\u001f]/.test(name)) return [failure("name", `must be printable and at most 255 characters, got ${shown(name)}`)];
+  if (name.length > 255 || hasControlCharacter(name)) return [failure("name", `must be printable and at most 255 characters, got ${shown(name)}`)];
   return [];
 }
 
@@ -114,7 +115,7 @@ function checkDescription(value: unknown): CheckFailure[] {
   if (value === undefined || isUnknown(value)) return [];
   const text = reveal(value);
   if (typeof text !== "string" || text.length > 1024) return [failure("description", `must be a string of at most 1024 characters, got ${shown(text)}`)];
-  return [];
+  return printableFailures("description", text);
 }
 
 function checkMtu(value: unknown): CheckFailure[] {

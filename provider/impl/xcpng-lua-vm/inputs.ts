@@ -2,10 +2,11 @@
  * XcpngLuaVM inputs: their normalized shape and `check` — every input validated with a precise
  * message, defaults applied so the state is normalized. Pure: no network; unknowns pass.
  */
+import { hasControlCharacter } from "../../../sdk/base/printable";
 import { assertInterpreterName } from "../../../sdk/lua/interpreter";
 import { normaliseFingerprint } from "../../../sdk/ssh/fingerprint";
 import { parseCidr } from "../../../sdk/xapi/recipes/guest-addresses";
-import { checkConnectionInput, checkTimeouts } from "../../runtime/checks";
+import { checkConnectionInput, checkTimeouts, printableFailures } from "../../runtime/checks";
 import type { ConnectionInput } from "../../runtime/connections";
 import { compact, failure, isUnknown, normalizeTags, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
@@ -83,11 +84,13 @@ export function xcpngFailures(news: Record<string, unknown>): CheckFailure[] {
   const known = (key: string) => news[key] !== undefined && !isUnknown(news[key]);
   if (news.adopt === undefined && news.template === undefined) f.push(failure("template", "is required (a template name or uuid) unless adopt gives an existing VM's uuid"));
   if (known("template") && (typeof news.template !== "string" || news.template.trim() === "")) f.push(failure("template", `must be a template name or uuid, got ${shown(news.template)}`));
+  else f.push(...printableFailures("template", news.template));
   if (known("adopt") && (typeof news.adopt !== "string" || !UUID.test(news.adopt))) f.push(failure("adopt", `must be the uuid of an existing VM, got ${shown(news.adopt)}`));
   if (known("cloneMode") && news.cloneMode !== "clone" && news.cloneMode !== "copy") f.push(failure("cloneMode", `must be "clone" (fast, copy-on-write) or "copy" (full copy to sr), got ${shown(news.cloneMode)}`));
   if (known("sr") && (typeof news.sr !== "string" || news.sr.trim() === "")) f.push(failure("sr", `must be an SR name or uuid, got ${shown(news.sr)}`));
+  else f.push(...printableFailures("sr", news.sr));
   if (news.name === undefined) f.push(failure("name", "is required (the resource class defaults it to the resource name)"));
-  else if (known("name") && (typeof news.name !== "string" || news.name.length === 0 || news.name.length > 255 || /[\u0000-\u001f]/.test(news.name))) {
+  else if (known("name") && (typeof news.name !== "string" || news.name.length === 0 || news.name.length > 255 || hasControlCharacter(news.name))) {
     f.push(failure("name", `must be 1–255 printable characters, got ${shown(news.name)}`));
   }
   f.push(...integerIn("vcpus", news.vcpus, 1, 64));
@@ -132,6 +135,7 @@ function checkNetworks(value: unknown): CheckFailure[] {
     const n = nic as Record<string, unknown>;
     for (const key of Object.keys(n)) if (key !== "network" && key !== "expectedCidr") f.push(failure(`${at}.${key}`, "is not a network field (network, expectedCidr)"));
     if (!isUnknown(n.network) && (typeof n.network !== "string" || n.network.trim() === "")) f.push(failure(`${at}.network`, `must be a network name or uuid, got ${shown(n.network)}`));
+    else f.push(...printableFailures(`${at}.network`, n.network));
     if (n.expectedCidr !== undefined && !isUnknown(n.expectedCidr)) {
       try {
         if (typeof n.expectedCidr !== "string") throw new Error("not a string");
@@ -166,6 +170,6 @@ function checkTags(value: unknown): CheckFailure[] {
   if (value === undefined || isUnknown(value)) return [];
   if (!Array.isArray(value)) return [failure("tags", `must be a list of strings, got ${shown(value)}`)];
   return value.flatMap((tag, i) =>
-    isUnknown(tag) || (typeof tag === "string" && tag.trim() !== "" && tag.length <= 255) ? [] : [failure(`tags[${i}]`, `must be a non-empty string of at most 255 characters, got ${shown(tag)}`)],
+    isUnknown(tag) || (typeof tag === "string" && tag.trim() !== "" && tag.length <= 255) ? printableFailures(`tags[${i}]`, tag) : [failure(`tags[${i}]`, `must be a non-empty string of at most 255 characters, got ${shown(tag)}`)],
   );
 }

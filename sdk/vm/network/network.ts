@@ -4,6 +4,7 @@
  * VIFs, the VLAN, the network).
  */
 import type { XapiClient } from "../../xapi";
+import { assertPrintable } from "../../base/printable";
 import {
   XapiRecipeError,
   assertOwned,
@@ -43,6 +44,8 @@ export interface NetworkSpec {
 
 /** Creates the network (and its VLAN on every host, from the master's PIF `vlan.pifDevice`); returns its ref. */
 export async function createNetwork(client: XapiClient, spec: NetworkSpec): Promise<string> {
+  assertPrintable(spec.name, "name");
+  assertPrintable(spec.description, "description");
   const base = { name: spec.name, description: spec.description, mtu: spec.mtu, owner: spec.owner, state: "creating" as const };
   if (!spec.vlan) return createPrivateNetwork(client, base);
   return (await createVlanNetwork(client, { ...base, pifDevice: spec.vlan.pifDevice, vlan: spec.vlan.tag })).network;
@@ -97,6 +100,8 @@ export async function repairVlan(client: XapiClient, ref: string, owner: Claim):
 
 /** Sets name and description in place (after checking the network is ours). */
 export async function renameNetwork(client: XapiClient, ref: string, owner: Claim, name: string, description: string): Promise<void> {
+  assertPrintable(name, "name");
+  assertPrintable(description, "description");
   const record = await assertOwned(client, "network", ref, owner);
   const object = `network ${String(record.uuid)}`;
   try {

@@ -21,6 +21,7 @@ import { applyHardware } from "./hardware";
 import { inPhase } from "./phases";
 import { vmRefOf } from "./lookup";
 import { syncNics } from "./nics";
+import { assertPrintableSpec } from "./spec-text";
 import { observeVm, type CarriedFacts } from "./observe";
 import { applyPlacement, resolvePlacement, type Placement } from "./placement";
 import { HOST_KEY_MARKER, waitUntilReady } from "./readiness";
@@ -53,6 +54,7 @@ function claimOfPrior(owner: string, prior: { instance?: string }): Claim {
  *   rolling a new VM back failed); any other error means nothing was left
  */
 export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
+  assertPrintableSpec(spec);
   const createDeadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
   const claim = { owner: spec.owner, instance: randomUUID() };
   const placement = await resolvePlacement(client, spec);
@@ -112,6 +114,7 @@ async function kept(client: XapiClient, vm: { ref: string }, error: XcpngLuaVmEr
  * @throws Error when the VM is gone or not ours; XcpngLuaVmError (with its state) when a step failed
  */
 export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec: XcpngLuaVmSpec, prior: XcpngPriorFacts, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
+  assertPrintableSpec(spec);
   const vm = await vmRefOf(client, vmUuid);
   if (!vm) throw new Error(`VM ${vmUuid} no longer exists (deleted outside this stack?); refresh to forget it, then run again to create a new one`);
   const claim = claimOfPrior(spec.owner, prior);

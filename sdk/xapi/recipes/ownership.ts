@@ -11,6 +11,7 @@
  * Objects marked by version 0.1.0 carry `bioxen:owner` only ("legacy"): they are honoured for the
  * one object a resource's state names by uuid, never found by a search.
  */
+import { hasControlCharacter } from "../../base/printable";
 import type { RecipeClient } from "./client";
 import { XapiRecipeError, withContext } from "./errors";
 import { bool, entriesOf, map, str, type XapiRecord } from "./records";
@@ -54,7 +55,7 @@ export interface OwnedObject {
 
 /** Validates an owner identity: non-empty, printable, at most 255 characters. */
 export function checkOwner(owner: string): void {
-  if (typeof owner !== "string" || owner.length === 0 || owner.length > 255 || /[\u0000-\u001f]/.test(owner)) {
+  if (typeof owner !== "string" || owner.length === 0 || owner.length > 255 || hasControlCharacter(owner)) {
     throw new XapiRecipeError(
       { step: "check owner", hint: "pass a stable, printable identity such as <stack>/<resource name>" },
       `invalid owner identity ${JSON.stringify(owner)}`,
