@@ -29,8 +29,14 @@ function runTool(file: string, args: string[], stdin = ""): Promise<ClientRun> {
       const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
       resolve({ stdout, stderr, code });
     });
-    child.stdin!.end(stdin);
+    writeAndClose(child, stdin);
   });
+}
+
+/** Gives a child its stdin; a child that exits first (a refused login) must not fail the run with EPIPE. */
+function writeAndClose(child: ChildProcess, stdin: string): void {
+  child.stdin!.on("error", () => undefined);
+  child.stdin!.end(stdin);
 }
 
 /** Makes a fresh ed25519 client key in a temp dir. */
@@ -58,7 +64,7 @@ export async function makeSshClient(): Promise<SshClient> {
       runTool("ssh", [...(await options(knownHosts, port)), `${user}@${address}`, command], stdin),
     spawn: async (address, port, knownHosts, command, stdin) => {
       const child = spawn("ssh", [...(await options(knownHosts, port)), `${user}@${address}`, command]);
-      child.stdin.end(stdin);
+      writeAndClose(child, stdin);
       return child;
     },
     sftp: async (address, port, knownHosts, batch) => {
