@@ -203,6 +203,8 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
   declare readonly memoryMiB: pulumi.Output<number>;
   /** observed root disk size, GiB */
   declare readonly rootDiskGiB: pulumi.Output<number>;
+  /** the root disk's VDI allows `resize_online`: a diskGiB growth needs no halt while the VM runs */
+  declare readonly rootDiskResizeOnline: pulumi.Output<boolean | undefined>;
   /** observed VCPUs_max (the live vCPU ceiling) */
   declare readonly vcpusMax: pulumi.Output<number>;
   /** observed memory_static_max, MiB (the live memory ceiling) */
@@ -217,6 +219,8 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
   declare readonly configDriveVdiUuid: pulumi.Output<string | undefined>;
   /** observed uuid of the affinity host (absent: none) */
   declare readonly affinityHostUuid: pulumi.Output<string | undefined>;
+  /** observed name_label of the affinity host (absent: none) */
+  declare readonly affinityHostName: pulumi.Output<string | undefined>;
   /** uuid of the host the VM runs on (absent when not running) */
   declare readonly residentOn: pulumi.Output<string | undefined>;
   /** the host key generated for cloud-init: { privateKey, publicKey, fingerprint } (secret) */
@@ -229,7 +233,7 @@ export class XcpngLuaVM extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: XcpngLuaVmArgs, opts: pulumi.CustomResourceOptions = {}) {
     const owner = ownerOf(pulumi.getProject(), pulumi.getStack(), "XcpngLuaVM", name);
-    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined, configDriveVdiUuid: undefined, cloudInitHostKey: undefined, vcpusMax: undefined, memoryMaxMiB: undefined, networkUuids: undefined, affinityHostUuid: undefined, residentOn: undefined };
+    const outputs = { vmUuid: undefined, ipAddress: undefined, addresses: undefined, hostKeyFingerprint: undefined, luaVersion: undefined, luaLanguageVersion: undefined, luaCommand: undefined, sshTarget: undefined, adopted: undefined, rootDiskGiB: undefined, rootDiskResizeOnline: undefined, configDriveVdiUuid: undefined, cloudInitHostKey: undefined, vcpusMax: undefined, memoryMaxMiB: undefined, networkUuids: undefined, affinityHostUuid: undefined, affinityHostName: undefined, residentOn: undefined };
     const inputs = {
       ...args,
       name: args.name ?? name,

@@ -17,6 +17,7 @@ import { seedPool } from "./seed";
 import { readVdiContent } from "./model/vdi-content";
 import { handleImportRawVdi, isImportRawVdi } from "./disk-io/import-raw-vdi";
 import { deriveAllowedOperations } from "./methods/vm-lifecycle";
+import { deriveVdiOperations } from "./methods/vdi-operations";
 import { XAPI_OPERATION_WAIT_MS, type SimulatorOptions } from "./options";
 import { startListener, type HttpHandler, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
@@ -122,6 +123,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   setMaxListeners(0, stopper.signal);
   const store = new Store();
   deriveAllowedOperations(store);
+  deriveVdiOperations(store);
   const core: SimCore = {
     store,
     methods: buildMethodTable(),

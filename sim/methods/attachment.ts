@@ -1,6 +1,7 @@
 /** The `currently_attached` rules shared by VBD.* and VIF.* (destroy, plug, unplug). */
 import { XapiFailure } from "../model/failure";
 import type { Store } from "../model/store";
+import { setVbdAttached } from "./vdi-operations";
 
 /** A class of device that is plugged into a VM. */
 export type DeviceClass = "VBD" | "VIF";
@@ -15,5 +16,6 @@ export function setAttached(store: Store, className: DeviceClass, ref: string, a
   if (Boolean(store.get(className, ref).currently_attached) === attached) {
     throw new XapiFailure(attached ? "DEVICE_ALREADY_ATTACHED" : "DEVICE_ALREADY_DETACHED", [ref]);
   }
-  store.update(className, ref, { currently_attached: attached });
+  if (className === "VBD") setVbdAttached(store, ref, attached);
+  else store.update(className, ref, { currently_attached: attached });
 }

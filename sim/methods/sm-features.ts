@@ -25,7 +25,12 @@ const FEATURES: Record<string, readonly SmFeature[]> = {
   nfs: ["VDI_RESIZE", "VDI_RESIZE_ONLINE"],
 };
 
+/** Whether the driver of SR `sr` advertises `feature`. */
+export function hasSmFeature(store: Store, sr: string, feature: SmFeature): boolean {
+  return (FEATURES[store.get("SR", sr).type] ?? []).includes(feature);
+}
+
 /** Throws `SR_OPERATION_NOT_SUPPORTED [sr]` unless the driver of SR `sr` has `feature`. */
 export function assertSmFeature(store: Store, sr: string, feature: SmFeature): void {
-  if (!(FEATURES[store.get("SR", sr).type] ?? []).includes(feature)) throw new XapiFailure("SR_OPERATION_NOT_SUPPORTED", [sr]);
+  if (!hasSmFeature(store, sr, feature)) throw new XapiFailure("SR_OPERATION_NOT_SUPPORTED", [sr]);
 }

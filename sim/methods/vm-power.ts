@@ -8,6 +8,7 @@ import { bootGuest, haltGuest } from "./guest-link";
 import { cancelTask } from "../rpc/tasks";
 import { vmOperation } from "./vm-operation";
 import { assertCanStartOn, chooseHost } from "./placement";
+import { setVbdAttached } from "./vdi-operations";
 
 const vmParam: ParamDef = { name: "vm", type: T.ref("VM") };
 const startPaused: ParamDef = { name: "start_paused", type: T.bool, default: false };
@@ -20,7 +21,7 @@ function nextDomid(core: SimCore): number {
 /** Marks the VM's devices attached or detached. */
 function setDevicesAttached(core: SimCore, vmRef: string, attached: boolean): void {
   const vm = core.store.get("VM", vmRef);
-  for (const vbd of vm.VBDs) core.store.update("VBD", vbd, { currently_attached: attached });
+  for (const vbd of vm.VBDs) setVbdAttached(core.store, vbd, attached);
   for (const vif of vm.VIFs) core.store.update("VIF", vif, { currently_attached: attached });
 }
 

@@ -15,6 +15,11 @@ function priorOf(state: XcpngLuaVmState) {
   return { hostKeyFingerprint: state.hostKeyFingerprint, lua: state.lua, adopted: false, instance: state.instance };
 }
 
+/** Calls of `method` so far. */
+function callsOf(method: string): number {
+  return env.sim.traffic().byMethod[method] ?? 0;
+}
+
 /** VM.start calls so far (sync or Async): a halt for a change shows as one more. */
 function vmStarts(): number {
   return Object.entries(env.sim.traffic().byMethod).reduce((n, [method, count]) => n + (/^(Async\.)?VM\.start$/.test(method) ? count : 0), 0);
@@ -107,6 +112,52 @@ describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", ()
     } finally {
       env.sim.faults.clear();
       await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast);
+    }
+    expectNoLeftovers(env);
+  });
+
+  it("grows the root disk of a running VM online where its VDI allows resize_online (no halt); halts only when xapi refuses it attached, and only with allowRestart", async () => {
+    const onShared = vmSpec(env, "root-online", { cloneMode: "copy", sr: SEEDED.sharedSr, diskGiB: 4 });
+    const state = await ensureXcpngLuaVm(env.client, onShared, fast);
+    try {
+      expect(state).toMatchObject({ diskGiB: 4, rootDiskResizeOnline: true });
+      const startsBefore = vmStarts();
+      const onlineBefore = callsOf("VDI.resize_online");
+      const domid = vmRecord(state.vmUuid).domid;
+      const online = await updateXcpngLuaVm(env.client, state.vmUuid, { ...onShared, diskGiB: 6 }, priorOf(state), fast);
+      expect(online).toMatchObject({ diskGiB: 6, powerState: "running" });
+      expect(vmStarts()).toBe(startsBefore);
+      expect(vmRecord(state.vmUuid).domid).toBe(domid);
+      expect(callsOf("VDI.resize_online")).toBe(onlineBefore + 1);
+
+      // An xapi without the call (XCP-ng 8.2/8.3: MESSAGE_REMOVED) grows it only halted.
+      env.sim.faults.add({ method: "VDI.resize_online", code: "MESSAGE_REMOVED", times: Infinity });
+      await expect(updateXcpngLuaVm(env.client, state.vmUuid, { ...onShared, diskGiB: 7 }, priorOf(state), fast)).rejects.toThrow(/disk can only change while it is halted \(the root disk's SR, or this xapi, grows it only detached\).*allowRestart: true/s);
+      expect(vmStarts()).toBe(startsBefore);
+      const halted = await updateXcpngLuaVm(env.client, state.vmUuid, { ...onShared, diskGiB: 7, allowRestart: true }, priorOf(state), fast);
+      expect(halted).toMatchObject({ diskGiB: 7, powerState: "running" });
+      expect(vmStarts()).toBe(startsBefore + 1);
+    } finally {
+      env.sim.faults.clear();
+      await destroyXcpngLuaVm(env.client, state.vmUuid, onShared.owner, { adopted: false, instance: state.instance }, fast);
+    }
+    expectNoLeftovers(env);
+  });
+
+  it("reports a root disk on Local storage as not growing online, and refuses its growth on a running VM without allowRestart", async () => {
+    const local = vmSpec(env, "root-local", { diskGiB: 4 });
+    const state = await ensureXcpngLuaVm(env.client, local, fast);
+    try {
+      expect(state).toMatchObject({ diskGiB: 4, rootDiskResizeOnline: false });
+      const startsBefore = vmStarts();
+      const onlineBefore = callsOf("VDI.resize_online");
+      await expect(updateXcpngLuaVm(env.client, state.vmUuid, { ...local, diskGiB: 5 }, priorOf(state), fast)).rejects.toThrow(/grows it only detached.*allowRestart: true/s);
+      expect(callsOf("VDI.resize_online")).toBe(onlineBefore);
+      const grown = await updateXcpngLuaVm(env.client, state.vmUuid, { ...local, diskGiB: 5, allowRestart: true }, priorOf(state), fast);
+      expect(grown).toMatchObject({ diskGiB: 5, powerState: "running", rootDiskResizeOnline: false });
+      expect(vmStarts()).toBe(startsBefore + 1);
+    } finally {
+      await destroyXcpngLuaVm(env.client, state.vmUuid, local.owner, { adopted: false, instance: state.instance }, fast);
     }
     expectNoLeftovers(env);
   });

@@ -87,8 +87,9 @@ export function rebootRequested(olds: Record<string, unknown>, news: Record<stri
 
 /**
  * The updated keys that need a halted VM, judged from the ceilings observed last (outputs
- * vcpusMax, memoryMaxMiB): vCPUs beyond VCPUs_max, memory beyond the static max, a new ceiling,
- * a root disk growth. State without the ceilings (older versions): vcpus and memory count as halting.
+ * vcpusMax, memoryMaxMiB, rootDiskResizeOnline): vCPUs beyond VCPUs_max, memory beyond the static
+ * max, a new ceiling, a root disk growth unless its VDI allows resize_online. State without them
+ * (older versions): vcpus, memory and the root disk count as halting.
  */
 export function haltingChanges(olds: Record<string, unknown>, news: Record<string, unknown>, updates: string[]): string[] {
   const known = (key: string) => !isUnknown(news[key]);
@@ -99,7 +100,7 @@ export function haltingChanges(olds: Record<string, unknown>, news: Record<strin
   if (updates.includes("maxVcpus") && known("maxVcpus") && newCeiling(news.maxVcpus, olds.vcpusMax)) halting.push("maxVcpus");
   if (updates.includes("memoryMiB") && known("memoryMiB") && beyond(news.memoryMiB, olds.memoryMaxMiB)) halting.push("memoryMiB");
   if (updates.includes("maxMemoryMiB") && known("maxMemoryMiB") && newCeiling(news.maxMemoryMiB, olds.memoryMaxMiB)) halting.push("maxMemoryMiB");
-  if (updates.includes("diskGiB") && known("diskGiB")) halting.push("diskGiB");
+  if (updates.includes("diskGiB") && known("diskGiB") && olds.rootDiskResizeOnline !== true) halting.push("diskGiB");
   return halting;
 }
 

@@ -36,6 +36,7 @@ export async function readImported(id: string, props: Record<string, unknown>): 
     networks: devices.map((device) => ({ network: state.networkUuids[device]! })),
     tags: state.tags,
     powerState: state.powerState,
+    affinityHost: state.affinityHostUuid,
     [OWNER_INPUT]: claim?.owner,
   });
   const outs = { ...outputsOf(known, state, found.poolUuid), [IMPORTED_OUTPUT]: true, ...(claim ? { [INSTANCE_OUTPUT]: claim.instance } : {}) };

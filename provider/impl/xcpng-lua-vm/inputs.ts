@@ -44,7 +44,7 @@ export const XCPNG_LUA_VM_DEFAULTS = { cloneMode: "clone", vcpus: 1, memoryMiB: 
 /** The timeouts this resource has (seconds). */
 export const XCPNG_TIMEOUT_KEYS = ["create", "ready", "delete", ...XCPNG_PHASE_KEYS] as const;
 /** Output keys the resource class passes as undefined placeholders. */
-export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", "configDriveVdiUuid", "cloudInitHostKey", ...DISKS_LIVE_OUTPUT_KEYS, ...PLACEMENT_OUTPUT_KEYS] as const;
+export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFingerprint", "luaVersion", "luaLanguageVersion", "luaCommand", "sshTarget", "adopted", "rootDiskGiB", "rootDiskResizeOnline", "configDriveVdiUuid", "cloudInitHostKey", ...DISKS_LIVE_OUTPUT_KEYS, ...PLACEMENT_OUTPUT_KEYS] as const;
 
 const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", "cloudInit", ...DISKS_LIVE_INPUT_KEYS, ...PLACEMENT_INPUT_KEYS, OWNER_INPUT, "__provider"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -95,6 +95,7 @@ export function outputsOf(inputs: Record<string, unknown>, state: XcpngLuaVmStat
     sshTarget,
     adopted: state.adopted,
     rootDiskGiB: state.diskGiB,
+    rootDiskResizeOnline: state.rootDiskResizeOnline,
     ...cloudInitOutputs(state, inputs),
     [INSTANCE_OUTPUT]: state.instance,
   });

@@ -8,8 +8,8 @@ import { compact, failure, isUnknown, shown, type CheckFailure } from "../../run
 
 /** Input keys handled here (updated in place: VM.set_affinity needs no restart). */
 export const PLACEMENT_INPUT_KEYS = ["affinityHost"] as const;
-/** Computed outputs added here: the affinity host's uuid and the host the VM runs on. */
-export const PLACEMENT_OUTPUT_KEYS = ["affinityHostUuid", "residentOn"] as const;
+/** Computed outputs added here: the affinity host's uuid and name, and the host the VM runs on. */
+export const PLACEMENT_OUTPUT_KEYS = ["affinityHostUuid", "affinityHostName", "residentOn"] as const;
 
 /** Check failures of `affinityHost`. */
 export function placementFailures(news: Record<string, unknown>): CheckFailure[] {
@@ -38,10 +38,24 @@ export function placementOutputs(inputs: Record<string, unknown>, state: XcpngLu
   const observed = state.affinityHostUuid;
   const recorded = inputs.affinityHostUuid;
   // A create or update passes the inputs it just applied (no recorded uuid): they hold. A kept VM that could not be read says nothing.
-  const holds = typeof given !== "string" || recorded === undefined || state.powerState === "unknown" || observed === recorded || observed?.toLowerCase() === given.toLowerCase();
+  const holds = typeof given !== "string" || recorded === undefined || state.powerState === "unknown" || observed === recorded || namesHost(given, observed, state.affinityHostName);
   return compact({
     affinityHost: holds ? given : (observed ?? ""),
     affinityHostUuid: observed,
+    affinityHostName: state.affinityHostName,
     residentOn: state.residentOnUuid,
   });
+}
+
+/**
+ * True when the new `affinityHost` names the host the old outputs observed as the affinity (its
+ * uuid or its name): no change, whichever of the two the state or the program holds — an import
+ * records the uuid, a program may give the name.
+ */
+export function sameAffinityHost(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return typeof news.affinityHost === "string" && namesHost(news.affinityHost, olds.affinityHostUuid, olds.affinityHostName);
+}
+
+function namesHost(given: string, uuid: unknown, name: unknown): boolean {
+  return (typeof uuid === "string" && uuid.toLowerCase() === given.toLowerCase()) || (typeof name === "string" && name === given);
 }

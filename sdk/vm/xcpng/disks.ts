@@ -12,7 +12,7 @@ import {
   createDataDisk,
   findDetachedDataDisk,
   growDataDisk,
-  hasXapiCode,
+  growsOnlyDetached,
   listDataDisks,
   removeDataDisk,
   shutdownVm,
@@ -24,8 +24,6 @@ import { refByUuidOrName } from "./lookup";
 import type { XcpngDiskState, XcpngLuaVmSpec } from "./types";
 
 const GiB = 1024 ** 3;
-/** XAPI codes saying "not while attached" (no online resize on this SR, or on this xapi): the resize needs the VM halted. */
-const NEEDS_DETACHED = ["VDI_IN_USE", "SR_OPERATION_NOT_SUPPORTED", "OPERATION_NOT_ALLOWED", "MESSAGE_REMOVED", "MESSAGE_METHOD_UNKNOWN"];
 
 /** The name a data disk gets when the spec names none. */
 export function defaultDiskName(vmName: string, slot: number): string {
@@ -78,7 +76,7 @@ async function grow(client: XapiClient, vm: string, disk: DataDisk, bytes: numbe
     await growDataDisk(client, disk, bytes);
     return false;
   } catch (error) {
-    if (!NEEDS_DETACHED.some((code) => hasXapiCode(error, code))) throw error;
+    if (!growsOnlyDetached(error)) throw error;
     if (!wait.allowHalt) {
       throw new XapiRecipeError(
         { step: `grow data disk ${disk.slot}`, object: String(disk.record.uuid), hint: "set allowRestart: true to let the VM be shut down for it, or powerState: \"halted\"" },

@@ -1,12 +1,13 @@
 /**
  * Bringing name, description, tags, vCPUs, memory and root disk to the spec. A running VM takes
- * vCPUs up to VCPUs_max and memory inside its static range live (as xapi allows); anything else
- * (a new ceiling, the root disk) changes while it is halted: it is shut down for that only when
- * allowed, otherwise the change is refused with a message saying how to allow it.
+ * vCPUs up to VCPUs_max, memory inside its static range and a root disk growth where its VDI
+ * allows `resize_online` live (as xapi allows); anything else (a new ceiling, a root disk its SR
+ * grows only detached) changes while it is halted: it is shut down for that only when allowed,
+ * otherwise the change is refused with a message saying how to allow it.
  */
 import type { WaitOptions } from "../../base/deadline";
 import type { XapiClient } from "../../xapi";
-import { XapiRecipeError, findRootDisk, growRootDisk, liveLimitsOf, memoryFitsLive, ownerTag, setMemory, setMemoryLive, setVcpus, setVcpusLive, shutdownVm, vcpusFitLive } from "../../xapi/recipes";
+import { XapiRecipeError, findRootDisk, growRootDisk, growsOnlyDetached, growsOnline, liveLimitsOf, memoryFitsLive, ownerTag, setMemory, setMemoryLive, setVcpus, setVcpusLive, shutdownVm, vcpusFitLive } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import type { XcpngLuaVmSpec } from "./types";
 
@@ -16,13 +17,13 @@ const GiB = 1024 ** 3;
 /**
  * What a VM needs to match a spec's resources: `vcpus`, `memory`, `disk` need setting the halted
  * way (a running VM must be halted first); `live` lists what a running VM takes as it runs
- * (vCPUs up to VCPUs_max, memory inside the static range).
+ * (vCPUs up to VCPUs_max, memory inside the static range, a root disk whose VDI allows resize_online).
  */
 export interface HardwareChanges {
   vcpus: boolean;
   memory: boolean;
   disk: boolean;
-  live: Array<"vcpus" | "memory">;
+  live: Array<"vcpus" | "memory" | "disk">;
 }
 
 /** The resource changes (vCPUs, memory, disk) `spec` asks of the VM; refuses a disk shrink. */
@@ -41,7 +42,8 @@ export async function plannedHardwareChanges(client: XapiClient, vm: string, spe
   if (running && memoryDynamic && !memoryCeiling) live.push("memory");
   let disk = false;
   if (spec.diskGiB !== undefined) {
-    const current = Number((await findRootDisk(client, vm)).vdiRecord.virtual_size);
+    const root = await findRootDisk(client, vm);
+    const current = Number(root.vdiRecord.virtual_size);
     const wanted = Math.round(spec.diskGiB * GiB);
     if (wanted < current) {
       throw new XapiRecipeError(
@@ -49,7 +51,8 @@ export async function plannedHardwareChanges(client: XapiClient, vm: string, spe
         `refusing to shrink the root disk from ${current / GiB} GiB to ${spec.diskGiB} GiB`,
       );
     }
-    disk = wanted > current;
+    if (wanted > current && running && growsOnline(root.vdiRecord)) live.push("disk");
+    else disk = wanted > current;
   }
   return { vcpus: vcpuCeiling || (vcpuCount && !live.includes("vcpus")), memory: memoryCeiling || (memoryDynamic && !live.includes("memory")), disk, live };
 }
@@ -73,7 +76,9 @@ export async function applyHardware(client: XapiClient, vm: string, spec: XcpngL
   if (tags.join("\n") !== currentTags.join("\n")) await withContext({ step: "set VM tags", object: uuid }, () => client.call("VM.set_tags", vm, tags));
 
   const changes = await plannedHardwareChanges(client, vm, spec);
-  const needed = (["vcpus", "memory", "disk"] as const).filter((k) => changes[k]);
+  const needed: Array<"vcpus" | "memory" | "disk"> = (["vcpus", "memory", "disk"] as const).filter((k) => changes[k]);
+  // The root disk grows online unless the VM halts for something else anyway; xapi saying "only detached" makes it a halting change.
+  if (changes.live.includes("disk") && needed.length === 0 && !(await grewOnline(client, vm, spec))) needed.push("disk");
   if (needed.length === 0) {
     if (changes.live.includes("vcpus")) await setVcpusLive(client, vm, spec.vcpus);
     if (changes.live.includes("memory")) await setMemoryLive(client, vm, spec.memoryMiB * MiB);
@@ -83,8 +88,8 @@ export async function applyHardware(client: XapiClient, vm: string, spec: XcpngL
   if (record.power_state !== "Halted") {
     if (!wait.allowHalt) {
       throw new XapiRecipeError(
-        { step: `change ${needed.join(", ")}`, object: uuid, hint: "set allowRestart: true to let the VM be shut down and started again, or set powerState: \"halted\" (vCPUs up to maxVcpus and memory up to maxMemoryMiB change without a halt)" },
-        `the VM is ${String(record.power_state).toLowerCase()} and ${needed.join(", ")} can only change while it is halted`,
+        { step: `change ${needed.join(", ")}`, object: uuid, hint: "set allowRestart: true to let the VM be shut down and started again, or set powerState: \"halted\" (vCPUs up to maxVcpus, memory up to maxMemoryMiB and a root disk on an SR that resizes online change without a halt)" },
+        `the VM is ${String(record.power_state).toLowerCase()} and ${needed.join(", ")} can only change while it is halted${needed.includes("disk") ? " (the root disk's SR, or this xapi, grows it only detached)" : ""}`,
       );
     }
     await shutdownVm(client, vm, { cleanTimeoutMs: 60_000, deadline: wait.deadline, signal: wait.signal });
@@ -92,8 +97,23 @@ export async function applyHardware(client: XapiClient, vm: string, spec: XcpngL
   }
   if (changes.vcpus || changes.live.includes("vcpus")) await setHaltedVcpus(client, vm, spec);
   if (changes.memory || changes.live.includes("memory")) await setHaltedMemory(client, vm, spec);
-  if (changes.disk) await growRootDisk(client, vm, Math.round(spec.diskGiB! * GiB));
+  if (needed.includes("disk") || changes.live.includes("disk")) await growRootDisk(client, vm, rootDiskBytes(spec));
   return halted;
+}
+
+/** Grows the attached root disk (VDI.resize_online); false when xapi says it grows only detached. */
+async function grewOnline(client: XapiClient, vm: string, spec: XcpngLuaVmSpec): Promise<boolean> {
+  try {
+    await growRootDisk(client, vm, rootDiskBytes(spec));
+    return true;
+  } catch (error) {
+    if (growsOnlyDetached(error)) return false;
+    throw error;
+  }
+}
+
+function rootDiskBytes(spec: XcpngLuaVmSpec): number {
+  return Math.round(spec.diskGiB! * GiB);
 }
 
 /** vCPUs of a halted VM: the count, and VCPUs_max raised to maxVcpus when given (room for hot-plug). */

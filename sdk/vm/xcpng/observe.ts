@@ -1,6 +1,6 @@
 /** Reading what a VM is now: power, resources, tags, VIFs and the addresses its guest reports. */
 import type { XapiClient } from "../../xapi";
-import { findRootDisk, hostUuidOf, isRealRef, ownerMarkerKey, ownerTag, parseCidr, pickGuestAddress, vifVmMarkerKey } from "../../xapi/recipes";
+import { findRootDisk, growsOnline, hostOf, isRealRef, ownerMarkerKey, ownerTag, parseCidr, pickGuestAddress, vifVmMarkerKey } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import { observeDisks } from "./disks";
 import type { XcpngLuaVmState, XcpngNicSpec } from "./types";
@@ -56,8 +56,8 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
   const disk = await findRootDisk(client, vm).catch(() => undefined);
   const disks = await observeDisks(client, vm);
   const powerState = String(record.power_state).toLowerCase();
-  const affinityHostUuid = await hostUuidOf(client, record.affinity);
-  const residentOnUuid = await hostUuidOf(client, record.resident_on);
+  const affinity = await hostOf(client, record.affinity);
+  const residentOnUuid = (await hostOf(client, record.resident_on))?.uuid;
   return {
     vmUuid: String(record.uuid),
     name: String(record.name_label),
@@ -65,6 +65,7 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
     vcpus: Number(record.VCPUs_at_startup),
     memoryMiB: Math.round(Number(record.memory_dynamic_max) / MiB),
     diskGiB: disk ? Number(disk.vdiRecord.virtual_size) / GiB : 0,
+    ...(disk ? { rootDiskResizeOnline: growsOnline(disk.vdiRecord) } : {}),
     description: String(record.name_description ?? ""),
     vcpusMax: Number(record.VCPUs_max),
     memoryMaxMiB: Math.round(Number(record.memory_static_max) / MiB),
@@ -79,7 +80,7 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
     ...(carried.instance ? { instance: carried.instance } : {}),
     ...(carried.configDriveVdiUuid ? { configDriveVdiUuid: carried.configDriveVdiUuid } : {}),
     ...(carried.cloudInitHostKey ? { cloudInitHostKey: carried.cloudInitHostKey } : {}),
-    ...(affinityHostUuid ? { affinityHostUuid } : {}),
+    ...(affinity ? { affinityHostUuid: affinity.uuid, affinityHostName: affinity.name } : {}),
     ...(residentOnUuid ? { residentOnUuid } : {}),
   };
 }

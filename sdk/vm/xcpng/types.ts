@@ -124,6 +124,8 @@ export interface XcpngLuaVmState {
   memoryMiB: number;
   /** root disk size in GiB (fractional when not a whole number) */
   diskGiB: number;
+  /** the root disk's VDI lists `resize_online` in its allowed_operations: its SR grows it while the VM runs */
+  rootDiskResizeOnline?: boolean;
   /** VM name_description */
   description?: string;
   /** VCPUs_max: the live vCPU ceiling */
@@ -154,6 +156,8 @@ export interface XcpngLuaVmState {
   cloudInitHostKey?: SshHostKey;
   /** uuid of the VM's affinity host, absent when it has none */
   affinityHostUuid?: string;
+  /** name_label of the VM's affinity host (as read in this client's session), absent when it has none */
+  affinityHostName?: string;
   /** uuid of the host the VM runs on, absent when it is not running */
   residentOnUuid?: string;
 }

@@ -8,9 +8,10 @@
  */
 import type { RecipeClient } from "./client";
 import { isRealRef } from "./client";
+import { growVdi } from "./disk";
 import { XapiRecipeError, unlessGone, withContext } from "./errors";
 import { claimProblem, findOwned, ownedOtherConfig, selfMarkerKey, vifVmMarkerKey, type Claim } from "./ownership";
-import { bool, int, list, map, str, type XapiRecord } from "./records";
+import { bool, list, map, str, type XapiRecord } from "./records";
 import { recordsWhere } from "./where";
 
 /** The `other_config` key of a data disk's VDI holding its slot (0, 1, … in the resource's list). */
@@ -111,24 +112,9 @@ export async function findDetachedDataDisk(client: RecipeClient, claim: Claim, v
   return found && { slot, vdi: found.ref, attached: false, record: found.record };
 }
 
-/**
- * Grows a data disk's VDI to `bytes`. xapi refuses `VDI.resize` on an attached VDI (VDI_IN_USE)
- * whatever the SR, so an attached disk is grown with `VDI.resize_online`, which works only where
- * the SR's driver advertises VDI_RESIZE_ONLINE (else SR_OPERATION_NOT_SUPPORTED) and only on an
- * xapi that has the call (older ones answer MESSAGE_REMOVED). Equal: nothing. Smaller: refused
- * (data would be lost).
- * @returns whether it changed
- * @throws XapiRecipeError carrying the XAPI code (one of those above: the disk grows only detached)
- */
+/** Grows a data disk's VDI to `bytes` ({@link growVdi}: online while attached). @returns whether it changed */
 export async function growDataDisk(client: RecipeClient, disk: DataDisk, bytes: number): Promise<boolean> {
-  const current = int(disk.record, "virtual_size");
-  const object = `VDI ${str(disk.record, "uuid")} (data disk ${disk.slot})`;
-  if (bytes < current) throw new XapiRecipeError({ step: "grow data disk", object, hint: "disks only grow; keep sizeGiB ≥ the current size or replace the VM" }, `refusing to shrink from ${current} to ${bytes} bytes: data would be lost`);
-  if (bytes === current) return false;
-  const call = disk.attached ? "VDI.resize_online" : "VDI.resize";
-  const hint = disk.attached ? "this SR (or this xapi) resizes only detached disks: halt the VM (allowRestart)" : "check the SR's free space";
-  await withContext({ step: `grow data disk: ${call}`, object, hint }, () => client.call(call, disk.vdi, bytes));
-  return true;
+  return growVdi(client, { vdi: disk.vdi, record: disk.record, attached: disk.attached, label: `data disk ${disk.slot}` }, bytes);
 }
 
 /** Detaches (unplug, VBD.destroy) and destroys a data disk; parts already gone are fine. */

@@ -1,4 +1,8 @@
-/** Hosts of the pool: finding one by name or uuid, and naming one in messages. */
+/**
+ * Hosts of the pool: finding one by name or uuid, and naming the host a ref points to. A host's
+ * ref and uuid never change while the pool runs, so the hosts a client listed are kept for that
+ * client (its session): observing many VMs lists them once, not once per VM.
+ */
 import type { RecipeClient } from "./client";
 import { isRealRef } from "./client";
 import { XapiRecipeError, withContext } from "./errors";
@@ -12,10 +16,21 @@ export interface PoolHost {
   name: string;
 }
 
-/** Every host of the pool (a pool has a handful: one `host.get_all_records`). */
+/** The hosts each client listed last, by ref (a pending listing is shared by concurrent callers). */
+const listed = new WeakMap<RecipeClient, Promise<Map<string, PoolHost>>>();
+
+/** Every host of the pool (a pool has a handful: one `host.get_all_records`); kept as the client's latest listing. */
 export async function listHosts(client: RecipeClient): Promise<PoolHost[]> {
-  const all = await withContext({ step: "list hosts: host.get_all_records" }, () => client.call("host.get_all_records"));
-  return entriesOf(all).map(([ref, record]) => ({ ref, uuid: str(record, "uuid"), name: str(record, "name_label") }));
+  return [...(await relist(client)).values()];
+}
+
+function relist(client: RecipeClient): Promise<Map<string, PoolHost>> {
+  const listing = withContext({ step: "list hosts: host.get_all_records" }, () => client.call("host.get_all_records")).then(
+    (all) => new Map(entriesOf(all).map(([ref, record]): [string, PoolHost] => [ref, { ref, uuid: str(record, "uuid"), name: str(record, "name_label") }])),
+  );
+  listed.set(client, listing);
+  listing.catch(() => listed.get(client) === listing && listed.delete(client));
+  return listing;
 }
 
 /**
@@ -34,8 +49,14 @@ export async function resolveHost(client: RecipeClient, nameOrUuid: string): Pro
   );
 }
 
-/** The uuid of the host `ref`, or undefined for a null ref. */
-export async function hostUuidOf(client: RecipeClient, ref: unknown): Promise<string | undefined> {
+/**
+ * The host `ref` points to (uuid and name_label), or undefined for a null ref. Answered from the
+ * client's latest listing; only a ref it does not hold (a host added since) lists the hosts again.
+ * @throws XapiRecipeError when no host of the pool has that ref
+ */
+export async function hostOf(client: RecipeClient, ref: unknown): Promise<PoolHost | undefined> {
   if (!isRealRef(ref)) return undefined;
-  return String(await withContext({ step: "read host uuid", object: ref }, () => client.call("host.get_uuid", ref)));
+  const host = (await (listed.get(client) ?? relist(client))).get(ref) ?? (await relist(client)).get(ref);
+  if (!host) throw new XapiRecipeError({ step: "read host", object: ref, hint: "the host left the pool; refresh again" }, "no host of the pool has this ref");
+  return host;
 }

@@ -29,11 +29,11 @@ export { rewriteProvisionSr, listProvisionDisks, type ProvisionDisk } from "./pr
 export { installVm, type InstallVmOptions } from "./install";
 export { setVcpus, planVcpuSteps, type VcpuStep } from "./vcpus";
 export { setMemory, planMemoryLimits, MIN_MEMORY_BYTES, type MemoryLimits } from "./memory";
-export { growRootDisk, findRootDisk, type RootDisk, type DiskResize } from "./disk";
+export { growRootDisk, growVdi, growsOnline, growsOnlyDetached, findRootDisk, type RootDisk, type DiskResize, type GrowableVdi } from "./disk";
 export { createVif, destroyVif, type CreateVifOptions, type DestroyVifOptions } from "./vif";
 export { startVm, shutdownVm, readPowerStateByUuid, type ShutdownOptions, type ShutdownOutcome } from "./power";
 export { readPoolUuid } from "./pool";
-export { listHosts, resolveHost, hostUuidOf, type PoolHost } from "./host";
+export { listHosts, resolveHost, hostOf, type PoolHost } from "./host";
 export { destroyVm, destroyOrphanVdis, type DestroyVmOptions, type DestroyVmResult } from "./destroy-vm";
 export { waitForGuestAddresses, type GuestAddressWait, type GuestAddresses } from "./guest-wait";
 export { pickGuestAddress, reportedAddresses, isLinkLocal, parseCidr, type Cidr } from "./guest-addresses";
