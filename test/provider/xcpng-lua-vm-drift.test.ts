@@ -115,7 +115,38 @@ describe("XcpngLuaVM drift against the simulator", () => {
     expectNoLeftovers(env);
   });
 
+  it("grows the root disk of a running VM on an SR that resizes online without allowRestart or a halt; reads name the affinity host without a host call per read", async () => {
+    const { inputs: checked } = await impl.check({}, inputs({ cloneMode: "copy", sr: SEEDED.sharedSr, diskGiB: 4, affinityHost: "xcp-sim-2" }));
+    const created = await impl.create(checked);
+    try {
+      const hostUuid = String(env.sim.objects("host").find((h) => h.record.name_label === "xcp-sim-2")!.record.uuid);
+      expect(created.outs).toMatchObject({ rootDiskGiB: 4, rootDiskResizeOnline: true, affinityHost: "xcp-sim-2", affinityHostUuid: hostUuid, affinityHostName: "xcp-sim-2" });
+
+      // Two reads (a refresh of two resources) share the provider's client: its hosts are listed at most once, never one host.get_uuid per read.
+      const hostCalls = () => Object.entries(env.sim.traffic().byMethod).filter(([method]) => method.startsWith("host.")).reduce((n, [, count]) => n + count, 0);
+      const before = { ...env.sim.traffic().byMethod };
+      const hostCallsBefore = hostCalls();
+      const first = await impl.read(created.id, created.outs);
+      const betweenReads = hostCalls();
+      const second = await impl.read(created.id, first.props!);
+      expect(hostCalls() - betweenReads).toBe(0);
+      expect(hostCalls() - hostCallsBefore).toBeLessThanOrEqual(1);
+      expect((env.sim.traffic().byMethod["host.get_uuid"] ?? 0) - (before["host.get_uuid"] ?? 0)).toBe(0);
+      expect(second.props).toMatchObject({ affinityHostUuid: hostUuid, affinityHostName: "xcp-sim-2", residentOn: expect.any(String) });
+
+      const grow = (await impl.check(checked, { ...checked, diskGiB: 6 })).inputs;
+      expect(await impl.diff(created.id, second.props!, grow)).toMatchObject({ changes: true, replaces: [] });
+      const domid = vm(created.id).domid;
+      const updated = await impl.update(created.id, second.props!, grow);
+      expect(updated.outs).toMatchObject({ rootDiskGiB: 6, powerState: "running" });
+      expect(vm(created.id).domid).toBe(domid);
+    } finally {
+      await impl.delete(created.id, created.outs);
+    }
+    expectNoLeftovers(env);
+  });
+
   it("made only calls real xapi accepts (strict replay of every recorded call)", () => {
-    expectStrictReplay(env.sim, ["VDI.create", "VBD.create", "VBD.plug", "VM.set_VCPUs_number_live", "Async.VM.clean_reboot", "VM.set_name_description"]);
+    expectStrictReplay(env.sim, ["VDI.create", "VBD.create", "VBD.plug", "VM.set_VCPUs_number_live", "Async.VM.clean_reboot", "VM.set_name_description", "VDI.resize_online", "VM.set_affinity"]);
   });
 });

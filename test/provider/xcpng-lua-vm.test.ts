@@ -96,6 +96,24 @@ describe("XcpngLuaVM diff", () => {
     expect(await impl.diff("u", olds, inputs({ ...same, memoryMiB: 1024, allowRestart: true }))).toMatchObject({ changes: true, replaces: [] });
     await expect(impl.diff("u", olds, inputs({ ...same, diskGiB: 2 }))).rejects.toThrow(/disks only grow/);
   });
+  it("refuses a root disk growth on a running VM without allowRestart only when its VDI does not allow resize_online", async () => {
+    const same = { __owner: olds.__owner, tags: ["a", "b"] };
+    await expect(impl.diff("u", olds, inputs({ ...same, diskGiB: 6 }))).rejects.toThrow(/diskGiB needs the VM halted \(its root disk's VDI does not allow resize_online.*allowRestart: true/);
+    await expect(impl.diff("u", { ...olds, rootDiskResizeOnline: false }, inputs({ ...same, diskGiB: 6 }))).rejects.toThrow(/diskGiB needs the VM halted/);
+    expect(await impl.diff("u", { ...olds, rootDiskResizeOnline: true }, inputs({ ...same, diskGiB: 6 }))).toMatchObject({ changes: true, replaces: [] });
+    expect(await impl.diff("u", olds, inputs({ ...same, diskGiB: 6, allowRestart: true }))).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("sees no change when affinityHost names the observed affinity host by its other name (uuid or name), a change for another host", async () => {
+    const same = { __owner: olds.__owner, tags: ["a", "b"] };
+    const uuid = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const placed = { ...olds, affinityHost: uuid, affinityHostUuid: uuid, affinityHostName: "xcp-sim-2" };
+    expect(await impl.diff("u", placed, inputs({ ...same, affinityHost: "xcp-sim-2" }))).toMatchObject({ changes: false });
+    expect(await impl.diff("u", placed, inputs({ ...same, affinityHost: uuid.toUpperCase() }))).toMatchObject({ changes: false });
+    expect(await impl.diff("u", { ...placed, affinityHost: "xcp-sim-2" }, inputs({ ...same, affinityHost: uuid }))).toMatchObject({ changes: false });
+    expect(await impl.diff("u", placed, inputs({ ...same, affinityHost: "xcp-sim-1" }))).toMatchObject({ changes: true, replaces: [] });
+    expect(await impl.diff("u", placed, inputs(same))).toMatchObject({ changes: true, replaces: [] });
+  });
 });
 
 describe("XcpngLuaVM create / read / update / delete against the simulator", () => {
