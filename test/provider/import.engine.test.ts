@@ -119,6 +119,24 @@ describe("pulumi import through the real dynamic-provider host", () => {
     // Eight engine operations, each starting a provider host: 10 s on a quiet machine, over 60 s at a load of 20.
   }, 180_000);
 
+  it("imports a VM with an affinity host: the program naming that host by name or uuid previews no change", async () => {
+    const made = await handMadeVm("placed-by-hand");
+    const host = env.sim.objects("host").find((h) => h.record.name_label === "xcp-sim-2")!;
+    await env.client.call("VM.set_affinity", env.sim.refOf(made.vmUuid)!, host.ref);
+    try {
+      const engine = newEngine("placed");
+      expect(mutations(await engine.up(vmProgram(made, { affinityHost: "xcp-sim-2" }, made.vmUuid)))).toEqual([]);
+      expect(engine.state[0]!.outputs).toMatchObject({ __imported: true, affinityHost: host.record.uuid, affinityHostUuid: host.record.uuid, affinityHostName: "xcp-sim-2" });
+      expect(mutations(await engine.preview(vmProgram(made, { affinityHost: "xcp-sim-2" })))).toEqual([]);
+      expect(mutations(await engine.preview(vmProgram(made, { affinityHost: String(host.record.uuid) })))).toEqual([]);
+      await engine.destroy();
+      expect(vmExists(made.vmUuid)).toBe(true);
+      expect(env.sim.record("VM", env.sim.refOf(made.vmUuid)!)!.affinity).toBe(host.ref);
+    } finally {
+      await destroyXcpngLuaVm(env.client, made.vmUuid, "importproj/x/XcpngLuaVM/cleanup", { adopted: true }, FAST);
+    }
+  }, 180_000);
+
   it("refuses an import whose program does not match the VM, and leaves the VM alone", async () => {
     const made = await handMadeVm("mismatch");
     try {
