@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
+import { destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm, type XcpngLuaVmSpec, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
 import { SEEDED } from "../../sim";
 import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
 import { useXcpngSim } from "../provider/support/xcpng-suite";
@@ -23,6 +23,25 @@ function callsOf(method: string): number {
 /** VM.start calls so far (sync or Async): a halt for a change shows as one more. */
 function vmStarts(): number {
   return Object.entries(env.sim.traffic().byMethod).reduce((n, [method, count]) => n + (/^(Async\.)?VM\.start$/.test(method) ? count : 0), 0);
+}
+
+/**
+ * An update that needs VDI.resize_online on an xapi without it (MESSAGE_REMOVED, as XCP-ng
+ * 8.2/8.3 answer): refused with `refusal` and no halt without allowRestart, done with one halt with it.
+ */
+async function expectHaltWithoutResizeOnline(state: XcpngLuaVmState, grown: XcpngLuaVmSpec, refusal: RegExp): Promise<XcpngLuaVmState> {
+  const startsBefore = vmStarts();
+  env.sim.faults.add({ method: "VDI.resize_online", code: "MESSAGE_REMOVED", times: Infinity });
+  try {
+    await expect(updateXcpngLuaVm(env.client, state.vmUuid, grown, priorOf(state), fast)).rejects.toThrow(refusal);
+    expect(vmStarts()).toBe(startsBefore);
+    const halted = await updateXcpngLuaVm(env.client, state.vmUuid, { ...grown, allowRestart: true }, priorOf(state), fast);
+    expect(halted.powerState).toBe("running");
+    expect(vmStarts()).toBe(startsBefore + 1);
+    return halted;
+  } finally {
+    env.sim.faults.clear();
+  }
 }
 
 function vmRecord(uuid: string) {
@@ -102,15 +121,9 @@ describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", ()
       expect(vmStarts()).toBe(startsBefore);
 
       // XCP-ng's xapi until VDI.resize_online came back answers MESSAGE_REMOVED: the disk grows only halted.
-      env.sim.faults.add({ method: "VDI.resize_online", code: "MESSAGE_REMOVED", times: Infinity });
-      await expect(updateXcpngLuaVm(env.client, state.vmUuid, disk(3), priorOf(state), fast)).rejects.toThrow(/only while the VM is halted.*allowRestart: true/s);
-      expect(vmStarts()).toBe(startsBefore);
-      const halted = await updateXcpngLuaVm(env.client, state.vmUuid, { ...disk(3), allowRestart: true }, priorOf(state), fast);
+      const halted = await expectHaltWithoutResizeOnline(state, disk(3), /only while the VM is halted.*allowRestart: true/s);
       expect(halted.disks?.map((d) => d.sizeGiB)).toEqual([3]);
-      expect(halted.powerState).toBe("running");
-      expect(vmStarts()).toBe(startsBefore + 1);
     } finally {
-      env.sim.faults.clear();
       await destroyXcpngLuaVm(env.client, state.vmUuid, spec.owner, { adopted: false, instance: state.instance }, fast);
     }
     expectNoLeftovers(env);
@@ -130,15 +143,9 @@ describe("XCP-ng Lua VM data disks, live changes and reboots (sdk/vm/xcpng)", ()
       expect(vmRecord(state.vmUuid).domid).toBe(domid);
       expect(callsOf("VDI.resize_online")).toBe(onlineBefore + 1);
 
-      // An xapi without the call (XCP-ng 8.2/8.3: MESSAGE_REMOVED) grows it only halted.
-      env.sim.faults.add({ method: "VDI.resize_online", code: "MESSAGE_REMOVED", times: Infinity });
-      await expect(updateXcpngLuaVm(env.client, state.vmUuid, { ...onShared, diskGiB: 7 }, priorOf(state), fast)).rejects.toThrow(/disk can only change while it is halted \(the root disk's SR, or this xapi, grows it only detached\).*allowRestart: true/s);
-      expect(vmStarts()).toBe(startsBefore);
-      const halted = await updateXcpngLuaVm(env.client, state.vmUuid, { ...onShared, diskGiB: 7, allowRestart: true }, priorOf(state), fast);
-      expect(halted).toMatchObject({ diskGiB: 7, powerState: "running" });
-      expect(vmStarts()).toBe(startsBefore + 1);
+      const halted = await expectHaltWithoutResizeOnline(state, { ...onShared, diskGiB: 7 }, /disk can only change while it is halted \(the root disk's SR, or this xapi, grows it only detached\).*allowRestart: true/s);
+      expect(halted.diskGiB).toBe(7);
     } finally {
-      env.sim.faults.clear();
       await destroyXcpngLuaVm(env.client, state.vmUuid, onShared.owner, { adopted: false, instance: state.instance }, fast);
     }
     expectNoLeftovers(env);
