@@ -1,7 +1,7 @@
 /**
  * Hosts of the pool: finding one by name or uuid, and naming the host a ref points to. A host's
- * ref and uuid never change while the pool runs, so the hosts a client listed are kept for that
- * client (its session): observing many VMs lists them once, not once per VM.
+ * ref and uuid never change while the pool runs, so the hosts a client read are kept for that
+ * client (its session): observing many VMs reads each host once, not once per VM.
  */
 import type { RecipeClient } from "./client";
 import { isRealRef } from "./client";
@@ -16,21 +16,21 @@ export interface PoolHost {
   name: string;
 }
 
-/** The hosts each client listed last, by ref (a pending listing is shared by concurrent callers). */
-const listed = new WeakMap<RecipeClient, Promise<Map<string, PoolHost>>>();
+/** Hosts each client has read, by ref (a pending read is shared by concurrent callers). */
+const known = new WeakMap<RecipeClient, Map<string, Promise<PoolHost>>>();
 
-/** Every host of the pool (a pool has a handful: one `host.get_all_records`); kept as the client's latest listing. */
+/** Every host of the pool (a pool has a handful: one `host.get_all_records`); the client keeps them for {@link hostOf}. */
 export async function listHosts(client: RecipeClient): Promise<PoolHost[]> {
-  return [...(await relist(client)).values()];
+  const all = await withContext({ step: "list hosts: host.get_all_records" }, () => client.call("host.get_all_records"));
+  const hosts = entriesOf(all).map(([ref, record]) => ({ ref, uuid: str(record, "uuid"), name: str(record, "name_label") }));
+  for (const host of hosts) knownHosts(client).set(host.ref, Promise.resolve(host));
+  return hosts;
 }
 
-function relist(client: RecipeClient): Promise<Map<string, PoolHost>> {
-  const listing = withContext({ step: "list hosts: host.get_all_records" }, () => client.call("host.get_all_records")).then(
-    (all) => new Map(entriesOf(all).map(([ref, record]): [string, PoolHost] => [ref, { ref, uuid: str(record, "uuid"), name: str(record, "name_label") }])),
-  );
-  listed.set(client, listing);
-  listing.catch(() => listed.get(client) === listing && listed.delete(client));
-  return listing;
+function knownHosts(client: RecipeClient): Map<string, Promise<PoolHost>> {
+  let byRef = known.get(client);
+  if (!byRef) known.set(client, (byRef = new Map()));
+  return byRef;
 }
 
 /**
@@ -50,13 +50,19 @@ export async function resolveHost(client: RecipeClient, nameOrUuid: string): Pro
 }
 
 /**
- * The host `ref` points to (uuid and name_label), or undefined for a null ref. Answered from the
- * client's latest listing; only a ref it does not hold (a host added since) lists the hosts again.
- * @throws XapiRecipeError when no host of the pool has that ref
+ * The host `ref` points to (uuid and name_label), or undefined for a null ref. Read once per
+ * client (`host.get_uuid`, `host.get_name_label`: no listing, so the cost never grows with the
+ * pool), then answered from what the client keeps.
  */
-export async function hostOf(client: RecipeClient, ref: unknown): Promise<PoolHost | undefined> {
-  if (!isRealRef(ref)) return undefined;
-  const host = (await (listed.get(client) ?? relist(client))).get(ref) ?? (await relist(client)).get(ref);
-  if (!host) throw new XapiRecipeError({ step: "read host", object: ref, hint: "the host left the pool; refresh again" }, "no host of the pool has this ref");
+export function hostOf(client: RecipeClient, ref: unknown): Promise<PoolHost | undefined> {
+  if (!isRealRef(ref)) return Promise.resolve(undefined);
+  const byRef = knownHosts(client);
+  let host = byRef.get(ref);
+  if (!host) {
+    const read = withContext({ step: "read host", object: ref }, async () => ({ ref, uuid: String(await client.call("host.get_uuid", ref)), name: String(await client.call("host.get_name_label", ref)) }));
+    byRef.set(ref, read);
+    read.catch(() => byRef.get(ref) === read && byRef.delete(ref));
+    host = read;
+  }
   return host;
 }
