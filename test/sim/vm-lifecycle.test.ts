@@ -284,7 +284,7 @@ describe("simulator VM lifecycle", () => {
     expect((await fails(url, "VDI.resize", [s, vdi, SEEDED.sharedSrBytes * 2]))[0]).toBe("SR_FULL");
   });
 
-  it("resizes an attached VDI only with VDI.resize_online, and only on an SR whose driver has VDI_RESIZE_ONLINE (as xapi)", async () => {
+  it("resizes an attached VDI only with VDI.resize_online, and only on an SR whose driver has VDI_RESIZE_ONLINE (as xapi); allowed_operations say so", async () => {
     const vm = await ok(url, "VM.clone", [s, await templateNamed(TEMPLATES.cloneReady), "online-resize"]);
     await ok(url, "VM.set_is_a_template", [s, vm, false]);
     const disk = async (srName: string) => {
@@ -295,7 +295,13 @@ describe("simulator VM lifecycle", () => {
     };
     const shared = await disk(SEEDED.sharedSr);
     const local = await disk(SEEDED.localSr);
+    const operations = async (vdi: string) => ((await ok(url, "VDI.get_allowed_operations", [s, vdi])) as string[]).sort();
+    expect(await operations(shared.vdi)).toEqual(["destroy", "resize", "resize_online"]);
+    expect(await operations(local.vdi)).toEqual(["destroy", "resize"]);
     await ok(url, "VM.start", [s, vm, false, false]);
+    // Attached: only the live operation stays (xapi_vdi.ml: operation_can_be_performed_live).
+    expect(await operations(shared.vdi)).toEqual(["resize_online"]);
+    expect(await operations(local.vdi)).toEqual([]);
     // VDI.resize is never performed live; resize_online needs the driver's feature.
     expect(await fails(url, "VDI.resize", [s, shared.vdi, 2 * GiB])).toEqual(["VDI_IN_USE", shared.vdi, "resize"]);
     expect(await fails(url, "VDI.resize_online", [s, local.vdi, 2 * GiB])).toEqual(["SR_OPERATION_NOT_SUPPORTED", local.sr]);
@@ -303,6 +309,7 @@ describe("simulator VM lifecycle", () => {
     expect(await ok(url, "VDI.get_virtual_size", [s, shared.vdi])).toBe(2 * GiB);
     expect(await ok(url, "VDI.get_virtual_size", [s, local.vdi])).toBe(GiB);
     await ok(url, "VM.hard_shutdown", [s, vm]);
+    expect(await operations(local.vdi)).toEqual(["destroy", "resize"]);
     await ok(url, "VDI.resize", [s, local.vdi, 2 * GiB]);
     expect(await ok(url, "VDI.get_virtual_size", [s, local.vdi])).toBe(2 * GiB);
   });
