@@ -84,7 +84,7 @@ run_leg() {
         # dist/ is already built: npm ci ran the package's `prepare` (the emitted JavaScript does not
         # depend on the @pulumi/pulumi version; the type-check below checks the new one's types).
         npm run typecheck
-        if [ "${CI_FULL_LEGS:-}" = 1 ]; then npm run test:suite; else npx vitest run "${VERSION_SUITES[@]}"; fi
+        if [ "${CI_FULL_LEGS:-}" = 1 ]; then bash scripts/suite.sh; else bash scripts/suite.sh "${VERSION_SUITES[@]}"; fi
       )
       ;;
     *) echo "ci: unknown leg '$leg' (use system, 22 or 24)" >&2; return 2 ;;
