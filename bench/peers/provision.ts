@@ -16,7 +16,8 @@ import { closeAllSshConnections } from "../../sdk/ssh";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
 import { DEFAULT_METHOD_LATENCY } from "../../sim";
 import { startTestSim, type SshGuestLogin, type TestSim } from "../../test/support/sim";
-import { BENCH_DEADLINES, benchVmSpec, createBatch } from "../support/lua-vm-spec";
+import { vmSpec } from "../../test/support/xcpng-inputs";
+import { BENCH_DEADLINES, createBatch } from "../support/create-batch";
 import { comparisonOf, median, msOf, type Comparison } from "./rounds";
 
 const run = promisify(execFile);
@@ -60,7 +61,7 @@ async function oneVmRounds(env: BenchSim, keyPath: string): Promise<{ ours: numb
   const ours: number[] = [];
   const criticalPath: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
-    const spec = benchVmSpec(`bench-provision-one-${round}`, env);
+    const spec = vmSpec(env, `bench-provision-one-${round}`);
     const callsBefore = env.sim.calls().length;
     let state: XcpngLuaVmState | undefined;
     try {

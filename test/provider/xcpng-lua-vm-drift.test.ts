@@ -3,8 +3,9 @@ import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { lifecycleOptions } from "../../provider/impl/xcpng-lua-vm/outputs";
 import { SEEDED } from "../../sim";
 import { expectStrictReplay } from "../support/strict-replay";
-import { expectNoLeftovers, providerInputs, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
 import { checkFailures, useXcpngSim } from "./support/xcpng-suite";
+import { providerInputs, testOwner } from "../support/xcpng-inputs";
 
 const sim = useXcpngSim({ addressBase: "127.91", simulator: { recordCalls: true }, provider: true });
 let env: XcpngSim;
