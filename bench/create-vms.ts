@@ -8,7 +8,7 @@
 import { closeAllSshConnections } from "../sdk/ssh";
 import type { XapiClient } from "../sdk/xapi";
 import { startTestSim, type SshGuestLogin } from "../test/support/sim";
-import { createBatch } from "./support/lua-vm-spec";
+import { createBatch } from "./support/create-batch";
 import { printRatio, type Measurement } from "./support/measure";
 
 const VMS = 6;

@@ -18,8 +18,9 @@ import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { startTestSim } from "../support/sim";
 import { expectNoLeftovers } from "../support/sim-suite";
 import { mutations } from "../provider/support/engine-checks";
-import { XCPNG_COUNTED, poolUuidOf, type XcpngSim } from "../provider/support/xcpng-sim";
+import { XCPNG_COUNTED, type XcpngSim } from "../provider/support/xcpng-sim";
 import { boundState, fixtureEngine, fixtureProgram, loadStateFixture, placeholderValues, type FixtureWorld } from "./state-fixture";
+import { poolUuidOf } from "../support/xcpng-inputs";
 
 const FIXTURE = loadStateFixture("0.1.0");
 const COUNTED = [...XCPNG_COUNTED, "network"];

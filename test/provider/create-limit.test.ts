@@ -7,8 +7,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { setConfiguredValues } from "../../provider/runtime/config";
-import { providerInputs, type XcpngSim } from "./support/xcpng-sim";
+import type { XcpngSim } from "./support/xcpng-sim";
 import { useXcpngSim } from "./support/xcpng-suite";
+import { providerInputs } from "../support/xcpng-inputs";
 
 const CREATES = 4;
 const sim = useXcpngSim({ addressBase: "127.92", provider: true });

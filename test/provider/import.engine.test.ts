@@ -19,7 +19,8 @@ import { checkoutProgramDir, finishEngineSuite, makeTempHome, simEngine, type Te
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { startTestSim } from "../support/sim";
 import { mutations } from "./support/engine-checks";
-import { XCPNG_COUNTED, expectNoLeftovers, vmSpec, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
+import { vmSpec } from "../support/xcpng-inputs";
 
 // Needs a fresh `npm run build`: the provider host loads bioxen-luavm/provider/impl/* from dist/.
 const PASSWORD = "import-engine-secret-7c2e90";

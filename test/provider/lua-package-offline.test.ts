@@ -14,7 +14,8 @@ import { closeAllSshConnections } from "../../sdk/ssh";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, expectNoLeftovers, poolUuidOf, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
+import { poolUuidOf, testOwner } from "../support/xcpng-inputs";
 
 let env: XcpngSim;
 /** A second pool, reached only through an XcpngLuaVM `connection` input (never the stack config). */

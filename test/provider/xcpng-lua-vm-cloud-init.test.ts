@@ -9,8 +9,9 @@ import * as impl from "../../provider/impl/xcpng-lua-vm";
 import { UNKNOWN } from "../../provider/runtime/inputs";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
-import { expectNoLeftovers, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
 import { useXcpngSim } from "./support/xcpng-suite";
+import { testOwner } from "../support/xcpng-inputs";
 
 const sim = useXcpngSim({ addressBase: "127.94", provider: true });
 let env: XcpngSim;

@@ -4,8 +4,9 @@ import { lifecycleOptions } from "../../provider/impl/xcpng-lua-vm/outputs";
 import { hostOf } from "../../sdk/xapi/recipes";
 import { SEEDED } from "../../sim";
 import { expectStrictReplay } from "../support/strict-replay";
-import { expectNoLeftovers, providerInputs, testOwner, type XcpngSim } from "./support/xcpng-sim";
+import { expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
 import { checkFailures, useXcpngSim } from "./support/xcpng-suite";
+import { providerInputs, testOwner } from "../support/xcpng-inputs";
 
 const sim = useXcpngSim({ addressBase: "127.91", simulator: { recordCalls: true }, provider: true });
 let env: XcpngSim;

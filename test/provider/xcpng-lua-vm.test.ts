@@ -4,8 +4,9 @@ import { setConfiguredValues } from "../../provider/runtime/config";
 import { UNKNOWN } from "../../provider/runtime/inputs";
 import { TEMPLATES } from "../../sim";
 import { expectStrictReplay } from "../support/strict-replay";
-import { expectNoLeftovers, poolUuidOf, providerInputs, testOwner, type XcpngSim, configureProviderFor } from "./support/xcpng-sim";
+import { expectNoLeftovers, type XcpngSim } from "./support/xcpng-sim";
 import { useXcpngSim } from "./support/xcpng-suite";
+import { configureProviderFor, poolUuidOf, providerInputs, testOwner } from "../support/xcpng-inputs";
 
 const sim = useXcpngSim({ addressBase: "127.80", simulator: { recordCalls: true }, provider: true });
 let env: XcpngSim;

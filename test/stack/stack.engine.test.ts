@@ -16,10 +16,11 @@ import { checkoutProgramDir, finishEngineSuite, makeTempHome, simEngine, type Te
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { expectNoSecretLeaks, mutations, privateKeyLines } from "../provider/support/engine-checks";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, poolUuidOf, type XcpngSim } from "../provider/support/xcpng-sim";
+import { XCPNG_COUNTED, type XcpngSim } from "../provider/support/xcpng-sim";
 import { expectStrictReplay } from "../support/strict-replay";
 import { countObjects, ownedObjects, snapshotObjects } from "./sim-checks";
 import { VMS, stackProgram, type StackShape } from "./stack-program";
+import { poolUuidOf } from "../support/xcpng-inputs";
 
 const PASSWORD = "stack-xapi-secret-3f9a27";
 const FIRST: StackShape = { vmCMemoryMiB: 256, alphaOnVmA: "1.0", packageOnVmC: true };

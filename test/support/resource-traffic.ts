@@ -9,8 +9,8 @@ import { setConfiguredValues } from "../../provider/runtime/config";
 import { closeAllXapiClients } from "../../provider/runtime/connections";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import type { SimTraffic, Simulator } from "../../sim";
-import { configureProviderFor, providerInputs } from "../provider/support/xcpng-sim";
 import { startTestSim } from "./sim";
+import { configureProviderFor, providerInputs } from "./xcpng-inputs";
 
 /** XAPI calls and bytes (request + response) of one operation. */
 export interface OperationTraffic {

@@ -9,8 +9,9 @@ import { createVm } from "../../sdk/vm";
 import { HOST_KEY_MARKER, XcpngLuaVmError, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES, type FaultRuleInput } from "../../sim";
 import { generateClientKeyPair } from "../support/client-key";
-import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { expectNoLeftovers, type XcpngSim } from "../provider/support/xcpng-sim";
 import { useXcpngSim } from "../provider/support/xcpng-suite";
+import { vmSpec } from "../support/xcpng-inputs";
 
 const sim = useXcpngSim({ addressBase: "127.93", alsoCounted: ["task"] });
 let env: XcpngSim;

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, readXcpngLuaVm, updateXcpngLuaVm, type XcpngLuaVmSpec, type XcpngLuaVmState } from "../../sdk/vm/xcpng";
 import { SEEDED } from "../../sim";
-import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { expectNoLeftovers, type XcpngSim } from "../provider/support/xcpng-sim";
 import { useXcpngSim } from "../provider/support/xcpng-suite";
+import { vmSpec } from "../support/xcpng-inputs";
 
 const sim = useXcpngSim({ addressBase: "127.90" });
 let env: XcpngSim;

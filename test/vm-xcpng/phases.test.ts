@@ -3,8 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { XcpngLuaVmError, XcpngPhaseTimeoutError, destroyXcpngLuaVm, ensureXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { TEMPLATES } from "../../sim";
-import { expectNoLeftovers, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { expectNoLeftovers, type XcpngSim } from "../provider/support/xcpng-sim";
 import { useXcpngSim } from "../provider/support/xcpng-suite";
+import { vmSpec } from "../support/xcpng-inputs";
 
 const sim = useXcpngSim({ addressBase: "127.92" });
 let env: XcpngSim;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { destroyXcpngLuaVm, ensureXcpngLuaVm, updateXcpngLuaVm } from "../../sdk/vm/xcpng";
 import { SEEDED } from "../../sim";
 import { startTestSim } from "../support/sim";
-import { XCPNG_COUNTED, finishXcpngSim, vmSpec, type XcpngSim } from "../provider/support/xcpng-sim";
+import { XCPNG_COUNTED, finishXcpngSim, type XcpngSim } from "../provider/support/xcpng-sim";
+import { vmSpec } from "../support/xcpng-inputs";
 
 let env: XcpngSim;
 const fast = { createMs: 30_000, readyMs: 30_000, deleteMs: 20_000 };

@@ -74,7 +74,7 @@ export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec,
       () => undefined,
       (cleanupError: unknown) => cleanupError,
     );
-    if (cleanup === undefined) throw new Error(`creating VM "${spec.name}" failed: ${(error as Error).message} — the VM was destroyed again`, { cause: error });
+    if (cleanup === undefined) throw new Error(`creating VM "${spec.name}" failed: ${(error as Error).message} — the VM was destroyed again; run it again once the cause is fixed`, { cause: error });
     const state = await observeVm(client, vm.ref, carried).catch(() => assumedState(vm.uuid, spec, carried));
     throw await kept(client, vm, new XcpngLuaVmError(`create VM "${spec.name}" (and destroying it again: ${String(cleanup)})`, vm.uuid, state, error));
   }

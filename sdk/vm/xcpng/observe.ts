@@ -1,9 +1,9 @@
 /** Reading what a VM is now: power, resources, tags, VIFs and the addresses its guest reports. */
 import type { XapiClient } from "../../xapi";
-import { findRootDisk, growsOnline, hostOf, isRealRef, ownerMarkerKey, ownerTag, parseCidr, pickGuestAddress, vifVmMarkerKey } from "../../xapi/recipes";
+import { findRootDisk, growsOnline, hostOf, type RootDisk, isRealRef, ownerMarkerKey, ownerTag, parseCidr, pickGuestAddress, vifVmMarkerKey } from "../../xapi/recipes";
 import { withContext } from "../../xapi/recipes/errors";
 import { observeDisks } from "./disks";
-import type { XcpngLuaVmState, XcpngNicSpec } from "./types";
+import type { XcpngDiskState, XcpngLuaVmState, XcpngNicSpec } from "./types";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -46,18 +46,20 @@ export async function vmNics(client: XapiClient, vm: string): Promise<Map<string
 /** The current state of the VM `vm`. */
 export async function observeVm(client: XapiClient, vm: string, carried: CarriedFacts): Promise<XcpngLuaVmState> {
   const record = (await withContext({ step: "read VM", object: vm }, () => client.call("VM.get_record", vm))) as Record<string, unknown>;
-  const nics = await vmNics(client, vm);
+  // Three independent chains of reads, in flight together (a create or refresh waits for the
+  // longest, not the sum). No method is called by two chains, so the nth call of a method stays
+  // the same call from run to run (the fault matrix names calls that way).
+  const [{ nics, addresses }, { disk, disks }, [affinity, residentOn]] = await Promise.all([
+    nicsAndAddresses(client, vm, record, carried.networks ?? []),
+    rootAndDataDisks(client, vm),
+    (async () => [await hostOf(client, record.affinity), await hostOf(client, record.resident_on)] as const)(),
+  ]);
   // Another owner's VIFs on this VM (a VmNetwork's attachments) are theirs, not this VM's drift;
   // a VM without our marker (being imported) owns every VIF it has.
   const vmOwner = ((record.other_config ?? {}) as Record<string, string>)[ownerMarkerKey];
   const own = [...nics.values()].filter((n) => vmOwner === undefined || !isOtherOwners(n.otherConfig, vmOwner, String(record.uuid)));
   const networkUuids = Object.fromEntries(own.map((n) => [n.device, n.networkUuid]));
-  const addresses = await guestAddresses(client, record, [...nics.keys()], carried.networks ?? []);
-  const disk = await findRootDisk(client, vm).catch(() => undefined);
-  const disks = await observeDisks(client, vm);
   const powerState = String(record.power_state).toLowerCase();
-  const affinity = await hostOf(client, record.affinity);
-  const residentOnUuid = (await hostOf(client, record.resident_on))?.uuid;
   return {
     vmUuid: String(record.uuid),
     name: String(record.name_label),
@@ -81,8 +83,20 @@ export async function observeVm(client: XapiClient, vm: string, carried: Carried
     ...(carried.configDriveVdiUuid ? { configDriveVdiUuid: carried.configDriveVdiUuid } : {}),
     ...(carried.cloudInitHostKey ? { cloudInitHostKey: carried.cloudInitHostKey } : {}),
     ...(affinity ? { affinityHostUuid: affinity.uuid, affinityHostName: affinity.name } : {}),
-    ...(residentOnUuid ? { residentOnUuid } : {}),
+    ...(residentOn ? { residentOnUuid: residentOn.uuid } : {}),
   };
+}
+
+/** The VM's VIFs, then the addresses its guest reports on them. */
+async function nicsAndAddresses(client: XapiClient, vm: string, record: Record<string, unknown>, nicSpecs: XcpngNicSpec[]): Promise<{ nics: Map<string, VmNic>; addresses: Record<string, string> }> {
+  const nics = await vmNics(client, vm);
+  return { nics, addresses: await guestAddresses(client, record, [...nics.keys()], nicSpecs) };
+}
+
+/** The root disk (undefined when it cannot be found) and the data disks. */
+async function rootAndDataDisks(client: XapiClient, vm: string): Promise<{ disk: RootDisk | undefined; disks: XcpngDiskState[] }> {
+  const disk = await findRootDisk(client, vm).catch(() => undefined);
+  return { disk, disks: await observeDisks(client, vm) };
 }
 
 async function guestAddresses(client: XapiClient, record: Record<string, unknown>, devices: string[], nics: XcpngNicSpec[]): Promise<Record<string, string>> {

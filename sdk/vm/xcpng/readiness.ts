@@ -51,17 +51,27 @@ export async function waitUntilReady(client: XapiClient, vm: string, vmUuid: str
     const target = guestTarget(vmUuid, addresses["0"]!, spec, { ...options, deadline });
     return { target, hostKeyFingerprint: await withDeadline(readyWait({ ...options, deadline }), `SSH on ${target.description}`, () => target.hostKeyFingerprint(), readyError) };
   });
-  if (!options.recordedHostKey && !spec.ssh.hostKeyFingerprint) {
-    await client.call("VM.remove_from_other_config", vm, HOST_KEY_MARKER);
-    await client.call("VM.add_to_other_config", vm, HOST_KEY_MARKER, hostKeyFingerprint);
-  }
   const runner = new LuaRunner(target, spec.luaInterpreter ? { interpreter: spec.luaInterpreter } : {});
-  const lua = await inPhase("lua", options.phases?.lua, options.deadline, (deadline) => {
-    const luaWait = new Wait(readyWait({ ...options, deadline }), `Lua on ${target.description}`);
-    return runner.version({ signal: luaWait.signal }).finally(() => luaWait.done());
-  });
+  // Recording the accepted host key (XAPI) and probing Lua (SSH) do not depend on each other: in
+  // flight together. Both settle before this returns or throws, so the key is never written behind a failure report.
+  const [recorded, probed] = await Promise.allSettled([
+    options.recordedHostKey || spec.ssh.hostKeyFingerprint ? Promise.resolve() : recordHostKey(client, vm, hostKeyFingerprint),
+    inPhase("lua", options.phases?.lua, options.deadline, (deadline) => {
+      const luaWait = new Wait(readyWait({ ...options, deadline }), `Lua on ${target.description}`);
+      return runner.version({ signal: luaWait.signal }).finally(() => luaWait.done());
+    }),
+  ]);
+  if (recorded.status === "rejected") throw recorded.reason;
+  if (probed.status === "rejected") throw probed.reason;
+  const lua = probed.value;
   options.onProgress?.(`VM ${vmUuid}: ${lua.interpreter} ${lua.version} ready`);
   return { addresses, hostKeyFingerprint, lua };
+}
+
+/** Records the host key accepted on first use on the VM, so every later connection pins it. */
+async function recordHostKey(client: XapiClient, vm: string, fingerprint: string): Promise<void> {
+  await client.call("VM.remove_from_other_config", vm, HOST_KEY_MARKER);
+  await client.call("VM.add_to_other_config", vm, HOST_KEY_MARKER, fingerprint);
 }
 
 /** The host key policy for a VM (see the file comment). */

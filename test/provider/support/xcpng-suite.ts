@@ -6,7 +6,8 @@
 import { afterAll, beforeAll } from "vitest";
 import type { SimulatorOptions } from "../../../sim";
 import { startTestSim } from "../../support/sim";
-import { XCPNG_COUNTED, configureProviderFor, finishXcpngSim, type XcpngSim } from "./xcpng-sim";
+import { XCPNG_COUNTED, finishXcpngSim, type XcpngSim } from "./xcpng-sim";
+import { configureProviderFor } from "../../support/xcpng-inputs";
 
 /** Options of {@link useXcpngSim}. */
 export interface XcpngSuiteOptions {
