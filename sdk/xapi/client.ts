@@ -5,9 +5,10 @@ import { maskUrlCredentials } from "../base/mask-credentials";
 import { assertPrintable } from "../base/printable";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
 import { retryWhileBusy } from "./busy-retry";
-import { XapiError, XapiTransportError, xapiWaitError } from "./errors";
+import { XapiError, XapiTransportError, XapiWaitError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
 import { putBody, type UploadProgress } from "./http-put";
+import { TaskLedger } from "./lost-tasks";
 import { normalizeResult } from "./normalize";
 import { assertPlainHttpIsLocal } from "./plain-http";
 import { MAX_CALL_RETRIES, isReadOnlyMethod, lostExchangeAdvice, mayResendAfterTransportError } from "./retry";
@@ -70,6 +71,8 @@ export class XapiClient {
   private readonly cleaner: XapiCaller = {
     callWith: (options, method, ...params) => this.sendWithin(options, method, params, this.cleanupCutoff.signal),
   };
+  /** Tasks held by callers and `Async.*` answers on their way: what a lost answer's cleanup must not touch. */
+  private readonly ledger = new TaskLedger();
   private readonly counts = new Map<string, number>();
   private keeper!: SessionKeeper;
 
@@ -211,9 +214,36 @@ export class XapiClient {
   private runTask(options: XapiCallOptions, method: string, params: WireValue[]): Promise<unknown> {
     return retryWhileBusy(options, this.taskTimeoutMs, async (fixed) => {
       const wait = { deadline: fixed.deadline!, signal: fixed.signal };
-      const taskRef = String(await this.callWith(wait, `Async.${method}`, ...params));
-      return waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`));
+      const taskRef = String(await this.submit(wait, `Async.${method}`, params));
+      return this.holding(taskRef, () => waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`)));
     });
+  }
+
+  /**
+   * Sends `Async.<method>`. When its answer is lost (cut, deadline, abort) the task xapi may have
+   * made is looked for in the session, awaited within the call's deadline and destroyed
+   * (./lost-tasks); a lost exchange's error then says how the task ended.
+   */
+  private async submit(wait: WaitOptions, label: string, params: WireValue[]): Promise<unknown> {
+    try {
+      return await this.ledger.submitting(label, this.callWith(wait, label, ...params));
+    } catch (error) {
+      const session = this.keeper.sessionRef;
+      if (!(error instanceof XapiTransportError || error instanceof XapiWaitError) || !session) throw error;
+      const found = await this.ledger.sweep(this.cleaner, session, label, wait);
+      if (found.length === 0 || !(error instanceof XapiTransportError)) throw error;
+      throw new XapiTransportError(error.url, error.method, `${error.detail}; ${found.join("; ")}`, error.cause);
+    }
+  }
+
+  /** Runs the wait for `taskRef` with the task marked as held, so no lost-answer cleanup takes it. */
+  private async holding<T>(taskRef: string, wait: () => Promise<T>): Promise<T> {
+    this.ledger.hold(taskRef);
+    try {
+      return await wait();
+    } finally {
+      this.ledger.release(taskRef);
+    }
   }
 
   /**
@@ -222,7 +252,7 @@ export class XapiClient {
    * @param options deadline and signal; on either the task is cancelled and destroyed
    */
   waitForTask(taskRef: string, options: WaitOptions): Promise<unknown> {
-    return this.tracked(waitForTask(this, taskRef, options, "", this.cleanupFor(taskRef, "task")));
+    return this.tracked(this.holding(taskRef, () => waitForTask(this, taskRef, options, "", this.cleanupFor(taskRef, "task"))));
   }
 
   /** Records a task wait until it settles, so that close() can wait for its cleanup. */

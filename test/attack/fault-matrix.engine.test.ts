@@ -96,6 +96,21 @@ describe("connection faults", () => {
     expectAllHeld([outcome!]);
   }, 600_000);
 
+  it("a cut answer of a call that changes the pool (VIF.create, Async.VM.clone) is not resent: a clear error, the next up converges with no duplicate, sessions and tasks back to 0", async () => {
+    const cases = [
+      { operation: "create" as const, method: "Async.VM.clone", nth: 1, kind: "cut" as const },
+      { operation: "create" as const, method: "VIF.create", nth: 2, kind: "cut" as const },
+    ];
+    const done = await runAll(cases, "x");
+    for (const o of done) {
+      expect(o.end).toBe("failed");
+      expect(o.message).toMatch(/may or may not have run.*run again/);
+      expect([o.sessionsLeft, o.tasksLeft]).toEqual([0, 0]);
+    }
+    expect(done[0]!.message).toMatch(/its task OpaqueRef:\S+ succeeded and was destroyed/);
+    expectAllHeld(done);
+  }, 600_000);
+
   it("no secret in any state (partial ones included), output, host log line or error message of the suite", () => {
     const secrets = [ATTACK_PASSWORD, ...privateKeyLines(env.keys.private)];
     for (const o of outcomes) {
