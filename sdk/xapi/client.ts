@@ -4,6 +4,7 @@ import type { Agent } from "undici";
 import { maskUrlCredentials } from "../base/mask-credentials";
 import { assertPrintable } from "../base/printable";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
+import { phaseBound } from "../base/phase-scope";
 import { retryWhileBusy } from "./busy-retry";
 import { XapiError, XapiTransportError, XapiWaitError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
@@ -146,12 +147,15 @@ export class XapiClient {
   /** {@link call} with a per-call deadline and AbortSignal; TOO_MANY_PENDING_TASKS is backed off and retried within it (busy-retry.ts). */
   async callWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
     if (this.closed) throw new Error(`XapiClient is closed; cannot send ${method}`);
-    return retryWhileBusy(options, this.timeoutMs, (fixed) => this.sendWithin(fixed, method, params, this.closer.signal));
+    // Within a resource phase (sdk/base/phase-scope) the call also ends by the phase's deadline.
+    const { deadline, phase } = phaseBound(options.deadline ?? this.timeoutMs);
+    const what = phase ? `response to ${method} (${phase})` : `response to ${method}`;
+    return retryWhileBusy({ ...options, deadline }, this.timeoutMs, (fixed) => this.sendWithin(fixed, method, params, this.closer.signal, what));
   }
 
   /** Sends `method` within the call's deadline (stopped early by `stop`), then clears the deadline's timer. */
-  private async sendWithin(options: XapiCallOptions, method: string, params: WireValue[], stop: AbortSignal): Promise<unknown> {
-    const wait = this.deadlineFor(options, `response to ${method}`, stop);
+  private async sendWithin(options: XapiCallOptions, method: string, params: WireValue[], stop: AbortSignal, what = `response to ${method}`): Promise<unknown> {
+    const wait = this.deadlineFor(options, what, stop);
     try {
       return await this.sendInSession(wait, method, params);
     } finally {
@@ -212,10 +216,13 @@ export class XapiClient {
 
   /** A task that failed with TOO_MANY_PENDING_TASKS did nothing: it is started again, within the same deadline. */
   private runTask(options: XapiCallOptions, method: string, params: WireValue[]): Promise<unknown> {
-    return retryWhileBusy(options, this.taskTimeoutMs, async (fixed) => {
+    const { deadline, phase } = phaseBound(options.deadline ?? this.taskTimeoutMs);
+    return retryWhileBusy({ ...options, deadline }, this.taskTimeoutMs, async (fixed) => {
       const wait = { deadline: fixed.deadline!, signal: fixed.signal };
       const taskRef = String(await this.submit(wait, `Async.${method}`, params));
       return this.holding(taskRef, () => waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`)));
+    }).catch((error: unknown) => {
+      throw namingPhase(error, phase);
     });
   }
 
@@ -252,7 +259,9 @@ export class XapiClient {
    * @param options deadline and signal; on either the task is cancelled and destroyed
    */
   waitForTask(taskRef: string, options: WaitOptions): Promise<unknown> {
-    return this.tracked(this.holding(taskRef, () => waitForTask(this, taskRef, options, "", this.cleanupFor(taskRef, "task"))));
+    const { deadline, phase } = phaseBound(options.deadline);
+    const work = this.holding(taskRef, () => waitForTask(this, taskRef, { ...options, deadline }, "", this.cleanupFor(taskRef, "task")));
+    return this.tracked(work.catch((error: unknown) => Promise.reject(namingPhase(error, phase))));
   }
 
   /** Records a task wait until it settles, so that close() can wait for its cleanup. */
@@ -287,7 +296,8 @@ export class XapiClient {
    */
   async putToHandler(path: string, query: Record<string, string>, body: Buffer, options: XapiPutOptions = {}): Promise<number> {
     if (this.closed) throw new Error(`XapiClient is closed; cannot PUT ${path}`);
-    const wait = this.deadlineFor(options, `PUT ${path}`, this.closer.signal);
+    const { deadline, phase } = phaseBound(options.deadline ?? this.timeoutMs);
+    const wait = this.deadlineFor({ ...options, deadline }, phase ? `PUT ${path} (${phase})` : `PUT ${path}`, this.closer.signal);
     try {
       const session = await this.keeper.session(wait);
       const url = new URL(path, this.poolMasterUrl);
@@ -370,6 +380,12 @@ export class XapiClient {
     if (outcome.ok) return normalizeResult(method, outcome.result);
     throw this.keeper.redact(new XapiError(outcome.code, outcome.params, method));
   }
+}
+
+/** A task wait cut by the phase's deadline says so (the phase and its limit), like a cut call. */
+function namingPhase(error: unknown, phase: string | undefined): unknown {
+  if (!phase || !(error instanceof XapiWaitError) || error.reason !== "timeout" || error.what.includes(phase)) return error;
+  return new XapiWaitError(`${error.what} (${phase})`, error.reason, error.waitedMs, error.cause);
 }
 
 function checkedBaseUrl(url: string, tls: XapiTlsOptions | undefined): string {

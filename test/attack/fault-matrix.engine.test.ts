@@ -17,7 +17,7 @@ import type { ProgramDir } from "../support/engine";
 import { checkoutProgramDir, finishEngineSuite } from "../support/engine-suite";
 import { mulberry32 } from "../support/prng";
 import { startTestSim } from "../support/sim";
-import { ATTACK_PASSWORD, attackEngine } from "./support/attack-stack";
+import { ATTACK_PASSWORD, PHASE_TIMEOUT_S, attackEngine } from "./support/attack-stack";
 import { FAULT_KINDS, faultPoints, matrixCases, recordOperations, sampleCases, type FaultPoint, type RecordedOperations } from "./support/fault-points";
 import { summarize } from "./support/report";
 import { caseName, runCase, type CaseOutcome } from "./support/run-case";
@@ -25,6 +25,8 @@ import { caseName, runCase, type CaseOutcome } from "./support/run-case";
 const FULL = process.env.ATTACK_FULL === "1";
 const SAMPLE = Number(process.env.ATTACK_SAMPLE ?? 3);
 const SEED = Number(process.env.ATTACK_SEED ?? 16);
+/** A stall ten times the phase timeout: waited out, it alone would outlast every bound below. */
+const LONG_STALL_MS = PHASE_TIMEOUT_S * 10_000;
 /**
  * Kinds in the default sample. A SIGKILL of the host at a stalled call left the faulted `up`
  * pending (see docs/reliability.md): kill cases run with ATTACK_FULL=1 or ATTACK_KILL=1 until that is fixed.
@@ -108,6 +110,23 @@ describe("connection faults", () => {
       expect([o.sessionsLeft, o.tasksLeft]).toEqual([0, 0]);
     }
     expect(done[0]!.message).toMatch(/its task OpaqueRef:\S+ succeeded and was destroyed/);
+    expectAllHeld(done);
+  }, 600_000);
+
+  it("a stall far past the phase timeout, in delete and in create, ends the operation at the phase's timeout (not the call's): the error names phase and limit; nothing left", async () => {
+    const stalls = [
+      { operation: "delete" as const, method: "SR.get_content_type", nth: 1, kind: "stall" as const, phase: /delete phase, timeouts\.delete = 6 s/ },
+      { operation: "create" as const, method: "VM.get_allowed_VIF_devices", nth: 1, kind: "stall" as const, phase: /create phase, timeouts\.create = 6 s/ },
+    ];
+    for (const s of stalls) expect(recorded[s.operation]).toContain(s.method);
+    const done = await runAll(stalls, "p", (c) => [{ method: c.method, nth: c.nth, kind: "stall", ms: LONG_STALL_MS }]);
+    for (const [i, o] of done.entries()) {
+      expect(o.end, caseName(o.case)).toBe("failed");
+      expect(o.message).toMatch(stalls[i]!.phase);
+      // Waited out, the stall alone would take LONG_STALL_MS; the phase is PHASE_TIMEOUT_S.
+      expect(o.faultedMs).toBeLessThan(LONG_STALL_MS / 2);
+      expect([o.sessionsLeft, o.tasksLeft]).toEqual([0, 0]);
+    }
     expectAllHeld(done);
   }, 600_000);
 
