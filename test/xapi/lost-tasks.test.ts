@@ -5,9 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
-import { TEMPLATES } from "../../sim";
 import { XapiClient, XapiTransportError } from "../../sdk/xapi";
 import { credentials, startTestSim } from "../support/sim";
+import { cloneReadyTemplate, withSimClient } from "../support/sim-client";
 import { stopAfterFile } from "../support/sim-suite";
 
 let sim: Simulator;
@@ -15,20 +15,7 @@ beforeAll(async () => {
   sim = stopAfterFile(await startTestSim({ guests: false }, { client: false }));
 });
 
-async function withClient<T>(body: (client: XapiClient) => Promise<T>): Promise<T> {
-  const client = await XapiClient.connect({ ...credentials(sim) });
-  try {
-    return await body(client);
-  } finally {
-    sim.faults.clear();
-    await client.close();
-  }
-}
-
-async function templateRef(client: XapiClient): Promise<string> {
-  const [ref] = (await client.call("VM.get_by_name_label", TEMPLATES.cloneReady)) as string[];
-  return ref!;
-}
+const withClient = <T>(body: (client: XapiClient) => Promise<T>) => withSimClient(sim, body);
 
 async function destroyNamed(client: XapiClient, name: string): Promise<number> {
   const refs = (await client.call("VM.get_by_name_label", name)) as string[];
@@ -57,7 +44,7 @@ describe("simulator: tasks belong to their session", () => {
 describe("XAPI client: a lost Async answer leaves no task", () => {
   it("a cut answer of Async.VM.clone: its task is found in the session, awaited and destroyed; the error says how it ended", async () => {
     await withClient(async (client) => {
-      const template = await templateRef(client);
+      const template = await cloneReadyTemplate(client);
       sim.faults.add({ kind: "cut", method: "Async.VM.clone" });
       const error = await client.callAsync("VM.clone", template, "lost-clone").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(XapiTransportError);
@@ -69,7 +56,7 @@ describe("XAPI client: a lost Async answer leaves no task", () => {
 
   it("a concurrent Async call of the same method keeps its task: only the lost one is cleaned up", async () => {
     await withClient(async (client) => {
-      const template = await templateRef(client);
+      const template = await cloneReadyTemplate(client);
       sim.faults.add({ kind: "cut", method: "Async.VM.clone" });
       const [lost, kept] = await Promise.allSettled([client.callAsync("VM.clone", template, "lost-a"), client.callAsync("VM.clone", template, "kept-b")]);
       const outcomes = [lost, kept].map((o) => o.status).sort();
@@ -81,7 +68,7 @@ describe("XAPI client: a lost Async answer leaves no task", () => {
 
   it("a failed task whose answer was cut is destroyed too, and its code is named", async () => {
     await withClient(async (client) => {
-      const template = await templateRef(client);
+      const template = await cloneReadyTemplate(client);
       sim.faults.add({ kind: "cut", method: "Async.VM.clone" });
       sim.faults.add({ method: "VM.clone", code: "SR_FULL", params: ["1", "0"] });
       const error = await client.callAsync("VM.clone", template, "full-clone").catch((e: unknown) => e);

@@ -5,11 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
-import { TEMPLATES } from "../../sim";
 import { Deadline } from "../../sdk/base/deadline";
 import { outsidePhase, withinPhase } from "../../sdk/base/phase-scope";
 import { XapiClient, XapiWaitError } from "../../sdk/xapi";
-import { credentials, startTestSim } from "../support/sim";
+import { startTestSim } from "../support/sim";
+import { cloneReadyTemplate, withSimClient } from "../support/sim-client";
 import { stopAfterFile } from "../support/sim-suite";
 
 let sim: Simulator;
@@ -17,15 +17,7 @@ beforeAll(async () => {
   sim = stopAfterFile(await startTestSim({ guests: false }, { client: false }));
 });
 
-async function withClient<T>(body: (client: XapiClient) => Promise<T>): Promise<T> {
-  const client = await XapiClient.connect({ ...credentials(sim), timeoutMs: 60_000 });
-  try {
-    return await body(client);
-  } finally {
-    sim.faults.clear();
-    await client.close();
-  }
-}
+const withClient = <T>(body: (client: XapiClient) => Promise<T>) => withSimClient(sim, body, { timeoutMs: 60_000 });
 
 const PHASE = "delete phase, timeouts.delete = 1 s";
 const STALL_MS = 30_000;
@@ -44,10 +36,10 @@ describe("XAPI calls within a phase", () => {
 
   it("a task wait ends at the phase's deadline, names it, and its task is cancelled and destroyed", async () => {
     await withClient(async (client) => {
-      const [template] = (await client.call("VM.get_by_name_label", TEMPLATES.cloneReady)) as string[];
+      const template = await cloneReadyTemplate(client);
       sim.latency.set({ methods: { "VM.clone": STALL_MS }, scale: 1 });
       try {
-        const error = await withinPhase(PHASE, Deadline.in(1_000), () => client.callAsync("VM.clone", template!, "phase-clone")).catch((e: unknown) => e);
+        const error = await withinPhase(PHASE, Deadline.in(1_000), () => client.callAsync("VM.clone", template, "phase-clone")).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(XapiWaitError);
         expect((error as Error).message).toMatch(new RegExp(`task OpaqueRef:\\S+ of Async\\.VM\\.clone \\(${PHASE.replace(/\./g, "\\.")}\\)`));
         expect(sim.objects("task")).toHaveLength(0);
