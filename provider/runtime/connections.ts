@@ -48,6 +48,8 @@ interface Shared {
 
 const HASH_KEY = randomBytes(32);
 const shared = new Map<string, Shared>();
+/** Idle clients logging out now: closeAllXapiClients (SIGINT) waits for them too, or their sessions leak. */
+const closing = new Set<Promise<void>>();
 
 /**
  * Merges a per-resource connection with the provider settings.
@@ -123,13 +125,14 @@ export async function withXapi<T>(connection: ConnectionInput | undefined, fn: (
 export async function closeAllXapiClients(): Promise<void> {
   const entries = [...shared.values()];
   shared.clear();
-  await Promise.all(
-    entries.map(async (entry) => {
+  await Promise.all([
+    ...entries.map(async (entry) => {
       if (entry.idleTimer) clearTimeout(entry.idleTimer);
       const client = await entry.client.catch(() => undefined);
       await client?.close().catch(() => undefined);
     }),
-  );
+    ...closing,
+  ]);
 }
 
 /** How many shared clients exist (for tests). */
@@ -167,7 +170,9 @@ function scheduleIdleClose(key: string, entry: Shared): void {
   entry.idleTimer = setTimeout(() => {
     if (entry.leases > 0 || shared.get(key) !== entry) return;
     shared.delete(key);
-    void entry.client.then((client) => client.close()).catch(() => undefined);
+    const done = entry.client.then((client) => client.close()).catch(() => undefined);
+    closing.add(done);
+    void done.finally(() => closing.delete(done));
   }, settings().sessionIdleMs);
   entry.idleTimer.unref();
 }

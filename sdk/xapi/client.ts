@@ -4,10 +4,12 @@ import type { Agent } from "undici";
 import { maskUrlCredentials } from "../base/mask-credentials";
 import { assertPrintable } from "../base/printable";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
+import { phaseBound } from "../base/phase-scope";
 import { retryWhileBusy } from "./busy-retry";
-import { XapiError, XapiTransportError, xapiWaitError } from "./errors";
+import { XapiError, XapiTransportError, XapiWaitError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
 import { putBody, type UploadProgress } from "./http-put";
+import { TaskLedger } from "./lost-tasks";
 import { normalizeResult } from "./normalize";
 import { assertPlainHttpIsLocal } from "./plain-http";
 import { MAX_CALL_RETRIES, isReadOnlyMethod, lostExchangeAdvice, mayResendAfterTransportError } from "./retry";
@@ -70,6 +72,8 @@ export class XapiClient {
   private readonly cleaner: XapiCaller = {
     callWith: (options, method, ...params) => this.sendWithin(options, method, params, this.cleanupCutoff.signal),
   };
+  /** Tasks held by callers and `Async.*` answers on their way: what a lost answer's cleanup must not touch. */
+  private readonly ledger = new TaskLedger();
   private readonly counts = new Map<string, number>();
   private keeper!: SessionKeeper;
 
@@ -143,12 +147,15 @@ export class XapiClient {
   /** {@link call} with a per-call deadline and AbortSignal; TOO_MANY_PENDING_TASKS is backed off and retried within it (busy-retry.ts). */
   async callWith(options: XapiCallOptions, method: string, ...params: WireValue[]): Promise<unknown> {
     if (this.closed) throw new Error(`XapiClient is closed; cannot send ${method}`);
-    return retryWhileBusy(options, this.timeoutMs, (fixed) => this.sendWithin(fixed, method, params, this.closer.signal));
+    // Within a resource phase (sdk/base/phase-scope) the call also ends by the phase's deadline.
+    const { deadline, phase } = phaseBound(options.deadline ?? this.timeoutMs);
+    const what = phase ? `response to ${method} (${phase})` : `response to ${method}`;
+    return retryWhileBusy({ ...options, deadline }, this.timeoutMs, (fixed) => this.sendWithin(fixed, method, params, this.closer.signal, what));
   }
 
   /** Sends `method` within the call's deadline (stopped early by `stop`), then clears the deadline's timer. */
-  private async sendWithin(options: XapiCallOptions, method: string, params: WireValue[], stop: AbortSignal): Promise<unknown> {
-    const wait = this.deadlineFor(options, `response to ${method}`, stop);
+  private async sendWithin(options: XapiCallOptions, method: string, params: WireValue[], stop: AbortSignal, what = `response to ${method}`): Promise<unknown> {
+    const wait = this.deadlineFor(options, what, stop);
     try {
       return await this.sendInSession(wait, method, params);
     } finally {
@@ -209,11 +216,41 @@ export class XapiClient {
 
   /** A task that failed with TOO_MANY_PENDING_TASKS did nothing: it is started again, within the same deadline. */
   private runTask(options: XapiCallOptions, method: string, params: WireValue[]): Promise<unknown> {
-    return retryWhileBusy(options, this.taskTimeoutMs, async (fixed) => {
+    const { deadline, phase } = phaseBound(options.deadline ?? this.taskTimeoutMs);
+    return retryWhileBusy({ ...options, deadline }, this.taskTimeoutMs, async (fixed) => {
       const wait = { deadline: fixed.deadline!, signal: fixed.signal };
-      const taskRef = String(await this.callWith(wait, `Async.${method}`, ...params));
-      return waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`));
+      const taskRef = String(await this.submit(wait, `Async.${method}`, params));
+      return this.holding(taskRef, () => waitForTask(this, taskRef, wait, method, this.cleanupFor(taskRef, `Async.${method}`)));
+    }).catch((error: unknown) => {
+      throw namingPhase(error, phase);
     });
+  }
+
+  /**
+   * Sends `Async.<method>`. When its answer is lost (cut, deadline, abort) the task xapi may have
+   * made is looked for in the session, awaited within the call's deadline and destroyed
+   * (./lost-tasks); a lost exchange's error then says how the task ended.
+   */
+  private async submit(wait: WaitOptions, label: string, params: WireValue[]): Promise<unknown> {
+    try {
+      return await this.ledger.submitting(label, this.callWith(wait, label, ...params));
+    } catch (error) {
+      const session = this.keeper.sessionRef;
+      if (!(error instanceof XapiTransportError || error instanceof XapiWaitError) || !session) throw error;
+      const found = await this.ledger.sweep(this.cleaner, session, label, wait);
+      if (found.length === 0 || !(error instanceof XapiTransportError)) throw error;
+      throw new XapiTransportError(error.url, error.method, `${error.detail}; ${found.join("; ")}`, error.cause);
+    }
+  }
+
+  /** Runs the wait for `taskRef` with the task marked as held, so no lost-answer cleanup takes it. */
+  private async holding<T>(taskRef: string, wait: () => Promise<T>): Promise<T> {
+    this.ledger.hold(taskRef);
+    try {
+      return await wait();
+    } finally {
+      this.ledger.release(taskRef);
+    }
   }
 
   /**
@@ -222,7 +259,9 @@ export class XapiClient {
    * @param options deadline and signal; on either the task is cancelled and destroyed
    */
   waitForTask(taskRef: string, options: WaitOptions): Promise<unknown> {
-    return this.tracked(waitForTask(this, taskRef, options, "", this.cleanupFor(taskRef, "task")));
+    const { deadline, phase } = phaseBound(options.deadline);
+    const work = this.holding(taskRef, () => waitForTask(this, taskRef, { ...options, deadline }, "", this.cleanupFor(taskRef, "task")));
+    return this.tracked(work.catch((error: unknown) => Promise.reject(namingPhase(error, phase))));
   }
 
   /** Records a task wait until it settles, so that close() can wait for its cleanup. */
@@ -257,7 +296,8 @@ export class XapiClient {
    */
   async putToHandler(path: string, query: Record<string, string>, body: Buffer, options: XapiPutOptions = {}): Promise<number> {
     if (this.closed) throw new Error(`XapiClient is closed; cannot PUT ${path}`);
-    const wait = this.deadlineFor(options, `PUT ${path}`, this.closer.signal);
+    const { deadline, phase } = phaseBound(options.deadline ?? this.timeoutMs);
+    const wait = this.deadlineFor({ ...options, deadline }, phase ? `PUT ${path} (${phase})` : `PUT ${path}`, this.closer.signal);
     try {
       const session = await this.keeper.session(wait);
       const url = new URL(path, this.poolMasterUrl);
@@ -340,6 +380,12 @@ export class XapiClient {
     if (outcome.ok) return normalizeResult(method, outcome.result);
     throw this.keeper.redact(new XapiError(outcome.code, outcome.params, method));
   }
+}
+
+/** A task wait cut by the phase's deadline says so (the phase and its limit), like a cut call. */
+function namingPhase(error: unknown, phase: string | undefined): unknown {
+  if (!phase || !(error instanceof XapiWaitError) || error.reason !== "timeout" || error.what.includes(phase)) return error;
+  return new XapiWaitError(`${error.what} (${phase})`, error.reason, error.waitedMs, error.cause);
 }
 
 function checkedBaseUrl(url: string, tls: XapiTlsOptions | undefined): string {

@@ -38,6 +38,8 @@ type SessionEntry = { promise: Promise<string>; ref?: string };
 /** Logs in once, shares the session, re-logs in once per stale session, follows the pool master. */
 export class SessionKeeper {
   private current?: SessionEntry;
+  /** Logouts of refused sessions still in flight: {@link logout} (the client's close) waits for them. */
+  private readonly endings = new Set<Promise<void>>();
   private transportInUse: XapiTransport;
   private readonly options: Omit<SessionKeeperOptions, "password">;
   /** An ES private field, so that util.inspect and JSON never show it. */
@@ -81,7 +83,7 @@ export class SessionKeeper {
     if (!this.current || this.current.ref === staleRef) {
       this.current = this.startLogin();
       // Best effort: a session refused by a proxy or a restarting xapi may still be open there.
-      void this.endSession(staleRef);
+      this.endInBackground(staleRef);
     }
     return deadline.race(this.current.promise);
   }
@@ -98,12 +100,20 @@ export class SessionKeeper {
     return deadline.race(this.current.promise);
   }
 
-  /** Logs out if a session exists (errors ignored: the session is being given up anyway). */
+  /** Logs out if a session exists, and waits for the logouts of refused sessions (errors ignored: the sessions are being given up anyway). */
   async logout(): Promise<void> {
     const entry = this.current;
     this.current = undefined;
     const ref = await entry?.promise.catch(() => undefined);
     if (ref) await this.endSession(ref);
+    await Promise.all(this.endings);
+  }
+
+  /** Logs `ref` out without holding up the caller; {@link logout} waits for it. */
+  private endInBackground(ref: string): void {
+    const ending = this.endSession(ref);
+    this.endings.add(ending);
+    void ending.finally(() => this.endings.delete(ending));
   }
 
   private async endSession(ref: string): Promise<void> {

@@ -1,8 +1,7 @@
 /** task.create / task.cancel / task.destroy. */
 import { XapiFailure } from "../model/failure";
-import { xapiDate } from "../model/time";
 import { method, type MethodDef } from "../rpc/method";
-import { cancelTask } from "../rpc/tasks";
+import { cancelTask, createTask, destroyTask } from "../rpc/tasks";
 import { T } from "../schema";
 
 /** task.* methods. */
@@ -17,8 +16,7 @@ export function taskMethods(): MethodDef[] {
         { name: "description", type: T.string },
       ],
       result: T.ref("task"),
-      handler: ({ core }, label: string, description: string) =>
-        core.store.create("task", { name_label: label, name_description: description, status: "pending", progress: 0, created: xapiDate(), resident_on: core.refs.master, other_config: {} }),
+      handler: ({ core, session }, label: string, description: string) => createTask(core, session, { name_label: label, name_description: description, progress: 0 }),
     }),
     method({ name: "task.cancel", params: [task], result: T.void, handler: ({ core }, ref: string) => cancelTask(core, ref) }),
     method({
@@ -28,7 +26,7 @@ export function taskMethods(): MethodDef[] {
       handler: ({ core }, ref: string) => {
         const status = core.store.get("task", ref).status;
         if (status === "pending" || status === "cancelling") throw new XapiFailure("OPERATION_NOT_ALLOWED", [`task ${ref} is still ${status}`]);
-        core.store.destroy("task", ref);
+        destroyTask(core, ref);
       },
     }),
   ];

@@ -37,9 +37,9 @@ export async function dispatch(core: SimCore, name: string, params: readonly unk
     // A fail rule naming `Async.<method>` refuses the call itself, before any task (as xapi's TOO_MANY_PENDING_TASKS does).
     const refusal = core.faults.take(name, "submission");
     if (refusal?.kind === "fail") throw faultError(refusal);
-    return startTask(core, def, run);
+    return startTask(core, session, def, run);
   }
-  return def.guard ? runSyncTask(core, def, run) : run(core.stopSignal, "");
+  return def.guard ? runSyncTask(core, session, def, run) : run(core.stopSignal, "");
 }
 
 /**

@@ -3,6 +3,7 @@ import type { WireValue } from "../../sdk/xapi/wire";
 import type { SimCore } from "./core";
 import { xapiDate } from "../model/time";
 import { asXapiFailure, XapiFailure } from "../model/failure";
+import { addToSet, removeFromSet } from "../model/links";
 import type { MethodDef } from "./method";
 import { xmlValueText } from "./to-wire";
 
@@ -15,15 +16,26 @@ function runningOf(core: SimCore): Map<string, AbortController> {
   return map;
 }
 
-/** A pending task record named `label`, cancellable through task.cancel until `done` runs. */
-function openTask(core: SimCore, label: string): { ref: string; signal: AbortSignal; cancelled: () => boolean; done: () => void } {
-  const ref = core.store.create("task", {
-    name_label: label,
-    status: "pending",
-    created: xapiDate(),
-    resident_on: core.refs.master,
-    other_config: {},
-  });
+/**
+ * Creates a task record owned by `session` (listed in its `tasks` field, as xapi's task.session /
+ * session.tasks pair does). The task outlives a logout of its session: xapi's database GC removes
+ * finished tasks only ~65 min later (db_gc_util.ml, timeout_tasks), the simulator never does.
+ */
+export function createTask(core: SimCore, session: string, fields: Record<string, unknown>): string {
+  const ref = core.store.create("task", { status: "pending", created: xapiDate(), resident_on: core.refs.master, other_config: {}, ...fields });
+  addToSet(core.store, "session", session, "tasks", ref);
+  return ref;
+}
+
+/** Destroys a task record and takes it out of its session's `tasks`. */
+export function destroyTask(core: SimCore, ref: string): void {
+  core.store.destroy("task", ref);
+  for (const owner of core.store.all("session")) removeFromSet(core.store, "session", owner.ref, "tasks", ref);
+}
+
+/** A pending task record named `label` of `session`, cancellable through task.cancel until `done` runs. */
+function openTask(core: SimCore, session: string, label: string): { ref: string; signal: AbortSignal; cancelled: () => boolean; done: () => void } {
+  const ref = createTask(core, session, { name_label: label });
   const controller = new AbortController();
   const onStop = () => controller.abort();
   core.stopSignal.addEventListener("abort", onStop, { once: true });
@@ -40,8 +52,8 @@ function openTask(core: SimCore, label: string): { ref: string; signal: AbortSig
  * as success (result = XML-RPC value text), failure (error_info) or cancelled.
  * @returns the task ref
  */
-export function startTask(core: SimCore, def: MethodDef, work: (signal: AbortSignal, task: string) => Promise<WireValue>): string {
-  const task = openTask(core, `Async.${def.name}`);
+export function startTask(core: SimCore, session: string, def: MethodDef, work: (signal: AbortSignal, task: string) => Promise<WireValue>): string {
+  const task = openTask(core, session, `Async.${def.name}`);
   void work(task.signal, task.ref)
     .then(
       (value) => finish(core, task.ref, { status: "success", result: def.result.kind === "void" ? "" : xmlValueText(value) }),
@@ -59,15 +71,15 @@ export function startTask(core: SimCore, def: MethodDef, work: (signal: AbortSig
  * of async-capable messages a task in its database (Context.of_http_req), which VM operations
  * name in current_operations.
  */
-export async function runSyncTask(core: SimCore, def: MethodDef, work: (signal: AbortSignal, task: string) => Promise<WireValue>): Promise<WireValue> {
-  const task = openTask(core, def.name);
+export async function runSyncTask(core: SimCore, session: string, def: MethodDef, work: (signal: AbortSignal, task: string) => Promise<WireValue>): Promise<WireValue> {
+  const task = openTask(core, session, def.name);
   try {
     return await work(task.signal, task.ref);
   } catch (error) {
     throw task.cancelled() && !core.stopSignal.aborted ? new XapiFailure("TASK_CANCELLED", [task.ref]) : error;
   } finally {
     task.done();
-    core.store.destroy("task", task.ref);
+    destroyTask(core, task.ref);
   }
 }
 

@@ -5,9 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../sim";
-import { TEMPLATES } from "../../sim";
 import { XapiClient, XapiError, XapiTransportError } from "../../sdk/xapi";
-import { credentials, startTestSim } from "../support/sim";
+import { startTestSim } from "../support/sim";
+import { cloneReadyTemplate, withSimClient } from "../support/sim-client";
 import { stopAfterFile } from "../support/sim-suite";
 
 let sim: Simulator;
@@ -15,20 +15,7 @@ beforeAll(async () => {
   sim = stopAfterFile(await startTestSim({ guests: false }, { client: false }));
 });
 
-async function withClient<T>(body: (client: XapiClient) => Promise<T>): Promise<T> {
-  const client = await XapiClient.connect({ ...credentials(sim) });
-  try {
-    return await body(client);
-  } finally {
-    sim.faults.clear();
-    await client.close();
-  }
-}
-
-async function templateRef(client: XapiClient): Promise<string> {
-  const [ref] = (await client.call("VM.get_by_name_label", TEMPLATES.cloneReady)) as string[];
-  return ref!;
-}
+const withClient = <T>(body: (client: XapiClient) => Promise<T>) => withSimClient(sim, body);
 
 const vmCount = () => sim.objects("VM").length;
 
@@ -43,7 +30,7 @@ describe("XAPI client resends", () => {
 
   it("a call refused with TOO_MANY_PENDING_TASKS, after a pause, and it runs once", async () => {
     await withClient(async (client) => {
-      const template = await templateRef(client);
+      const template = await cloneReadyTemplate(client);
       const before = vmCount();
       sim.faults.add({ code: "TOO_MANY_PENDING_TASKS", method: "Async.VM.clone", times: 2 });
       const ref = String(await client.callAsync("VM.clone", template, "retry-clone"));
@@ -54,7 +41,7 @@ describe("XAPI client resends", () => {
 
   it("never a call that changes the pool whose answer was cut off: it ran once and the error says to run again", async () => {
     await withClient(async (client) => {
-      const template = await templateRef(client);
+      const template = await cloneReadyTemplate(client);
       const before = vmCount();
       sim.faults.add({ kind: "cut", method: "VM.clone" });
       const error = await client.call("VM.clone", template, "cut-clone").catch((e: unknown) => e);

@@ -59,6 +59,19 @@ describe.each(["json-rpc", "xml-rpc"] as const)("sessions over %s", (transport) 
     sim.expireSessions();
   });
 
+  it("close() waits for the logout of a session refused earlier, however slow", async () => {
+    const client = await connect();
+    const sessionsBefore = sim.sessionCount();
+    try {
+      sim.faults.add({ kind: "fail", method: "VM.get_all", code: "SESSION_INVALID", params: ["OpaqueRef:x"] });
+      sim.faults.stall("session.logout", 500);
+      await client.call("VM.get_all");
+    } finally {
+      await client.close();
+    }
+    expect(sim.sessionCount()).toBe(sessionsBefore - 1);
+  });
+
   it("follows HOST_IS_SLAVE from a pool member to the master", async () => {
     expect(sim.slaveUrl).toBeDefined();
     const client = await connect(sim.slaveUrl);

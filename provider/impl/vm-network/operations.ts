@@ -22,6 +22,8 @@ import {
   waitForAttachments,
   type AttachSpec,
 } from "../../../sdk/vm/network";
+import { Deadline } from "../../../sdk/base/deadline";
+import { outsidePhase, withinPhase } from "../../../sdk/base/phase-scope";
 import type { XapiClient } from "../../../sdk/xapi";
 import { assertOwned, setMarkerState, type Claim } from "../../../sdk/xapi/recipes";
 import { withXapi, type ConnectionInput } from "../../runtime/connections";
@@ -45,10 +47,22 @@ function deadlines(inputs: VmNetworkInputs, kind: "create" | "delete"): { signal
   return { signal: AbortSignal.timeout(total), readyEndsAt: now + Math.min(total, ready) };
 }
 
-/** Runs `fn` with the pool's shared client, naming the resource and step on failure. */
+/** The limit (seconds) and `timeouts` key of a step that has one. */
+function phaseLimit(inputs: VmNetworkInputs, step: string): { key: "create" | "delete"; seconds: number } | undefined {
+  if (step === "delete") return { key: "delete", seconds: inputs.timeouts?.delete ?? VM_NETWORK_DEFAULTS.deleteSeconds };
+  if (step === "create" || step === "update") return { key: "create", seconds: inputs.timeouts?.create ?? VM_NETWORK_DEFAULTS.createSeconds };
+  return undefined;
+}
+
+/**
+ * Runs `fn` with the pool's shared client, naming the resource and step on failure; within a
+ * create, update or delete every XAPI call ends by that step's timeout (sdk/base/phase-scope).
+ */
 async function withPool<T>(inputs: VmNetworkInputs, step: string, fn: (client: XapiClient, url: string) => Promise<T>): Promise<T> {
+  const limit = phaseLimit(inputs, step);
+  const run = () => withXapi(inputs.connection as ConnectionInput | undefined, fn);
   try {
-    return await withXapi(inputs.connection as ConnectionInput | undefined, fn);
+    return await (limit ? withinPhase(`${step} phase, timeouts.${limit.key} = ${limit.seconds} s`, Deadline.in(limit.seconds * 1000), run) : run());
   } catch (error) {
     if (error instanceof PartialCreateError) throw error;
     throw new Error(`VmNetwork "${inputs.name}": ${step} failed: ${(error as Error).message} — ${whatToDo(step)}`, { cause: error });
@@ -99,7 +113,8 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
 async function rolledBack(client: XapiClient, network: string, inputs: VmNetworkInputs, raw: Record<string, unknown>, error: unknown): Promise<Error> {
   const reason = (error as Error).message;
   try {
-    await teardownNetwork(client, network, claimOf(inputs));
+    // The rollback has its own budget: a create that ran out of time must not leave its network behind.
+    await outsidePhase(() => teardownNetwork(client, network, claimOf(inputs)));
     return new Error(`${reason} (the network and VIFs made by this attempt were removed again)`, { cause: error });
   } catch (cleanupError) {
     return keptInState(client, network, inputs.__instance!, raw, (uuid) => `${reason}; removing the new network ${uuid} also failed: ${(cleanupError as Error).message}`, error);

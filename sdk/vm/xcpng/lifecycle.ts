@@ -9,6 +9,7 @@
  * run continues from it. An adopted VM is never destroyed by a failure.
  */
 import { Deadline, type WaitOptions } from "../../base/deadline";
+import { outsidePhase, withinPhase } from "../../base/phase-scope";
 import type { XapiClient } from "../../xapi";
 import { randomUUID } from "node:crypto";
 import { XapiRecipeError, assertOwned, dataDiskSlotsOf, destroyDetachedDataDisks, destroyOrphanVdis, destroyVm, isGone, rebootVm, setMarkerState, shutdownVm, stateMarkerKey, startVm, type Claim } from "../../xapi/recipes";
@@ -55,22 +56,27 @@ function claimOfPrior(owner: string, prior: { instance?: string }): Claim {
  */
 export async function ensureXcpngLuaVm(client: XapiClient, spec: XcpngLuaVmSpec, options: XcpngLifecycleOptions = {}): Promise<XcpngLuaVmState> {
   assertPrintableSpec(spec);
-  const createDeadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
+  const createMs = options.createMs ?? DEFAULT_CREATE_MS;
+  const createDeadline = Date.now() + createMs;
+  // Every XAPI call of the create phase ends by its deadline (sdk/base/phase-scope).
+  const inCreate = <T>(work: () => Promise<T>) => withinPhase(phaseLabel("create", createMs), Deadline.at(createDeadline), work);
   const claim = { owner: spec.owner, instance: randomUUID() };
-  const placement = await resolvePlacement(client, spec);
+  const placement = await inCreate(() => resolvePlacement(client, spec));
   options.onProgress?.(`VM "${spec.name}": ${spec.adopt ? `adopting ${spec.adopt}` : `finding or cloning ${spec.template}`}`);
-  const vm = await inPhase("clone", options.phases?.clone, createDeadline, (deadline) => acquireVm(client, spec, claim, { deadline: Deadline.at(deadline), signal: options.signal }));
+  const vm = await inCreate(() => inPhase("clone", options.phases?.clone, createDeadline, (deadline) => acquireVm(client, spec, claim, { deadline: Deadline.at(deadline), signal: options.signal })));
   const carried: CarriedFacts = { adopted: vm.adopted, networks: spec.networks, instance: claim.instance };
   let state: XcpngLuaVmState;
   try {
-    spec = await withCloudInit(client, vm, spec, claim, carried, { deadline: Deadline.at(createDeadline), signal: options.signal }, options);
-    await converge(client, vm.ref, spec, claim, { placement, allowHalt: !vm.adopted || spec.allowRestart, deadline: createDeadline, startMs: options.phases?.start, signal: options.signal });
+    spec = await inCreate(() => withCloudInit(client, vm, spec, claim, carried, { deadline: Deadline.at(createDeadline), signal: options.signal }, options));
+    const configured = spec;
+    await inCreate(() => converge(client, vm.ref, configured, claim, { placement, allowHalt: !vm.adopted || configured.allowRestart, deadline: createDeadline, startMs: options.phases?.start, signal: options.signal }));
     const recorded = await recordedHostKey(client, vm.ref);
     state = await ready(client, vm.ref, vm.uuid, spec, carried, { recordedHostKey: recorded, mayTrustOnFirstUse: vm.ours, deadline: Date.now() + (options.readyMs ?? DEFAULT_READY_MS), options });
     await setMarkerState(client, "VM", vm.ref, "complete");
   } catch (error) {
     if (error instanceof XcpngLuaVmError || vm.adopted) throw await kept(client, vm, error instanceof XcpngLuaVmError ? error : new XcpngLuaVmError("configure adopted VM", vm.uuid, await observeVm(client, vm.ref, carried).catch(() => assumedState(vm.uuid, spec, carried)), error));
-    const cleanup = await destroyVm(client, vm.ref, { owner: claim, cleanTimeoutMs: 10_000, deadline: 120_000 }).then(
+    // The rollback has its own budget: a phase that ran out must not leave its VM behind.
+    const cleanup = await outsidePhase(() => destroyVm(client, vm.ref, { owner: claim, cleanTimeoutMs: 10_000, deadline: 120_000 })).then(
       () => undefined,
       (cleanupError: unknown) => cleanupError,
     );
@@ -124,12 +130,15 @@ export async function updateXcpngLuaVm(client: XapiClient, vmUuid: string, spec:
   const carried: CarriedFacts = { ...prior, networks: spec.networks };
   const placement = await resolvePlacement(client, spec, vm);
   try {
-    const deadline = Date.now() + (options.createMs ?? DEFAULT_CREATE_MS);
-    const started = await converge(client, vm, spec, claim, { placement, allowHalt: spec.allowRestart, deadline, startMs: options.phases?.start, signal: options.signal });
-    if (options.reboot && !started && spec.powerState === "running") {
-      options.onProgress?.(`VM ${vmUuid}: rebooting (rebootTrigger changed)`);
-      await inPhase("start", options.phases?.start, deadline, (end) => rebootVm(client, vm, { cleanTimeoutMs: 60_000, deadline: Deadline.at(end), signal: options.signal }));
-    }
+    const createMs = options.createMs ?? DEFAULT_CREATE_MS;
+    const deadline = Date.now() + createMs;
+    await withinPhase(phaseLabel("update", createMs, "create"), Deadline.at(deadline), async () => {
+      const started = await converge(client, vm, spec, claim, { placement, allowHalt: spec.allowRestart, deadline, startMs: options.phases?.start, signal: options.signal });
+      if (options.reboot && !started && spec.powerState === "running") {
+        options.onProgress?.(`VM ${vmUuid}: rebooting (rebootTrigger changed)`);
+        await inPhase("start", options.phases?.start, deadline, (end) => rebootVm(client, vm, { cleanTimeoutMs: 60_000, deadline: Deadline.at(end), signal: options.signal }));
+      }
+    });
   } catch (error) {
     throw new XcpngLuaVmError("update VM", vmUuid, await observeVm(client, vm, carried), error);
   }
@@ -160,6 +169,16 @@ export async function readXcpngLuaVm(client: XapiClient, vmUuid: string, owner: 
  * @returns false when the VM was already gone
  */
 export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owner: string, prior: { adopted: boolean; instance?: string }, options: XcpngLifecycleOptions = {}): Promise<boolean> {
+  const deleteMs = options.deleteMs ?? DEFAULT_DELETE_MS;
+  // Every XAPI call of the delete ends by its deadline (sdk/base/phase-scope).
+  try {
+    return await withinPhase(phaseLabel("delete", deleteMs), Deadline.in(deleteMs), () => destroyWithin(client, vmUuid, owner, prior, options, deleteMs));
+  } catch (error) {
+    throw new XapiRecipeError({ step: "delete VM", object: vmUuid, hint: "the VM stays in the stack's state; fix the cause and run destroy again to continue" }, "failed", error);
+  }
+}
+
+async function destroyWithin(client: XapiClient, vmUuid: string, owner: string, prior: { adopted: boolean; instance?: string }, options: XcpngLifecycleOptions, deleteMs: number): Promise<boolean> {
   const claim = claimOfPrior(owner, prior);
   const vm = await vmRefOf(client, vmUuid);
   if (!vm) {
@@ -167,13 +186,17 @@ export async function destroyXcpngLuaVm(client: XapiClient, vmUuid: string, owne
     await destroyOrphanVdis(client, { owner, instance: claim.instance ?? "legacy" });
     return false;
   }
-  const deleteMs = options.deleteMs ?? DEFAULT_DELETE_MS;
   options.onProgress?.(`VM ${vmUuid}: shutting down and destroying`);
   const slots = dataDiskSlotsOf((await withContext({ step: "read VM", object: vmUuid }, () => client.call("VM.get_record", vm)).catch(() => ({}))) as Record<string, unknown>);
   const result = await destroyVm(client, vm, { owner: claim, adopted: prior.adopted && !prior.instance, cleanTimeoutMs: Math.ceil(deleteMs / 2), deadline: deleteMs, signal: options.signal });
   // Data disks detached outside are no longer the VM's VBDs: destroyVm cannot see them.
   if (slots > 0) await destroyDetachedDataDisks(client, claim, vmUuid, slots);
   return result.destroyed;
+}
+
+/** How a phase names itself in the errors of the calls it cuts: `delete phase, timeouts.delete = 6 s`. */
+function phaseLabel(phase: string, limitMs: number, timeout = phase): string {
+  return `${phase} phase, timeouts.${timeout} = ${Math.round(limitMs / 1000)} s`;
 }
 
 interface ConvergeOptions {
@@ -216,7 +239,13 @@ interface ReadyStep {
   options: XcpngLifecycleOptions;
 }
 
-async function ready(client: XapiClient, vm: string, vmUuid: string, spec: XcpngLuaVmSpec, carried: CarriedFacts, step: ReadyStep): Promise<XcpngLuaVmState> {
+/** Waits for the guest (address, SSH, Lua) as the ready phase: its XAPI calls end by the phase's deadline. */
+function ready(client: XapiClient, vm: string, vmUuid: string, spec: XcpngLuaVmSpec, carried: CarriedFacts, step: ReadyStep): Promise<XcpngLuaVmState> {
+  const label = phaseLabel("ready", step.deadline - Date.now());
+  return withinPhase(label, Deadline.at(step.deadline), () => readyWithin(client, vm, vmUuid, spec, carried, step));
+}
+
+async function readyWithin(client: XapiClient, vm: string, vmUuid: string, spec: XcpngLuaVmSpec, carried: CarriedFacts, step: ReadyStep): Promise<XcpngLuaVmState> {
   if (spec.powerState === "halted") return observeVm(client, vm, { ...carried, hostKeyFingerprint: carried.hostKeyFingerprint ?? step.recordedHostKey });
   try {
     const found = await waitUntilReady(client, vm, vmUuid, spec, {

@@ -30,6 +30,8 @@ export interface CaseOutcome {
   sessionsLeft: number;
   /** Tasks left on the pool after the converging run. */
   tasksLeft: number;
+  /** How long the faulted operation took (ms). */
+  faultedMs: number;
   problems: string[];
   engine: Engine;
   ms: number;
@@ -67,13 +69,15 @@ export async function runCase(env: XcpngSim, programDir: string, c: MatrixCase, 
   const faultsBefore = env.sim.faults.taken;
   for (const rule of rules ?? [faultRule(c)]) env.sim.faults.add(rule);
   let done = false;
+  const faultedFrom = Date.now();
   const running = operation().finally(() => (done = true));
   const killed = c.kind === "kill" ? killHostAtFault(env.sim, faultsBefore, () => done) : Promise.resolve(false);
   const result = await running.then(
     () => undefined,
     (error: unknown) => error as Error,
   );
-  trace(`${caseName(c)}: faulted operation ended after ${Date.now() - started} ms: ${result?.message ?? "ok"}`);
+  const faultedMs = Date.now() - faultedFrom;
+  trace(`${caseName(c)}: faulted operation ended after ${faultedMs} ms: ${result?.message ?? "ok"}`);
   await killed;
   env.sim.faults.clear();
   const stateAfterFault = engine.serializedState();
@@ -100,7 +104,7 @@ export async function runCase(env: XcpngSim, programDir: string, c: MatrixCase, 
   const left = ownedObjects(env.sim);
   if (left.length > 0) problems.push(`after destroy, ours left: ${left.join(", ")}`);
   trace(`${caseName(c)}: ${end}, ${problems.length} problem(s), ${Date.now() - started} ms`);
-  return { case: c, end, ...(result ? { message: result.message } : {}), stateAfterFault, sessionsLeft, tasksLeft, problems, engine, ms: Date.now() - started };
+  return { case: c, end, ...(result ? { message: result.message } : {}), stateAfterFault, sessionsLeft, tasksLeft, faultedMs, problems, engine, ms: Date.now() - started };
 }
 
 function faultRule(c: MatrixCase): FaultRuleInput {
