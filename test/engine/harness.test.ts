@@ -196,6 +196,19 @@ describe("engine harness driving the real dynamic-provider host", () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  it("fails an up whose provider host dies mid-create (UNAVAILABLE), though a resource waits for the dead one's output", async () => {
+    const dir = newDir("host-dies");
+    const engine = newEngine();
+    const dying = engine.up(() => {
+      const first = new File("first", { dir, name: "a.txt", content: "v1", dieOnCreate: true });
+      new File("second", { dir, name: "b.txt", content: first.path });
+    });
+    await expect(dying).rejects.toBeInstanceOf(EngineOperationError);
+    await expect(dying).rejects.toThrow(/provider create of \S+::first failed \(gRPC code 14\)/);
+    expect(engine.state).toEqual([]);
+    expect(fs.readdirSync(dir)).toEqual(["a.txt"]);
+  });
+
   it("loads a provider implementation by package subpath from the program folder's node_modules", async () => {
     const dir = newDir("package");
     const program = createProgramDir({ [fileProviderPackage]: fileProviderPackageDir });

@@ -162,7 +162,7 @@ export class Engine {
           if (err instanceof PartialStateError) next.set(reg.urn, err.state);
           else if (prior.has(reg.urn)) next.set(reg.urn, prior.get(reg.urn)!);
           failures.push(err);
-          throw err;
+          throw monitorError(err);
         }
       };
       await pulumi.runtime.setMocks({ newResource, call: unsupportedInvoke }, this.project, this.stack, preview);
@@ -263,6 +263,18 @@ async function runProgram(program: Program, failures: unknown[]): Promise<void> 
     process.off("unhandledRejection", onRejection);
     for (const listener of others) process.on("unhandledRejection", listener);
   }
+}
+
+/**
+ * What the mock resource monitor answers a failed step with: the step's message, without the
+ * provider call's gRPC code. The SDK reads a RegisterResource error's `code` as the monitor's own
+ * status: UNAVAILABLE or CANCELLED (a provider host killed mid-call, an aborted call) means "the
+ * engine is shutting us down" to it (runtime/resource.js, errors.js isGrpcError): it disconnects
+ * and leaves the resource's outputs pending for good instead of rejecting them, so a resource
+ * whose inputs wait for them never registers, and waitForRPCs in runProgram never returns.
+ */
+function monitorError(err: unknown): Error {
+  return new Error(err instanceof Error ? err.message : String(err), { cause: err });
 }
 
 function unsupportedInvoke(args: pulumi.runtime.MockCallArgs): never {
