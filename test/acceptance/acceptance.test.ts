@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections } from "../../sdk/ssh";
 import type { XapiClient } from "../../sdk/xapi";
 import { Engine, type ProgramDir } from "../support/engine";
-import { checkoutProgramDir } from "../support/engine-suite";
+import { checkoutProgramDir, simEngine } from "../support/engine-suite";
 import { expectNoSecretLeaks, privateKeyLines } from "../provider/support/engine-checks";
 import { startRecordingProxy, type RecordingProxy } from "./recording-proxy";
 import { redact, writeReport, type AcceptanceReport, type PhaseResult, type ScenarioResult } from "./report";
@@ -89,11 +89,9 @@ async function hostVersions(client: XapiClient): Promise<AcceptanceReport["hosts
 }
 
 function newEngine(): Engine {
-  return new Engine({
+  return simEngine({ url: proxy.url, username: target.xapi.username, password: target.xapi.password }, {
     project: ACCEPTANCE_PROJECT,
     stack: RUN_ID,
-    config: { "bioxen:xapiUrl": proxy.url, "bioxen:xapiUsername": target.xapi.username, "bioxen:xapiPassword": target.xapi.password },
-    secretConfigKeys: ["bioxen:xapiPassword"],
     programDir: program.dir,
     // luarocks keeps its download cache under $HOME: keep LocalLua's in the run's folder.
     host: { env: { HOME: home }, callTimeoutMs: SCENARIO_TIMEOUT_MS },

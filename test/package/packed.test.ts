@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { Engine } from "../support/engine";
+import { simEngine } from "../support/engine-suite";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
 import { mutations } from "../provider/support/engine-checks";
 import { XCPNG_COUNTED, expectNoLeftovers, type XcpngSim } from "../provider/support/xcpng-sim";
@@ -189,11 +190,9 @@ export default function program(pool) {
     // What the program imports resolves from the project's node_modules, as `pulumi up` would there.
     const { default: program } = (await import(pathToFileURL(join(project.dir, "program.mjs")).href)) as { default: (pool: object) => unknown };
     const pool = { template: TEMPLATES.cloneReady, network: SEEDED.managementNetwork, user: env.user, sshPort: env.sshPort, privateKey: env.keys.private, rocksServer: rocks.url };
-    engine = new Engine({
+    engine = simEngine(env.sim, {
       project: "packed",
       stack: "dev",
-      config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": env.sim.password },
-      secretConfigKeys: ["bioxen:xapiPassword"],
       programDir: project.dir,
     });
 

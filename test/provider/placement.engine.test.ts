@@ -4,6 +4,7 @@ import { VmNetwork } from "../../provider/vm-network";
 import { XcpngLuaVM } from "../../provider/xcpng-lua-vm";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { Engine, createProgramDir, type ProgramDir } from "../support/engine";
+import { simEngine } from "../support/engine-suite";
 import { mutations } from "./support/engine-checks";
 import { startTestSim } from "../support/sim";
 import { XCPNG_COUNTED, expectNoLeftovers, finishEngineSim, type XcpngSim } from "./support/xcpng-sim";
@@ -22,11 +23,9 @@ afterAll(() => finishEngineSim(engine, env, program));
 
 describe("placement through the real dynamic-provider host (three simulated hosts)", () => {
   it("places a VM with affinityHost, moves it in place, repairs affinity drift, and keeps a VmNetwork's VLAN on every host", async () => {
-    engine = new Engine({
+    engine = simEngine(env.sim, {
       project: "placeproj",
       stack: "dev",
-      config: { "bioxen:xapiUrl": env.sim.url, "bioxen:xapiUsername": env.sim.username, "bioxen:xapiPassword": env.sim.password },
-      secretConfigKeys: ["bioxen:xapiPassword"],
       programDir: program.dir,
     });
     const program_ = (affinityHost: string) => () => {
