@@ -42,6 +42,9 @@ function sshArgs(ctx: ProgramContext, hostKeyFingerprint?: string): XcpngLuaVmAr
   return { user: ssh.user, ...(ssh.port ? { port: ssh.port } : {}), privateKey: pulumi.secret(ssh.privateKey), ...(hostKeyFingerprint ? { hostKeyFingerprint } : {}) };
 }
 
+/** Package deadlines (seconds) for targets on this machine (the simulator's guests, LocalLua), which the rest of the suite loads. */
+const THIS_MACHINE_PACKAGE_TIMEOUTS = { read: 120 };
+
 /** A package on a VM, from the target's rocks server. */
 function vmPackage(ctx: ProgramContext, name: string, vm: XcpngLuaVM, rock: string, version?: string): LuaPackage {
   return new LuaPackage(name, {
@@ -49,7 +52,9 @@ function vmPackage(ctx: ProgramContext, name: string, vm: XcpngLuaVM, rock: stri
     name: rock,
     ...(version ? { version } : {}),
     servers: [ctx.target.rocksServer],
-    ...(ctx.target.kind === "simulator" ? { luaVersion: "5.4" } : {}),
+    // The simulator's guests share this machine with the rest of the suite: a refresh under load
+    // may take longer than the 20 s a real host gets by default.
+    ...(ctx.target.kind === "simulator" ? { luaVersion: "5.4", timeouts: THIS_MACHINE_PACKAGE_TIMEOUTS } : {}),
   });
 }
 
@@ -69,7 +74,7 @@ export function lifecycleProgram(ctx: ProgramContext, shape: LifecycleShape): Pr
     new VmNetwork(LIFECYCLE.network, { name: `${namePrefix(ctx.runId)}${LIFECYCLE.network}`, attach: [a, b].map((vm) => ({ vmUuid: vm.vmUuid })) });
     vmPackage(ctx, LIFECYCLE.vmPackage, a, VERSIONED_ROCK.name, shape.alphaVersion);
     const local = new LocalLua(LIFECYCLE.local, {});
-    new LuaPackage(LIFECYCLE.localPackage, { target: local.target, name: VERSIONED_ROCK.name, version: shape.alphaVersion, servers: [ctx.target.rocksServer] });
+    new LuaPackage(LIFECYCLE.localPackage, { target: local.target, name: VERSIONED_ROCK.name, version: shape.alphaVersion, servers: [ctx.target.rocksServer], timeouts: THIS_MACHINE_PACKAGE_TIMEOUTS });
   };
 }
 
