@@ -1,12 +1,13 @@
 /**
- * Provisioning (issue #12 target 4) on the simulator's default latency model with real sshd
- * guests (a create is done only when SSH and Lua answer, which a fake guest cannot do):
- * - one XcpngLuaVM create (`ensureXcpngLuaVm`) vs its critical path: the modelled latency of the
- *   VM steps no tool can skip (clone/copy, provision, start — those the create made), the time the
- *   simulator's guest layer takes inside VM.start (host key, sshd spawned and listening: measured,
- *   not modelled), the guest's boot delay, and a fresh OpenSSH connection running `lua5.4 -v` on
- *   the booted guest, measured in the same round (target ≤ 1.3);
- * - N = 20 creates at concurrency c vs ceil(N/c) × the median one-VM create of this run (target ≤ 1.3).
+ * Provisioning (issue #12 target 4) on the simulator's default latency model (scale 1):
+ * - one XcpngLuaVM create (`ensureXcpngLuaVm`) with a real sshd guest vs its critical path: the
+ *   modelled latency of the VM steps no tool can skip (clone/copy, provision, start — those the
+ *   create made), the time the simulator's guest layer takes inside VM.start (host key, sshd
+ *   spawned and listening: measured, not modelled), the guest's boot delay, and a fresh OpenSSH
+ *   connection running `lua5.4 -v` on the booted guest, measured in the same round (target ≤ 1.3);
+ * - N = 20 creates at concurrency c vs ceil(N/c) × the median one-VM create, both on a second
+ *   simulator with fake guests that forward SSH to one real guest of the first (bench/support/
+ *   fake-guest-sim.ts), so the batch measures the provider, not 20 sshd on the machine (target ≤ 1.3).
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -20,13 +21,17 @@ import { DEFAULT_METHOD_LATENCY, type Simulator } from "../../sim";
 import { startTestSim, type SshGuestLogin, type TestSim } from "../../test/support/sim";
 import { vmSpec } from "../../test/support/xcpng-inputs";
 import { BENCH_DEADLINES, createBatch } from "../support/create-batch";
+import { startFakeGuestSim } from "../support/fake-guest-sim";
 import { comparisonOf, median, msOf, type Comparison } from "./rounds";
 
 const run = promisify(execFile);
 const ROUNDS = 5;
-const BATCH = { count: 20, concurrencies: [2, 5], rounds: 2 } as const;
-/** Guest addresses of this bench (127.94.x.y), apart from the test suites' ranges. */
+const BATCH = { count: 20, concurrencies: [2, 5], rounds: 4 } as const;
+/** Single creates on the fake-guest simulator per batch round (the batches' one-VM time). */
+const ONE_VM_PER_ROUND = 3;
+/** Guest addresses of this bench (127.94.x.y real, 127.98.x.y fake), apart from the test suites' ranges. */
 const ADDRESS_BASE = "127.94";
+const FAKE_ADDRESS_BASE = "127.98";
 /** The simulator's default guest boot delay (the tests' fast setup shortens it). */
 const GUEST_BOOT_DELAY_MS = 500;
 /** The VM steps on a create's critical path whatever the tool: their modelled latency counts. */
@@ -42,15 +47,17 @@ export async function compareProvisioning(): Promise<Comparison[]> {
     const keyPath = join(keyDir, "id_ed25519");
     await writeFile(keyPath, env.keys.private, { mode: 0o600 });
     const single = await oneVmRounds(env, keyPath, guestStartClock(env.sim));
-    const oneVmMs = median(single.ours);
     const one = comparisonOf(
       { workload: "provisioning: one XcpngLuaVM create (clone … Lua answering)", unit: "ms", ours: "ensureXcpngLuaVm", peer: "critical path (modelled VM steps + simulated guest start + boot delay + OpenSSH `lua5.4 -v`)", target: 1.3 },
       single.ours,
       single.criticalPath,
     );
-    const batches = [];
-    for (const concurrency of BATCH.concurrencies) batches.push(await batchComparison(env, concurrency, oneVmMs));
-    return [one, ...batches];
+    const fake = await startFakeGuestSim(env, { addressBase: FAKE_ADDRESS_BASE, bootDelayMs: GUEST_BOOT_DELAY_MS, simulator: { latency: { scale: 1 }, recordCalls: true } });
+    try {
+      return [one, ...(await batchComparisons(fake.env))];
+    } finally {
+      await fake.stop();
+    }
   } finally {
     await closeAllSshConnections();
     await env.stop();
@@ -89,7 +96,9 @@ async function oneVmRounds(env: BenchSim, keyPath: string, guestStartMs: () => n
     let state: XcpngLuaVmState | undefined;
     try {
       ours.push(await msOf(async () => (state = await ensureXcpngLuaVm(env.client, spec, BENCH_DEADLINES))));
-      const modelled = modelledVmSteps(env.sim.calls().slice(callsBefore).map((call) => call.method));
+      const methods = env.sim.calls().slice(callsBefore).map((call) => call.method);
+      if (round === 0) printCalls(methods);
+      const modelled = modelledVmSteps(methods);
       const address = state?.ipAddress;
       if (!address) throw new Error(`provision bench: VM ${state?.vmUuid} reported no address`);
       const guestStart = guestStartMs() - guestStartBefore;
@@ -99,6 +108,13 @@ async function oneVmRounds(env: BenchSim, keyPath: string, guestStartMs: () => n
     }
   }
   return { ours, criticalPath };
+}
+
+/** Prints the XAPI calls one create made, repeated ones with their count (what a profile of the create starts from). */
+function printCalls(methods: readonly string[]): void {
+  const counts = new Map<string, number>();
+  methods.forEach((method) => counts.set(method, (counts.get(method) ?? 0) + 1));
+  console.log(`XAPI calls of one create: ${methods.length} (${[...counts].map(([method, n]) => (n > 1 ? `${method} ×${n}` : method)).join(", ")})`);
 }
 
 /** The modelled latency (ms, scale 1) of the unskippable VM steps among `methods`. */
@@ -115,16 +131,29 @@ async function openSshLua(env: BenchSim, keyPath: string, address: string): Prom
   await run("ssh", ["-F", "/dev/null", "-i", keyPath, "-p", String(env.sshPort), ...options.flatMap((o) => ["-o", o]), `${env.user}@${address}`, "lua5.4", "-v"]);
 }
 
-/** BATCH.rounds batches of BATCH.count creates at `concurrency` vs ceil(N/c) × the one-VM time. */
-async function batchComparison(env: BenchSim, concurrency: number, oneVmMs: number): Promise<Comparison> {
-  const walls: number[] = [];
+/**
+ * Batches on the fake-guest simulator: each round makes ONE_VM_PER_ROUND single creates, then a
+ * batch of BATCH.count at each concurrency; each batch's wall vs ceil(N/c) × the median single
+ * create on the same simulator in this run (both pay the same boot delay and SSH/Lua checks).
+ */
+async function batchComparisons(env: BenchSim): Promise<Comparison[]> {
+  const oneVm: number[] = [];
+  const walls = new Map<number, number[]>(BATCH.concurrencies.map((c) => [c, []]));
   for (let round = 0; round < BATCH.rounds; round += 1) {
-    walls.push(await createBatch(env.client, env, { prefix: `bench-provision-c${concurrency}-r${round}`, count: BATCH.count, concurrency }));
+    for (let i = 0; i < ONE_VM_PER_ROUND; i += 1) oneVm.push(await createBatch(env.client, env, { prefix: `bench-provision-one-r${round}-${i}`, count: 1, concurrency: 1 }));
+    for (const concurrency of BATCH.concurrencies) {
+      walls.get(concurrency)!.push(await createBatch(env.client, env, { prefix: `bench-provision-c${concurrency}-r${round}`, count: BATCH.count, concurrency }));
+    }
   }
-  const bound = Math.ceil(BATCH.count / concurrency) * oneVmMs;
-  return comparisonOf(
-    { workload: `provisioning: ${BATCH.count} creates at concurrency ${concurrency}, wall`, unit: "ms", ours: "ensureXcpngLuaVm × N", peer: `ceil(N/c) × one-VM create (${Math.round(oneVmMs)} ms)`, target: 1.3 },
-    walls,
-    walls.map(() => bound),
-  );
+  const oneVmMs = median(oneVm);
+  console.log(`one create on fake guests: median ${Math.round(oneVmMs)} ms [${Math.round(Math.min(...oneVm))}–${Math.round(Math.max(...oneVm))}] over ${oneVm.length}`);
+  return BATCH.concurrencies.map((concurrency) => {
+    const bound = Math.ceil(BATCH.count / concurrency) * oneVmMs;
+    const measured = walls.get(concurrency)!;
+    return comparisonOf(
+      { workload: `provisioning: ${BATCH.count} creates at concurrency ${concurrency}, wall (fake guests, one shared sshd)`, unit: "ms", ours: "ensureXcpngLuaVm × N", peer: `ceil(N/c) × one create on fake guests (${Math.round(oneVmMs)} ms)`, target: 1.3 },
+      measured,
+      measured.map(() => bound),
+    );
+  });
 }

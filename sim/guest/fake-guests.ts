@@ -1,27 +1,48 @@
-/** A guest layer without processes: guests "boot" at once and report fake loopback addresses. */
-import type { GuestHost, GuestMetricsListener, GuestNic } from "./types";
+/**
+ * A guest layer without processes: guests "boot" at once and report loopback addresses; with
+ * `forwardTo` each address forwards SSH to one shared sshd, so guests answer without a process each.
+ */
+import { bareNics, forwardingNics, type FakeNic } from "./fake-nics";
+import type { ForwardTarget } from "./tcp-forwarder";
+import type { GuestHost, GuestMetricsListener } from "./types";
 
 /** How fake guests report. */
 export interface FakeGuestOptions {
-  /** Delay before the (final) report, ms. Default 0. */
+  /** Delay before the (final) report, ms (what a benchmark uses as the boot delay). Default 0. */
   reportDelayMs?: number;
   /**
    * Report link-local addresses first (`N/ip` = 169.254.x.y, `N/ipv6/0` = fe80::…), as a guest
    * racing DHCP does; the real address follows after `reportDelayMs`. Default false.
    */
   linkLocalFirst?: boolean;
+  /**
+   * An sshd every fake guest forwards to: each NIC's address gets an in-process listener on
+   * `sshPort` that pipes every connection there (one shared sshd, no process per guest).
+   * Default: none, nothing listens on the addresses.
+   */
+  forwardTo?: ForwardTarget;
+  /** Port the forwarders listen on (with `forwardTo`). Default 2222. */
+  sshPort?: number;
+  /**
+   * Two octets of 127.0.0.0/8 the addresses come from. Default "127.66". With `forwardTo` each
+   * address is checked free on `sshPort` (as the sshd guests' are), so give each concurrent user its own base.
+   */
+  addressBase?: string;
 }
 
 interface FakeGuest {
-  nics: Map<string, string>;
+  nics: Map<string, FakeNic>;
   hasGuestTools: boolean;
   timers: Set<NodeJS.Timeout>;
 }
 
+const DEFAULT_ADDRESS_BASE = "127.66";
+const DEFAULT_SSH_PORT = 2222;
+
 function networksOf(guest: FakeGuest, linkLocal: boolean): Record<string, string> {
   const networks: Record<string, string> = {};
-  for (const [device, address] of guest.nics) {
-    const shown = linkLocal ? address.replace(/^127\.66\./, "169.254.") : address;
+  for (const [device, { address }] of guest.nics) {
+    const shown = linkLocal ? address.replace(/^\d+\.\d+\./, "169.254.") : address;
     networks[`${device}/ip`] = shown;
     networks[`${device}/ipv4/0`] = shown;
     if (linkLocal) networks[`${device}/ipv6/0`] = `fe80::${device}:1`;
@@ -30,16 +51,14 @@ function networksOf(guest: FakeGuest, linkLocal: boolean): Record<string, string
 }
 
 /**
- * Creates a guest host for XAPI-only tests: no sshd; when the VM has guest tools its metrics
- * (`N/ip`, `N/ipv4/0` per NIC, addresses in 127.66.0.0/16) are reported after start.
+ * Creates a guest host without sshd processes: when the VM has guest tools its metrics (`N/ip`,
+ * `N/ipv4/0` per NIC, addresses in `<addressBase>.0.0/16`) are reported after start; with
+ * `forwardTo` those addresses answer SSH through the shared sshd until the guest stops.
  */
 export function createFakeGuestHost(options: FakeGuestOptions = {}): GuestHost {
+  const base = options.addressBase ?? DEFAULT_ADDRESS_BASE;
+  const nicSource = options.forwardTo ? forwardingNics(base, options.sshPort ?? DEFAULT_SSH_PORT, options.forwardTo) : bareNics(base);
   const guests = new Map<string, FakeGuest>();
-  let nextAddress = 1;
-  const allocate = () => {
-    const n = nextAddress++;
-    return `127.66.${(n >> 8) & 255}.${n & 255}`;
-  };
   const later = (guest: FakeGuest, ms: number, report: () => void) => {
     const timer = setTimeout(() => {
       guest.timers.delete(timer);
@@ -52,35 +71,49 @@ export function createFakeGuestHost(options: FakeGuestOptions = {}): GuestHost {
     if (options.linkLocalFirst) later(guest, 0, () => onMetrics(networksOf(guest, true)));
     later(guest, options.reportDelayMs ?? 0, () => onMetrics(networksOf(guest, false)));
   };
-  const forget = (vmUuid: string) => {
-    guests.get(vmUuid)?.timers.forEach(clearTimeout);
+  const forget = async (vmUuid: string) => {
+    const guest = guests.get(vmUuid);
+    if (!guest) return;
     guests.delete(vmUuid);
+    guest.timers.forEach(clearTimeout);
+    await Promise.all([...guest.nics.values()].map((nic) => nicSource.unplug(nic)));
+  };
+  /** Plugs VIF `device` into `guest`; a NIC that arrives after the guest was stopped meanwhile is unplugged again. */
+  const plugInto = async (vmUuid: string, guest: FakeGuest, device: string) => {
+    const nic = await nicSource.plug(vmUuid, device);
+    if (guests.get(vmUuid) === guest) guest.nics.set(device, nic);
+    else await nicSource.unplug(nic);
   };
   return {
     async start(spec, onMetrics) {
-      forget(spec.vmUuid);
-      const nics = new Map(spec.nics.map((n: GuestNic) => [n.device, allocate()]));
-      const guest: FakeGuest = { nics, hasGuestTools: spec.hasGuestTools, timers: new Set() };
+      await forget(spec.vmUuid);
+      // Registered before the NICs are plugged, so a stop or dispose meanwhile also closes them.
+      const guest: FakeGuest = { nics: new Map(), hasGuestTools: spec.hasGuestTools, timers: new Set() };
       guests.set(spec.vmUuid, guest);
+      try {
+        for (const nic of spec.nics) await plugInto(spec.vmUuid, guest, nic.device);
+      } catch (error) {
+        if (guests.get(spec.vmUuid) === guest) await forget(spec.vmUuid);
+        throw error;
+      }
       report(guest, onMetrics);
     },
     async plugNic(vmUuid, nic, onMetrics) {
       const guest = guests.get(vmUuid);
       if (!guest) return;
-      guest.nics.set(nic.device, allocate());
+      await plugInto(vmUuid, guest, nic.device);
       if (guest.hasGuestTools) later(guest, 0, () => onMetrics(networksOf(guest, false)));
     },
     async unplugNic(vmUuid, device) {
-      guests.get(vmUuid)?.nics.delete(device);
+      const nic = guests.get(vmUuid)?.nics.get(device);
+      if (!nic) return;
+      guests.get(vmUuid)!.nics.delete(device);
+      await nicSource.unplug(nic);
     },
-    async stop(vmUuid) {
-      forget(vmUuid);
-    },
-    async destroy(vmUuid) {
-      forget(vmUuid);
-    },
+    stop: forget,
+    destroy: forget,
     async dispose() {
-      [...guests.keys()].forEach(forget);
+      await Promise.all([...guests.keys()].map(forget));
     },
   };
 }

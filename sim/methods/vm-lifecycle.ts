@@ -95,68 +95,74 @@ export function isAllowedConcurrently(op: string, current: Record<string, string
   return pairs.some(([state, transition]) => running.length === 1 && running[0] === state && transition === op);
 }
 
+/**
+ * Why xapi refuses an operation: its error code and parameters. The checks return these, not
+ * XapiFailure, because allowed_operations runs every check for every operation on each VM record
+ * change, and building an Error (stack trace) per refused operation made that the simulator's hot spot.
+ */
+type Refusal = readonly [code: string, params: unknown[]];
+
 /** OTHER_OPERATION_IN_PROGRESS ["VM", ref, op, task], several as `{a,b}` (report_concurrent_operations_error). */
-function otherOperationInProgress(ref: string, current: Record<string, string>): XapiFailure {
+function otherOperationInProgress(ref: string, current: Record<string, string>): Refusal {
   const entries = Object.entries(current);
   const [tasks, ops] = entries.length === 1 ? entries[0] : [`{${entries.map(([t]) => t).join(",")}}`, `{${entries.map(([, o]) => o).join(",")}}`];
-  return new XapiFailure("OTHER_OPERATION_IN_PROGRESS", ["VM", ref, ops, tasks]);
+  return ["OTHER_OPERATION_IN_PROGRESS", ["VM", ref, ops, tasks]];
 }
 
 /** check_op_for_feature (strict): a live guest without PV drivers (here: without guest tools) lacks the features. */
-function featureError(ref: string, vm: XRecord, op: string): XapiFailure | undefined {
+function featureError(ref: string, vm: XRecord, op: string): Refusal | undefined {
   const live = vm.power_state === "Running" || vm.power_state === "Paused";
   if (!live || hasGuestTools(vm)) return undefined;
   const needsGuest = ["suspend", "checkpoint", "pool_migrate", "migrate_send", "clean_shutdown", "clean_reboot", "changing_VCPUs_live"];
-  return needsGuest.includes(op) ? new XapiFailure("VM_LACKS_FEATURE", [ref]) : undefined;
+  return needsGuest.includes(op) ? ["VM_LACKS_FEATURE", [ref]] : undefined;
 }
 
-function templateError(ref: string, vm: XRecord, op: string): XapiFailure | undefined {
+function templateError(ref: string, vm: XRecord, op: string): Refusal | undefined {
   const defaultTemplate = vm.is_default_template || isTrue(vm.other_config?.default_template);
   if (TEMPLATE_OPS.has(op) || ((op === "destroy" || op === "migrate_send") && !defaultTemplate)) return undefined;
-  return new XapiFailure("VM_IS_TEMPLATE", [ref, op]);
+  return ["VM_IS_TEMPLATE", [ref, op]];
 }
 
-function controlDomainError(vm: XRecord, op: string): XapiFailure | undefined {
+function controlDomainError(vm: XRecord, op: string): Refusal | undefined {
   if (!vm.is_control_domain) return undefined;
-  if ((op === "changing_VCPUs" || op === "destroy") && vm.domid === 0) return new XapiFailure("OPERATION_NOT_ALLOWED", ["This operation is not allowed on dom0"]);
-  if (!CONTROL_DOMAIN_OPS.has(op)) return new XapiFailure("OPERATION_NOT_ALLOWED", ["This operation is not allowed on a control domain"]);
+  if ((op === "changing_VCPUs" || op === "destroy") && vm.domid === 0) return ["OPERATION_NOT_ALLOWED", ["This operation is not allowed on dom0"]];
+  if (!CONTROL_DOMAIN_OPS.has(op)) return ["OPERATION_NOT_ALLOWED", ["This operation is not allowed on a control domain"]];
   return undefined;
 }
 
-/** The checks of check_operation_error in xapi's order; the first one that fails answers. */
-function checks(ref: string, vm: XRecord, op: string): Array<() => XapiFailure | undefined> {
+function powerStateError(ref: string, vm: XRecord, op: string): Refusal | undefined {
+  const states = allowedPowerStates(op, vm);
+  if (states.includes(vm.power_state)) return undefined;
+  return ["VM_BAD_POWER_STATE", [ref, states.map((s) => s.toLowerCase()).join(", "), String(vm.power_state).toLowerCase()]];
+}
+
+/** The checks of check_operation_error in xapi's order: the first refusal answers. */
+function firstRefusal(ref: string, vm: XRecord, op: string): Refusal | undefined {
   const current: Record<string, string> = vm.current_operations ?? {};
-  return [
-    () => (vm.blocked_operations?.[op] !== undefined ? new XapiFailure("OPERATION_BLOCKED", [ref, vm.blocked_operations[op]]) : undefined),
-    () => {
-      const states = allowedPowerStates(op, vm);
-      if (states.includes(vm.power_state)) return undefined;
-      return new XapiFailure("VM_BAD_POWER_STATE", [ref, states.map((s) => s.toLowerCase()).join(", "), String(vm.power_state).toLowerCase()]);
-    },
-    () => (Object.keys(current).length > 0 && !isAllowedConcurrently(op, current) ? otherOperationInProgress(ref, current) : undefined),
-    () => (vm.is_a_template && !vm.is_a_snapshot ? templateError(ref, vm, op) : undefined),
-    () => (vm.is_a_snapshot && !SNAPSHOT_OPS.has(op) ? new XapiFailure("VM_IS_SNAPSHOT", [ref, op]) : undefined),
-    () => (op === "provision" && !vm.is_a_template ? new XapiFailure("PROVISION_ONLY_ALLOWED_ON_TEMPLATE", []) : undefined),
-    () => (op === "revert" && !vm.is_a_snapshot ? new XapiFailure("REVERT_ONLY_ALLOWED_ON_SNAPSHOT", []) : undefined),
-    () => controlDomainError(vm, op),
-    () => featureError(ref, vm, op),
-    () => (op === "snapshot_with_quiesce" ? new XapiFailure("VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED", [ref]) : undefined),
-    () => (op === "query_services" && !isTrue(vm.other_config?.is_system_domain) ? new XapiFailure("NOT_SYSTEM_DOMAIN", [ref]) : undefined),
-  ];
+  if (vm.blocked_operations?.[op] !== undefined) return ["OPERATION_BLOCKED", [ref, vm.blocked_operations[op]]];
+  return (
+    powerStateError(ref, vm, op) ??
+    (Object.keys(current).length > 0 && !isAllowedConcurrently(op, current) ? otherOperationInProgress(ref, current) : undefined) ??
+    (vm.is_a_template && !vm.is_a_snapshot ? templateError(ref, vm, op) : undefined) ??
+    (vm.is_a_snapshot && !SNAPSHOT_OPS.has(op) ? ["VM_IS_SNAPSHOT", [ref, op]] : undefined) ??
+    (op === "provision" && !vm.is_a_template ? ["PROVISION_ONLY_ALLOWED_ON_TEMPLATE", []] : undefined) ??
+    (op === "revert" && !vm.is_a_snapshot ? ["REVERT_ONLY_ALLOWED_ON_SNAPSHOT", []] : undefined) ??
+    controlDomainError(vm, op) ??
+    featureError(ref, vm, op) ??
+    (op === "snapshot_with_quiesce" ? ["VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED", [ref]] : undefined) ??
+    (op === "query_services" && !isTrue(vm.other_config?.is_system_domain) ? ["NOT_SYSTEM_DOMAIN", [ref]] : undefined)
+  );
 }
 
 /** The error xapi gives for `op` on this VM record now, or undefined when it is allowed. */
 export function vmOperationError(ref: string, vm: XRecord, op: string): XapiFailure | undefined {
-  for (const check of checks(ref, vm, op)) {
-    const failure = check();
-    if (failure) return failure;
-  }
-  return undefined;
+  const refusal = firstRefusal(ref, vm, op);
+  return refusal && new XapiFailure(refusal[0], refusal[1]);
 }
 
 /** update_allowed_operations: the operations that pass every check now. */
 export function allowedOperations(ref: string, vm: XRecord): string[] {
-  return ALLOWABLE_OPS.filter((op) => vmOperationError(ref, vm, op) === undefined);
+  return ALLOWABLE_OPS.filter((op) => firstRefusal(ref, vm, op) === undefined);
 }
 
 /** Keeps every VM's allowed_operations current: recomputed whenever the VM record changes. */
