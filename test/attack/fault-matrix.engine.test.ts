@@ -18,7 +18,7 @@ import type { ProgramDir } from "../support/engine";
 import { checkoutProgramDir, finishEngineSuite } from "../support/engine-suite";
 import { mulberry32 } from "../support/prng";
 import { startTestSim } from "../support/sim";
-import { ATTACK_PASSWORD, PHASE_TIMEOUT_S, attackEngine } from "./support/attack-stack";
+import { ATTACK_DATABASE_GC, ATTACK_PASSWORD, PHASE_TIMEOUT_S, attackEngine } from "./support/attack-stack";
 import { FAULT_KINDS, faultPoints, matrixCases, recordOperations, sampleCases, type FaultPoint, type RecordedOperations } from "./support/fault-points";
 import { summarize } from "./support/report";
 import { caseName, runCase, type CaseOutcome } from "./support/run-case";
@@ -38,7 +38,7 @@ let points: FaultPoint[];
 const outcomes: CaseOutcome[] = [];
 
 beforeAll(async () => {
-  env = await startTestSim({ password: ATTACK_PASSWORD, recordCalls: true }, { sshGuests: { addressBase: "127.87" }, counted: XCPNG_COUNTED, client: false });
+  env = await startTestSim({ password: ATTACK_PASSWORD, recordCalls: true, databaseGc: ATTACK_DATABASE_GC }, { sshGuests: { addressBase: "127.87" }, counted: XCPNG_COUNTED, client: false });
   program = checkoutProgramDir();
   recorded = await recordOperations(env, attackEngine(env, program.dir, "record"));
   points = faultPoints(recorded);
