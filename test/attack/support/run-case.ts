@@ -12,7 +12,7 @@ import type { Engine } from "../../support/engine";
 import { ownedObjects } from "../../stack/sim-checks";
 import type { XcpngSim } from "../../provider/support/xcpng-sim";
 import { ATTACK_DATABASE_GC, attackEngine, attackProgram, PHASE_TIMEOUT_S } from "./attack-stack";
-import { plausibleFailure, type MatrixCase } from "./fault-points";
+import { caseKey, plausibleFailure, type MatrixCase } from "./fault-points";
 import { killHostAtFault, sessionsLeftAfterTimeout } from "./host-kill";
 
 /** How the faulted operation ended. */
@@ -40,17 +40,12 @@ export interface CaseOutcome {
 /** A stall that outlasts every phase timeout of the attack stack. */
 export const STALL_MS = (PHASE_TIMEOUT_S + 4) * 1000;
 
-/** A case that runs longer is stuck: its engine calls are aborted, and that shows as a problem. */
+/** A case that runs longer is stuck: its engine operations are aborted (program, steps and provider host), and that shows as a problem. */
 export const CASE_LIMIT_MS = 420_000;
 
 /** Progress lines to the file ATTACK_TRACE names (vitest holds a test's console output until it ends). */
 export function trace(line: string): void {
   if (process.env.ATTACK_TRACE) appendFileSync(process.env.ATTACK_TRACE, `${new Date().toISOString()} ${line}\n`);
-}
-
-/** "<operation> <method>#<nth> <kind>" */
-export function caseName(c: MatrixCase): string {
-  return `${c.operation} ${c.method}#${c.nth} ${c.kind}`;
 }
 
 /**
@@ -77,7 +72,7 @@ export async function runCase(env: XcpngSim, programDir: string, c: MatrixCase, 
     (error: unknown) => error as Error,
   );
   const faultedMs = Date.now() - faultedFrom;
-  trace(`${caseName(c)}: faulted operation ended after ${faultedMs} ms: ${result?.message ?? "ok"}`);
+  trace(`${caseKey(c)}: faulted operation ended after ${faultedMs} ms: ${result?.message ?? "ok"}`);
   await killed;
   env.sim.faults.clear();
   const stateAfterFault = engine.serializedState();
@@ -100,10 +95,14 @@ export async function runCase(env: XcpngSim, programDir: string, c: MatrixCase, 
   if (sessionsLeft > 0) problems.push(`${sessionsLeft} session(s) left open${c.kind === "kill" ? " after the simulator's inactive-session timeout" : ""}`);
   if (tasksLeft > 0 && c.kind !== "kill") problems.push(`${tasksLeft} task(s) left on the pool`);
 
-  if (engine.state.length > 0) await engine.destroy();
+  try {
+    if (engine.state.length > 0) await engine.destroy();
+  } catch (error) {
+    problems.push(`the final destroy failed: ${(error as Error).message}`);
+  }
   const left = ownedObjects(env.sim);
   if (left.length > 0) problems.push(`after destroy, ours left: ${left.join(", ")}`);
-  trace(`${caseName(c)}: ${end}, ${problems.length} problem(s), ${Date.now() - started} ms`);
+  trace(`${caseKey(c)}: ${end}, ${problems.length} problem(s), ${Date.now() - started} ms`);
   return { case: c, end, ...(result ? { message: result.message } : {}), stateAfterFault, sessionsLeft, tasksLeft, faultedMs, problems, engine, ms: Date.now() - started };
 }
 
