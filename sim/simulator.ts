@@ -73,7 +73,7 @@ export interface Simulator {
    * e.g. a link-local address first. Throws when the VM does not exist or is not running.
    */
   reportGuestMetrics(vm: string, networks: Record<string, string>): void;
-  /** Stops listeners, tasks and guests; removes what it made. Idempotent. */
+  /** Stops listeners, tasks, the database GC and guests; removes what it made. Idempotent. */
   stop(): Promise<void>;
 }
 

@@ -35,16 +35,23 @@ export const XAPI_INACTIVE_SESSION_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 export const XAPI_DB_GC_INTERVAL_MS = 30_000;
 const XAPI_THRESHOLD_LAST_ACTIVE_MS = 10 * 60 * 1000;
 
-/** Fills in xapi's defaults. */
+/**
+ * Fills in xapi's defaults.
+ * @throws Error naming the option when a value is not a positive number
+ */
 export function databaseGcSettings(options: DatabaseGcOptions = {}): DatabaseGcSettings {
   const timeout = options.inactiveSessionTimeoutMs ?? XAPI_INACTIVE_SESSION_TIMEOUT_MS;
-  return {
-    intervalMs: options.intervalMs ?? Math.min(XAPI_DB_GC_INTERVAL_MS, timeout / 10),
+  const settings = {
     inactiveSessionTimeoutMs: timeout,
+    intervalMs: options.intervalMs ?? Math.min(XAPI_DB_GC_INTERVAL_MS, timeout / 10),
     maxSessionsPerOriginator: options.maxSessionsPerOriginator ?? 500,
     maxSessions: options.maxSessions ?? 400,
     lastActiveRefreshMs: Math.min(XAPI_THRESHOLD_LAST_ACTIVE_MS, timeout / 10),
   };
+  for (const [name, value] of Object.entries(settings)) {
+    if (!(value > 0) || !Number.isFinite(value)) throw new Error(`simulator: databaseGc.${name} must be a positive number, got ${value}`);
+  }
+  return settings;
 }
 
 /** One GC pass, as of `now` (ms since the epoch). */

@@ -10,7 +10,7 @@ import { xapiDate } from "../../sim/model/time";
 import { awaitTask, fails, ok, xapiOnlySim } from "./raw";
 
 /** Session timeout of these tests: short, yet several times the second resolution of last_active. */
-const TIMEOUT_MS = 2_000;
+const TIMEOUT_MS = 3_000;
 const GC = { inactiveSessionTimeoutMs: TIMEOUT_MS, intervalMs: 50 };
 
 /** Waits (polling the simulator's own state) until `done` holds; fails after `limitMs`. */
@@ -109,12 +109,23 @@ describe("task.destroy of an unfinished task", () => {
 });
 
 describe("the database GC timer", () => {
-  it("ends when the simulator stops (no timer left behind)", async () => {
+  it("ends when the simulator stops: no timer left behind, no pass after", async () => {
     const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
     const before = timers();
+    await (await startSimulator({ guests: false, latency: { scale: 0 }, databaseGc: GC })).stop();
+    // At most: a timer of an earlier test may have ended meanwhile (shared worker).
+    expect(timers()).toBeLessThanOrEqual(before);
+
     const sim = await startSimulator({ guests: false, latency: { scale: 0 }, databaseGc: GC });
-    expect(timers()).toBeGreaterThan(before);
+    const session = await loginAs(sim, "stopped");
     await sim.stop();
-    expect(timers()).toBe(before);
+    // A pass would end the idle session within a timeout, the second of last_active and an interval: none comes.
+    await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS + 1_000 + 4 * GC.intervalMs));
+    expect(alive(sim, session)).toBe(true);
+  });
+
+  it("refuses a timeout or interval that is not a positive number, naming the option", async () => {
+    await expect(startSimulator({ guests: false, databaseGc: { intervalMs: 0 } })).rejects.toThrow("databaseGc.intervalMs must be a positive number, got 0");
+    await expect(startSimulator({ guests: false, databaseGc: { inactiveSessionTimeoutMs: -1 } })).rejects.toThrow("databaseGc.inactiveSessionTimeoutMs");
   });
 });
