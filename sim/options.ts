@@ -4,6 +4,7 @@ import type { GuestHostOptions } from "./guest";
 import type { FaultRuleInput } from "./ops/faults";
 import type { FakeGuestOptions } from "./guest/fake-guests";
 import type { LatencyOptions } from "./ops/latency";
+import type { DatabaseGcOptions } from "./ops/database-gc";
 
 /** How to start the simulated pool. Every field is optional. */
 export interface SimulatorOptions {
@@ -58,6 +59,13 @@ export interface SimulatorOptions {
    * 0 fails at once.
    */
   operationWaitMs?: number;
+  /**
+   * xapi's database GC: sessions inactive longer than `inactiveSessionTimeoutMs` (default 24 h)
+   * and not running a task, and the least recently active beyond the per-originator limit
+   * (default 500), are destroyed by a pass every `intervalMs` (default 30 s); tasks destroyed
+   * while pending go once finished. Tests set a short timeout to see leaked sessions end.
+   */
+  databaseGc?: DatabaseGcOptions;
   /** Keep every call (method and decoded params) for `Simulator.calls()`, so tests can replay a client's calls through the strict check. Default false. */
   recordCalls?: boolean;
 }

@@ -19,6 +19,7 @@ import { handleImportRawVdi, isImportRawVdi } from "./disk-io/import-raw-vdi";
 import { deriveAllowedOperations } from "./methods/vm-lifecycle";
 import { deriveVdiOperations } from "./methods/vdi-operations";
 import { XAPI_OPERATION_WAIT_MS, type SimulatorOptions } from "./options";
+import { databaseGcSettings, startDatabaseGc } from "./ops/database-gc";
 import { startListener, type HttpHandler, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
 
@@ -72,7 +73,7 @@ export interface Simulator {
    * e.g. a link-local address first. Throws when the VM does not exist or is not running.
    */
   reportGuestMetrics(vm: string, networks: Record<string, string>): void;
-  /** Stops listeners, tasks and guests; removes what it made. Idempotent. */
+  /** Stops listeners, tasks, the database GC and guests; removes what it made. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -137,6 +138,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     kernelVlanTags: options.kernelVlanTags ?? [999],
     stopSignal: stopper.signal,
     operationWaitMs: options.operationWaitMs ?? XAPI_OPERATION_WAIT_MS,
+    gc: databaseGcSettings(options.databaseGc),
   };
   const certificate = options.https ? generateCertificate([advertised, "localhost", ...(slaveHost ? [slaveHost] : [])]) : undefined;
   const tls = certificate && { cert: certificate.certificatePem, key: certificate.privateKeyPem };
@@ -157,6 +159,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (ownsGuests) await guests.dispose();
     throw new Error(`simulator: cannot listen on ${host}:${options.port ?? 0} (${(error as Error).message}); choose another --port/--host`);
   }
+  startDatabaseGc(core);
   const scheme = options.https ? "https" : "http";
   const slave = slaveHost ? await startSlave(core, slaveHost, master.port, tls, jsonRpc, httpHandlers, urlOf(scheme, advertised, master.port)) : undefined;
   let stopping: Promise<void> | undefined;

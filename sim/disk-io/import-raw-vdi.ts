@@ -1,7 +1,8 @@
 /**
  * xapi's `PUT /import_raw_vdi` HTTP handler (ocaml/xapi/import_raw_vdi.ml), for raw uploads:
  * - credentials: `session_id` (query or cookie) of a live session, else 401 (xapi's HTTP basic
- *   auth is not simulated);
+ *   auth is not simulated); the request counts as activity of that session (xapi_http.ml
+ *   with_context: consider_touching_session);
  * - target: `vdi` (a ref), or `sr` with a Content-Length (a new "Imported VDI" of that size);
  *   neither: 400 and the task fails with VDI_MISSING; an unknown ref: 400, HANDLE_INVALID;
  * - `format`: `raw` (default); vhd, tar and qcow2 are real formats this simulator does not parse
@@ -9,7 +10,8 @@
  * - HTTP chunked transfer encoding: 404, INTERNAL_ERROR ["Cannot handle encoding: chunked"];
  * - otherwise 200 with a `task-id` header is sent before the body is read, and the outcome is
  *   the task's: `task_id` names a task the caller made (progress, then success with the VDI
- *   ref as result, or failure with error_info); without it, a task lives for the request only;
+ *   ref as result, or failure with error_info); without it, a task of the request's session (in
+ *   its `tasks`, as xapi's exec_with_new_task ~session_id makes it) lives for the request only;
  * - more bytes than the VDI's virtual_size: the task fails with VDI_IO_ERROR.
  * Faults: rules for method `import_raw_vdi` apply (`fail` fails the task after the 200, `drop`
  * cuts the connection before answering and fails the task with VDI_IO_ERROR, as a closed upload
@@ -26,9 +28,11 @@ import { xmlValueText } from "../rpc/to-wire";
 import { createVdi } from "../methods/disks";
 import { sendHtmlError } from "../server/respond";
 import { writeVdiContent } from "../model/vdi-content";
+import { createTask, destroyTask } from "../rpc/tasks";
+import { touchSession } from "../ops/session-timeout";
 
 /** The parts of the simulator core the upload handler uses. */
-export type ImportCore = Pick<SimCore, "store" | "faults" | "username" | "password" | "stopSignal">;
+export type ImportCore = Pick<SimCore, "store" | "faults" | "username" | "password" | "stopSignal" | "refs" | "gc">;
 
 /** The fault-rule method name of this handler. */
 export const IMPORT_RAW_VDI_FAULT = "import_raw_vdi";
@@ -48,11 +52,12 @@ export async function handleImportRawVdi(core: ImportCore, req: IncomingMessage,
   const cookies = parseCookies(req.headers.cookie);
   const session = query.get("session_id") ?? cookies.session_id;
   if (session === undefined || !core.store.has("session", session)) return sendHtmlError(res, 401, "Unauthorized");
+  touchSession(core, session);
   const callerTask = query.get("task_id") ?? undefined;
   if (callerTask !== undefined && !core.store.has("task", callerTask)) {
     return sendHtmlError(res, 400, "Bad Request");
   }
-  const task = callerTask ?? core.store.create("task", { name_label: "Importing raw VDI", status: "pending", created: xapiDate(), other_config: {} });
+  const task = callerTask ?? createTask(core, session, { name_label: "Importing raw VDI" });
   try {
     const refusal = checkRequest(core, query, req);
     if (refusal) {
@@ -78,7 +83,7 @@ export async function handleImportRawVdi(core: ImportCore, req: IncomingMessage,
     }
     res.end();
   } finally {
-    if (callerTask === undefined && core.store.has("task", task)) core.store.destroy("task", task);
+    if (callerTask === undefined && core.store.has("task", task)) destroyTask(core, task);
   }
 }
 

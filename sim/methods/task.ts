@@ -1,7 +1,6 @@
 /** task.create / task.cancel / task.destroy. */
-import { XapiFailure } from "../model/failure";
 import { method, type MethodDef } from "../rpc/method";
-import { cancelTask, createTask, destroyTask } from "../rpc/tasks";
+import { cancelTask, createTask, destroyTaskWhenFinished } from "../rpc/tasks";
 import { T } from "../schema";
 
 /** task.* methods. */
@@ -23,11 +22,7 @@ export function taskMethods(): MethodDef[] {
       name: "task.destroy",
       params: [{ name: "self", type: T.ref("task") }],
       result: T.void,
-      handler: ({ core }, ref: string) => {
-        const status = core.store.get("task", ref).status;
-        if (status === "pending" || status === "cancelling") throw new XapiFailure("OPERATION_NOT_ALLOWED", [`task ${ref} is still ${status}`]);
-        destroyTask(core, ref);
-      },
+      handler: ({ core }, ref: string) => destroyTaskWhenFinished(core, ref),
     }),
   ];
 }

@@ -4,6 +4,7 @@ import type { FieldType } from "../schema";
 import type { Store } from "../model/store";
 import type { Faults } from "../ops/faults";
 import type { Latency } from "../ops/latency";
+import type { DatabaseGcSettings } from "../ops/database-gc";
 
 /** Refs of the seeded pool objects handlers need. */
 export interface PoolRefs {
@@ -34,6 +35,8 @@ export interface SimCore {
    * with OTHER_OPERATION_IN_PROGRESS, ms (xapi's retry policy: 2 hours).
    */
   operationWaitMs: number;
+  /** The database GC's settings: session timeout and limits, pass interval, last_active refresh threshold. */
+  gc: DatabaseGcSettings;
 }
 
 /** One positional parameter (after the session ref). A `default` makes it optional when trailing. */

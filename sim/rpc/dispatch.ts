@@ -15,6 +15,7 @@ import { fromWire } from "./from-wire";
 import type { CallContext, MethodDef } from "./method";
 import { runSyncTask, startTask } from "./tasks";
 import { toWire } from "./to-wire";
+import { touchSession } from "../ops/session-timeout";
 
 /**
  * Executes `name(params…)` and returns its wire value, or throws an XapiFailure.
@@ -69,8 +70,10 @@ async function execute(core: SimCore, def: MethodDef, session: string, args: unk
   }
 }
 
+/** xapi's Session_check.check: an unknown (logged out, expired) session is SESSION_INVALID; a known one is active now. */
 function checkSession(core: SimCore, ref: unknown): string {
   if (typeof ref !== "string" || !core.store.has("session", ref)) throw new XapiFailure("SESSION_INVALID", [String(ref)]);
+  touchSession(core, ref);
   return ref;
 }
 

@@ -21,14 +21,36 @@ function runningOf(core: SimCore): Map<string, AbortController> {
  * session.tasks pair does). The task outlives a logout of its session: xapi's database GC removes
  * finished tasks only ~65 min later (db_gc_util.ml, timeout_tasks), the simulator never does.
  */
-export function createTask(core: SimCore, session: string, fields: Record<string, unknown>): string {
+export function createTask(core: Pick<SimCore, "store" | "refs">, session: string, fields: Record<string, unknown>): string {
   const ref = core.store.create("task", { status: "pending", created: xapiDate(), resident_on: core.refs.master, other_config: {}, ...fields });
   addToSet(core.store, "session", session, "tasks", ref);
   return ref;
 }
 
+/** Whether a task status is final (xapi's TaskHelper.status_is_completed): not pending, not cancelling. */
+export function isTaskFinished(status: string): boolean {
+  return status !== "pending" && status !== "cancelling";
+}
+
+/**
+ * `task.destroy`: a finished task goes at once; an unfinished one is marked (current_operations
+ * `task → destroy`, as xapi_task.ml does) and the database GC destroys it once it finishes.
+ */
+export function destroyTaskWhenFinished(core: SimCore, ref: string): void {
+  const task = core.store.get("task", ref);
+  if (isTaskFinished(task.status)) destroyTask(core, ref);
+  else core.store.update("task", ref, { current_operations: { ...task.current_operations, task: "destroy" } });
+}
+
+/** The GC's part for tasks (db_gc_util.ml timeout_tasks): finished tasks marked by task.destroy go. */
+export function destroyMarkedTasks(core: SimCore): void {
+  for (const { ref, record } of core.store.all("task")) {
+    if (isTaskFinished(record.status) && Object.values(record.current_operations).includes("destroy")) destroyTask(core, ref);
+  }
+}
+
 /** Destroys a task record and takes it out of its session's `tasks`. */
-export function destroyTask(core: SimCore, ref: string): void {
+export function destroyTask(core: Pick<SimCore, "store">, ref: string): void {
   core.store.destroy("task", ref);
   for (const owner of core.store.all("session")) removeFromSet(core.store, "session", owner.ref, "tasks", ref);
 }

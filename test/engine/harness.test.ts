@@ -11,6 +11,7 @@ import {
   fileProviderPackageDir,
   providerByPackage,
 } from "../fixtures/engine/file-resource";
+import { providerHostPids } from "../attack/support/host-kill";
 
 const TOKEN = "s3cret-token-value-7f1c";
 const API_KEY = "api-key-secret-value-91ab";
@@ -207,6 +208,24 @@ describe("engine harness driving the real dynamic-provider host", () => {
     await expect(dying).rejects.toThrow(/provider create of \S+::first failed \(gRPC code 14\)/);
     expect(engine.state).toEqual([]);
     expect(fs.readdirSync(dir)).toEqual(["a.txt"]);
+  });
+
+  it("ends an aborted up whose provider create and program both hang, and stops its provider host", async () => {
+    const dir = newDir("aborted");
+    const controller = new AbortController();
+    const engine = new Engine({ project: "engine-fixture", signal: controller.signal });
+    const up = engine.up(async () => {
+      new File("stuck", { dir, name: "a.txt", content: "v1", hangOnCreate: true });
+      await new Promise(() => {}); // a program that never returns either
+    });
+    // The create reached the host once its file exists.
+    const deadline = Date.now() + 60_000;
+    while (!fs.existsSync(path.join(dir, "a.txt")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort(new Error("case limit reached"));
+    await expect(up).rejects.toThrow(/program aborted while it ran or its registrations were pending \(case limit reached\)/);
+    expect(providerHostPids()).toEqual([]);
+    expect(engine.state).toEqual([]);
+    await expect(engine.destroy()).rejects.toThrow("case limit reached");
   });
 
   it("loads a provider implementation by package subpath from the program folder's node_modules", async () => {

@@ -2,7 +2,7 @@
  * `PUT /import_raw_vdi` as xapi serves it, over real HTTP: the handler is mounted on a loopback
  * server of its own over a seeded simulator store (the simulator routes it too: test/sim-disk-io/cloud-init-guest.test.ts).
  */
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../../sim/model/store";
@@ -11,11 +11,12 @@ import { seedPool, SEEDED } from "../../sim/seed";
 import { createVdi } from "../../sim/methods/disks";
 import { handleImportRawVdi, isImportRawVdi, type ImportCore } from "../../sim/disk-io/import-raw-vdi";
 import { readVdiContent } from "../../sim/model/vdi-content";
+import { databaseGcSettings } from "../../sim/ops/database-gc";
 
 const stopper = new AbortController();
 const store = new Store();
-seedPool(store, { master: "127.0.0.1", member: "127.0.0.1" });
-const core: ImportCore = { store, faults: new Faults(), username: "root", password: "secret", stopSignal: stopper.signal };
+const refs = seedPool(store, { master: "127.0.0.1", member: "127.0.0.1" });
+const core: ImportCore = { store, faults: new Faults(), username: "root", password: "secret", stopSignal: stopper.signal, refs, gc: databaseGcSettings() };
 const sr = store.all("SR").find((s) => s.record.name_label === SEEDED.localSr)!.ref;
 const session = store.create("session", { auth_user_name: "root", originator: "test" });
 let server: Server;
@@ -45,6 +46,16 @@ function newTask(): string {
   return store.create("task", { name_label: "upload", status: "pending", other_config: {} });
 }
 
+/** Polls the store (the handler runs in this process) until `find` returns something; fails after 10 s. */
+async function until<T>(find: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (let found = find(); ; found = find()) {
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error("not found within 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function put(query: Record<string, string>, body: Buffer, path = "/import_raw_vdi"): Promise<Response> {
   return fetch(`${base}${path}?${new URLSearchParams(query)}`, { method: "PUT", body });
 }
@@ -72,6 +83,25 @@ describe("PUT /import_raw_vdi", () => {
     expect(imported.record.virtual_size).toBe(payload.length);
     expect(readVdiContent(store, imported.ref).equals(payload)).toBe(true);
     expect(store.all("task").length).toBe(tasks);
+  });
+
+  it("without task_id, runs the upload under a task of the request's session (session.tasks lists it) and destroys it at the end", async () => {
+    const vdi = newVdi();
+    const url = new URL(`${base}/import_raw_vdi?${new URLSearchParams({ session_id: session, vdi })}`);
+    const upload = request(url, { method: "PUT", headers: { "content-length": String(payload.length) } });
+    const answered = new Promise<number>((resolve, reject) => {
+      upload.on("response", (res) => res.resume().on("end", () => resolve(res.statusCode ?? 0)));
+      upload.on("error", reject);
+    });
+    upload.write(payload.subarray(0, 1000));
+    const task = await until(() => store.all("task").find((t) => t.record.name_label === "Importing raw VDI")?.ref);
+    expect(store.get("session", session).tasks).toContain(task);
+    expect(store.get("task", task)).toMatchObject({ status: "pending", resident_on: refs.master });
+    upload.end(payload.subarray(1000));
+    expect(await answered).toBe(200);
+    expect(store.has("task", task)).toBe(false);
+    expect(store.get("session", session).tasks).not.toContain(task);
+    expect(readVdiContent(store, vdi).equals(payload)).toBe(true);
   });
 
   it.each([

@@ -19,6 +19,14 @@ export type StackShape = "first" | "changed";
 /** Phase timeouts (seconds) of both resources: short, so a stalled call runs past them quickly. */
 export const PHASE_TIMEOUT_S = 6;
 
+/**
+ * The attack simulator's database GC: sessions end after 20 s without a call (xapi: 24 h), so a
+ * killed provider host's session, which it could not log out, is seen to end. Longer than any
+ * pause between the calls of a live session here (phase timeouts are 6 s; the client logs in
+ * again on SESSION_INVALID anyway).
+ */
+export const ATTACK_DATABASE_GC = { inactiveSessionTimeoutMs: 20_000, intervalMs: 500 };
+
 /** The program for one shape. */
 export function attackProgram(env: XcpngSim, shape: StackShape): Program {
   return () => {

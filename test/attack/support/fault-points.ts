@@ -3,9 +3,9 @@
  * update and the delete of the attack stack made, as "the nth call of method M in that
  * operation"; crossed with four faults. Nothing here is written by hand but the faults.
  */
+import { createHash } from "node:crypto";
 import type { Engine } from "../../support/engine";
 import type { XcpngSim } from "../../provider/support/xcpng-sim";
-import { mulberry32 } from "../../support/prng";
 import { attackProgram } from "./attack-stack";
 
 /** The resource operations whose XAPI calls are attacked. */
@@ -65,16 +65,53 @@ export function matrixCases(points: readonly FaultPoint[]): MatrixCase[] {
 }
 
 /**
- * A deterministic sample of `count` cases: the kinds in turn, each at a point drawn with a
- * seeded generator from the operation whose turn it is (create, update, delete in turn).
+ * Calls whose number changes from run to run (event.from returns whenever the objects it watches
+ * change, so a slower or faster run makes a few more or fewer): never sampled.
+ */
+export const VOLATILE_METHODS: ReadonlySet<string> = new Set(["event.from"]);
+
+/** The stable name of a case: "<operation> <method>#<nth> <kind>". */
+export function caseKey(c: MatrixCase): string {
+  return `${c.operation} ${c.method}#${c.nth} ${c.kind}`;
+}
+
+/**
+ * A deterministic sample of `count` cases: the kinds in turn, from the operations in turn
+ * (create, update, delete). Each slot takes, of its operation's non-volatile points, the case
+ * whose key hashed with the seed and the slot is lowest, skipping cases already taken: a pick
+ * depends on the seed and on which cases exist, never on the list's order or length, so a
+ * recorded run with a few more or fewer event.from calls samples the same cases.
  */
 export function sampleCases(points: readonly FaultPoint[], count: number, seed: number, kinds: readonly FaultKind[] = FAULT_KINDS): MatrixCase[] {
-  const random = mulberry32(seed);
-  return Array.from({ length: count }, (_, i) => {
-    const operation = OPERATIONS[i % OPERATIONS.length]!;
-    const candidates = points.filter((p) => p.operation === operation);
-    return { ...candidates[Math.floor(random() * candidates.length)]!, kind: kinds[i % kinds.length]! };
-  });
+  const picked: MatrixCase[] = [];
+  const taken = new Set<string>();
+  for (let slot = 0; slot < count; slot += 1) {
+    const operation = OPERATIONS[slot % OPERATIONS.length]!;
+    const kind = kinds[slot % kinds.length]!;
+    const candidates = points
+      .filter((p) => p.operation === operation && !VOLATILE_METHODS.has(p.method))
+      .map((p) => ({ ...p, kind }))
+      .filter((c) => !taken.has(caseKey(c)));
+    const best = minBy(candidates, (c) => rank(seed, slot, caseKey(c)));
+    if (!best) continue;
+    picked.push(best);
+    taken.add(caseKey(best));
+  }
+  return picked;
+}
+
+/** A case's place in a slot's order: the first 48 bits of SHA-256(seed, slot, key). */
+function rank(seed: number, slot: number, key: string): number {
+  return parseInt(createHash("sha256").update(`${seed}\n${slot}\n${key}`).digest("hex").slice(0, 12), 16);
+}
+
+function minBy<T>(items: readonly T[], score: (item: T) => number): T | undefined {
+  let best: { item: T; score: number } | undefined;
+  for (const item of items) {
+    const value = score(item);
+    if (!best || value < best.score) best = { item, score: value };
+  }
+  return best?.item;
 }
 
 /** A failure XAPI could plausibly answer `method` with. */

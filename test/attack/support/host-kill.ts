@@ -35,3 +35,14 @@ export async function killHostAtFault(sim: Simulator, faultsBefore: number, oper
   for (const pid of providerHostPids()) process.kill(pid, "SIGKILL");
   return true;
 }
+
+/**
+ * Sessions open beyond `before`, once the simulator's inactive-session timeout (`timeoutMs`) had
+ * the time to end those a killed host left (a pass may come up to one second of last_active
+ * resolution plus a GC interval later): waits on the simulator's count, returns early at 0.
+ */
+export async function sessionsLeftAfterTimeout(sim: Simulator, before: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs + 5_000;
+  while (sim.sessionCount() > before && Date.now() < deadline) await sleep(100);
+  return sim.sessionCount() - before;
+}

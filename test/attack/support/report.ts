@@ -10,7 +10,7 @@ export function summarize(title: string, matrixSize: number, outcomes: readonly 
     `  by end: ${JSON.stringify(count((o) => o.end))}`,
     `  by kind and end: ${JSON.stringify(count((o) => `${o.case.kind} ${o.end}`))}`,
     `  checks held: ${outcomes.filter((o) => o.problems.length === 0).length}/${outcomes.length}`,
-    `  sessions left by killed hosts: ${outcomes.reduce((n, o) => n + o.sessionsLeft, 0)}; tasks left: ${outcomes.reduce((n, o) => n + o.tasksLeft, 0)}`,
+    `  sessions left (a killed host's: after the session timeout): ${outcomes.reduce((n, o) => n + o.sessionsLeft, 0)}; tasks left: ${outcomes.reduce((n, o) => n + o.tasksLeft, 0)}`,
     `  slowest case: ${Math.max(...outcomes.map((o) => o.ms))} ms`,
   ];
   const text = lines.join("\n");

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
 import { deletionOrder, serializeState, type ResourceState } from "./engine-state";
@@ -168,7 +169,7 @@ export class Engine {
       await pulumi.runtime.setMocks({ newResource, call: unsupportedInvoke }, this.project, this.stack, preview);
       pulumi.runtime.setAllConfig(this.config.values, this.config.secretKeys);
       queue = new RegistrationQueue();
-      await runProgram(program, failures);
+      await runProgram(program, failures, this.options.signal);
       if (preview) {
         if (failures.length > 0) throw new EngineOperationError(operation, failures);
         return;
@@ -234,6 +235,9 @@ export class Engine {
   }
 }
 
+/** After an abort, how long the registrations of cancelled steps may take to reject while still collected as failures. */
+const ABORT_GRACE_MS = 1_000;
+
 const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
 
 /**
@@ -242,9 +246,11 @@ const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(): Promise<void>
  * host collects those through a process-wide unhandledRejection handler, and so does this: while
  * the program runs, the handlers already installed (vitest's) are set aside, and every rejection
  * becomes a failure of the operation — reported, never swallowed — unless it merely repeats a
- * step failure already recorded.
+ * step failure already recorded. When `signal` aborts, neither the program nor the registrations
+ * are waited for any longer (a program or a step may hang where no provider call can be
+ * cancelled): the abort is the operation's failure, and the caller stops the provider host.
  */
-async function runProgram(program: Program, failures: unknown[]): Promise<void> {
+async function runProgram(program: Program, failures: unknown[], signal: AbortSignal | undefined): Promise<void> {
   const others = process.listeners("unhandledRejection");
   const onRejection = (reason: unknown) => {
     const text = reason instanceof Error ? reason.message : String(reason);
@@ -252,17 +258,38 @@ async function runProgram(program: Program, failures: unknown[]): Promise<void> 
   };
   process.removeAllListeners("unhandledRejection");
   process.on("unhandledRejection", onRejection);
+  const abort = abortion(signal);
+  const fail = (err: unknown) => void (failures.includes(err) || failures.push(err));
+  let rpcs: Promise<void> | undefined;
   try {
-    await program();
-  } catch (err) {
-    failures.push(err);
+    await Promise.race([(async () => program())(), abort.promise]).catch(fail);
+    rpcs = waitForRPCs();
+    await Promise.race([rpcs, abort.promise]).catch(fail);
   } finally {
-    await waitForRPCs();
+    abort.dispose();
+    // The steps the abort cancelled still reject their registrations: collect those a moment longer.
+    if (signal?.aborted) await Promise.race([(rpcs ?? waitForRPCs()).catch(() => undefined), delay(ABORT_GRACE_MS, undefined, { ref: false })]);
     // Rejections are reported after the microtask queue drains: let that happen before restoring.
     await new Promise((resolve) => setImmediate(resolve));
     process.off("unhandledRejection", onRejection);
     for (const listener of others) process.on("unhandledRejection", listener);
   }
+}
+
+/** A promise that rejects (always with the same error) once `signal` aborts; `dispose` stops listening. */
+function abortion(signal: AbortSignal | undefined): { promise: Promise<never>; dispose: () => void } {
+  let onAbort = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Error(`program aborted while it ran or its registrations were pending (${abortReason(signal!)})`));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal?.removeEventListener("abort", onAbort) };
+}
+
+function abortReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
 }
 
 /**
