@@ -4,7 +4,7 @@ export { strictCheck } from "./rpc/strict-check";
 export type { SimulatorOptions } from "./options";
 export type { FaultRule, FaultRuleInput, FaultAction } from "./ops/faults";
 export type { LatencyOptions } from "./ops/latency";
-export type { DatabaseGcOptions } from "./ops/database-gc";
+export type { DatabaseGcOptions } from "./rpc/database-gc";
 export { DEFAULT_METHOD_LATENCY } from "./ops/latency";
 export { TEMPLATES, SEEDED } from "./seed";
 export { NO_GUEST_TOOLS_KEY, CLOUD_INIT_KEY, NO_BAKED_KEYS_KEY } from "./methods/vm-state";

@@ -4,7 +4,7 @@ import type { GuestHostOptions } from "./guest";
 import type { FaultRuleInput } from "./ops/faults";
 import type { FakeGuestOptions } from "./guest/fake-guests";
 import type { LatencyOptions } from "./ops/latency";
-import type { DatabaseGcOptions } from "./ops/database-gc";
+import type { DatabaseGcOptions } from "./rpc/database-gc";
 
 /** How to start the simulated pool. Every field is optional. */
 export interface SimulatorOptions {

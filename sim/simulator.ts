@@ -19,7 +19,7 @@ import { handleImportRawVdi, isImportRawVdi } from "./disk-io/import-raw-vdi";
 import { deriveAllowedOperations } from "./methods/vm-lifecycle";
 import { deriveVdiOperations } from "./methods/vdi-operations";
 import { XAPI_OPERATION_WAIT_MS, type SimulatorOptions } from "./options";
-import { databaseGcSettings, startDatabaseGc } from "./ops/database-gc";
+import { databaseGcSettings, startDatabaseGc } from "./rpc/database-gc";
 import { startListener, type HttpHandler, type Listener } from "./server/listener";
 import { generateCertificate } from "./server/tls";
 

@@ -29,7 +29,7 @@ import { createVdi } from "../methods/disks";
 import { sendHtmlError } from "../server/respond";
 import { writeVdiContent } from "../model/vdi-content";
 import { createTask, destroyTask } from "../rpc/tasks";
-import { touchSession } from "../ops/session-timeout";
+import { touchSession } from "../rpc/session-timeout";
 
 /** The parts of the simulator core the upload handler uses. */
 export type ImportCore = Pick<SimCore, "store" | "faults" | "username" | "password" | "stopSignal" | "refs" | "gc">;

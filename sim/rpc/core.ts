@@ -4,7 +4,7 @@ import type { FieldType } from "../schema";
 import type { Store } from "../model/store";
 import type { Faults } from "../ops/faults";
 import type { Latency } from "../ops/latency";
-import type { DatabaseGcSettings } from "../ops/database-gc";
+import type { DatabaseGcSettings } from "./database-gc";
 
 /** Refs of the seeded pool objects handlers need. */
 export interface PoolRefs {

@@ -15,7 +15,7 @@ import { fromWire } from "./from-wire";
 import type { CallContext, MethodDef } from "./method";
 import { runSyncTask, startTask } from "./tasks";
 import { toWire } from "./to-wire";
-import { touchSession } from "../ops/session-timeout";
+import { touchSession } from "./session-timeout";
 
 /**
  * Executes `name(params…)` and returns its wire value, or throws an XapiFailure.

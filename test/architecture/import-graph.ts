@@ -16,8 +16,8 @@ export interface ImportEdge {
   target?: string;
 }
 
-/** Folders that are not the project's source. */
-const SKIPPED = new Set(["node_modules", "dist", ".git"]);
+/** Folders that are not the project's source (.tmp: git-ignored scratch files). */
+const SKIPPED = new Set(["node_modules", "dist", ".git", ".tmp"]);
 
 /** The repository's `.ts` files, relative to `root`, sorted. */
 export function sourceFiles(root: string): string[] {

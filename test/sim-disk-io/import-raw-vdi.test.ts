@@ -11,7 +11,7 @@ import { seedPool, SEEDED } from "../../sim/seed";
 import { createVdi } from "../../sim/methods/disks";
 import { handleImportRawVdi, isImportRawVdi, type ImportCore } from "../../sim/disk-io/import-raw-vdi";
 import { readVdiContent } from "../../sim/model/vdi-content";
-import { databaseGcSettings } from "../../sim/ops/database-gc";
+import { databaseGcSettings } from "../../sim/rpc/database-gc";
 
 const stopper = new AbortController();
 const store = new Store();

@@ -6,12 +6,12 @@
  * parent sessions), destroys the ones inactive longer than the timeout and the least recently
  * active beyond the group's limit. A later call with a destroyed session gets SESSION_INVALID.
  */
-import type { SimCore } from "../rpc/core";
+import type { SimCore } from "./core";
 import type { StoredObject } from "../model/store";
 import type { XRecord } from "../model/record";
 import { parseXapiDate, xapiDate } from "../model/time";
 import { NULL_REF } from "../schema";
-import { isTaskFinished } from "../rpc/tasks";
+import { isTaskFinished } from "./tasks";
 
 interface SessionGroup {
   sessions: StoredObject[];

@@ -3,8 +3,8 @@
  * models of it: inactive and surplus sessions (session-timeout.ts) and tasks destroyed while
  * still pending (rpc/tasks.ts).
  */
-import type { SimCore } from "../rpc/core";
-import { destroyMarkedTasks } from "../rpc/tasks";
+import type { SimCore } from "./core";
+import { destroyMarkedTasks } from "./tasks";
 import { timeoutSessions } from "./session-timeout";
 
 /** How the simulated database GC runs; every field is optional (default: xapi's value). */
