@@ -10,6 +10,7 @@ import { versionsOnDisk } from "./disk-versions";
 import { HEALTH_PROGRAM, healthToken, parseHealthReport, parseModuleList, type RockHealth } from "./health";
 import { installedVersionReported, removedVersionsReported, reportsNotInstalled } from "./outcome";
 import { parseDependencyNames, parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
+import { askedOnce } from "./config-answers";
 import { resolveTreeRoot, type RockTree } from "./tree";
 import { compareVersions, highestVersion, satisfiesConstraint, versionsEqual } from "./versions";
 import {
@@ -77,9 +78,6 @@ interface TreeLua {
   path: string;
   cpath: string;
 }
-
-/** {@link TreeLua} by target, tree and Lua version (they do not change while a process runs). */
-const treeLuas = new Map<string, Promise<TreeLua>>();
 
 /**
  * LuaRocks on a {@link Target}. Every input is validated before any command runs; the outcome of
@@ -205,17 +203,14 @@ export class LuaRocks {
     return this.locked("show", options, async (call) => parseDependencyNames((await this.run(call, "show", name, ["show", "--deps", name], false)).stdout));
   }
 
-  /** The Lua luarocks installs for and the tree's module paths, asked of luarocks once per target, tree and Lua version in this process. */
+  /** The Lua luarocks installs for and the tree's module paths (see {@link askedOnce}). */
   private luaOfTree(call: LuaRocksCall): Promise<TreeLua> {
-    const key = `${this.target.key}\u0000${call.tree}\u0000${this.setup.luaVersion ?? ""}`;
-    let known = treeLuas.get(key);
-    if (!known) {
-      const ask = async (args: string[]) => (await this.run(call, "health", "", args, false)).stdout.trim();
-      known = (async () => ({ lua: await ask(["config", "variables.LUA"]), path: await ask(["path", "--lr-path"]), cpath: await ask(["path", "--lr-cpath"]) }))();
-      known.catch(() => treeLuas.delete(key));
-      treeLuas.set(key, known);
-    }
-    return known;
+    const ask = async (args: string[]) => (await this.run(call, "health", "", args, false)).stdout.trim();
+    return askedOnce(this.setup, call.tree ?? "", "lua of tree", async () => ({
+      lua: await ask(["config", "variables.LUA"]),
+      path: await ask(["path", "--lr-path"]),
+      cpath: await ask(["path", "--lr-cpath"]),
+    }));
   }
 
   /** The versions of exactly `name` that the servers offer for this Lua version, highest first. */

@@ -1,3 +1,4 @@
+import { askedOnce } from "./config-answers";
 import { LuaRocksError, stderrTail } from "./errors";
 import { remainingMs, runLuaRocks, type LuaRocksSetup } from "./invocation";
 import { validateTreePath } from "./validate";
@@ -7,7 +8,7 @@ export type RockTree = "system" | "user" | { path: string };
 
 /**
  * Finds the root directory of `tree` on the target and makes sure it exists. Named trees are
- * asked of luarocks itself (`luarocks config …`, with the caller's env, so HOME is honoured);
+ * asked of luarocks itself, once per process (`luarocks config …`, with the caller's env, so HOME is honoured);
  * every later command then passes `--tree <root>` explicitly (`--local` refuses to run as root).
  */
 export async function resolveTreeRoot(
@@ -16,7 +17,7 @@ export async function resolveTreeRoot(
   deadline: number,
   signal?: AbortSignal,
 ): Promise<string> {
-  const root = typeof tree === "object" ? tree.path.replace(/(.)\/+$/, "$1") : await askLuaRocks(setup, tree, deadline, signal);
+  const root = typeof tree === "object" ? tree.path.replace(/(.)\/+$/, "$1") : await askedOnce(setup, tree, "tree root", () => askLuaRocks(setup, tree, deadline, signal));
   const made = await setup.target.exec(["mkdir", "-p", "--", root], { deadline: remainingMs(deadline), signal });
   if (made.exitCode !== 0) {
     throw new LuaRocksError({
