@@ -32,6 +32,11 @@ const MODULE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
  * The checker, run as `lua - <module>…` with the program on stdin: `package.path`/`cpath` come
  * from BIOXEN_LUA_PATH/BIOXEN_LUA_CPATH (every Lua version reads them the same way), and each
  * result is one line `<token>\t(ok|fail)\t<module>[\t<escaped error>]`.
+ * Given BIOXEN_ROCK_TREE, _NAME and _VERSION instead of modules, it first reads the modules that
+ * version declares where `luarocks show --modules` reads them — the tree manifest's entry,
+ * `<tree>/lib/luarocks/rocks-<Lua version>/manifest` (luarocks' layout) — and reports each as
+ * `<token>\tmodule\t<module>` (sorted, as luarocks lists them), then `<token>\tlisted`; with no
+ * such manifest or entry it ends without a line (the caller then asks luarocks).
  */
 export const HEALTH_PROGRAM = `
 local token = os.getenv("BIOXEN_HEALTH_TOKEN")
@@ -41,10 +46,39 @@ local out = io.stdout
 local function escape(text)
   return (tostring(text):gsub("\\\\", "\\\\\\\\"):gsub("\\n", "\\\\n"):gsub("\\t", "\\\\t"))
 end
-for i = 1, #arg do
-  local ok, err = pcall(require, arg[i])
-  if ok then out:write(token, "\\tok\\t", arg[i], "\\n")
-  else out:write(token, "\\tfail\\t", arg[i], "\\t", escape(err), "\\n") end
+local function manifest_of(tree)
+  local file = tree .. "/lib/luarocks/rocks-" .. _VERSION:match("%d+%.%d+") .. "/manifest"
+  local env = {}
+  local chunk
+  if setfenv then
+    chunk = loadfile(file)
+    if chunk then setfenv(chunk, env) end
+  else
+    chunk = loadfile(file, "t", env)
+  end
+  if chunk and pcall(chunk) then return env end
+end
+local modules = {}
+for i = 1, #arg do modules[i] = arg[i] end
+local tree = os.getenv("BIOXEN_ROCK_TREE")
+if tree then
+  local manifest = manifest_of(tree)
+  local versions = manifest and type(manifest.repository) == "table" and manifest.repository[os.getenv("BIOXEN_ROCK_NAME")]
+  local entry = type(versions) == "table" and versions[os.getenv("BIOXEN_ROCK_VERSION")]
+  local declared = type(entry) == "table" and type(entry[1]) == "table" and entry[1].modules
+  if type(declared) ~= "table" then return end
+  for name in pairs(declared) do
+    if type(name) == "string" and name:match("^[%w_][%w_.%-]*$") then modules[#modules + 1] = name end
+  end
+  table.sort(modules)
+  for _, name in ipairs(modules) do out:write(token, "\\tmodule\\t", name, "\\n") end
+  out:write(token, "\\tlisted\\n")
+  out:flush()
+end
+for _, name in ipairs(modules) do
+  local ok, err = pcall(require, name)
+  if ok then out:write(token, "\\tok\\t", name, "\\n")
+  else out:write(token, "\\tfail\\t", name, "\\t", escape(err), "\\n") end
   out:flush()
 end
 `;
@@ -55,6 +89,18 @@ export function parseModuleList(stdout: string): string[] {
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => MODULE.test(line));
+}
+
+/**
+ * The modules the checker read from the tree manifest (see {@link HEALTH_PROGRAM}), or undefined
+ * when it did not list them (no manifest or entry, or it did not run): then ask luarocks.
+ */
+export function parseListedModules(stdout: string, token: string): string[] | undefined {
+  const lines = stdout.split("\n").map((line) => line.split("\t")).filter(([mark]) => mark === token);
+  // Only lines before "listed": the modules' own output comes after it.
+  const end = lines.findIndex(([, kind]) => kind === "listed");
+  if (end < 0) return undefined;
+  return lines.slice(0, end).filter(([, kind, module]) => kind === "module" && module !== undefined && MODULE.test(module)).map(([, , module]) => module!);
 }
 
 /** A fresh token for one run of {@link HEALTH_PROGRAM}. */
@@ -70,7 +116,7 @@ export function parseHealthReport(name: string, modules: readonly string[], stdo
   const results = new Map<string, ModuleHealth>();
   for (const line of stdout.split("\n")) {
     const [mark, outcome, module, error] = line.split("\t");
-    if (mark !== token || !modules.includes(module) || results.has(module)) continue;
+    if (mark !== token || (outcome !== "ok" && outcome !== "fail") || !modules.includes(module) || results.has(module)) continue;
     results.set(module, outcome === "ok" ? { module, loaded: true } : { module, loaded: false, error: unescape(error ?? "") });
   }
   const checked = modules.map((module) => results.get(module) ?? { module, loaded: false, error: ended });

@@ -1,5 +1,5 @@
 /** LuaRocks on a target: install, upgrade, downgrade, remove and list rocks in one tree, with validated inputs. */
-export { LuaRocks, type LuaRocksOptions, type RockOperationOptions, type InstallOptions, type RemoveOptions } from "./luarocks";
+export { LuaRocks, type LuaRocksOptions, type RockOperationOptions, type InstallOptions, type RemoveOptions, type HealthCheckOptions } from "./luarocks";
 export { LuaRocksError, RockInputError, STDERR_TAIL_CHARS, type LuaRocksFailure } from "./errors";
 export type { RockTree } from "./tree";
 export type { InstalledRock, AvailableRock } from "./porcelain";

@@ -7,7 +7,7 @@ import { KeyedSemaphore } from "../base/semaphore";
 import { LuaRocksError, RockInputError } from "./errors";
 import { remainingMs, runLuaRocks, type LuaRocksCall, type LuaRocksSetup } from "./invocation";
 import { versionsOnDisk } from "./disk-versions";
-import { HEALTH_PROGRAM, healthToken, parseHealthReport, parseModuleList, type RockHealth } from "./health";
+import { HEALTH_PROGRAM, healthToken, parseHealthReport, parseListedModules, parseModuleList, type RockHealth } from "./health";
 import { installedVersionReported, removedVersionsReported, reportsNotInstalled } from "./outcome";
 import { parseDependencyNames, parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
 import { askedOnce } from "./config-answers";
@@ -49,6 +49,12 @@ export interface LuaRocksOptions {
 export interface RockOperationOptions {
   deadline?: DeadlineInput;
   signal?: AbortSignal;
+}
+
+/** Options of {@link LuaRocks.checkHealth}. */
+export interface HealthCheckOptions extends RockOperationOptions {
+  /** The installed version, when known: its modules are then read from the tree manifest without starting luarocks. */
+  version?: string;
 }
 
 /** Which version {@link LuaRocks.install} should install: at most one of `version` and `constraint`. */
@@ -176,25 +182,39 @@ export class LuaRocks {
   /**
    * Loads every module the installed rock `name` declares (`luarocks show --modules`) with the
    * Lua luarocks installs for (`variables.LUA`) and the tree's paths, one `require` each; the
-   * result names each module that fails and its Lua error. Throws a LuaRocksError when the rock
-   * is not installed or luarocks cannot answer.
+   * result names each module that fails and its Lua error. Given the installed `version`, the
+   * same Lua process reads the modules from the tree manifest first, where luarocks reads them
+   * (one luarocks start fewer), and luarocks is asked only when the manifest does not list them.
+   * Throws a LuaRocksError when the rock is not installed or luarocks cannot answer.
    */
-  checkHealth(name: string, options: RockOperationOptions = {}): Promise<RockHealth> {
+  checkHealth(name: string, options: HealthCheckOptions = {}): Promise<RockHealth> {
     validateRockName(name);
+    if (options.version !== undefined) validateRockVersion(options.version);
     return this.locked("health", options, async (call) => {
+      const tree = await this.luaOfTree(call);
+      if (options.version !== undefined) {
+        const fromManifest = await this.loadModules(call, tree, [], { BIOXEN_ROCK_TREE: call.tree ?? "", BIOXEN_ROCK_NAME: name, BIOXEN_ROCK_VERSION: options.version }, options.signal);
+        const listed = parseListedModules(fromManifest.stdout, fromManifest.token);
+        if (listed !== undefined) return parseHealthReport(name, listed, fromManifest.stdout, fromManifest.token, fromManifest.ended);
+      }
       const modules = parseModuleList((await this.run(call, "show", name, ["show", "--modules", name], false)).stdout);
-      const { lua, path, cpath } = await this.luaOfTree(call);
-      const token = healthToken();
-      const result = await this.target.exec([lua, "-", ...modules], {
-        stdin: HEALTH_PROGRAM,
-        env: { ...this.setup.env, BIOXEN_HEALTH_TOKEN: token, BIOXEN_LUA_PATH: `${path};;`, BIOXEN_LUA_CPATH: `${cpath};;` },
-        cwd: "/",
-        deadline: remainingMs(call.deadline),
-        signal: options.signal,
-      });
-      const ended = result.timedOut ? "the check timed out" : `${lua} ended before reporting this module (exit code ${result.exitCode ?? result.signal}): ${result.stderr.trim().slice(-500)}`;
-      return parseHealthReport(name, modules, result.stdout, token, ended);
+      const loaded = await this.loadModules(call, tree, modules, {}, options.signal);
+      return parseHealthReport(name, modules, loaded.stdout, loaded.token, loaded.ended);
     });
+  }
+
+  /** Runs {@link HEALTH_PROGRAM} with the tree's Lua and paths; `ended` explains a module without a line. */
+  private async loadModules(call: LuaRocksCall, tree: TreeLua, modules: string[], env: Record<string, string>, signal?: AbortSignal) {
+    const token = healthToken();
+    const result = await this.target.exec([tree.lua, "-", ...modules], {
+      stdin: HEALTH_PROGRAM,
+      env: { ...this.setup.env, ...env, BIOXEN_HEALTH_TOKEN: token, BIOXEN_LUA_PATH: `${tree.path};;`, BIOXEN_LUA_CPATH: `${tree.cpath};;` },
+      cwd: "/",
+      deadline: remainingMs(call.deadline),
+      signal,
+    });
+    const ended = result.timedOut ? "the check timed out" : `${tree.lua} ended before reporting this module (exit code ${result.exitCode ?? result.signal}): ${result.stderr.trim().slice(-500)}`;
+    return { stdout: result.stdout, token, ended };
   }
 
   /** The names of the rocks the installed rock `name` depends on (`luarocks show --deps`: its rockspec's dependencies, not build or test ones). */

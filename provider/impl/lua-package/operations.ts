@@ -36,7 +36,7 @@ export async function create(raw: Record<string, unknown>): Promise<pulumi.dynam
   try {
     await ensureDependencies(rocks, inputs.dependencies ?? []);
     const installed = await rocks.install(inputs.name, compact({ version: inputs.version, constraint: inputs.constraint }));
-    return { id, outs: outputsOf(raw, installed.version, treePath, await checkedHealth(rocks, inputs.name)) };
+    return { id, outs: outputsOf(raw, installed.version, treePath, await checkedHealth(rocks, inputs.name, installed.version)) };
   } catch (error) {
     if (error instanceof RockInputError || (error instanceof LuaRocksError && typeof error.exitCode === "number" && error.exitCode > 0 && !error.timedOut)) throw error;
     throw await keptIfInstalled(id, raw, treePath, error);
@@ -90,7 +90,7 @@ export async function read(id: string, raw: Record<string, unknown>): Promise<pu
   try {
     const installed = await rocks.installed(props.name);
     if (installed === undefined) return {};
-    const outs = outputsOf(raw, installed, await rocks.treeRoot(), await checkedHealth(rocks, props.name));
+    const outs = outputsOf(raw, installed, await rocks.treeRoot(), await checkedHealth(rocks, props.name, installed));
     return { id, props: outs, inputs: inputsOf(outs) };
   } catch (error) {
     throw unreachableOnRead(error, props);
@@ -107,7 +107,7 @@ export async function update(_id: string, olds: Record<string, unknown>, news: R
   await requireRunningVm(inputs, "update");
   const rocks = rocksFor(inputs, "update");
   const installed = await ensureVersion(rocks, inputs);
-  return { outs: { ...outputsOf(news, installed.version, await rocks.treeRoot(), await checkedHealth(rocks, inputs.name)), ...importMarkOf(olds) } };
+  return { outs: { ...outputsOf(news, installed.version, await rocks.treeRoot(), await checkedHealth(rocks, inputs.name, installed.version)), ...importMarkOf(olds) } };
 }
 
 /**
@@ -129,8 +129,8 @@ async function deleteLuaPackage(_id: string, raw: Record<string, unknown>): Prom
 export { deleteLuaPackage as delete };
 
 /** {@link healthOf}, logging each module that fails to load (the resource still succeeds: `healthy` says it). */
-async function checkedHealth(rocks: ReturnType<typeof rocksFor>, name: string): Promise<PackageHealth> {
-  const health = await healthOf(rocks, name);
+async function checkedHealth(rocks: ReturnType<typeof rocksFor>, name: string, version: string): Promise<PackageHealth> {
+  const health = await healthOf(rocks, name, version);
   if (!health.healthy) await log.warn(`LuaPackage ${name} on ${rocks.target.description} is not healthy:\n${health.healthProblems.join("\n")}`);
   return health;
 }

@@ -83,12 +83,13 @@ export async function ensureDependencies(rocks: LuaRocks, dependencies: readonly
 }
 
 /**
- * The health of the installed rock: every module it declares is required on the target. A check
- * that cannot run (luarocks fails, the deadline passes) is unhealthy too, with that reason.
+ * The health of the installed rock (`version`, as just installed or listed): every module it
+ * declares is required on the target. A check that cannot run (luarocks fails, the deadline
+ * passes) is unhealthy too, with that reason.
  */
-export async function healthOf(rocks: LuaRocks, name: string): Promise<PackageHealth> {
+export async function healthOf(rocks: LuaRocks, name: string, version: string): Promise<PackageHealth> {
   try {
-    const health = await rocks.checkHealth(name);
+    const health = await rocks.checkHealth(name, { version });
     return { healthy: health.healthy, healthProblems: healthProblems(health) };
   } catch (error) {
     return { healthy: false, healthProblems: [`the health check of ${name} could not run: ${(error as Error).message}`] };
