@@ -114,9 +114,9 @@ describe("connection faults", () => {
 
   it("a stall far past the phase timeout, in delete and in create (of the VM and of the network), ends the operation at the phase's timeout (not the call's): the error names phase and limit; nothing left", async () => {
     const stalls = [
-      { operation: "delete" as const, method: "SR.get_content_type", nth: 1, kind: "stall" as const, phase: /delete phase, timeouts\.delete = 6 s/ },
-      { operation: "create" as const, method: "VM.get_power_state", nth: 1, kind: "stall" as const, phase: /XcpngLuaVM::vm.*create phase, timeouts\.create = 6 s/ },
-      { operation: "create" as const, method: "VM.get_allowed_VIF_devices", nth: 1, kind: "stall" as const, phase: /VmNetwork::net.*create phase, timeouts\.create = 6 s/ },
+      { operation: "delete" as const, method: "SR.get_content_type", nth: 1, kind: "stall" as const, phase: phaseLimit("delete phase, timeouts\\.delete") },
+      { operation: "create" as const, method: "VM.get_power_state", nth: 1, kind: "stall" as const, phase: phaseLimit("XcpngLuaVM::vm.*create phase, timeouts\\.create") },
+      { operation: "create" as const, method: "VM.get_allowed_VIF_devices", nth: 1, kind: "stall" as const, phase: phaseLimit("VmNetwork::net.*create phase, timeouts\\.create") },
     ];
     for (const s of stalls) expect(recorded[s.operation]).toContain(s.method);
     const done = await runAll(stalls, "p", (c) => [{ method: c.method, nth: c.nth, kind: "stall", ms: LONG_STALL_MS }]);
@@ -142,6 +142,11 @@ describe("connection faults", () => {
     expect(outcomes.length).toBeGreaterThan(0);
   });
 });
+
+/** The error text naming a phase and the attack stack's limit for it. */
+function phaseLimit(phase: string): RegExp {
+  return new RegExp(`${phase} = ${PHASE_TIMEOUT_S} s`);
+}
 
 function at(point: FaultPoint): { method: string; nth: number } {
   return { method: point.method, nth: point.nth };

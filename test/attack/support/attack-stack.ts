@@ -16,13 +16,17 @@ export const ATTACK_PASSWORD = "attack-xapi-secret-6d02b9";
 /** Which declared state: `first` (create) or `changed` (update). */
 export type StackShape = "first" | "changed";
 
-/** Phase timeouts (seconds) of both resources: short, so a stalled call runs past them quickly. */
-export const PHASE_TIMEOUT_S = 6;
+/**
+ * Phase timeouts (seconds) of both resources: short, so a stalled call runs past them quickly, but
+ * not so short that a healthy create misses them on a loaded 2-core machine (at 6 s, a VM start
+ * queued behind the load test's 30 guests once took the whole remaining 4 s).
+ */
+export const PHASE_TIMEOUT_S = 10;
 
 /**
  * The attack simulator's database GC: sessions end after 20 s without a call (xapi: 24 h), so a
  * killed provider host's session, which it could not log out, is seen to end. Longer than any
- * pause between the calls of a live session here (phase timeouts are 6 s; the client logs in
+ * pause between the calls of a live session here (phase timeouts are 10 s; the client logs in
  * again on SESSION_INVALID anyway).
  */
 export const ATTACK_DATABASE_GC = { inactiveSessionTimeoutMs: 20_000, intervalMs: 500 };
