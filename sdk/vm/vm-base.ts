@@ -3,6 +3,7 @@ import type { LuaResult } from "../lua";
 import type { LuaRocks } from "../rocks";
 import type { Target } from "../target/types";
 import type { LuaVM, LuaVmPackages, VmDescription, VmExecOptions, VmExecResult, VmState, VmType } from "./types";
+import { sharedAbortController } from "../base/timeout-signal";
 
 /** Everything a {@link RunnerVm} is made of; the VM type supplies the parts that differ. */
 export interface RunnerVmParts {
@@ -35,7 +36,7 @@ export class RunnerVm implements LuaVM {
   readonly target: Target;
   readonly packages: LuaVmPackages;
   private state: VmState = "open";
-  private readonly lifetime = new AbortController();
+  private readonly lifetime = sharedAbortController();
   private readonly sessions = new Set<LuaSession>();
   private closing?: Promise<void>;
   private destroying?: Promise<void>;

@@ -5,6 +5,7 @@ import { maskUrlCredentials } from "../base/mask-credentials";
 import { assertPrintable } from "../base/printable";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
 import { phaseBound } from "../base/phase-scope";
+import { sharedAbortController } from "../base/timeout-signal";
 import { retryWhileBusy } from "./busy-retry";
 import { XapiError, XapiTransportError, XapiWaitError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
@@ -62,9 +63,9 @@ const SESSIONLESS = new Set(["session.login_with_password", "session.slave_local
 /** A connected XAPI client. Create it with {@link XapiClient.connect}; end it with {@link XapiClient.close}. */
 export class XapiClient {
   /** Fires on close(): ends every pending call and wait. */
-  private readonly closer = new AbortController();
+  private readonly closer = sharedAbortController();
   /** Fires CLOSE_TASK_CLEANUP_MS into close(), and before logout: ends task cleanup calls. */
-  private readonly cleanupCutoff = new AbortController();
+  private readonly cleanupCutoff = sharedAbortController();
   private closing?: Promise<void>;
   /** Task waits in flight (settled copies); close() lets them cancel and destroy their tasks first. */
   private readonly taskWaits = new Set<Promise<void>>();

@@ -1,6 +1,5 @@
 /** One HTTP POST to a XAPI endpoint, with failures turned into XapiTransportError / XapiWaitError. */
-import type { Agent } from "undici";
-import { undici } from "../base/lazy-modules";
+import type { Agent, Dispatcher } from "undici";
 import { Wait } from "../base/deadline";
 import { XapiTransportError, XapiWaitError } from "./errors";
 
@@ -31,26 +30,60 @@ export interface PostOptions {
 }
 
 /**
- * POSTs a body and reads the whole reply.
+ * POSTs a body and reads the whole reply. Dispatched straight to the Agent with a handler that
+ * gathers the body's chunks: undici's `request()` would wrap each reply in a stream and each
+ * signal in listeners of its own, which cost ~15% of a small call with 50 in flight.
  * @throws XapiWaitError when the deadline passes or the caller aborts
  * @throws XapiTransportError when the connection or TLS fails
  */
 export async function post(options: PostOptions): Promise<HttpReply> {
-  const { agent, url, method, body, contentType, deadline } = options;
+  const { url, method, deadline } = options;
   try {
-    const reply = await undici().request(url, {
-      method: "POST",
-      body,
-      headers: { "content-type": contentType, accept: `${contentType}, */*;q=0.1` },
-      dispatcher: agent,
-      signal: deadline.signal,
-    });
-    const text = await reply.body.text();
-    return { status: reply.statusCode, mediaType: mediaTypeOf(reply.headers["content-type"]), body: text };
+    return await dispatched(options);
   } catch (cause) {
     if (deadline.expired()) throw deadlineError(deadline, cause);
     throw new XapiTransportError(url, method, describeCause(cause), cause);
   }
+}
+
+/** One POST through `agent.dispatch`, aborted when the deadline's signal fires. */
+function dispatched({ agent, url, body, contentType, deadline }: PostOptions): Promise<HttpReply> {
+  const { signal } = deadline;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const { origin, pathname, search } = new URL(url);
+  return new Promise<HttpReply>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let status = 0;
+    let mediaType = "";
+    let controller: Dispatcher.DispatchController | undefined;
+    const onAbort = () => controller?.abort(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const settle = () => signal.removeEventListener("abort", onAbort);
+    agent.dispatch(
+      { origin, path: pathname + search, method: "POST", body, headers: { "content-type": contentType, accept: `${contentType}, */*;q=0.1` } },
+      {
+        onRequestStart(started) {
+          controller = started;
+          if (signal.aborted) started.abort(signal.reason);
+        },
+        onResponseStart(_c, statusCode, headers) {
+          status = statusCode;
+          mediaType = mediaTypeOf(headers["content-type"]);
+        },
+        onResponseData(_c, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          settle();
+          resolve({ status, mediaType, body: Buffer.concat(chunks).toString("utf8") });
+        },
+        onResponseError(_c, error) {
+          settle();
+          reject(error);
+        },
+      },
+    );
+  });
 }
 
 function deadlineError(deadline: Wait, cause: unknown): XapiWaitError {

@@ -1,7 +1,8 @@
+import { getEventListeners } from "node:events";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { timeoutSignal } from "../../sdk/base/timeout-signal";
+import { sharedAbortController, timeoutController, timeoutSignal } from "../../sdk/base/timeout-signal";
 
 /** Node's `gc()`, made available at run time: the signal must fire although nothing else holds its timer's state. */
 setFlagsFromString("--expose-gc");
@@ -34,5 +35,49 @@ describe("timeoutSignal", () => {
     other.abort(new Error("stop"));
     expect(signal.aborted).toBe(true);
     expect(signal.reason).toMatchObject({ message: "stop" });
+  });
+});
+
+describe("timeoutController", () => {
+  it("follows the other signal while it runs and stops listening to it once cleared", () => {
+    const other = new AbortController();
+    const waits = Array.from({ length: 5 }, () => timeoutController(60_000, other.signal));
+    expect(getEventListeners(other.signal, "abort")).toHaveLength(5);
+    for (const wait of waits.slice(1)) wait.clear();
+    expect(getEventListeners(other.signal, "abort")).toHaveLength(1);
+    other.abort(new Error("closed"));
+    expect(waits[0].signal.reason).toMatchObject({ message: "closed" });
+    expect(waits[1].signal.aborted, "a cleared wait no longer follows").toBe(false);
+  });
+
+  it("is aborted at once when the other signal already is", () => {
+    const wait = timeoutController(60_000, AbortSignal.abort(new Error("gone")));
+    expect(wait.signal.reason).toMatchObject({ message: "gone" });
+    wait.clear();
+  });
+
+  it("aborts with a TimeoutError although garbage is collected meanwhile", async () => {
+    const other = new AbortController();
+    const wait = timeoutController(100, other.signal);
+    expect(await abortedWhileCollecting(wait.signal)).toMatchObject({ name: "TimeoutError" });
+    wait.clear();
+  });
+});
+
+describe("sharedAbortController", () => {
+  it("lets more than ten waits follow its signal without Node's leak warning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const shared = sharedAbortController();
+      const waits = Array.from({ length: 50 }, () => timeoutController(60_000, shared.signal));
+      await new Promise((resolve) => setImmediate(resolve));
+      waits.forEach((wait) => wait.clear());
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+      expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 });

@@ -148,6 +148,38 @@ describe("XapiClient failures", () => {
     }
   });
 
+  it.each(transports)("keeps 50 calls in flight over %s without Node's listener-leak warning", async (transport) => {
+    const client = await XapiClient.connect({ ...credentials(sim), transport });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => client.call("pool.get_all")));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+      await client.close();
+    }
+  });
+
+  it("ends a call in flight when its caller aborts, and the client goes on", async () => {
+    const client = await XapiClient.connect({ ...credentials(sim) });
+    try {
+      sim.faults.add({ kind: "stall", method: "VM.get_all" });
+      const controller = new AbortController();
+      const pending = client.callWith({ signal: controller.signal }, "VM.get_all").catch((e: unknown) => e);
+      setTimeout(() => controller.abort(new Error("stopped by the caller")), 200);
+      const error = await pending;
+      expect(error).toBeInstanceOf(XapiWaitError);
+      expect(error).toMatchObject({ reason: "aborted", cause: { message: "stopped by the caller" } });
+      expect(await client.call("VM.get_all")).toEqual(expect.any(Array));
+    } finally {
+      await client.close();
+    }
+  });
+
   it("gives up on a stalled call at its deadline", async () => {
     const client = await XapiClient.connect({ ...credentials(sim) });
     try {
