@@ -23,18 +23,23 @@ export function normalizeResult(method: string, result: unknown): unknown {
 }
 
 /**
- * Converts the numeric fields of one record of `className`; other fields pass through.
+ * Converts the numeric fields of one record of `className`; other fields pass through. The record
+ * is copied only when a field changes (XML-RPC's int64 text): JSON-RPC already sends numbers, and
+ * copying every record of a bulk read doubled its garbage.
  * @param className e.g. `VM`, `vm`
  * @param record the record as decoded
  */
 export function normalizeRecord(className: string, record: unknown): unknown {
   if (!isObject(record)) return record;
   const fields = numericFieldsOf(className);
-  const out: Record<string, unknown> = { ...record };
-  for (const [field, kind] of Object.entries(fields)) {
-    if (field in out) out[field] = convert(kind, out[field]);
+  let out: Record<string, unknown> | undefined;
+  for (const field in fields) {
+    if (!(field in record)) continue;
+    const value = record[field];
+    const converted = convert(fields[field], value);
+    if (converted !== value) (out ??= { ...record })[field] = converted;
   }
-  return out;
+  return out ?? record;
 }
 
 function normalizeEventBatch(batch: unknown): unknown {
@@ -54,7 +59,7 @@ function convert(kind: NumericFieldKind, value: unknown): unknown {
     case "float-map":
       return mapValues(value, toNumber);
     case "int-set":
-      return Array.isArray(value) ? value.map(toNumber) : value;
+      return Array.isArray(value) ? mapItems(value, toNumber) : value;
   }
 }
 
@@ -65,9 +70,22 @@ function toNumber(value: unknown): unknown {
   return Number.isNaN(number) ? value : number;
 }
 
+/** `f` over an object's values; a copy only when some value changes. */
 function mapValues(value: unknown, f: (v: unknown) => unknown): unknown {
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, f(v)]));
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const item = value[key];
+    const mapped = f(item);
+    if (mapped !== item) (out ??= { ...value })[key] = mapped;
+  }
+  return out ?? value;
+}
+
+/** `f` over an array's items; a copy only when some item changes. */
+function mapItems(items: unknown[], f: (v: unknown) => unknown): unknown[] {
+  const mapped = items.map(f);
+  return mapped.every((item, i) => item === items[i]) ? items : mapped;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

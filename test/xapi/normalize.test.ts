@@ -24,6 +24,20 @@ describe("normalizeResult gives both transports the same values", () => {
     });
   });
 
+  it("returns JSON-RPC records that need no conversion as they are, and converts XML-RPC text without touching its input", () => {
+    const json = parseJsonRpcResponse(fixture("vm-get-record.json"));
+    if (!json.ok) throw new Error("fixture must be a success");
+    const records = { "OpaqueRef:a": json.result };
+    expect(normalizeResult("VM.get_all_records", records)).toBe(records);
+    const fromXml = (parseMethodResponse(fixture("vm-get-record.xml")) as { Value: Record<string, unknown> }).Value;
+    const before = structuredClone(fromXml);
+    const converted = normalizeResult("VM.get_all_records", { "OpaqueRef:a": fromXml }) as Record<string, unknown>;
+    expect(converted["OpaqueRef:a"]).toEqual(json.result);
+    expect(fromXml).toEqual(before);
+    const sets = { "OpaqueRef:b": { VCPUs_params: {}, allowed_operations: [] } };
+    expect(normalizeResult("VM.get_all_records", sets)).toBe(sets);
+  });
+
   it("converts get_<field> getters by the field's type only", () => {
     expect(normalizeResult("VM.get_memory_static_max", "2147483648")).toBe(2147483648);
     expect(normalizeResult("VM.get_name_label", "42")).toBe("42");
