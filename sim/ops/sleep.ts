@@ -5,12 +5,14 @@
  * @returns true when the full delay elapsed, false when aborted
  */
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  // No timer for no delay: Node's setTimeout(0) waits 1 ms, which a zero-latency pool would add to every call.
+  if (ms <= 0) return Promise.resolve(!signal.aborted);
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
     const timer = setTimeout(() => {
       signal.removeEventListener("abort", onAbort);
       resolve(true);
-    }, Math.max(0, ms));
+    }, ms);
     const onAbort = () => {
       clearTimeout(timer);
       resolve(false);
