@@ -3,7 +3,8 @@
  * for, a tree's module paths) does not change while a process runs, so each answer is asked once
  * per target, luarocks command, Lua version, tree and environment, and shared by every LuaRocks
  * on that target: a LuaPackage operation then skips a luarocks start (~0.1–0.2 s of CPU and, over
- * SSH, a round trip) per question. A failed question is asked again next time.
+ * SSH, a round trip) per question. A failed question is asked again next time, and a caller that
+ * joined a question which then failed asks once more itself.
  */
 import type { LuaRocksSetup } from "./invocation";
 
@@ -25,11 +26,14 @@ export function askedOnce<T>(setup: LuaRocksSetup, tree: string, question: strin
     process.env.HOME ?? "",
     process.env.LUAROCKS_CONFIG ?? "",
   ]);
-  let known = answers.get(key) as Promise<T> | undefined;
-  if (!known) {
-    known = ask();
-    answers.set(key, known);
-    known.catch(() => answers.delete(key));
-  }
-  return known;
+  const start = (): Promise<T> => {
+    const asked = ask();
+    answers.set(key, asked);
+    asked.catch(() => answers.delete(key));
+    return asked;
+  };
+  const pending = answers.get(key) as Promise<T> | undefined;
+  // A question another caller asked may fail for that caller's own reasons (its deadline, its
+  // abort): whoever joined it asks once more (or joins a newer question) before failing.
+  return pending ? pending.catch(() => (answers.get(key) as Promise<T> | undefined) ?? start()) : start();
 }

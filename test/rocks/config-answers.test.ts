@@ -77,4 +77,15 @@ describe("luarocks configuration answers, asked once per process", () => {
     await expect(broken().treeRoot()).rejects.toThrow(/nonexistent\/luarocks/);
     expect(asked(target, "config", "home_tree")).toBe(2);
   });
+
+  it("a question that failed for the caller who asked it (its abort) is asked again for those who joined it", async () => {
+    const { home, target } = await freshHome();
+    const stop = new AbortController();
+    const first = luarocksOf(target, home).treeRoot({ signal: stop.signal });
+    const joined = luarocksOf(target, home).treeRoot();
+    stop.abort(new Error("the first caller gave up"));
+    await expect(first).rejects.toThrow();
+    expect(await joined).toBe(join(home, ".luarocks"));
+    expect(asked(target, "config", "home_tree")).toBe(2);
+  });
 });
