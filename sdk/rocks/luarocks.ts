@@ -97,7 +97,6 @@ export class LuaRocks {
   private readonly tree: RockTree;
   private readonly timeoutMs: number;
   private root?: Promise<string>;
-  private rocksSubdir?: Promise<string>;
 
   constructor(
     readonly target: Target,
@@ -173,10 +172,14 @@ export class LuaRocks {
     return this.locked("list", options, (call) => this.listIn(call));
   }
 
-  /** The highest installed version of `name`, or undefined when it is not installed. */
+  /**
+   * The highest installed version of `name`, or undefined when it is not installed: read from the
+   * rock's directory in the tree (one `ls`, no luarocks start — a refresh of many LuaPackages
+   * reads one each), or from `luarocks list` when that directory cannot be read.
+   */
   async installed(name: string, options: RockOperationOptions = {}): Promise<string | undefined> {
     validateRockName(name);
-    return highestVersion(await this.locked("list", options, (call) => this.versionsOf(name, call)));
+    return highestVersion(await this.locked("list", options, (call) => this.installedVersions(name, call)));
   }
 
   /**
@@ -321,17 +324,10 @@ export class LuaRocks {
     return onDisk ?? this.versionsOf(name, call);
   }
 
-  /** The tree's per-Lua-version rocks directory: fixed by luaVersion, else asked of luarocks once. */
+  /** The tree's per-Lua-version rocks directory: fixed by luaVersion, else asked of luarocks (see {@link askedOnce}). */
   private rocksDir(call: LuaRocksCall): Promise<string> {
     if (this.setup.luaVersion) return Promise.resolve(`lib/luarocks/rocks-${this.setup.luaVersion}`);
-    this.rocksSubdir ??= this.run({ ...call, tree: undefined }, "config", "", ["config", "rocks_subdir"], false).then(
-      (result) => result.stdout.trim(),
-      (error: unknown) => {
-        this.rocksSubdir = undefined;
-        throw error;
-      },
-    );
-    return this.rocksSubdir;
+    return askedOnce(this.setup, "", "rocks_subdir", async () => (await this.run({ ...call, tree: undefined }, "config", "", ["config", "rocks_subdir"], false)).stdout.trim());
   }
 
   /** The servers' highest version of `name` satisfying `terms`; a LuaRocksError when there is none. */

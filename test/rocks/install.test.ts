@@ -94,6 +94,32 @@ describe("LuaRocks install / list / remove on a local temp tree", () => {
     expect(await rocks.list()).toEqual([{ name: "alpha", version: "2.0-1" }]);
   });
 
+  it("installed() reads the rock's directory in the tree, starting no luarocks, and agrees with luarocks list", async () => {
+    const keepConfig = join(temp.dir, "keep-config-installed.lua");
+    await writeFile(keepConfig, "keep_other_versions = true\n");
+    const target = recordingTarget(local);
+    const { rocks } = rocksOnNewTree({ env: { HOME: home, LUAROCKS_CONFIG: keepConfig } }, target);
+    expect(await rocks.installed("alpha")).toBeUndefined();
+    await rocks.install("alpha", { version: "1.0-1" });
+    await rocks.install("alpha", { version: "2.0-1" });
+    const luarocksRuns = () => target.calls.filter((argv) => argv.some((arg) => /luarocks$/.test(arg))).length;
+    const before = luarocksRuns();
+    expect(await rocks.installed("alpha")).toBe("2.0-1");
+    expect(await rocks.installed("beta")).toBeUndefined();
+    expect(luarocksRuns(), "no luarocks started by installed()").toBe(before);
+    expect((await rocks.list()).map((r) => r.version).sort()).toEqual(["1.0-1", "2.0-1"]);
+    await rocks.remove("alpha", { version: "2.0-1" });
+    expect(await rocks.installed("alpha")).toBe("1.0-1");
+    await rocks.remove("alpha");
+    expect(await rocks.installed("alpha")).toBeUndefined();
+    // Without luaVersion the rocks directory's name is asked of luarocks (once per process and target).
+    const unversioned = recordingTarget(local);
+    const { rocks: defaultLua } = rocksOnNewTree({ luaVersion: undefined }, unversioned);
+    await defaultLua.install("alpha", { version: "1.0-1" });
+    expect(await defaultLua.installed("alpha")).toBe("1.0-1");
+    expect(unversioned.calls.filter((argv) => argv.includes("rocks_subdir"))).toHaveLength(1);
+  });
+
   it("removes a rock (idempotently) and pulls in dependencies", async () => {
     const { rocks, tree } = rocksOnNewTree();
     expect(await rocks.install("beta")).toEqual({ name: "beta", version: "1.0-1" });
