@@ -1,10 +1,11 @@
 /**
  * One side of the bulk-read comparison, in its own process so its peak RSS is its own:
- * connects over XML-RPC, reads `VM.get_all_records` `reads` times, prints one JSON line
+ * connects over the given transport, reads `VM.get_all_records` `reads` times, prints one JSON line
  * {msPerRead (median), peakRssGrowthMB (peak RSS minus RSS after connecting)}.
- * Usage (from bench/peers/xapi.ts): node --import tsx bulk-read-child.ts <ours|xen-api> <url> <user> <password> <reads>
+ * Usage (from bench/peers/xapi.ts): node --import tsx bulk-read-child.ts <ours|xen-api> <json-rpc|xml-rpc> <url> <user> <password> <reads>
  */
 import { createClient } from "xen-api";
+import type { XapiTransportKind } from "../../sdk/xapi/transport";
 import { XapiClient } from "../../sdk/xapi";
 import { median } from "./rounds";
 
@@ -13,19 +14,19 @@ interface BulkReader {
   close(): Promise<unknown>;
 }
 
-async function connect(side: string, url: string, user: string, password: string): Promise<BulkReader> {
+async function connect(side: string, transport: XapiTransportKind, url: string, user: string, password: string): Promise<BulkReader> {
   if (side === "ours") {
-    const client = await XapiClient.connect({ url, username: user, password, transport: "xml-rpc" });
+    const client = await XapiClient.connect({ url, username: user, password, transport });
     return { read: () => client.call("VM.get_all_records"), close: () => client.close() };
   }
-  const xo = createClient({ url, auth: { user, password }, transport: "xml-rpc", watchEvents: false });
+  const xo = createClient({ url, auth: { user, password }, transport, watchEvents: false });
   await xo.connect();
   return { read: () => xo.call("VM.get_all_records"), close: () => xo.disconnect() };
 }
 
 async function main(): Promise<void> {
-  const [side, url, user, password, reads] = process.argv.slice(2);
-  const reader = await connect(side, url, user, password);
+  const [side, transport, url, user, password, reads] = process.argv.slice(2);
+  const reader = await connect(side, transport as XapiTransportKind, url, user, password);
   const rssBefore = process.memoryUsage().rss;
   const times: number[] = [];
   let count = 0;
