@@ -28,7 +28,7 @@ export async function runLuaProgram(vm: LuaVM, program: LuaProgram, options: { s
 export async function runTogether(runs: ReadonlyArray<{ vm: LuaVM; program: LuaProgram }>, signal?: AbortSignal): Promise<VmExecResult[]> {
   const together = new AbortController();
   const combined = signal ? AbortSignal.any([signal, together.signal]) : together.signal;
-  setMaxListeners(0, combined);  // every run's waits follow it while they last
+  setMaxListeners(0, combined); // every run's waits follow it while they last
   let firstFailure: unknown;
   const outcomes = await Promise.allSettled(
     runs.map(({ vm, program }) =>
