@@ -5,8 +5,7 @@
  * Usage (from bench/peers/xapi.ts): node --import tsx bulk-read-child.ts <ours|xen-api> <json-rpc|xml-rpc> <url> <user> <password> <reads>
  */
 import { createClient } from "xen-api";
-import type { XapiTransportKind } from "../../sdk/xapi/transport";
-import { XapiClient } from "../../sdk/xapi";
+import { XapiClient, type XapiTransportKind } from "../../sdk/xapi";
 import { median } from "./rounds";
 
 interface BulkReader {

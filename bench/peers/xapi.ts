@@ -10,13 +10,12 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createClient, type Xapi } from "xen-api";
-import { XapiClient } from "../../sdk/xapi";
+import { XapiClient, type XapiTransportKind } from "../../sdk/xapi";
 import { TEMPLATES, startSimulator, type Simulator } from "../../sim";
 import { compareInRounds, msPerOp, type Comparison } from "./rounds";
 
 const run = promisify(execFile);
-const TRANSPORTS = ["json-rpc", "xml-rpc"] as const;
-type Transport = (typeof TRANSPORTS)[number];
+const TRANSPORTS: readonly XapiTransportKind[] = ["json-rpc", "xml-rpc"];
 const POOL_VMS = 200;
 const BULK_ROUNDS = 7;
 const READS_PER_CHILD = 10;
@@ -55,7 +54,7 @@ async function populate(sim: Simulator): Promise<{ vm: string; template: string 
   }
 }
 
-async function compareBulkRead(sim: Simulator, transport: Transport): Promise<Comparison[]> {
+async function compareBulkRead(sim: Simulator, transport: XapiTransportKind): Promise<Comparison[]> {
   const child = async (side: string) => {
     const args = ["--import", "tsx", join(__dirname, "bulk-read-child.ts"), side, transport, sim.url, sim.username, sim.password, String(READS_PER_CHILD)];
     const { stdout } = await run(process.execPath, args, { cwd: join(__dirname, "..", ".."), maxBuffer: 1 << 20 });
@@ -82,7 +81,7 @@ interface CallSide {
   close(): Promise<unknown>;
 }
 
-async function connectSides(sim: Simulator, transport: Transport): Promise<{ ours: CallSide; peer: CallSide }> {
+async function connectSides(sim: Simulator, transport: XapiTransportKind): Promise<{ ours: CallSide; peer: CallSide }> {
   const login = { url: sim.url, auth: { user: sim.username, password: sim.password }, transport };
   const client = await XapiClient.connect({ url: sim.url, username: sim.username, password: sim.password, transport });
   const xo: Xapi = createClient({ ...login, watchEvents: false });
@@ -107,7 +106,7 @@ async function connectSides(sim: Simulator, transport: Transport): Promise<{ our
   };
 }
 
-async function compareCalls(sim: Simulator, transport: Transport, vm: string, template: string): Promise<Comparison[]> {
+async function compareCalls(sim: Simulator, transport: XapiTransportKind, vm: string, template: string): Promise<Comparison[]> {
   const { ours, peer } = await connectSides(sim, transport);
   try {
     const measure = async (side: CallSide) => ({
@@ -157,6 +156,6 @@ async function msPerAsyncClone(side: Pick<XapiClient, "call" | "callAsync">, tem
   return ms;
 }
 
-function transportName(transport: Transport): string {
+function transportName(transport: XapiTransportKind): string {
   return transport === "json-rpc" ? "JSON-RPC" : "XML-RPC";
 }
