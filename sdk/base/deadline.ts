@@ -74,7 +74,10 @@ export class Deadline {
  * @param what names the call in the RangeError thrown for a bad value
  */
 export function remainingOf(deadline: DeadlineInput | undefined, what: string): number | undefined {
-  return deadline === undefined ? undefined : Math.min(Deadline.from(deadline, what).remainingMs(), MAX_TIMER_MS);
+  if (deadline === undefined) return undefined;
+  const at = Deadline.from(deadline, what);
+  // A number already is the milliseconds from now: through Date.now() and back it could lose one.
+  return Math.min(typeof deadline === "number" ? Math.max(0, deadline) : at.remainingMs(), MAX_TIMER_MS);
 }
 
 function milliseconds(value: number, what: string): number {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { remainingOf } from "../../sdk/base/deadline";
 import { BioxenAbortError, Deadline, isAbort, isTimeout, SshError, Wait, WaitError, withDeadline, XapiError, XapiWaitError } from "../../index";
 
 describe("Deadline", () => {
@@ -52,5 +53,19 @@ describe("isTimeout / isAbort", () => {
     const xapi = new XapiError("HANDLE_INVALID", ["VM", "OpaqueRef:x"], "VM.get_record");
     expect(xapi).toMatchObject({ code: "BIOXEN_XAPI", xapiCode: "HANDLE_INVALID" });
     expect(isTimeout(xapi) || isAbort(xapi)).toBe(false);
+  });
+});
+
+describe("remainingOf", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("gives a number of milliseconds as is, even when the clock ticks while it reads it", () => {
+    let now = 1_000_000;
+    vi.spyOn(Date, "now").mockImplementation(() => now++);
+    expect(remainingOf(1000, "a call")).toBe(1000);
+    expect(remainingOf(-5, "a call")).toBe(0);
+    expect(remainingOf(Infinity, "a call")).toBe(2 ** 31 - 1);
+    expect(remainingOf(Deadline.at(now + 500), "a call")).toBeLessThanOrEqual(500);
+    expect(() => remainingOf(Number.NaN, "a call")).toThrow(RangeError);
   });
 });
