@@ -10,7 +10,7 @@ import { versionsOnDisk } from "./disk-versions";
 import { HEALTH_PROGRAM, healthToken, parseHealthReport, parseListedModules, parseModuleList, type RockHealth } from "./health";
 import { installedVersionReported, removedVersionsReported, reportsNotInstalled } from "./outcome";
 import { parseDependencyNames, parseListPorcelain, parseSearchPorcelain, type AvailableRock, type InstalledRock } from "./porcelain";
-import { askedOnce } from "./config-answers";
+import { luaRocksConfig, treeModulePaths } from "./luarocks-config";
 import { resolveTreeRoot, type RockTree } from "./tree";
 import { compareVersions, highestVersion, satisfiesConstraint, versionsEqual } from "./versions";
 import {
@@ -226,14 +226,10 @@ export class LuaRocks {
     return this.locked("show", options, async (call) => parseDependencyNames((await this.run(call, "show", name, ["show", "--deps", name], false)).stdout));
   }
 
-  /** The Lua luarocks installs for and the tree's module paths (see {@link askedOnce}). */
-  private luaOfTree(call: LuaRocksCall): Promise<TreeLua> {
-    const ask = async (args: string[]) => (await this.run(call, "health", "", args, false)).stdout.trim();
-    return askedOnce(this.setup, call.tree ?? "", "lua of tree", async () => ({
-      lua: await ask(["config", "variables.LUA"]),
-      path: await ask(["path", "--lr-path"]),
-      cpath: await ask(["path", "--lr-cpath"]),
-    }));
+  /** The Lua luarocks installs for and the tree's module paths, from luarocks' configuration (asked once per process). */
+  private async luaOfTree(call: LuaRocksCall): Promise<TreeLua> {
+    const config = await luaRocksConfig(this.setup, call.deadline, call.signal);
+    return { lua: config.lua, ...treeModulePaths(config, call.tree!) };
   }
 
   /** The versions of exactly `name` that the servers offer for this Lua version, highest first. */
@@ -324,10 +320,10 @@ export class LuaRocks {
     return onDisk ?? this.versionsOf(name, call);
   }
 
-  /** The tree's per-Lua-version rocks directory: fixed by luaVersion, else asked of luarocks (see {@link askedOnce}). */
-  private rocksDir(call: LuaRocksCall): Promise<string> {
-    if (this.setup.luaVersion) return Promise.resolve(`lib/luarocks/rocks-${this.setup.luaVersion}`);
-    return askedOnce(this.setup, "", "rocks_subdir", async () => (await this.run({ ...call, tree: undefined }, "config", "", ["config", "rocks_subdir"], false)).stdout.trim());
+  /** The tree's per-Lua-version rocks directory: fixed by luaVersion, else from luarocks' configuration (asked once per process). */
+  private async rocksDir(call: LuaRocksCall): Promise<string> {
+    if (this.setup.luaVersion) return `lib/luarocks/rocks-${this.setup.luaVersion}`;
+    return (await luaRocksConfig(this.setup, call.deadline, call.signal)).rocksSubdir;
   }
 
   /** The servers' highest version of `name` satisfying `terms`; a LuaRocksError when there is none. */

@@ -1,4 +1,5 @@
 import { askedOnce } from "./config-answers";
+import { luaRocksConfig } from "./luarocks-config";
 import { LuaRocksError, stderrTail } from "./errors";
 import { remainingMs, runLuaRocks, type LuaRocksSetup } from "./invocation";
 import { validateTreePath } from "./validate";
@@ -33,11 +34,11 @@ export async function resolveTreeRoot(
 }
 
 async function askLuaRocks(setup: LuaRocksSetup, tree: "system" | "user", deadline: number, signal?: AbortSignal): Promise<string> {
-  const query = (key: string, flags: string[]) =>
-    runLuaRocks(setup, { operation: "config", rock: "", flags, args: ["config", key], deadline, signal }).then((r) => r.stdout.trim());
-  if (tree === "user") return validateTreePath(await query("home_tree", []), "tree (luarocks home_tree)");
+  if (tree === "user") return validateTreePath((await luaRocksConfig(setup, deadline, signal)).homeTree, "tree (luarocks home_tree)");
+  const query = (key: string) =>
+    runLuaRocks(setup, { operation: "config", rock: "", flags: ["--global"], args: ["config", key], deadline, signal }).then((r) => r.stdout.trim());
   // The system tree's root is its rocks dir minus the per-version rocks subdir.
-  const [rocksDir, rocksSubdir] = await Promise.all([query("rocks_dir", ["--global"]), query("rocks_subdir", ["--global"])]);
+  const [rocksDir, rocksSubdir] = await Promise.all([query("rocks_dir"), query("rocks_subdir")]);
   if (!rocksSubdir || !rocksDir.endsWith(rocksSubdir)) {
     throw new LuaRocksError({
       operation: "config",
