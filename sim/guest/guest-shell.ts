@@ -15,6 +15,18 @@ export const SFTP_SERVER_CANDIDATES = [
   "/usr/lib/ssh/sftp-server",
 ] as const;
 
+/** The Lua versions whose search paths a guest session gets (LUA_PATH_5_x, LUA_CPATH_5_x). */
+const LUA_VERSIONS = ["5.1", "5.2", "5.3", "5.4"] as const;
+
+/** The two shell assignments of Lua `version`'s search paths: the user tree, then the system tree, then ";;". */
+function luaPathAssignments(version: string): string {
+  const suffix = version.replace(".", "_");
+  const trees = ["$user_tree", "$system_tree"];
+  const path = trees.map((tree) => `${tree}/share/lua/${version}/?.lua;${tree}/share/lua/${version}/?/init.lua`).join(";");
+  const cpath = trees.map((tree) => `${tree}/lib/lua/${version}/?.so`).join(";");
+  return `LUA_PATH_${suffix}="${path};;"\nLUA_CPATH_${suffix}="${cpath};;"`;
+}
+
 /**
  * The login wrapper every guest's sshd runs as its ForceCommand (POSIX sh). It confines a
  * session to the guest's area — HOME, LuaRocks config and trees, Lua search paths, PATH — then
@@ -28,28 +40,15 @@ area=\${${GUEST_AREA_ENV}:?"${GUEST_AREA_ENV} is not set: this script is the For
 user_tree="$area/${AREA_LAYOUT.userTree}"
 system_tree="$area/${AREA_LAYOUT.systemTree}"
 
-# Search paths for Lua version $1: both trees first, then ";;" (Lua's own defaults).
-lua_path() {
-  printf '%s' "$user_tree/share/lua/$1/?.lua;$user_tree/share/lua/$1/?/init.lua;$system_tree/share/lua/$1/?.lua;$system_tree/share/lua/$1/?/init.lua;;"
-}
-lua_cpath() {
-  printf '%s' "$user_tree/lib/lua/$1/?.so;$system_tree/lib/lua/$1/?.so;;"
-}
-
 HOME="$area/${AREA_LAYOUT.home}"
 LUAROCKS_CONFIG="$area/${AREA_LAYOUT.luarocksConfig}"
 PATH="$user_tree/bin:$system_tree/bin:\${PATH:-/usr/local/bin:/usr/bin:/bin}"
+# Search paths per Lua version: both trees first, then ";;" (Lua's own defaults). Written out, not
+# made by a shell function: each $(…) forks a subshell, and this runs for every SSH command.
 # Lua 5.1 reads only LUA_PATH/LUA_CPATH; 5.2+ read LUA_PATH_5_x first and fall back to them.
-LUA_PATH=$(lua_path 5.1)
-LUA_CPATH=$(lua_cpath 5.1)
-LUA_PATH_5_1=$LUA_PATH
-LUA_CPATH_5_1=$LUA_CPATH
-LUA_PATH_5_2=$(lua_path 5.2)
-LUA_CPATH_5_2=$(lua_cpath 5.2)
-LUA_PATH_5_3=$(lua_path 5.3)
-LUA_CPATH_5_3=$(lua_cpath 5.3)
-LUA_PATH_5_4=$(lua_path 5.4)
-LUA_CPATH_5_4=$(lua_cpath 5.4)
+${LUA_VERSIONS.map(luaPathAssignments).join("\n")}
+LUA_PATH=$LUA_PATH_5_1
+LUA_CPATH=$LUA_CPATH_5_1
 export HOME LUAROCKS_CONFIG PATH LUA_PATH LUA_CPATH LUA_PATH_5_1 LUA_CPATH_5_1 LUA_PATH_5_2 \\
   LUA_CPATH_5_2 LUA_PATH_5_3 LUA_CPATH_5_3 LUA_PATH_5_4 LUA_CPATH_5_4
 # A version-specific LuaRocks config would win over ours: no guest may have one.

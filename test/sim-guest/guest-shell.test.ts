@@ -24,12 +24,15 @@ let areaA: GuestArea;
 let areaB: GuestArea;
 let sources: string;
 
-/** Runs the login wrapper as sshd would: original command in SSH_ORIGINAL_COMMAND, area via SetEnv, USER as given. */
-function login(area: GuestArea | undefined, command: string, asNobody = false, user?: string): Promise<Run> {
+/**
+ * Runs the login wrapper as sshd would: original command in SSH_ORIGINAL_COMMAND, area via SetEnv,
+ * USER as given; `prefix` runs first and execs the rest (e.g. prlimit).
+ */
+function login(area: GuestArea | undefined, command: string, asNobody = false, user?: string, prefix: string[] = []): Promise<Run> {
   const env: NodeJS.ProcessEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", SSH_ORIGINAL_COMMAND: command };
   if (area) env[GUEST_AREA_ENV] = area.root;
   env.USER = user ?? (asNobody ? "nobody" : (process.env.USER ?? ""));
-  const argv = asNobody ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", shell] : [shell];
+  const argv = [...prefix, ...(asNobody ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", shell] : [shell])];
   return new Promise((resolve) => {
     execFile(argv[0]!, argv.slice(1), { env, cwd: "/", timeout: 30_000 }, (error, stdout, stderr) => {
       resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : null) : 0 });
@@ -76,6 +79,20 @@ describe("guest login wrapper", () => {
     const run = await login(areaA, `printf '<%s>\\n' 'a b' "c'd" '$HOME'`);
     expect(run.stdout).toBe("<a b>\n<c'd>\n<$HOME>\n");
     expect((await login(areaA, "exit 7")).code).toBe(7);
+  });
+
+  it("starts no process of its own before the command: it runs where no fork is allowed", async () => {
+    // RLIMIT_NPROC 1: the user may not fork at all (root ignores the limit, so run as nobody).
+    // Every SSH command into a guest goes through this wrapper: a subshell per search path cost
+    // ~25 ms of CPU per command on a 2-core CI machine.
+    const run = await login(areaA, 'echo "$LUA_PATH_5_1|$LUA_CPATH_5_4"', isRoot, undefined, ["prlimit", "--nproc=1"]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(
+      `${areaA.userTree}/share/lua/5.1/?.lua;${areaA.userTree}/share/lua/5.1/?/init.lua;${areaA.systemTree}/share/lua/5.1/?.lua;${areaA.systemTree}/share/lua/5.1/?/init.lua;;|` +
+        `${areaA.userTree}/lib/lua/5.4/?.so;${areaA.systemTree}/lib/lua/5.4/?.so;;\n`,
+    );
+    // The limit holds: a command that has to fork (an external program that is not the last) cannot.
+    expect((await login(areaA, "/bin/true; echo after", isRoot, undefined, ["prlimit", "--nproc=1"])).stderr).toMatch(/fork/i);
   });
 
   it("refuses to run without its area", async () => {
