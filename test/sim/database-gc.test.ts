@@ -10,7 +10,7 @@ import { xapiDate } from "../../sim/model/time";
 import { awaitTask, fails, ok, xapiOnlySim } from "./raw";
 
 /** Session timeout of these tests: short, yet several times the second resolution of last_active. */
-const TIMEOUT_MS = 5_000;
+const TIMEOUT_MS = 3_000;
 const GC = { inactiveSessionTimeoutMs: TIMEOUT_MS, intervalMs: 50 };
 
 /** Waits (polling the simulator's own state) until `done` holds; fails after `limitMs`. */

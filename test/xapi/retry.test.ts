@@ -56,9 +56,11 @@ describe("XAPI client resends", () => {
   it("gives up after its resends with the last answer", async () => {
     await withClient(async (client) => {
       sim.faults.add({ code: "TOO_MANY_PENDING_TASKS", method: "VM.get_all", times: Infinity });
-      const error = await client.call("VM.get_all").catch((e: unknown) => e);
+      // Resends stop at the call's deadline (a short one here: the default is the client's 30 s).
+      const error = await client.callWith({ deadline: 3_000 }, "VM.get_all").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(XapiError);
       expect(error).toMatchObject({ xapiCode: "TOO_MANY_PENDING_TASKS" });
+      expect(client.callCount("VM.get_all")).toBeGreaterThan(1);
     });
   });
 });
