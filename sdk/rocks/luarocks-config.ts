@@ -7,7 +7,8 @@
  * (Debian's `lua-any` wrapper and luarocks' own probes start ~40 processes) and, over SSH, a
  * round trip.
  */
-import { parse, type Expression } from "luaparse";
+import type { Expression } from "luaparse";
+import { luaparse } from "../base/lazy-modules";
 import { askedOnce } from "./config-answers";
 import { LuaRocksError } from "./errors";
 import { runLuaRocks, type LuaRocksSetup } from "./invocation";
@@ -130,7 +131,7 @@ function assignments(text: string): Record<string, LuaValue> {
   let chunk;
   try {
     // One character per byte in (pseudo-latin1), so a string's bytes, escaped or not, come out as written.
-    chunk = parse(Buffer.from(text, "utf8").toString("latin1"), { encodingMode: "pseudo-latin1", luaVersion: "5.3", scope: false, locations: false, ranges: false, comments: false });
+    chunk = luaparse().parse(Buffer.from(text, "utf8").toString("latin1"), { encodingMode: "pseudo-latin1", luaVersion: "5.3", scope: false, locations: false, ranges: false, comments: false });
   } catch (error) {
     throw new Error(`luarocks config: its output is not Lua assignments (${(error as Error).message})`);
   }

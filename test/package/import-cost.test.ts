@@ -1,6 +1,6 @@
 /**
  * Issue #12 target 6: `require("bioxen-luavm")` loads neither the simulator nor ssh2, yaml, ajv,
- * selfsigned or undici until they are used. The built package root (dist/, as `npm test` builds
+ * selfsigned, undici or luaparse until they are used. The built package root (dist/, as `npm test` builds
  * it) is required in a fresh Node process, which reports what its require.cache holds.
  */
 import { execFileSync } from "node:child_process";
@@ -17,7 +17,7 @@ function modulesLoadedBy(script: string): string[] {
   return (JSON.parse(stdout.trim().split("\n").pop()!) as string[]).map((path) => path.slice(root.length + 1));
 }
 
-const LAZY = /(^|\/)node_modules\/(ssh2|yaml|ajv|selfsigned|undici)\//;
+const LAZY = /(^|\/)node_modules\/(ssh2|yaml|ajv|selfsigned|undici|luaparse)\//;
 const SIMULATOR = /^dist\/sim\//;
 
 describe('require("bioxen-luavm")', () => {
@@ -25,7 +25,7 @@ describe('require("bioxen-luavm")', () => {
     expect(existsSync(join(root, "dist", "index.js"))).toBe(true);
   });
 
-  it("loads no simulator, ssh2, yaml, ajv, selfsigned or undici module", () => {
+  it("loads no simulator, ssh2, yaml, ajv, selfsigned, undici or luaparse module", () => {
     const loaded = modulesLoadedBy(`require(${JSON.stringify(root)})`);
     expect(loaded.some((path) => path.startsWith("dist/sdk/"))).toBe(true);
     expect(loaded.filter((path) => LAZY.test(path) || SIMULATOR.test(path))).toEqual([]);
