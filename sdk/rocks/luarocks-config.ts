@@ -135,7 +135,8 @@ function assignments(text: string): Record<string, LuaValue> {
   } catch (error) {
     throw new Error(`luarocks config: its output is not Lua assignments (${(error as Error).message})`);
   }
-  const settings: Record<string, LuaValue> = {};
+  // No prototype: a key such as "__proto__" in the output is just a key.
+  const settings: Record<string, LuaValue> = Object.create(null);
   for (const statement of chunk.body) {
     if (statement.type !== "AssignmentStatement") continue;
     statement.variables.forEach((variable, i) => {
@@ -162,7 +163,7 @@ function literal(expression: Expression | undefined): LuaValue {
 }
 
 function tableOf(fields: Extract<Expression, { type: "TableConstructorExpression" }>["fields"]): LuaTable {
-  const table: LuaTable = { fields: {}, items: [] };
+  const table: LuaTable = { fields: Object.create(null), items: [] };
   for (const field of fields) {
     if (field.type === "TableValue") table.items.push(literal(field.value));
     else if (field.type === "TableKeyString") table.fields[field.key.name] = literal(field.value);

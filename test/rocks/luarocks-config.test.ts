@@ -87,8 +87,10 @@ rocks_trees = {
 }
 variables = {
    LUA = "/opt/homebrew/bin/lua5.4",
-   ["ODD-KEY"] = 1e+300
+   ["ODD-KEY"] = 1e+300,
+   ["__proto__"] = { LUA = "/not/this" }
 }
+__proto__ = { home_tree = "/not/this" }
 `);
     expect(config).toMatchObject({ lua: "/opt/homebrew/bin/lua5.4", rocksSubdir: "lib/luarocks/rocks-5.4" });
     expect(treeModulePaths(config, "/srv/t")).toEqual({
