@@ -10,9 +10,10 @@
 #          type-check against that @pulumi/pulumi (dist/ is built once, by npm ci's `prepare`) and
 #          run the suites whose outcome depends on the Node and @pulumi/pulumi versions
 #          (VERSION_SUITES: the packed tarball, the provider host and engine, old state, SSH, XAPI,
-#          Lua). The whole suite takes about 18 minutes on a quiet 2-core machine, most of it real
-#          work (the 30-VM load test, 10,000-string property tests, the acceptance scenarios,
-#          luarocks, npm pack), so three whole legs do not fit CI's 30 minutes.
+#          Lua). A whole leg takes ~13.5 minutes on a quiet 2-core machine (Node 24, 2026-12-07:
+#          813 s, the suite 745 s of it), CPU-bound on real work (the 30-VM load test, 10,000-string
+#          property tests, the acceptance scenarios, luarocks, provider hosts, npm pack), so three
+#          whole legs (~41 minutes) do not fit CI's 30 minutes.
 #          CI_FULL_LEGS=1 runs the whole suite on every leg.
 # Usage: scripts/ci.sh [LEG…]   LEG = system | 22 | 24 (default: all three, in that order).
 set -euo pipefail
