@@ -78,3 +78,8 @@ export class RockInputError extends BioxenError {
 export function stderrTail(stderr: string): string {
   return stderr.length > STDERR_TAIL_CHARS ? stderr.slice(-STDERR_TAIL_CHARS) : stderr;
 }
+
+/** luarocks answered a configuration question (exit code 0) with something unusable: `problem` says what, `hint` what to do. */
+export function unusableConfigError(target: string, hint: string, problem?: string): LuaRocksError {
+  return new LuaRocksError({ operation: "config", rock: "", target, exitCode: 0, stderrTail: "", hint, ...(problem === undefined ? {} : { problem }) });
+}

@@ -10,7 +10,7 @@
 import type { Expression } from "luaparse";
 import { luaparse } from "../base/lazy-modules";
 import { askedOnce } from "./config-answers";
-import { LuaRocksError } from "./errors";
+import { unusableConfigError } from "./errors";
 import { runLuaRocks, type LuaRocksSetup } from "./invocation";
 
 /** A rocks tree as luarocks lists it in `rocks_trees`: a root, or a table with its own module dirs. */
@@ -81,15 +81,11 @@ export function luaRocksConfig(setup: LuaRocksSetup, deadline: number, signal?: 
     try {
       return parseLuaRocksConfig(stdout);
     } catch (error) {
-      throw new LuaRocksError({
-        operation: "config",
-        rock: "",
-        target: setup.target.description,
-        exitCode: 0,
-        stderrTail: "",
-        problem: (error as Error).message,
-        hint: "Check that `luarocks config` on the target prints the configuration as `key = value` lines (luarocks 3), and that its config files load.",
-      });
+      throw unusableConfigError(
+        setup.target.description,
+        "Check that `luarocks config` on the target prints the configuration as `key = value` lines (luarocks 3), and that its config files load.",
+        (error as Error).message,
+      );
     }
   });
 }

@@ -1,6 +1,6 @@
 import { askedOnce } from "./config-answers";
 import { luaRocksConfig } from "./luarocks-config";
-import { LuaRocksError, stderrTail } from "./errors";
+import { LuaRocksError, stderrTail, unusableConfigError } from "./errors";
 import { remainingMs, runLuaRocks, type LuaRocksSetup } from "./invocation";
 import { validateTreePath } from "./validate";
 
@@ -40,14 +40,10 @@ async function askLuaRocks(setup: LuaRocksSetup, tree: "system" | "user", deadli
   // The system tree's root is its rocks dir minus the per-version rocks subdir.
   const [rocksDir, rocksSubdir] = await Promise.all([query("rocks_dir"), query("rocks_subdir")]);
   if (!rocksSubdir || !rocksDir.endsWith(rocksSubdir)) {
-    throw new LuaRocksError({
-      operation: "config",
-      rock: "",
-      target: setup.target.description,
-      exitCode: 0,
-      stderrTail: "",
-      hint: `Cannot derive the system tree from rocks_dir ${JSON.stringify(rocksDir)} and rocks_subdir ${JSON.stringify(rocksSubdir)}; pass tree: { path } instead.`,
-    });
+    throw unusableConfigError(
+      setup.target.description,
+      `Cannot derive the system tree from rocks_dir ${JSON.stringify(rocksDir)} and rocks_subdir ${JSON.stringify(rocksSubdir)}; pass tree: { path } instead.`,
+    );
   }
   return validateTreePath(rocksDir.slice(0, -rocksSubdir.length) || "/", "tree (luarocks system tree)");
 }
