@@ -2,7 +2,8 @@
  * `npm run bench:peers`: bioxen-luavm against the tools users would pick instead (SSH: OpenSSH
  * ControlMaster and a new ssh2 connection per command; XAPI: Xen Orchestra's `xen-api`; LuaRocks:
  * raw `luarocks`), each as interleaved A/B rounds. Prints every median ratio ours/peer with its
- * min and max and writes them to bench/results/peers.json. A benchmark, not a test: nothing is
+ * min and max and writes them to bench/results/peers.json (a run of some groups to
+ * peers-<groups>.json, leaving the whole run's file alone). A benchmark, not a test: nothing is
  * asserted. Also: the XAPI traffic of one VM create/refresh/delete in a 2,000-VM pool against a
  * 10-VM pool (scale), the cost of require("bioxen-luavm") against require("xen-api") (import),
  * and VM creates against their critical path (provision).
@@ -48,8 +49,10 @@ async function main(): Promise<void> {
   };
   const dir = join(__dirname, "..", "results");
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, "peers.json"), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`wrote bench/results/peers.json (${result.durationS} s, load ${loadBefore[0].toFixed(1)} → ${loadavg()[0].toFixed(1)})`);
+  // Only a run of every group replaces peers.json (docs/benchmarks.md's table comes from one).
+  const file = asked.length > 0 ? `peers-${asked.join("-")}.json` : "peers.json";
+  await writeFile(join(dir, file), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote bench/results/${file} (${result.durationS} s, load ${loadBefore[0].toFixed(1)} → ${loadavg()[0].toFixed(1)})`);
 }
 
 main().catch((error) => {
