@@ -99,10 +99,11 @@ function decodeResult(result: unknown, taskRef: string, label: string, method: s
 }
 
 /**
- * Cancels the task, gives it a moment to reach `cancelled` (XAPI cancels asynchronously and
- * refuses to destroy a pending task), then destroys it. Failures are ignored (a finished task
- * cannot be cancelled): the wait's own error is what the caller must see.
- * @returns whether the task is gone
+ * Cancels the task, gives it a moment to reach `cancelled` (XAPI cancels asynchronously, and
+ * `task.destroy` of a task still pending only marks it: xapi's GC removes it once it finishes),
+ * then destroys it. Failures are ignored (a finished task cannot be cancelled): the wait's own
+ * error is what the caller must see.
+ * @returns whether task.destroy was accepted (or the task was already gone)
  */
 async function cancelAndDestroy(caller: XapiCaller, taskRef: string): Promise<boolean> {
   await caller.callWith({ deadline: CLEANUP_DEADLINE_MS }, "task.cancel", taskRef).catch(() => undefined);
