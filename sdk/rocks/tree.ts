@@ -18,7 +18,7 @@ export async function resolveTreeRoot(
   deadline: number,
   signal?: AbortSignal,
 ): Promise<string> {
-  const root = typeof tree === "object" ? tree.path.replace(/(.)\/+$/, "$1") : await askedOnce(setup, tree, "tree root", () => askLuaRocks(setup, tree, deadline, signal));
+  const root = typeof tree === "object" ? tree.path.replace(/(.)\/+$/, "$1") : await namedTreeRoot(setup, tree, deadline, signal);
   const made = await setup.target.exec(["mkdir", "-p", "--", root], { deadline: remainingMs(deadline), signal });
   if (made.exitCode !== 0) {
     throw new LuaRocksError({
@@ -33,8 +33,13 @@ export async function resolveTreeRoot(
   return root;
 }
 
-async function askLuaRocks(setup: LuaRocksSetup, tree: "system" | "user", deadline: number, signal?: AbortSignal): Promise<string> {
+/** The user tree's root is luarocks' `home_tree` (its configuration is asked once per process); the system tree's is asked once per process. */
+async function namedTreeRoot(setup: LuaRocksSetup, tree: "system" | "user", deadline: number, signal?: AbortSignal): Promise<string> {
   if (tree === "user") return validateTreePath((await luaRocksConfig(setup, deadline, signal)).homeTree, "tree (luarocks home_tree)");
+  return askedOnce(setup, tree, "tree root", () => systemTreeRoot(setup, deadline, signal));
+}
+
+async function systemTreeRoot(setup: LuaRocksSetup, deadline: number, signal?: AbortSignal): Promise<string> {
   const query = (key: string) =>
     runLuaRocks(setup, { operation: "config", rock: "", flags: ["--global"], args: ["config", key], deadline, signal }).then((r) => r.stdout.trim());
   // The system tree's root is its rocks dir minus the per-version rocks subdir.
