@@ -6,7 +6,7 @@
  * running wait on a deadline and a signal: the one helper that bounds a wait.
  */
 import { WaitError, type WaitEnd } from "./errors";
-import { timeoutController } from "./timeout-signal";
+import { linkedSignal, timeoutController } from "./timeout-signal";
 
 /** A deadline, or a number of milliseconds from now. */
 export type DeadlineInput = Deadline | number;
@@ -123,8 +123,9 @@ export class Wait {
       this.signal = timer.signal;
       this.clearTimer = timer.clear;
     } else {
-      this.signal = AbortSignal.any(options.signal ? [options.signal] : []);
-      this.clearTimer = () => undefined;
+      const link = linkedSignal([options.signal]);
+      this.signal = link.signal;
+      this.clearTimer = link.clear;
     }
   }
 

@@ -1,6 +1,6 @@
 import { finished } from "node:stream/promises";
 import { remainingOf } from "../base/deadline";
-import { timeoutSignal } from "../base/timeout-signal";
+import { timeoutController } from "../base/timeout-signal";
 import type { ExecOptions, ExecResult } from "../target/types";
 import { SshError } from "./errors";
 import type { PooledConnection } from "./pool";
@@ -15,12 +15,16 @@ export async function execOnConnection(connection: PooledConnection, argv: reado
   const timeoutMs = remainingOf(options.deadline, `${target}: ${argv[0] ?? "exec"}`);
   if (signal?.aborted) throw abortedError(target, argv, signal);
   // The timeout counts from the call: waiting for a free channel (others may hold every slot for long) is part of it.
-  const opening = timeoutMs === undefined ? signal : timeoutSignal(timeoutMs, signal);
-  const opened = await connection.openExec(command, "an exec channel", { signal: opening, openTimeoutMs: timeoutMs }).catch((err: unknown) => {
-    if (signal?.aborted) throw abortedError(target, argv, signal);
-    if (opening?.aborted) return undefined;
-    throw err;
-  });
+  const opening = timeoutMs === undefined ? undefined : timeoutController(timeoutMs, signal);
+  const openSignal = opening?.signal ?? signal;
+  const opened = await connection
+    .openExec(command, "an exec channel", { signal: openSignal, openTimeoutMs: timeoutMs })
+    .catch((err: unknown) => {
+      if (signal?.aborted) throw abortedError(target, argv, signal);
+      if (openSignal?.aborted) return undefined;
+      throw err;
+    })
+    .finally(() => opening?.clear());
   if (!opened) return { stdout: "", stderr: "", exitCode: null, signal: null, timedOut: true, durationMs: performance.now() - started };
   const { channel, lease, exitReport } = opened;
   const process = new RemoteProcess(connection, channel, lease, exitReport);

@@ -1,6 +1,6 @@
 import type { SFTPWrapper } from "ssh2";
 import { remainingOf } from "../base/deadline";
-import { timeoutSignal } from "../base/timeout-signal";
+import { timeoutController } from "../base/timeout-signal";
 import type { WriteFileOptions } from "../target/types";
 import { DEFAULT_WRITE_FILE_TIMEOUT_MS } from "../target/write-file-options";
 import { SshError } from "./errors";
@@ -22,7 +22,8 @@ export async function writeFileOverSftp(
   const { mode, signal, deadline: given = DEFAULT_WRITE_FILE_TIMEOUT_MS } = options;
   const timeoutMs = remainingOf(given, `${target}: writing ${path}`)!;
   if (signal?.aborted) throw new SshError("ABORTED", target, `writing ${path} was aborted`, { cause: signal.reason });
-  const deadline = timeoutSignal(timeoutMs, signal);
+  const timer = timeoutController(timeoutMs, signal);
+  const deadline = timer.signal;
   try {
     const connection = await connect(deadline);
     const { channel: sftp, lease } = await connection.openChannel<SFTPWrapper>((client, cb) => client.sftp(cb), "an SFTP channel", {
@@ -51,6 +52,8 @@ export async function writeFileOverSftp(
     if (signal?.aborted) throw new SshError("ABORTED", target, `writing ${path} was aborted`, { cause: signal.reason });
     if (deadline.aborted) throw new SshError("TIMEOUT", target, `writing ${path} did not finish within ${timeoutMs} ms`, { cause: err });
     throw err;
+  } finally {
+    timer.clear();
   }
 }
 

@@ -4,7 +4,7 @@ import { PassThrough, Readable } from "node:stream";
 import type { ExecOptions, ExecResult, Target, TargetProcess, WriteFileOptions } from "./types";
 import { abortError } from "../base/abort";
 import { remainingOf } from "../base/deadline";
-import { timeoutSignal } from "../base/timeout-signal";
+import { timeoutController } from "../base/timeout-signal";
 import { DEFAULT_WRITE_FILE_TIMEOUT_MS, writeFileOptions } from "./write-file-options";
 import { collectOutput, describeLocalCommand, startLocalChild } from "./local-child";
 import { killProcessGroup } from "./process-group";
@@ -119,7 +119,8 @@ async function writeLocalFile(path: string, content: string | Buffer, optionsOrM
   const context = `local: writing ${JSON.stringify(path)}`;
   const timeoutMs = remainingOf(given, context)!;
   if (signal?.aborted) throw abortError(context, signal);
-  const deadline = timeoutSignal(timeoutMs, signal);
+  const timer = timeoutController(timeoutMs, signal);
+  const deadline = timer.signal;
   const write = async () => {
     await writeFile(path, content, { signal: deadline, ...(mode === undefined ? {} : { mode }) });
     if (mode !== undefined) await chmod(path, mode); // writeFile's mode only applies to new files
@@ -141,5 +142,6 @@ async function writeLocalFile(path: string, content: string | Buffer, optionsOrM
     throw new Error(`local: cannot write ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error });
   } finally {
     deadline.removeEventListener("abort", onAbort!);
+    timer.clear();
   }
 }

@@ -3,7 +3,7 @@ import type { LuaResult } from "../lua";
 import type { LuaRocks } from "../rocks";
 import type { Target } from "../target/types";
 import type { LuaVM, LuaVmPackages, VmDescription, VmExecOptions, VmExecResult, VmState, VmType } from "./types";
-import { sharedAbortController } from "../base/timeout-signal";
+import { linkedSignal, sharedAbortController } from "../base/timeout-signal";
 
 /** Everything a {@link RunnerVm} is made of; the VM type supplies the parts that differ. */
 export interface RunnerVmParts {
@@ -49,20 +49,20 @@ export class RunnerVm implements LuaVM {
     const rocks = parts.rocks;
     this.packages = {
       rocks,
-      install: (name, options) => this.whileOpen("install a package").then(() => rocks.install(name, this.bound(options))),
-      remove: (name, options) => this.whileOpen("remove a package").then(() => rocks.remove(name, this.bound(options))),
-      list: (options) => this.whileOpen("list packages").then(() => rocks.list(this.bound(options))),
+      install: (name, options) => this.whileOpen("install a package").then(() => this.bound(options, (o) => rocks.install(name, o))),
+      remove: (name, options) => this.whileOpen("remove a package").then(() => this.bound(options, (o) => rocks.remove(name, o))),
+      list: (options) => this.whileOpen("list packages").then(() => this.bound(options, (o) => rocks.list(o))),
     };
   }
 
   async execute(code: string, options: VmExecOptions = {}): Promise<VmExecResult> {
     await this.whileOpen("execute");
-    return withSuccess(await this.parts.runner.runChunk(code, this.bound(options)));
+    return withSuccess(await this.bound(options, (o) => this.parts.runner.runChunk(code, o)));
   }
 
   async executeFile(path: string, options: Omit<VmExecOptions, "chunkName"> = {}): Promise<VmExecResult> {
     await this.whileOpen(`execute ${path}`);
-    return withSuccess(await this.parts.runner.runFile(path, this.bound(options)));
+    return withSuccess(await this.bound(options, (o) => this.parts.runner.runFile(path, o)));
   }
 
   async openSession(options: LuaSessionOptions = {}): Promise<LuaSession> {
@@ -138,10 +138,16 @@ export class RunnerVm implements LuaVM {
     if (this.state !== "open") throw new Error(`VM ${this.id} (${this.type}, ${this.target.description}): cannot ${operation}: the VM is ${this.state}`);
   }
 
-  /** Adds the VM's lifetime to a call's own abort signal, so close() ends it. */
-  private bound<T extends { signal?: AbortSignal }>(options: T | undefined): T {
+  /** Runs `call` with the VM's lifetime added to its own abort signal, so close() ends it; lets go of both signals after. */
+  private async bound<T extends { signal?: AbortSignal }, R>(options: T | undefined, call: (options: T) => Promise<R>): Promise<R> {
     const own = options?.signal;
-    return { ...(options ?? ({} as T)), signal: own ? AbortSignal.any([own, this.lifetime.signal]) : this.lifetime.signal };
+    if (!own) return call({ ...(options ?? ({} as T)), signal: this.lifetime.signal });
+    const link = linkedSignal([own, this.lifetime.signal]);
+    try {
+      return await call({ ...options, signal: link.signal });
+    } finally {
+      link.clear();
+    }
   }
 }
 

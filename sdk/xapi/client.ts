@@ -5,7 +5,7 @@ import { maskUrlCredentials } from "../base/mask-credentials";
 import { assertPrintable } from "../base/printable";
 import { Wait, type DeadlineOptions, type WaitOptions } from "../base/deadline";
 import { phaseBound } from "../base/phase-scope";
-import { sharedAbortController } from "../base/timeout-signal";
+import { linkedSignal, sharedAbortController } from "../base/timeout-signal";
 import { retryWhileBusy } from "./busy-retry";
 import { XapiError, XapiTransportError, XapiWaitError, xapiWaitError } from "./errors";
 import { watchEvents, waitForEvent, type XapiEvent, type WatchOptions } from "./events";
@@ -156,12 +156,7 @@ export class XapiClient {
 
   /** Sends `method` within the call's deadline (stopped early by `stop`), then clears the deadline's timer. */
   private async sendWithin(options: XapiCallOptions, method: string, params: WireValue[], stop: AbortSignal, what = `response to ${method}`): Promise<unknown> {
-    const wait = this.deadlineFor(options, what, stop);
-    try {
-      return await this.sendInSession(wait, method, params);
-    } finally {
-      wait.done();
-    }
+    return this.within(options, what, stop, (wait) => this.sendInSession(wait, method, params));
   }
 
   /** Sends `method` with the session ref first (renewing a refused session, following the master, resending what is safe: ./retry). */
@@ -298,16 +293,13 @@ export class XapiClient {
   async putToHandler(path: string, query: Record<string, string>, body: Buffer, options: XapiPutOptions = {}): Promise<number> {
     if (this.closed) throw new Error(`XapiClient is closed; cannot PUT ${path}`);
     const { deadline, phase } = phaseBound(options.deadline ?? this.timeoutMs);
-    const wait = this.deadlineFor({ ...options, deadline }, phase ? `PUT ${path} (${phase})` : `PUT ${path}`, this.closer.signal);
-    try {
+    return this.within({ ...options, deadline }, phase ? `PUT ${path} (${phase})` : `PUT ${path}`, this.closer.signal, async (wait) => {
       const session = await this.keeper.session(wait);
       const url = new URL(path, this.poolMasterUrl);
       url.search = new URLSearchParams({ session_id: session, ...query }).toString();
       const reply = await putBody({ agent: this.agent, url: url.href, body, deadline: wait, onProgress: options.onProgress });
       return reply.status;
-    } finally {
-      wait.done();
-    }
+    });
   }
 
   /**
@@ -370,12 +362,20 @@ export class XapiClient {
     }
   }
 
-  private deadlineFor(options: XapiCallOptions, what: string, stop: AbortSignal): Wait {
+  /** Runs `work` within one wait (the call's deadline, ended early by `stop` or the caller's signal); then clears its timer and lets go of both signals. */
+  private async within<T>(options: XapiCallOptions, what: string, stop: AbortSignal, work: (wait: Wait) => Promise<T>): Promise<T> {
     // Only a caller's own signal needs combining; a plain call (the common case, often 50 in
-    // flight) takes the client's close signal as is instead of one more AbortSignal.any each.
-    const signal = options.signal ? AbortSignal.any([stop, options.signal]) : stop;
-    return new Wait({ deadline: options.deadline ?? this.timeoutMs, signal }, what, xapiWaitError);
+    // flight) takes the client's close signal as is. Never AbortSignal.any: see linkedSignal.
+    const link = options.signal ? linkedSignal([stop, options.signal]) : undefined;
+    const wait = new Wait({ deadline: options.deadline ?? this.timeoutMs, signal: link?.signal ?? stop }, what, xapiWaitError);
+    try {
+      return await work(wait);
+    } finally {
+      wait.done();
+      link?.clear();
+    }
   }
+
 
   private resultOf(method: string, outcome: { ok: true; result: unknown } | { ok: false; code: string; params: unknown[] }): unknown {
     if (outcome.ok) return normalizeResult(method, outcome.result);

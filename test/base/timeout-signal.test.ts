@@ -2,7 +2,7 @@ import { getEventListeners } from "node:events";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { sharedAbortController, timeoutController, timeoutSignal } from "../../sdk/base/timeout-signal";
+import { linkedSignal, sharedAbortController, timeoutController, timeoutSignal } from "../../sdk/base/timeout-signal";
 
 /** Node's `gc()`, made available at run time: the signal must fire although nothing else holds its timer's state. */
 setFlagsFromString("--expose-gc");
@@ -79,5 +79,48 @@ describe("sharedAbortController", () => {
     } finally {
       process.off("warning", onWarning);
     }
+  });
+});
+
+describe("linkedSignal", () => {
+  it("follows several signals (the first to abort gives the reason) and lets go of all of them", () => {
+    const [a, b] = [new AbortController(), new AbortController()];
+    const link = linkedSignal([a.signal, undefined, b.signal]);
+    expect([getEventListeners(a.signal, "abort"), getEventListeners(b.signal, "abort")].map((l) => l.length)).toEqual([1, 1]);
+    b.abort(new Error("b first"));
+    expect(link.signal.reason).toMatchObject({ message: "b first" });
+    expect(getEventListeners(a.signal, "abort"), "aborted: it no longer listens to the others").toHaveLength(0);
+    a.abort(new Error("a later"));
+    expect(link.signal.reason).toMatchObject({ message: "b first" });
+  });
+
+  it("clear() leaves the sources as they were; abort() ends the link with its own reason", () => {
+    const source = new AbortController();
+    const cleared = linkedSignal([source.signal]);
+    cleared.clear();
+    const aborted = linkedSignal([source.signal]);
+    aborted.abort(new Error("own"));
+    expect(getEventListeners(source.signal, "abort")).toHaveLength(0);
+    expect(aborted.signal.reason).toMatchObject({ message: "own" });
+    source.abort(new Error("later"));
+    expect(cleared.signal.aborted).toBe(false);
+  });
+
+  it("is aborted at once by a source that already is, and then listens to none", () => {
+    const live = new AbortController();
+    const link = linkedSignal([live.signal, AbortSignal.abort(new Error("gone"))]);
+    expect(link.signal.reason).toMatchObject({ message: "gone" });
+    expect(getEventListeners(live.signal, "abort")).toHaveLength(0);
+  });
+});
+
+describe("timeoutSignal and a long-lived other signal", () => {
+  it("stops listening to the other signal once its timer fires", async () => {
+    const other = new AbortController();
+    const signal = timeoutSignal(50, other.signal);
+    expect(getEventListeners(other.signal, "abort")).toHaveLength(1);
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    expect(signal.reason).toMatchObject({ name: "TimeoutError" });
+    expect(getEventListeners(other.signal, "abort")).toHaveLength(0);
   });
 });

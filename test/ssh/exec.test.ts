@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllSshConnections, sshPoolStats, sshTarget, SshError, type SshTarget, type SshTargetOptions } from "../../sdk/ssh";
+import { heldBy, probeSeesAbortSignalAny } from "../support/signal-probe";
 import { sshTargetOptions } from "../support/ssh-target";
 import { startTestSshd, type TestSshd } from "../support/sshd";
 
@@ -131,6 +132,15 @@ describe("exec over SSH", () => {
     expect(statSync(path).mode & 0o777).toBe(0o640);
     await target.writeFile(path, Buffer.from("again"), { mode: 0o600 });
     expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it("leaves nothing on a long-lived signal given to every exec and file write (no AbortSignal.any per call)", async () => {
+    expect(probeSeesAbortSignalAny()).toBe(true);
+    const appLifetime = new AbortController().signal;
+    for (let i = 0; i < 200; i += 1) expect((await target.exec(["true"], { signal: appLifetime, deadline: 60_000 })).exitCode).toBe(0);
+    for (let i = 0; i < 20; i += 1) await target.writeFile(join(dir, "held"), `write ${i}`, { signal: appLifetime, deadline: 60_000 });
+    expect(readFileSync(join(dir, "held"), "utf8")).toBe("write 19");
+    expect(heldBy(appLifetime)).toEqual({ listeners: 0, dependants: 0 });
   });
 
   it("spawns a process with streams, and kill() ends its process group", async () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVm, type LuaVM } from "../../sdk/vm";
 import { startRocksServer, type RocksServer } from "../support/rocks-server";
+import { heldBy, probeSeesAbortSignalAny } from "../support/signal-probe";
 
 let server: RocksServer;
 let parentDir: string;
@@ -115,6 +116,21 @@ describe("createVm (local)", () => {
     const vm = await newVm("long");
     const running = vm.execute("while true do end");
     await new Promise((resolve) => setTimeout(resolve, 100));
+    await vm.close();
+    await expect(running).rejects.toThrow(/aborted/);
+  });
+
+  it("leaves nothing on a long-lived signal given to every execution and file write", async () => {
+    expect(probeSeesAbortSignalAny()).toBe(true);
+    const vm = await newVm("held");
+    const appLifetime = new AbortController().signal;
+    for (let i = 0; i < 30; i += 1) expect((await vm.execute(`return ${i}`, { signal: appLifetime })).stdout).toBe(`${i}\n`);
+    const file = join(parentDir, "held.txt");
+    for (let i = 0; i < 20; i += 1) await vm.target.writeFile(file, `write ${i}`, { signal: appLifetime, deadline: 60_000 });
+    expect(heldBy(appLifetime)).toEqual({ listeners: 0, dependants: 0 });
+    // The VM's own lifetime still ends what runs: close() stops an execution given a signal of its own.
+    const running = vm.execute("while true do end", { signal: appLifetime });
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await vm.close();
     await expect(running).rejects.toThrow(/aborted/);
   });

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVm, exchangeMessages, luaSocketClient, luaSocketServer, peerExchange, peerToPeer, type LuaVM } from "../../sdk/vm";
+import { createVm, exchangeMessages, luaSocketClient, luaSocketServer, peerExchange, peerToPeer, runTogether, type LuaVM } from "../../sdk/vm";
+import { heldBy, probeSeesAbortSignalAny } from "../support/signal-probe";
 import { freePort } from "../support/sshd";
 
 let parentDir: string;
@@ -29,11 +30,26 @@ describe("LuaSocket between two local VMs", () => {
     expect(exchange.replies).toEqual(messages.map((m) => `got ${m}`));
   });
 
-  it("two peers each send a message and get it acknowledged", async () => {
+  it("two peers each send a message and get it acknowledged; the caller's signal is left as it was", async () => {
+    expect(probeSeesAbortSignalAny()).toBe(true);
     const [portA, portB] = [await freePort(), await freePort()];
-    const [a, b] = await peerExchange({ vm: alice, port: portA, message: "hello from alice" }, { vm: bob, port: portB, message: "hello from bob" });
+    const appLifetime = new AbortController().signal;
+    const [a, b] = await peerExchange({ vm: alice, port: portA, message: "hello from alice" }, { vm: bob, port: portB, message: "hello from bob" }, { signal: appLifetime });
+    expect(heldBy(appLifetime)).toEqual({ listeners: 0, dependants: 0 });
     expect(a).toMatchObject({ id: "alice", received: { text: "hello from bob" }, ack: "ack hello from alice" });
     expect(b).toMatchObject({ id: "bob", received: { text: "hello from alice" }, ack: "ack hello from bob" });
+  });
+
+  it("programs run together: the first failure ends the others and is thrown; so does the caller's abort", async () => {
+    const spin = { code: "while true do end", args: [], chunkName: "spin", timeoutMs: 30_000 };
+    const fail = { code: 'error("no such gene")', args: [], chunkName: "fail", timeoutMs: 30_000 };
+    const started = Date.now();
+    await expect(runTogether([{ vm: alice, program: spin }, { vm: bob, program: fail }])).rejects.toThrow(/fail on VM bob .*no such gene/s);
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(new Error("stopped by the caller")), 300);
+    await expect(runTogether([{ vm: alice, program: spin }, { vm: bob, program: spin }], caller.signal)).rejects.toThrow(/aborted/);
+    // Neither waited for the spinning program's own 30 s deadline.
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it("a client with nobody listening fails at its deadline with the reason", async () => {

@@ -3,11 +3,12 @@ import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Simulator } from "../../sim";
+import { TEMPLATES, type Simulator } from "../../sim";
 import { XapiClient, XapiError, XapiTransportError, XapiWaitError } from "../../sdk/xapi";
 import { MAX_CALL_RETRIES } from "../../sdk/xapi/retry";
 import { credentials, startTestSim } from "../support/sim";
 import { stopAfterFile } from "../support/sim-suite";
+import { heldBy, probeSeesAbortSignalAny } from "../support/signal-probe";
 
 const transports = ["json-rpc", "xml-rpc"] as const;
 
@@ -175,6 +176,21 @@ describe("XapiClient failures", () => {
       expect(error).toBeInstanceOf(XapiWaitError);
       expect(error).toMatchObject({ reason: "aborted", cause: { message: "stopped by the caller" } });
       expect(await client.call("VM.get_all")).toEqual(expect.any(Array));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("leaves nothing on a long-lived signal given to every call (no AbortSignal.any per call)", async () => {
+    expect(probeSeesAbortSignalAny()).toBe(true);
+    const client = await XapiClient.connect({ ...credentials(sim) });
+    try {
+      const appLifetime = new AbortController().signal;
+      for (let i = 0; i < 300; i += 1) await client.callWith({ signal: appLifetime }, "VM.get_all");
+      const [template] = (await client.call("VM.get_by_name_label", TEMPLATES.cloneReady)) as string[];
+      const clone = String(await client.callAsyncWith({ signal: appLifetime }, "VM.clone", template!, "held-signal"));
+      await client.callWith({ signal: appLifetime }, "VM.destroy", clone);
+      expect(heldBy(appLifetime)).toEqual({ listeners: 0, dependants: 0 });
     } finally {
       await client.close();
     }

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { LuaVM, VmExecResult } from "../types";
+import { linkedSignal } from "../../base/timeout-signal";
 import type { LuaProgram } from "./programs";
 
 /** Extra time the interpreter gets past the program's own deadline, so the program reports its failure itself. */
@@ -26,21 +27,21 @@ export async function runLuaProgram(vm: LuaVM, program: LuaProgram, options: { s
  * are aborted (they would only wait for it until their deadline) and the first failure is thrown.
  */
 export async function runTogether(runs: ReadonlyArray<{ vm: LuaVM; program: LuaProgram }>, signal?: AbortSignal): Promise<VmExecResult[]> {
-  const together = new AbortController();
-  const combined = signal ? AbortSignal.any([signal, together.signal]) : together.signal;
-  setMaxListeners(0, combined); // every run's waits follow it while they last
-  let firstFailure: unknown;
+  // Follows the caller's signal without AbortSignal.any, which would stay in a long-lived one.
+  const together = linkedSignal([signal]);
+  setMaxListeners(0, together.signal); // every run's waits follow it while they last
+  let failure: { error: unknown } | undefined;
   const outcomes = await Promise.allSettled(
     runs.map(({ vm, program }) =>
-      runLuaProgram(vm, program, { signal: combined }).catch((error: unknown) => {
-        if (!together.signal.aborted) {
-          firstFailure = error;
+      runLuaProgram(vm, program, { signal: together.signal }).catch((error: unknown) => {
+        if (!failure) {
+          failure = { error };
           together.abort(error);
         }
         throw error;
       }),
     ),
-  );
-  if (firstFailure !== undefined) throw firstFailure;
+  ).finally(() => together.clear());
+  if (failure) throw failure.error;
   return outcomes.map((o) => (o as PromiseFulfilledResult<VmExecResult>).value);
 }
