@@ -18,7 +18,11 @@ export async function spawnOnConnection(
   const process = new RemoteProcess(connection, channel, lease, exitReport);
   let killing: Promise<void> | undefined;
   const kill = () => (killing ??= process.terminate(TERM_GRACE_MS).then(() => undefined));
-  options.signal?.addEventListener("abort", () => void kill(), { once: true });
+  const onAbort = () => void kill();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  // Once the process has exited nothing is left to kill: the caller's (maybe long-lived) signal lets go of it.
+  const forget = () => options.signal?.removeEventListener("abort", onAbort);
+  void process.exited.then(forget, forget);
   const exited = process.exited.then(({ exitCode, signal }) => ({ exitCode, signal }));
   return { stdin: channel, stdout: process.stdout, stderr: channel.stderr, exited, kill };
 }

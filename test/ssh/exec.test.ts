@@ -134,11 +134,16 @@ describe("exec over SSH", () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
-  it("leaves nothing on a long-lived signal given to every exec and file write (no AbortSignal.any per call)", async () => {
+  it("leaves nothing on a long-lived signal given to every exec, spawn and file write (no AbortSignal.any per call)", async () => {
     expect(probeSeesAbortSignalAny()).toBe(true);
     const appLifetime = new AbortController().signal;
     for (let i = 0; i < 200; i += 1) expect((await target.exec(["true"], { signal: appLifetime, deadline: 60_000 })).exitCode).toBe(0);
     for (let i = 0; i < 20; i += 1) await target.writeFile(join(dir, "held"), `write ${i}`, { signal: appLifetime, deadline: 60_000 });
+    for (let i = 0; i < 20; i += 1) {
+      const spawned = await target.spawn(["true"], { signal: appLifetime });
+      spawned.stdin.end();
+      expect((await spawned.exited).exitCode).toBe(0);
+    }
     expect(readFileSync(join(dir, "held"), "utf8")).toBe("write 19");
     expect(heldBy(appLifetime)).toEqual({ listeners: 0, dependants: 0 });
   });
