@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LuaRunner, LuaSessionError, type LuaSession } from "../../sdk/lua";
 import type { Target } from "../../sdk/target/types";
+import { heldBy } from "../support/signal-probe";
 import { markedProgram, processesMatching, uniqueMarker } from "../target/processes";
 
 /** LuaSession cases shared by the local and SSH suites (the target must be this machine). */
@@ -29,6 +30,13 @@ export function defineSessionCases(interpreter: string, getTarget: () => Target)
       session = await runner.openSession({ timeoutMs: 20_000 });
       return session;
     }
+
+    it("leaves nothing on a long-lived signal given to every call", async () => {
+      const lua = await openMarkedSession();
+      const appLifetime = new AbortController().signal;
+      for (let i = 0; i < 100; i += 1) expect((await lua.eval(`return ${i}`, { signal: appLifetime })).values).toEqual([String(i)]);
+      expect(heldBy(appLifetime)).toEqual({ listeners: 0, dependants: 0 });
+    });
 
     it("keeps globals and top-level locals between calls", async () => {
       const lua = await openMarkedSession();
