@@ -8,12 +8,30 @@ import { startSimulator, type Simulator } from "./simulator";
 import type { SimulatorOptions } from "./options";
 
 const USAGE = `usage: bioxen-luavm-sim [--port N] [--host H] [--https] [--boot-delay MS] [--authorized-keys FILE] [--address-base A.B]
-                        [--username U] [--password P] [--login-delay MS] [--no-jsonrpc] [--fake-guests]`;
+                        [--username U] [--password P] [--login-delay MS] [--no-jsonrpc] [--fake-guests]
+                        [--forward-to HOST:PORT] [--session-timeout MS]`;
 
 function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) throw new Error(`--${name} needs a non-negative integer, got ${JSON.stringify(text)}`);
   return Number(text);
+}
+
+/** `HOST:PORT` (an IPv6 host in brackets: `[::1]:22`). */
+function forwardTarget(text: string | undefined): { host: string; port: number } | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) throw new Error(`--forward-to needs HOST:PORT of an sshd (e.g. 127.0.0.1:22), got ${JSON.stringify(text)}`);
+  return { host: match[1] ?? match[2]!, port };
+}
+
+/** Two octets of 127.0.0.0/8 (`127.N`), where guest addresses come from. */
+function addressBase(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const match = /^127\.(\d{1,3})$/.exec(text);
+  if (!match || Number(match[1]) > 255) throw new Error(`--address-base needs two octets of 127.0.0.0/8 such as 127.77, got ${JSON.stringify(text)}`);
+  return text;
 }
 
 function keysFrom(file: string | undefined): string[] {
@@ -40,9 +58,15 @@ export function optionsFromArgv(argv: readonly string[]): SimulatorOptions {
       "login-delay": { type: "string" },
       "no-jsonrpc": { type: "boolean" },
       "fake-guests": { type: "boolean" },
+      "forward-to": { type: "string" },
+      "session-timeout": { type: "string" },
     },
     strict: true,
   });
+  const forwardTo = forwardTarget(values["forward-to"]);
+  const sessionTimeoutMs = integer("session-timeout", values["session-timeout"]);
+  const base = addressBase(values["address-base"]);
+  if (sessionTimeoutMs === 0) throw new Error("--session-timeout needs at least 1 ms");
   return {
     port: integer("port", values.port),
     host: values.host,
@@ -51,9 +75,11 @@ export function optionsFromArgv(argv: readonly string[]): SimulatorOptions {
     password: values.password,
     loginFailureDelayMs: integer("login-delay", values["login-delay"]),
     jsonRpc: !values["no-jsonrpc"],
-    guests: values["fake-guests"] ? false : undefined,
-    fakeGuests: { reportDelayMs: integer("boot-delay", values["boot-delay"]) },
-    guest: { authorizedKeys: keysFrom(values["authorized-keys"]), bootDelayMs: integer("boot-delay", values["boot-delay"]), addressBase: values["address-base"] },
+    // Forwarding needs fake guests: each started guest's address then leads to that one sshd.
+    guests: values["fake-guests"] || forwardTo ? false : undefined,
+    fakeGuests: { reportDelayMs: integer("boot-delay", values["boot-delay"]), forwardTo, addressBase: base },
+    databaseGc: sessionTimeoutMs === undefined ? undefined : { inactiveSessionTimeoutMs: sessionTimeoutMs },
+    guest: { authorizedKeys: keysFrom(values["authorized-keys"]), bootDelayMs: integer("boot-delay", values["boot-delay"]), addressBase: base },
   };
 }
 

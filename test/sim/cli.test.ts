@@ -7,6 +7,9 @@ import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDED, TEMPLATES } from "../../sim";
 import { descendantPids } from "../../sim/sshd/process-tree";
+import { closeAllSshConnections, sshTarget } from "../../sdk/ssh";
+import { sshTargetOptions } from "../support/ssh-target";
+import { startTestSshd } from "../support/sshd";
 import { login, ok } from "./raw";
 
 const SIM_CLI = join(__dirname, "../../sim/cli.ts");
@@ -50,10 +53,10 @@ describe("bioxen-luavm-sim CLI", () => {
   });
 
   /** Starts the CLI in ONE node process (so a signal reaches the simulator itself) and reads its ready line. */
-  async function startCli(): Promise<{ cli: ChildProcess; ready: { url: string; username: string; password: string }; stderr: () => string }> {
+  async function startCli(extraArgs: readonly string[] = []): Promise<{ cli: ChildProcess; ready: { url: string; username: string; password: string }; stderr: () => string }> {
     const keys = join(dir, "authorized_keys");
     writeFileSync(keys, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVzaW11bGF0b3ItdGVzdC1rZXktbm90LXJlYWwtMDAwMA cli-test\n");
-    const cli = spawn(process.execPath, ["--import", "tsx", SIM_CLI, "--boot-delay", "20", "--authorized-keys", keys], { stdio: ["ignore", "pipe", "pipe"] });
+    const cli = spawn(process.execPath, ["--import", "tsx", SIM_CLI, "--boot-delay", "20", "--authorized-keys", keys, ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
     child = cli;
     let stderr = "";
     cli.stderr!.on("data", (chunk) => (stderr += chunk));
@@ -105,6 +108,24 @@ describe("bioxen-luavm-sim CLI", () => {
     expect(stderr()).toContain("stopping");
     expect(await accepts(address, 2222)).toBe(false);
     expect(await accepts(new URL(ready.url).hostname, Number(new URL(ready.url).port))).toBe(false);
+  });
+
+  it("--forward-to: a started guest's address leads to that one sshd (no sshd per guest)", async () => {
+    const sshd = await startTestSshd();
+    try {
+      const { cli, ready } = await startCli(["--forward-to", `${sshd.host}:${sshd.port}`, "--address-base", "127.93"]);
+      const address = await bootGuest(ready);
+      expect(address).toMatch(/^127\.93\./);
+      expect(sshdsBelow(cli.pid!)).toEqual([]);
+      const guest = sshTarget(sshTargetOptions(sshd, { host: address, port: 2222 }));
+      expect((await guest.exec(["printf", "%s", "through the guest"])).stdout).toBe("through the guest");
+      cli.kill("SIGTERM");
+      expect(await exitOf(cli)).toBe(0);
+      expect(await accepts(address, 2222)).toBe(false);
+    } finally {
+      await closeAllSshConnections();
+      await sshd.stop();
+    }
   });
 
   it("leaves no guest sshd, session or sshd folder (with its host key) behind when it is SIGKILLed", async () => {
