@@ -19,7 +19,7 @@ const SHARED = [
   "test/provider/{create-limit,layering,local-lua,ownership-legacy,secret-echo}.test.ts",
   "test/provider/{vm-network,vm-network-failures,vm-network-inputs}.test.ts",
   "test/provider/{xcpng-lua-vm,xcpng-lua-vm-cloud-init,xcpng-lua-vm-drift,xcpng-lua-vm-scale}.test.ts",
-  "test/ssh/{auth,dial,host-key,known-hosts,quote,write-file}.test.ts",
+  "test/ssh/{auth,dial,host-key,known-hosts,quote,retry-closed,write-file}.test.ts",
 ];
 
 export default defineConfig({

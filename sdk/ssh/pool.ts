@@ -63,6 +63,8 @@ export class PooledConnection {
   readonly slots: Semaphore;
   channelsOpened = 0;
   dead = false;
+  /** Set once close() has begun: the connection takes no new channels while it winds down. */
+  private closing = false;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -81,6 +83,14 @@ export class PooledConnection {
   }
 
   /**
+   * Whether new channels may be opened. A connection being closed (by us, after idling, or by the
+   * server) stops being writable before its "close" event: ssh2 then refuses with "Not connected".
+   */
+  get usable(): boolean {
+    return !this.dead && !this.closing && this.socket.writable && !this.socket.destroyed;
+  }
+
+  /**
    * Opens a channel once a slot is free. A refusal while other channels are open means the
    * server's MaxSessions is lower than configured: adopt that and wait for a slot. `signal` ends
    * the whole wait (slot and server); the server's answer alone must come within `openTimeoutMs`
@@ -94,7 +104,7 @@ export class PooledConnection {
   ): Promise<{ channel: T; lease: SlotLease }> {
     const { signal, openTimeoutMs = DEFAULT_OPEN_TIMEOUT_MS } = options;
     for (let attempt = 0; ; attempt++) {
-      if (this.dead) throw new SshError("CLOSED", this.target, `cannot open ${what}: the connection is closed`);
+      if (!this.usable) throw this.closedError(what);
       if (signal?.aborted) throw this.expired(what, true, signal.reason, openTimeoutMs);
       const lease = await this.slots.acquire({ priority: options.priority, signal, fail: () => signal?.reason }).catch((err: unknown) => {
         throw signal?.aborted ? this.expired(what, true, signal.reason, openTimeoutMs) : err;
@@ -112,7 +122,8 @@ export class PooledConnection {
         if (err instanceof OpenExpired) throw this.expired(what, err.bySignal, err.reason, openTimeoutMs);
         const busy = this.slots.stats().running;
         lease.release();
-        if (!this.dead && busy > 1 && attempt < 5) {
+        if (!this.usable) throw this.closedError(what, err);
+        if (busy > 1 && attempt < 5) {
           // The server refused a channel below our limit (its MaxSessions is lower): adopt the lower limit.
           this.slots.setLimit(Math.max(2, busy - 1));
           continue;
@@ -120,6 +131,11 @@ export class PooledConnection {
         throw new SshError("CHANNEL", this.target, `the server refused to open ${what}: ${(err as Error).message}`, { cause: err });
       }
     }
+  }
+
+  /** Nothing ran: the caller may retry on a new connection (see SshError reason "CLOSED"). */
+  private closedError(what: string, cause?: unknown): SshError {
+    return new SshError("CLOSED", this.target, `cannot open ${what}: the connection is closed`, { cause });
   }
 
   private expired(what: string, bySignal: boolean, reason: unknown, openTimeoutMs: number): SshError {
@@ -159,6 +175,9 @@ export class PooledConnection {
   /** Closes the connection (open channels end with it). */
   close(): Promise<void> {
     if (this.dead) return Promise.resolve();
+    // From now on callers get a new connection instead of this one, which is winding down.
+    this.closing = true;
+    forget(this);
     return new Promise((resolve) => {
       this.client.once("close", () => resolve());
       this.client.end();
@@ -205,7 +224,8 @@ let dials = 0;
  */
 export async function pooledConnection(key: string, spec: Omit<DialSpec, "signal">, settings: PoolSettings, signal?: AbortSignal): Promise<PooledConnection> {
   const existing = pool.get(key);
-  if (existing?.connection && !existing.connection.dead) return existing.connection;
+  if (existing?.connection?.usable) return existing.connection;
+  if (existing?.connection) forget(existing.connection); // being closed, or dropped by the server
   const entry = existing?.dialing ? existing : startDial(key, spec, settings);
   return waitForDial(entry, signal, spec.target);
 }

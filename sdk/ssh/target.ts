@@ -1,11 +1,12 @@
 import type { ExecOptions, ExecResult, Target, TargetProcess, WriteFileOptions } from "../target/types";
-import { writeFileOptions } from "../target/write-file-options";
+import { DEFAULT_WRITE_FILE_TIMEOUT_MS, writeFileOptions } from "../target/write-file-options";
 import { resolveAuth, type ResolvedAuth, type SshAuthOptions } from "./auth";
 import { SshError } from "./errors";
 import { execOnConnection } from "./exec";
 import { buildRemoteCommand } from "./remote-command";
 import { describeHostKeyPolicy, validateHostKeyPolicy, type HostKeyPolicy } from "./host-key";
 import { closePooledConnection, pooledConnection, type PooledConnection } from "./pool";
+import { retryOnClosed } from "./retry-closed";
 import { writeFileOverSftp } from "./sftp";
 import { spawnOnConnection } from "./spawn";
 
@@ -75,14 +76,20 @@ export function sshTarget(options: SshTargetOptions): SshTarget {
     key: description,
     async exec(argv: readonly string[], execOptions: ExecOptions = {}): Promise<ExecResult> {
       buildRemoteCommand(argv, execOptions, description); // refuses bad input before any dial or channel
-      return execOnConnection(await connection(execOptions.signal), argv, execOptions, description);
+      return retryOnClosed(execOptions, `${description}: ${argv[0] ?? "exec"}`, async (attempt) =>
+        execOnConnection(await connection(attempt.signal), argv, attempt, description),
+      );
     },
     async spawn(argv: readonly string[], spawnOptions: Omit<ExecOptions, "stdin" | "deadline"> = {}): Promise<TargetProcess> {
       buildRemoteCommand(argv, spawnOptions, description); // refuses bad input before any dial or channel
-      return spawnOnConnection(await connection(spawnOptions.signal), argv, spawnOptions, description);
+      return retryOnClosed(spawnOptions, `${description}: ${argv[0] ?? "spawn"}`, async (attempt) =>
+        spawnOnConnection(await connection(attempt.signal), argv, attempt, description),
+      );
     },
     async writeFile(path: string, content: string | Buffer, writeOptions?: WriteFileOptions | number): Promise<void> {
-      return writeFileOverSftp(connection, path, content, writeFileOptions(writeOptions), description);
+      const given = writeFileOptions(writeOptions);
+      const bounded = { ...given, deadline: given.deadline ?? DEFAULT_WRITE_FILE_TIMEOUT_MS };
+      return retryOnClosed(bounded, `${description}: writing ${path}`, (attempt) => writeFileOverSftp(connection, path, content, attempt, description));
     },
     async hostKeyFingerprint(): Promise<string> {
       return (await connection()).hostKeyFingerprint;

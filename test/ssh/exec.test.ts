@@ -125,6 +125,53 @@ describe("exec over SSH", () => {
     expect(sshPoolStats().dials - dialsBefore).toBe(1);
   });
 
+  it("runs a call made just as the idle close begins on a new connection (ssh2 would refuse it: Not connected)", async () => {
+    await closeAllSshConnections();
+    const idleMs = 150;
+    const idle = sshTarget(options({ idleCloseMs: idleMs }));
+    const path = join(dir, "after-idle-close.txt");
+    const calls: Array<(n: number) => Promise<string>> = [
+      async (n) => (await idle.exec(["echo", `exec ${n}`])).stdout,
+      async (n) => {
+        const child = await idle.spawn(["echo", `spawn ${n}`]);
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        await child.exited;
+        return out;
+      },
+      async (n) => {
+        await idle.writeFile(path, `write ${n}\n`);
+        return readFileSync(path, "utf8");
+      },
+    ];
+    for (const [n, call] of calls.entries()) {
+      await idle.exec(["true"]); // its channel closing armed the idle timer
+      const dialsBefore = sshPoolStats().dials;
+      // A timer of the same length set later fires right after the idle one, in the same turn:
+      // the close has begun (the socket is no longer writable) and its "close" event cannot have come.
+      const out = await new Promise<string>((resolve, reject) => setTimeout(() => call(n).then(resolve, reject), idleMs));
+      expect(out).toBe(`${["exec", "spawn", "write"][n]} ${n}\n`);
+      expect(sshPoolStats().dials - dialsBefore).toBe(1); // the idle close did begin: the call needed a new connection
+    }
+    await idle.close();
+  });
+
+  it("runs a call waiting for a channel on a new connection when the server drops the old one", async () => {
+    await closeAllSshConnections();
+    const narrow = sshTarget(options({ maxSessions: 2 })); // one ordinary slot, one kept for kills
+    const holder = await narrow.spawn(["sh", "-c", 'echo "$PPID"; exec sleep 600']);
+    const serverSide = Number((await new Promise<Buffer>((resolve) => holder.stdout.once("data", resolve))).toString());
+    const dialsBefore = sshPoolStats().dials;
+    const queued = narrow.exec(["echo", "after the drop"], { deadline: 20_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(serverSide, "SIGKILL"); // the sshd process serving this connection
+    const result = await queued;
+    expect(result.stdout).toBe("after the drop\n");
+    expect(sshPoolStats().dials - dialsBefore).toBe(1);
+    await holder.exited;
+    await narrow.close();
+  });
+
   it("writes files over SFTP with the requested mode (options object or the older bare mode)", async () => {
     const path = join(dir, "written.lua");
     await target.writeFile(path, "print('hi')\n", 0o640);
