@@ -135,11 +135,6 @@ export async function closeAllXapiClients(): Promise<void> {
   ]);
 }
 
-/** How many shared clients exist (for tests). */
-export function sharedXapiClientCount(): number {
-  return shared.size;
-}
-
 const TERMINATION_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 const TERMINATION_LOGOUT_MS = 2_000;
 let terminationHandled = false;

@@ -14,8 +14,3 @@ const pools = new KeyedSemaphore(() => settings().maxConcurrentCreates);
 export function withCreateSlot<T>(poolUrl: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   return pools.run(poolUrl, fn, { signal, what: `create on ${poolUrl}` });
 }
-
-/** How many creates run / wait for `poolUrl` (for tests and diagnostics). */
-export function createSlotStats(poolUrl: string): { running: number; waiting: number } {
-  return pools.stats(poolUrl);
-}

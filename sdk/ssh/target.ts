@@ -32,8 +32,11 @@ export interface SshTargetOptions extends SshAuthOptions {
 
 /** A Target reached over SSH; all targets with the same login share one pooled connection. */
 export interface SshTarget extends Target {
-  /** The verified host key's fingerprint ("SHA256:…"); connects if needed. Record it after trust-on-first-use. */
-  hostKeyFingerprint(): Promise<string>;
+  /**
+   * The verified host key's fingerprint ("SHA256:…"); connects if needed. Record it after
+   * trust-on-first-use. `signal` ends the wait (and the dial, when no other call waits for it).
+   */
+  hostKeyFingerprint(options?: { signal?: AbortSignal }): Promise<string>;
   /** Closes the pooled connection this target uses (later calls re-dial). */
   close(): Promise<void>;
 }
@@ -91,8 +94,8 @@ export function sshTarget(options: SshTargetOptions): SshTarget {
       const bounded = { ...given, deadline: given.deadline ?? DEFAULT_WRITE_FILE_TIMEOUT_MS };
       return retryOnClosed(bounded, `${description}: writing ${path}`, (attempt) => writeFileOverSftp(connection, path, content, attempt, description));
     },
-    async hostKeyFingerprint(): Promise<string> {
-      return (await connection()).hostKeyFingerprint;
+    async hostKeyFingerprint(fingerprintOptions: { signal?: AbortSignal } = {}): Promise<string> {
+      return (await connection(fingerprintOptions.signal)).hostKeyFingerprint;
     },
     async close(): Promise<void> {
       await closePooledConnection(await poolKey());

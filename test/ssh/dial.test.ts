@@ -82,4 +82,24 @@ describe("dialling", () => {
     // The shared dial let go of its socket too (without the fix this waits for the 10-minute ready timeout).
     await closed;
   });
+
+  it("hostKeyFingerprint({ signal }) stops waiting, and dialling, when the signal aborts", async () => {
+    const serverSide = new Promise<Socket>((resolve) => blackHole.once("connection", resolve));
+    const target = sshTarget({
+      host: "127.0.0.1",
+      port: (blackHole.address() as AddressInfo).port,
+      username: "nobody",
+      password: "x",
+      hostKey: { trustOnFirstUse: true },
+      dialTimeoutMs: 600_000,
+      readyTimeoutMs: 600_000,
+    });
+    const controller = new AbortController();
+    const pending = target.hostKeyFingerprint({ signal: controller.signal }).catch((e: unknown) => e);
+    const socket = await serverSide;
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    controller.abort(new Error("test abort"));
+    expect(((await pending) as SshError).reason).toBe("ABORTED");
+    await closed; // the dial nobody waits for any more let go of its socket
+  });
 });

@@ -49,7 +49,7 @@ export async function waitUntilReady(client: XapiClient, vm: string, vmUuid: str
   options.onProgress?.(`VM ${vmUuid}: waiting for SSH on ${addresses["0"]}:${spec.ssh.port}`);
   const { target, hostKeyFingerprint } = await inPhase("ssh", options.phases?.ssh, options.deadline, async (deadline) => {
     const target = guestTarget(vmUuid, addresses["0"]!, spec, { ...options, deadline });
-    return { target, hostKeyFingerprint: await withDeadline(readyWait({ ...options, deadline }), `SSH on ${target.description}`, () => target.hostKeyFingerprint(), readyError) };
+    return { target, hostKeyFingerprint: await withDeadline(readyWait({ ...options, deadline }), `SSH on ${target.description}`, (signal) => target.hostKeyFingerprint({ signal }), readyError) };
   });
   const runner = new LuaRunner(target, spec.luaInterpreter ? { interpreter: spec.luaInterpreter } : {});
   // Recording the accepted host key (XAPI) and probing Lua (SSH) do not depend on each other: in
