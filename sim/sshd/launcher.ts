@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { renderSshdConfig } from "./config";
@@ -194,7 +195,8 @@ async function waitUntilServing(child: ChildProcess, options: SshdOptions, log: 
       if (await probeSshBanner(address, options.port, 1_000)) pending.delete(address);
     }
     if (pending.size > 0) {
-      await new Promise((r) => setTimeout(r, delay));
+      // An abort ends the pause; the loop's top reports it.
+      await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
       delay = Math.min(delay * 2, 250);
     }
   }
