@@ -74,15 +74,29 @@ export function checkTargetSpec(property: string, value: unknown): CheckFailure[
   const failures: CheckFailure[] = [];
   if (typeof spec.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(spec.host)) failures.push(failure(`${property}.host`, `must be a host name or IP address, got ${shown(spec.host)}`));
   if (!Number.isInteger(spec.port) || (spec.port as number) < 1 || (spec.port as number) > 65535) failures.push(failure(`${property}.port`, `must be an integer from 1 to 65535, got ${shown(spec.port)}`));
-  if (typeof spec.username !== "string" || !/^[A-Za-z_][A-Za-z0-9._-]*$/.test(spec.username)) failures.push(failure(`${property}.username`, `must be a user name, got ${shown(spec.username)}`));
-  if (typeof spec.hostKeyFingerprint !== "string" || !normaliseFingerprint(spec.hostKeyFingerprint)) {
-    failures.push(failure(`${property}.hostKeyFingerprint`, `must be a SHA256:… fingerprint as ssh-keygen -l prints it, got ${shown(spec.hostKeyFingerprint)}`));
-  }
+  failures.push(...sshUserFailures(`${property}.username`, spec.username), ...hostKeyFingerprintFailures(`${property}.hostKeyFingerprint`, spec.hostKeyFingerprint));
   if (spec.machineId !== undefined && !isUnknown(spec.machineId) && (typeof spec.machineId !== "string" || !MACHINE_ID.test(spec.machineId))) {
     failures.push(failure(`${property}.machineId`, `must be a machine identity such as "xcpng:<pool uuid>:<vm uuid>" (letters, digits and .:_-), got ${shown(spec.machineId)}`));
   }
-  if (spec.privateKey !== undefined && (typeof spec.privateKey !== "string" || !spec.privateKey.includes("PRIVATE KEY"))) {
-    failures.push(failure(`${property}.privateKey`, "must be private key text (PEM or OpenSSH); value not shown"));
-  }
+  if (spec.privateKey !== undefined) failures.push(...privateKeyFailures(`${property}.privateKey`, spec.privateKey));
   return failures;
+}
+
+/** A login name as useradd accepts it (at most 32 characters). */
+const SSH_USER = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
+
+/** Check failure of an SSH user name at `property` (empty when valid). */
+export function sshUserFailures(property: string, value: unknown): CheckFailure[] {
+  return typeof value === "string" && SSH_USER.test(value) ? [] : [failure(property, `must be a user name, got ${shown(value)}`)];
+}
+
+/** Check failure of a pinned host key fingerprint at `property` (empty when valid). */
+export function hostKeyFingerprintFailures(property: string, value: unknown): CheckFailure[] {
+  if (typeof value === "string" && normaliseFingerprint(value)) return [];
+  return [failure(property, `must be a SHA256:… fingerprint as ssh-keygen -l prints it, got ${shown(value)}`)];
+}
+
+/** Check failure of private key text at `property` (empty when valid); never shows the value. */
+export function privateKeyFailures(property: string, value: unknown): CheckFailure[] {
+  return typeof value === "string" && value.includes("PRIVATE KEY") ? [] : [failure(property, "must be private key text (PEM or OpenSSH); value not shown")];
 }

@@ -4,12 +4,12 @@
  */
 import { hasControlCharacter } from "../../../sdk/base/printable";
 import { assertInterpreterName } from "../../../sdk/lua/interpreter";
-import { normaliseFingerprint } from "../../../sdk/ssh/fingerprint";
 import { parseCidr } from "../../../sdk/xapi/recipes/guest-addresses";
 import { checkConnectionInput, checkTimeouts, printableFailures } from "../../runtime/checks";
 import type { ConnectionInput } from "../../runtime/connections";
 import { compact, failure, isUnknown, normalizeTags, reveal, shown, type CheckFailure } from "../../runtime/inputs";
 import { OWNER_INPUT, ownerProblem } from "../../runtime/owner";
+import { hostKeyFingerprintFailures, privateKeyFailures, sshUserFailures } from "../../runtime/ssh-target";
 import { cloudInitFailures, type CloudInitInput } from "./cloud-init";
 import { XCPNG_PHASE_KEYS } from "./phase-timeouts";
 import { DISKS_LIVE_INPUT_KEYS, DISKS_LIVE_OUTPUT_KEYS, disksLiveFailures, normalizeDisks, type XcpngDisksLiveInputs } from "./disks-live";
@@ -48,7 +48,6 @@ export const XCPNG_OUTPUT_KEYS = ["vmUuid", "ipAddress", "addresses", "hostKeyFi
 
 const INPUT_KEYS = ["connection", "template", "cloneMode", "sr", "name", "vcpus", "memoryMiB", "diskGiB", "networks", "ssh", "luaInterpreter", "tags", "powerState", "allowRestart", "timeouts", "adopt", "cloudInit", ...DISKS_LIVE_INPUT_KEYS, ...PLACEMENT_INPUT_KEYS, OWNER_INPUT, "__provider"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const USER = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 const MAX_NICS = 7;
 
 /** The dynamic provider's check for XcpngLuaVM. */
@@ -156,12 +155,10 @@ function checkSsh(value: unknown, adopting: boolean): CheckFailure[] {
   const f: CheckFailure[] = [];
   for (const key of Object.keys(ssh)) if (!["user", "port", "privateKey", "hostKeyFingerprint"].includes(key)) f.push(failure(`ssh.${key}`, "is not an ssh field (user, port, privateKey, hostKeyFingerprint)"));
   const known = (key: string) => ssh[key] !== undefined && !isUnknown(ssh[key]);
-  if (known("user") && (typeof ssh.user !== "string" || !USER.test(ssh.user))) f.push(failure("ssh.user", `must be a user name, got ${shown(ssh.user)}`));
+  if (known("user")) f.push(...sshUserFailures("ssh.user", ssh.user));
   f.push(...integerIn("ssh.port", ssh.port, 1, 65535));
-  if (known("privateKey") && (typeof ssh.privateKey !== "string" || !ssh.privateKey.includes("PRIVATE KEY"))) f.push(failure("ssh.privateKey", "must be private key text (PEM or OpenSSH); value not shown"));
-  if (known("hostKeyFingerprint") && (typeof ssh.hostKeyFingerprint !== "string" || !normaliseFingerprint(ssh.hostKeyFingerprint))) {
-    f.push(failure("ssh.hostKeyFingerprint", `must be a SHA256:… fingerprint as ssh-keygen -l prints it, got ${shown(ssh.hostKeyFingerprint)}`));
-  }
+  if (known("privateKey")) f.push(...privateKeyFailures("ssh.privateKey", ssh.privateKey));
+  if (known("hostKeyFingerprint")) f.push(...hostKeyFingerprintFailures("ssh.hostKeyFingerprint", ssh.hostKeyFingerprint));
   if (adopting && ssh.hostKeyFingerprint === undefined) f.push(failure("ssh.hostKeyFingerprint", "is required with adopt: an adopted VM's host key cannot be trusted on first use"));
   return f;
 }
