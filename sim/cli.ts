@@ -66,6 +66,7 @@ export function optionsFromArgv(argv: readonly string[]): SimulatorOptions {
   const forwardTo = forwardTarget(values["forward-to"]);
   const sessionTimeoutMs = integer("session-timeout", values["session-timeout"]);
   const base = addressBase(values["address-base"]);
+  const bootDelayMs = integer("boot-delay", values["boot-delay"]);
   if (sessionTimeoutMs === 0) throw new Error("--session-timeout needs at least 1 ms");
   return {
     port: integer("port", values.port),
@@ -77,9 +78,9 @@ export function optionsFromArgv(argv: readonly string[]): SimulatorOptions {
     jsonRpc: !values["no-jsonrpc"],
     // Forwarding needs fake guests: each started guest's address then leads to that one sshd.
     guests: values["fake-guests"] || forwardTo ? false : undefined,
-    fakeGuests: { reportDelayMs: integer("boot-delay", values["boot-delay"]), forwardTo, addressBase: base },
+    fakeGuests: { reportDelayMs: bootDelayMs, forwardTo, addressBase: base },
     databaseGc: sessionTimeoutMs === undefined ? undefined : { inactiveSessionTimeoutMs: sessionTimeoutMs },
-    guest: { authorizedKeys: keysFrom(values["authorized-keys"]), bootDelayMs: integer("boot-delay", values["boot-delay"]), addressBase: base },
+    guest: { authorizedKeys: keysFrom(values["authorized-keys"]), bootDelayMs, addressBase: base },
   };
 }
 
