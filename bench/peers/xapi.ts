@@ -98,6 +98,9 @@ async function compareBulkReadSides(
     const args = ["--import", "tsx", join(__dirname, "bulk-read-child.ts"), side, String(warmCalls), transport, sim.url, sim.username, sim.password, String(READS_PER_CHILD)];
     const { stdout } = await run(process.execPath, args, { cwd: join(__dirname, "..", ".."), maxBuffer: 1 << 20 });
     const result = JSON.parse(stdout.trim().split("\n").pop()!) as { msPerRead: number; peakRssGrowthMB: number; vms: number };
+    // Both sides must have read the whole pool, or the comparison compares different work.
+    const pool = sim.objects("VM").length;
+    if (result.vms !== pool) throw new Error(`bulk read (${side}, ${transport}) got ${result.vms} VM records, the pool has ${pool}`);
     return { time: result.msPerRead, memory: result.peakRssGrowthMB };
   };
   return compareInRounds({

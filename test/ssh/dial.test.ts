@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllSshConnections, sshTarget, SshError } from "../../sdk/ssh";
+import { closeAllSshConnections, sshTarget, SshError, type SshTarget } from "../../sdk/ssh";
 import { startSshd, type SshdHandle } from "../../sim/sshd/launcher";
 import { freePort, startTestSshd, type TestSshd } from "../support/sshd";
 
@@ -20,6 +20,24 @@ afterAll(async () => {
   for (const socket of blackHoleSockets) socket.destroy();
   await new Promise((resolve) => blackHole.close(resolve));
 });
+
+/**
+ * A target on a server that accepts TCP and never sends an SSH banner (only an abort can end the
+ * attempt), and the server's side of the first connection it gets.
+ */
+function stalledTarget(): { target: SshTarget; serverSide: Promise<Socket> } {
+  const serverSide = new Promise<Socket>((resolve) => blackHole.once("connection", resolve));
+  const target = sshTarget({
+    host: "127.0.0.1",
+    port: (blackHole.address() as AddressInfo).port,
+    username: "nobody",
+    password: "x",
+    hostKey: { trustOnFirstUse: true },
+    dialTimeoutMs: 600_000,
+    readyTimeoutMs: 600_000,
+  });
+  return { target, serverSide };
+}
 
 describe("dialling", () => {
   it("gives up on a closed port at the deadline and reports the last cause", async () => {
@@ -62,17 +80,7 @@ describe("dialling", () => {
   });
 
   it("an abort ends a stalled attempt at once, not at its ready timeout", async () => {
-    // A server that accepts TCP and never sends an SSH banner: only the abort can end the attempt.
-    const serverSide = new Promise<Socket>((resolve) => blackHole.once("connection", resolve));
-    const target = sshTarget({
-      host: "127.0.0.1",
-      port: (blackHole.address() as AddressInfo).port,
-      username: "nobody",
-      password: "x",
-      hostKey: { trustOnFirstUse: true },
-      dialTimeoutMs: 600_000,
-      readyTimeoutMs: 600_000,
-    });
+    const { target, serverSide } = stalledTarget();
     const controller = new AbortController();
     const pending = target.exec(["true"], { signal: controller.signal }).catch((e: unknown) => e);
     const socket = await serverSide;
@@ -84,16 +92,7 @@ describe("dialling", () => {
   });
 
   it("hostKeyFingerprint({ signal }) stops waiting, and dialling, when the signal aborts", async () => {
-    const serverSide = new Promise<Socket>((resolve) => blackHole.once("connection", resolve));
-    const target = sshTarget({
-      host: "127.0.0.1",
-      port: (blackHole.address() as AddressInfo).port,
-      username: "nobody",
-      password: "x",
-      hostKey: { trustOnFirstUse: true },
-      dialTimeoutMs: 600_000,
-      readyTimeoutMs: 600_000,
-    });
+    const { target, serverSide } = stalledTarget();
     const controller = new AbortController();
     const pending = target.hostKeyFingerprint({ signal: controller.signal }).catch((e: unknown) => e);
     const socket = await serverSide;
