@@ -2,13 +2,12 @@ import type { SFTPWrapper } from "ssh2";
 import { remainingOf } from "../base/deadline";
 import { timeoutController } from "../base/timeout-signal";
 import type { WriteFileOptions } from "../target/types";
-import { DEFAULT_WRITE_FILE_TIMEOUT_MS } from "../target/write-file-options";
 import { SshError } from "./errors";
 import type { PooledConnection } from "./pool";
 
 /**
  * Writes a file over SFTP (one SFTP channel per call); `mode` is applied even if the file existed.
- * The deadline (default 60 s) counts from the call and covers connecting, opening the channel,
+ * The deadline (the caller's; sshTarget's writeFile defaults it to 60 s) counts from the call and covers connecting, opening the channel,
  * writing and chmod; past it the call rejects with SshError reason "TIMEOUT", on abort with "ABORTED".
  * @param connect returns the pooled connection, giving up when the signal aborts
  */
@@ -16,10 +15,10 @@ export async function writeFileOverSftp(
   connect: (signal: AbortSignal) => Promise<PooledConnection>,
   path: string,
   content: string | Buffer,
-  options: WriteFileOptions,
+  options: WriteFileOptions & Required<Pick<WriteFileOptions, "deadline">>,
   target: string,
 ): Promise<void> {
-  const { mode, signal, deadline: given = DEFAULT_WRITE_FILE_TIMEOUT_MS } = options;
+  const { mode, signal, deadline: given } = options;
   const timeoutMs = remainingOf(given, `${target}: writing ${path}`)!;
   if (signal?.aborted) throw new SshError("ABORTED", target, `writing ${path} was aborted`, { cause: signal.reason });
   const timer = timeoutController(timeoutMs, signal);

@@ -376,7 +376,6 @@ export class XapiClient {
     }
   }
 
-
   private resultOf(method: string, outcome: { ok: true; result: unknown } | { ok: false; code: string; params: unknown[] }): unknown {
     if (outcome.ok) return normalizeResult(method, outcome.result);
     throw this.keeper.redact(new XapiError(outcome.code, outcome.params, method));
